@@ -1,0 +1,65 @@
+// Builds every bundle the project ships, plus a plain transpile of src/ and test/ into out/ for mocha.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Loader workers are their own entry: worker_threads needs a file to start.
+  { ...node, entryPoints: ['src/providers/cloudtrail/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
+  {
+    ...node,
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  { ...node, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
+  { ...node, entryPoints: ['scripts/generate-samples.ts'], outfile: 'dist/generate-samples.js' },
+  {
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+// Unit tests run the sources as plain CommonJS modules (no bundling), so a worker file sits
+// next to the module that starts it, exactly as in dist/.
+if (!production) {
+  builds.push({
+    entryPoints: ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${contexts.length} builds…`);
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,49 @@
+// `npm test`: every check the project has, in order, stopping at the first red stage.
+// Closes with one line "N passed, N failed, N skipped" summed over every test suite.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const bin = (name) => join('node_modules', '.bin', name);
+
+function run(title, cmd, args, env = {}) {
+  console.log(`\n=== ${title}: ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    console.error(`\n${title} failed (exit ${r.status ?? r.signal})`);
+    return false;
+  }
+  return true;
+}
+
+function mocha(title, files) {
+  const summary = join(mkdtempSync(join(tmpdir(), 'ale-test-')), 'summary.json');
+  const ok = run(title, process.execPath, [
+    bin('mocha').replace(/\.bin[/\\]mocha$/, 'mocha/bin/mocha.js'),
+    '--reporter', 'scripts/mocha-summary-reporter.cjs', '--timeout', '60000', '--recursive', ...files,
+  ], { AUDIT_LOGS_TEST_SUMMARY: summary });
+  if (existsSync(summary)) {
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    totals.passed += s.passed; totals.failed += s.failed; totals.skipped += s.skipped;
+    console.log(`${title}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  } else if (!ok) {
+    totals.failed += 1;
+  }
+  return ok;
+}
+
+const stages = [
+  () => run('typecheck', bin('tsc'), ['--noEmit', '-p', '.']),
+  () => run('lint', bin('eslint'), ['.']),
+  () => run('build', process.execPath, ['esbuild.mjs']),
+  () => mocha('unit', ['out/test/unit']),
+];
+
+let ok = true;
+for (const stage of stages) {
+  if (!stage()) { ok = false; break; }
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);

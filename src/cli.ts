@@ -1,0 +1,151 @@
+/**
+ * audit-log-explorer: the same core as the extension, on the command line (scripting, CI, benchmarks).
+ *
+ *   audit-log-explorer stats <path>...
+ *   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
+ *                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
+ *
+ * Exit 0 when all input was read, 1 when some input had errors (partial results are still printed,
+ * the errors go to stderr), 2 for usage errors or a bad filter.
+ */
+import { parseArgs } from 'node:util';
+import { EventStore } from './core/store';
+import { describeQueryError, parseQuery, QueryError, QueryNode } from './core/query';
+import { SortSpec } from './core/view';
+import { LoadReport, loadFiles } from './providers/cloudtrail/files';
+import { OutputWriter, writeCsv, writeJsonl, writeTable } from './cliOutput';
+
+const USAGE = `Usage:
+  audit-log-explorer stats <path>...
+  audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
+                                     [--fields a,b,c] [--sort [-]FIELD] [--limit N]
+
+Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jsonl, .csv, …).
+--filter  the filter language, e.g. 'eventName:Delete* -userIdentity.type:AWSService time:>-24h'
+--format  jsonl (each raw event exactly as it was; default), csv, table, or count
+--fields  columns for csv/table: normalized fields (time, account, action, actor, service, region,
+          sourceIp, userAgent, outcome, error, resources, id, source) or any dotted raw path
+--sort    a field to order by, '-' in front for descending (default: time, oldest first)
+--limit   print at most N events
+Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
+
+export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], out: OutputWriter = process.stdout, err: OutputWriter = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'stats') return await stats(rest, out, err);
+    if (command === 'query') return await query(rest, out, err);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      out.write(USAGE + '\n');
+      return 0;
+    }
+    throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`audit-log-explorer: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')) {
+      err.write(`audit-log-explorer: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function load(paths: string[], err: OutputWriter): Promise<{ store: EventStore; report: LoadReport }> {
+  if (paths.length === 0) throw new UsageError('give at least one file or folder');
+  const store = new EventStore();
+  const report = await loadFiles(paths, store);
+  for (const e of report.errors) {
+    const at = e.position ? `:${e.position.line}:${e.position.column}` : '';
+    err.write(`${e.path}${at}: ${e.message}\n`);
+  }
+  return { store, report };
+}
+
+async function stats(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { store, report } = await load(positionals, err);
+  const all = store.query('');
+  const range = all.timeRange();
+  const actions = all.facets(['action'], Number.MAX_SAFE_INTEGER).action.length;
+  const summary = {
+    files: report.files,
+    events: report.events,
+    duplicates: report.duplicates,
+    skipped: report.skipped,
+    errors: report.errors,
+    actions,
+    from: range?.from ?? null,
+    to: range?.to ?? null,
+  };
+  out.write(JSON.stringify(summary, null, 2) + '\n');
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+async function query(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      filter: { type: 'string', short: 'f', default: '' },
+      format: { type: 'string', default: 'jsonl' },
+      fields: { type: 'string' },
+      sort: { type: 'string', default: 'time' },
+      limit: { type: 'string' },
+    },
+  });
+  const format = values.format ?? 'jsonl';
+  if (!['jsonl', 'csv', 'table', 'count'].includes(format)) throw new UsageError(`--format must be jsonl, csv, table or count, not '${format}'`);
+  let limit = Infinity;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit takes a whole number, not '${values.limit}'`);
+  }
+  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
+  const sort = parseSort(values.sort ?? 'time');
+
+  // A bad filter is reported before any file is read.
+  const filterText = values.filter ?? '';
+  let node: QueryNode;
+  try {
+    node = parseQuery(filterText);
+  } catch (e) {
+    if (e instanceof QueryError) {
+      err.write(`audit-log-explorer: bad filter\n${describeQueryError(filterText, e)}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const { store, report } = await load(positionals, err);
+  const view = store.query(node, { sort });
+  const n = Math.min(view.count, limit);
+  if (format === 'count') out.write(`${view.count}\n`);
+  else if (format === 'jsonl') await writeJsonl(store, view.order, n, out);
+  else if (format === 'csv') await writeCsv(view, n, fields, out);
+  else await writeTable(view, n, fields, out);
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+function parseSort(text: string): SortSpec {
+  const m = /^(-)?([^:]+)(?::(asc|desc))?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--sort takes a field, optionally with '-' in front for descending, not '${text}'`);
+  return { field: m[2], dir: m[1] || m[3] === 'desc' ? 'desc' : 'asc' };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`audit-log-explorer: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Output formats of the command line. Event data is attacker-controlled: the table escapes control
+ * characters so a log line can never drive the terminal, and CSV cells that a spreadsheet would
+ * run as a formula are prefixed with an apostrophe.
+ */
+import type { EventStore } from './core/store';
+import { formatTime } from './core/store';
+import type { ResultView } from './core/view';
+
+export interface OutputWriter {
+  write(chunk: string | Uint8Array): unknown;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+/** Collects small writes into large ones and waits when the stream asks it to. */
+class Buffered {
+  private parts: Array<string | Uint8Array> = [];
+  private size = 0;
+  constructor(private readonly out: OutputWriter) {}
+
+  async push(chunk: string | Uint8Array): Promise<void> {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const data = Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    this.parts = [];
+    this.size = 0;
+    const ok = this.out.write(data);
+    if (ok === false && this.out.once) await new Promise<void>((r) => this.out.once?.('drain', r));
+  }
+}
+
+/** Each event's raw JSON exactly as it arrived, one per line (multi-line records are compacted). */
+export async function writeJsonl(store: EventStore, order: Uint32Array, n: number, out: OutputWriter): Promise<void> {
+  const w = new Buffered(out);
+  const newline = new Uint8Array([0x0a]);
+  for (let i = 0; i < n; i++) {
+    const bytes = store.rawBytes(order[i]);
+    await w.push(bytes.includes(0x0a) || bytes.includes(0x0d) ? compactJson(bytes) : bytes);
+    await w.push(newline);
+  }
+  await w.flush();
+}
+
+/**
+ * Drops the whitespace between JSON tokens and nothing else: key order, number spelling and string
+ * escapes stay exactly as they were, so the line is the same event, byte for byte, minus layout.
+ */
+export function compactJson(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  let inStr = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inStr) {
+      out[n++] = c;
+      if (c === 0x5c && i + 1 < bytes.length) out[n++] = bytes[++i];
+      else if (c === 0x22) inStr = false;
+    } else if (c === 0x22) {
+      inStr = true;
+      out[n++] = c;
+    } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function cellText(v: string | number, field: string): string {
+  if (field === 'time' && typeof v === 'number') return formatTime(v);
+  return String(v);
+}
+
+export function csvCell(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export async function writeCsv(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {
+  const w = new Buffered(out);
+  await w.push(fields.map(csvCell).join(',') + '\r\n');
+  for (let off = 0; off < n; off += 4096) {
+    for (const row of view.rows(off, Math.min(4096, n - off), fields)) {
+      await w.push(fields.map((f) => csvCell(cellText(row[f], f))).join(',') + '\r\n');
+    }
+  }
+  await w.flush();
+}
+
+/** Control characters (and the bidi overrides used to disguise text) as visible escapes. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export async function writeTable(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {
+  const w = new Buffered(out);
+  const maxWidth = 60;
+  const rows = view.rows(0, Math.min(n, 10_000), fields).map((r) => fields.map((f) => clip(terminalSafe(cellText(r[f], f)), maxWidth)));
+  const widths = fields.map((f, i) => Math.max(f.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n';
+  await w.push(line(fields.map((f) => terminalSafe(f))));
+  await w.push(line(widths.map((x) => '-'.repeat(x))));
+  for (const r of rows) await w.push(line(r));
+  // Past the first 10,000 rows the widths are fixed, so the rest streams.
+  for (let off = rows.length; off < n; off += 4096) {
+    for (const r of view.rows(off, Math.min(4096, n - off), fields)) {
+      await w.push(line(fields.map((f) => clip(terminalSafe(cellText(r[f], f)), maxWidth))));
+    }
+  }
+  await w.flush();
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}

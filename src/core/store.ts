@@ -1,0 +1,240 @@
+/**
+ * EventStore: every loaded event, held as columns rather than objects so a million events fit in
+ * little more memory than their raw bytes and a filter is a pass over small integers.
+ *
+ * - time: Float64Array of epoch ms
+ * - string columns: one Uint32Array of dictionary ids per column (the normalized fields, a set of
+ *   raw paths extracted at load time, and raw paths built on first use)
+ * - raw: the bytes each event arrived in, as segments (one per file, usually) plus offsets; parsed
+ *   again only when someone asks for the event's JSON or a raw path nobody extracted yet.
+ */
+import { EventBatch, ColumnKind } from './batch';
+import { Dictionary } from './dictionary';
+import { NORMALIZED_FIELDS, resolveField } from './event';
+import { grow } from './growable';
+import { extractPath } from './rawPath';
+import { QueryNode, parseQuery } from './query';
+import { evaluate } from './evaluate';
+import { ResultView, SortSpec, sortRows } from './view';
+
+export class StoreColumn {
+  ids: Uint32Array;
+  readonly dict = new Dictionary();
+  /** Row ranges [start, end) whose values were never extracted (raw-path columns only). */
+  missing: Array<[number, number]> = [];
+  private parts: string[][] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly kind: ColumnKind,
+    capacity: number,
+  ) {
+    this.ids = new Uint32Array(capacity);
+  }
+
+  /** The values a dictionary entry stands for: one for string columns, the elements for lists. */
+  valuesOf(id: number): string[] {
+    if (this.kind === 'string') return id === 0 ? [] : [this.dict.values[id]];
+    if (!this.parts || this.parts.length < this.dict.size) {
+      const parts = this.parts ?? [];
+      for (let i = parts.length; i < this.dict.size; i++) parts.push(i === 0 ? [] : (JSON.parse(this.dict.values[i]) as string[]));
+      this.parts = parts;
+    }
+    return this.parts[id];
+  }
+
+  /** What a person sees in a cell. */
+  display(id: number): string {
+    return this.kind === 'string' ? this.dict.values[id] : this.valuesOf(id).join(', ');
+  }
+}
+
+export interface AppendResult {
+  added: number;
+  duplicates: number;
+}
+
+const NORMALIZED = new Set<string>(NORMALIZED_FIELDS);
+
+export class EventStore {
+  size = 0;
+  /** Bumped on every append: views compare it to know they are stale. */
+  version = 0;
+  time = new Float64Array(1024);
+  rawSeg = new Uint32Array(1024);
+  rawStart = new Uint32Array(1024);
+  rawEnd = new Uint32Array(1024);
+  readonly segments: Uint8Array[] = [];
+  private readonly cols = new Map<string, StoreColumn>();
+  /** First row holding each id, by id-dictionary id: how duplicates are recognised. */
+  private rowOfId = new Int32Array(1024).fill(-1);
+  private capacity = 1024;
+
+  constructor() {
+    for (const f of NORMALIZED_FIELDS) if (f !== 'time') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
+  }
+
+  /** Column names in the store: normalized fields first, then raw paths. */
+  columnNames(): string[] {
+    return ['time', ...this.cols.keys()];
+  }
+
+  getColumn(name: string): StoreColumn | undefined {
+    return this.cols.get(name);
+  }
+
+  /**
+   * Adds a batch, dropping events whose id is already in the store (the same event delivered
+   * twice: regional and global files, overlapping downloads).
+   */
+  appendBatch(batch: EventBatch): AppendResult {
+    const n = batch.count;
+    this.reserve(this.size + n);
+    const idCol = batch.columns.find((c) => c.name === 'id');
+    const storeIds = this.cols.get('id') as StoreColumn;
+    const idMap = idCol ? idCol.dict.map((v) => storeIds.dict.intern(v)) : undefined;
+    if (storeIds.dict.size > this.rowOfId.length) {
+      const old = this.rowOfId;
+      this.rowOfId = new Int32Array(Math.max(storeIds.dict.size, old.length * 2)).fill(-1);
+      this.rowOfId.set(old);
+    }
+
+    const keep = new Uint32Array(n);
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (idMap && idCol) {
+        const gid = idMap[idCol.ids[i]];
+        if (gid !== 0) {
+          if (this.rowOfId[gid] >= 0) continue;
+          this.rowOfId[gid] = this.size + kept;
+        }
+      }
+      keep[kept++] = i;
+    }
+    if (kept === 0) return { added: 0, duplicates: n };
+
+    const segBase = this.segments.length;
+    for (const s of batch.segments) this.segments.push(s);
+    const base = this.size;
+    for (let k = 0; k < kept; k++) {
+      const i = keep[k];
+      const row = base + k;
+      this.time[row] = batch.time[i];
+      this.rawSeg[row] = segBase + batch.seg[i];
+      this.rawStart[row] = batch.start[i];
+      this.rawEnd[row] = batch.end[i];
+    }
+    const present = new Set<string>();
+    for (const bc of batch.columns) {
+      present.add(bc.name);
+      const col = this.ensureColumn(bc.name, bc.kind);
+      const map = bc.dict.map((v) => col.dict.intern(v));
+      const dst = col.ids;
+      const src = bc.ids;
+      for (let k = 0; k < kept; k++) dst[base + k] = map[src[keep[k]]];
+    }
+    for (const col of this.cols.values()) {
+      if (!present.has(col.name) && !NORMALIZED.has(col.name)) col.missing.push([base, base + kept]);
+    }
+    this.size += kept;
+    this.version++;
+    return { added: kept, duplicates: n - kept };
+  }
+
+  /** The bytes an event arrived in. */
+  rawBytes(row: number): Uint8Array {
+    return this.segments[this.rawSeg[row]].subarray(this.rawStart[row], this.rawEnd[row]);
+  }
+
+  rawText(row: number): string {
+    return Buffer.from(this.segments[this.rawSeg[row]].buffer, this.segments[this.rawSeg[row]].byteOffset)
+      .toString('utf8', this.rawStart[row], this.rawEnd[row]);
+  }
+
+  /** The event as received, parsed again on demand (the store keeps no per-event objects). */
+  raw(row: number): unknown {
+    return JSON.parse(this.rawText(row));
+  }
+
+  /** A cell's text: normalized field, raw path extracted earlier, or a raw path read now. */
+  value(row: number, field: string): string {
+    if (field === 'time') return formatTime(this.time[row]);
+    const col = this.resolveColumn(field);
+    return col === 'time' ? formatTime(this.time[row]) : col.display(col.ids[row]);
+  }
+
+  /**
+   * Finds the column a user-typed field means: a normalized field or its CloudTrail alias, an
+   * extracted raw path, or a raw path extracted now for every row (then kept for next time).
+   */
+  resolveColumn(field: string): StoreColumn | 'time' {
+    const normalized = resolveField(field);
+    if (normalized === 'time') return 'time';
+    if (normalized) return this.cols.get(normalized) as StoreColumn;
+    const path = field.startsWith('raw.') ? field.slice(4) : field;
+    let col = this.cols.get(path);
+    if (!col) {
+      for (const [name, c] of this.cols) if (name.toLowerCase() === path.toLowerCase()) col = c;
+    }
+    if (!col) {
+      col = this.ensureColumn(path, 'list');
+      if (this.size > 0) col.missing.push([0, this.size]);
+    }
+    this.fill(col);
+    return col;
+  }
+
+  query(filter: string | QueryNode = '', opts: { sort?: SortSpec; now?: number } = {}): ResultView {
+    const node = typeof filter === 'string' ? parseQuery(filter, opts.now) : filter;
+    const all = new Uint32Array(this.size);
+    for (let i = 0; i < all.length; i++) all[i] = i;
+    const matched = evaluate(this, node, all);
+    const sort = opts.sort ?? { field: 'time', dir: 'asc' };
+    return new ResultView(this, sortRows(this, matched, sort), sort, this.version);
+  }
+
+  private ensureColumn(name: string, kind: ColumnKind): StoreColumn {
+    let col = this.cols.get(name);
+    if (!col) {
+      col = new StoreColumn(name, kind, this.capacity);
+      this.cols.set(name, col);
+    }
+    return col;
+  }
+
+  private fill(col: StoreColumn): void {
+    if (col.missing.length === 0) return;
+    for (const [start, end] of col.missing) {
+      for (let row = start; row < end; row++) {
+        let values: string[];
+        try {
+          values = extractPath(this.raw(row), col.name);
+        } catch {
+          values = [];
+        }
+        if (values.length === 0) continue;
+        col.ids[row] =
+          col.kind === 'list'
+            ? col.dict.intern(JSON.stringify(values))
+            : col.dict.intern(values.length === 1 ? values[0] : JSON.stringify(values));
+      }
+    }
+    col.missing = [];
+  }
+
+  private reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < rows) cap *= 2;
+    this.time = grow(Float64Array, this.time, cap);
+    this.rawSeg = grow(Uint32Array, this.rawSeg, cap);
+    this.rawStart = grow(Uint32Array, this.rawStart, cap);
+    this.rawEnd = grow(Uint32Array, this.rawEnd, cap);
+    for (const col of this.cols.values()) col.ids = grow(Uint32Array, col.ids, cap);
+    this.capacity = cap;
+  }
+}
+
+export function formatTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+}

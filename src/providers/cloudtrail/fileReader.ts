@@ -1,0 +1,320 @@
+/**
+ * Reads one CloudTrail file of any shape into an EventBatch: log files plain or gzipped, bare
+ * arrays and single events, JSON Lines, `lookup-events` output with `CloudTrailEvent` strings,
+ * Lake query results, CSV exports. Digest files are recognised and skipped.
+ *
+ * Nothing readable is lost: a broken record costs only itself, a cut gzip stream still yields what
+ * it held, and every problem comes back with its byte offset and line/column in the file.
+ */
+import { readFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
+import { BatchBuilder, EventBatch } from '../../core/batch';
+import { JsonRecordSplitter } from '../../core/jsonSplitter';
+import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
+import { lakeRowToRecord, looksLikeCsv, readCsvExport } from './tabular';
+
+export interface FileProblem {
+  message: string;
+  /** Byte offset in the (decompressed) file. */
+  offset?: number;
+  line?: number;
+  column?: number;
+}
+
+export interface FileResult {
+  path: string;
+  batch?: EventBatch;
+  transfer: ArrayBuffer[];
+  /** Events in the batch (before the store merges duplicates). */
+  events: number;
+  problems: FileProblem[];
+  /** Set when the whole file was passed over on purpose, with the reason. */
+  skipped?: string;
+  /** Bytes of JSON/CSV text read (after gunzip). */
+  bytes: number;
+}
+
+const MAX_PROBLEMS_PER_FILE = 50;
+
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+}
+
+/** Digest files hold hashes of log files, not events: recognised by the name S3 gives them. */
+export function isDigestPath(path: string): boolean {
+  return /CloudTrail-Digest/.test(path);
+}
+
+export function gunzipKeepingWhatCanBeRead(data: Buffer): { bytes: Buffer; problem?: string } {
+  try {
+    return { bytes: zlib.gunzipSync(data) };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    try {
+      // A cut-off stream still inflates up to the cut when no final flush is demanded.
+      const bytes = zlib.gunzipSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return { bytes, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
+    } catch (err2) {
+      const why2 = err2 instanceof Error ? err2.message : String(err2);
+      return { bytes: inflateUntilError(data), problem: `gzip data is corrupt (${why2}): read what came before the damage` };
+    }
+  }
+}
+
+/** Inflates chunk by chunk and keeps every chunk produced before the first error. */
+function inflateUntilError(data: Buffer): Buffer {
+  const chunks: Buffer[] = [];
+  let lo = 0;
+  let hi = data.length;
+  // Binary search for the longest prefix that inflates without an error.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      zlib.gunzipSync(data.subarray(0, mid), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  if (lo > 0) {
+    try {
+      chunks.push(zlib.gunzipSync(data.subarray(0, lo), { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    } catch {
+      // nothing readable
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+export function readLogFile(path: string, source: string): FileResult {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { path, transfer: [], events: 0, bytes: 0, problems: [{ message: `cannot read the file: ${e.code ?? ''} ${e.message}`.trim() }] };
+  }
+  return readLogBuffer(path, data, source);
+}
+
+export function readLogBuffer(path: string, data: Buffer, source: string): FileResult {
+  const problems: FileProblem[] = [];
+  let text = data;
+  if (isGzip(data)) {
+    const r = gunzipKeepingWhatCanBeRead(data);
+    text = r.bytes;
+    if (r.problem) problems.push({ message: r.problem });
+  }
+  const reader = new RecordReader(path, text, source, problems);
+  const firstByte = firstNonBlank(text);
+  if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
+    reader.readCsv();
+  } else {
+    reader.readJson(/\.(jsonl|ndjson)(\.gz)?$/i.test(path));
+  }
+  return reader.finish();
+}
+
+function firstNonBlank(b: Uint8Array): number {
+  let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  for (; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c;
+  }
+  return -1;
+}
+
+class RecordReader {
+  private readonly builder = new BatchBuilder();
+  private readonly cols = new CloudTrailColumns(this.builder);
+  private readonly hints: PathHints;
+  private fileSeg = -1;
+  private records = 0;
+  private nonEvents = 0;
+  private firstNonEvent = -1;
+  private digest = false;
+  private extraProblems = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly text: Buffer,
+    private readonly source: string,
+    private readonly problems: FileProblem[],
+  ) {
+    this.hints = hintsFromPath(path);
+  }
+
+  readJson(jsonLines: boolean): void {
+    const buf = this.text;
+    const splitter = new JsonRecordSplitter(
+      {
+        record: (start, end) => this.onRecord(start, end),
+        problem: (message, offset) => this.problem(message, offset),
+      },
+      { jsonLines },
+    );
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    if (bom) splitter.skipTo(3);
+    splitter.finish(buf, buf.length);
+  }
+
+  readCsv(): void {
+    const result = readCsvExport(this.text.toString('utf8'));
+    for (const p of result.problems) this.problemAt(p.message, p.line, p.column);
+    for (const rec of result.records) {
+      this.records++;
+      const rawText = rec.embeddedJson ?? JSON.stringify(rec.raw);
+      const at = this.builder.addSynthetic(rawText);
+      if (!looksLikeEvent(rec.record)) {
+        this.noteNonEvent(-1);
+        continue;
+      }
+      this.cols.add(rec.record, at.seg, at.start, at.end, this.hints, this.source);
+    }
+  }
+
+  finish(): FileResult {
+    const result: FileResult = { path: this.path, transfer: [], events: 0, problems: this.problems, bytes: this.text.length };
+    if (this.digest && this.builder.size === 0) {
+      result.skipped = 'CloudTrail digest file (log-file hashes for integrity validation; it holds no events)';
+      result.problems = [];
+      return result;
+    }
+    if (this.nonEvents > 0) {
+      const where = this.firstNonEvent >= 0 ? this.firstNonEvent : undefined;
+      const message =
+        this.builder.size === 0
+          ? `not a CloudTrail log: none of its ${this.nonEvents} JSON values has eventName, eventTime or eventID`
+          : `${this.nonEvents} of ${this.records} records are not CloudTrail events (no eventName, eventTime or eventID)`;
+      this.problem(message, where);
+    }
+    if (this.extraProblems > 0) this.problems.push({ message: `… and ${this.extraProblems} more problems in this file` });
+    this.locate();
+    if (this.builder.size > 0) {
+      const { batch, transfer } = this.builder.build();
+      result.batch = batch;
+      result.transfer = transfer;
+      result.events = batch.count;
+    }
+    return result;
+  }
+
+  private onRecord(start: number, end: number): void {
+    this.records++;
+    let value: unknown;
+    try {
+      value = JSON.parse(this.text.toString('utf8', start, end));
+    } catch (err) {
+      const { message, at } = describeJsonError(err);
+      this.problem(`record ${this.records} is not valid JSON: ${message}`, start + (at ?? 0));
+      return;
+    }
+    this.onValue(value, start, end);
+  }
+
+  private onValue(value: unknown, start: number, end: number): void {
+    if (typeof value === 'string') {
+      this.fromJsonString(value, start);
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (value.length > 0 && value.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 1)) {
+        // A CloudTrail Lake result row: one single-key object per column.
+        const rec = lakeRowToRecord(value as Array<Record<string, unknown>>, this.records - 1);
+        const at = this.builder.addSynthetic(rec.embeddedJson ?? JSON.stringify(rec.raw));
+        if (looksLikeEvent(rec.record)) this.cols.add(rec.record, at.seg, at.start, at.end, this.hints, this.source);
+        else this.noteNonEvent(start);
+        return;
+      }
+      this.problem(`record ${this.records} is an array, not an event`, start);
+      return;
+    }
+    if (value === null || typeof value !== 'object') {
+      this.noteNonEvent(start);
+      return;
+    }
+    const rec = value as Record<string, unknown>;
+    if (typeof rec.CloudTrailEvent === 'string') {
+      // `aws cloudtrail lookup-events` output: the real record is a JSON string inside.
+      this.fromJsonString(rec.CloudTrailEvent, start);
+      return;
+    }
+    if ('digestStartTime' in rec && 'logFiles' in rec) {
+      this.digest = true;
+      return;
+    }
+    if (!looksLikeEvent(rec)) {
+      this.noteNonEvent(start);
+      return;
+    }
+    if (this.fileSeg < 0) this.fileSeg = this.builder.addSegment(this.text);
+    this.cols.add(rec, this.fileSeg, start, end, this.hints, this.source);
+  }
+
+  /** An event serialised as a JSON string: its raw bytes are the string's content. */
+  private fromJsonString(json: string, at: number): void {
+    let inner: unknown;
+    try {
+      inner = JSON.parse(json);
+    } catch (err) {
+      this.problem(`record ${this.records} holds an event as a JSON string that is not valid JSON: ${describeJsonError(err).message}`, at);
+      return;
+    }
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || !looksLikeEvent(inner as Record<string, unknown>)) {
+      this.noteNonEvent(at);
+      return;
+    }
+    const span = this.builder.addSynthetic(json);
+    this.cols.add(inner as Record<string, unknown>, span.seg, span.start, span.end, this.hints, this.source);
+  }
+
+  private noteNonEvent(offset: number): void {
+    this.nonEvents++;
+    if (this.firstNonEvent < 0 && offset >= 0) this.firstNonEvent = offset;
+  }
+
+  private problem(message: string, offset?: number): void {
+    if (this.problems.length >= MAX_PROBLEMS_PER_FILE) {
+      this.extraProblems++;
+      return;
+    }
+    this.problems.push(offset === undefined ? { message } : { message, offset });
+  }
+
+  private problemAt(message: string, line: number, column?: number): void {
+    if (this.problems.length >= MAX_PROBLEMS_PER_FILE) {
+      this.extraProblems++;
+      return;
+    }
+    this.problems.push(column === undefined ? { message, line } : { message, line, column });
+  }
+
+  /** Turns byte offsets into line/column in one pass over the file. */
+  private locate(): void {
+    const pending = this.problems.filter((p) => p.offset !== undefined && p.line === undefined);
+    if (pending.length === 0) return;
+    pending.sort((a, b) => (a.offset as number) - (b.offset as number));
+    const buf = this.text;
+    let line = 1;
+    let lineStart = 0;
+    let i = 0;
+    for (const p of pending) {
+      const off = Math.min(p.offset as number, buf.length);
+      for (; i < off; i++) {
+        if (buf[i] === 0x0a) {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      p.line = line;
+      p.column = off - lineStart + 1;
+    }
+  }
+}
+
+/** V8's JSON.parse message, and the position in the parsed text when it gives one. */
+export function describeJsonError(err: unknown): { message: string; at?: number } {
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /at position (\d+)/.exec(message);
+  return m ? { message: message.replace(/\s*\(line \d+ column \d+\)/, ''), at: Number(m[1]) } : { message };
+}

@@ -1,0 +1,269 @@
+/**
+ * Opens CloudTrail files and folders into the store: walks folders (the S3 `AWSLogs/...` layout,
+ * organization trails, anything), reads files on worker threads so both cores work, merges each
+ * file's batch in a fixed order (so which copy of a duplicate wins never depends on timing), and
+ * reports progress, every skipped file and every problem with its file and position.
+ *
+ * Memory stays bounded while streaming a folder of thousands of files: only a few files are in
+ * flight at once; what stays is the store itself.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EventStore } from '../../core/store';
+import { FileResult, isDigestPath, readLogFile } from './fileReader';
+import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+
+export interface LoadProgress {
+  files: number;
+  filesTotal: number;
+  events: number;
+  duplicates: number;
+  bytes: number;
+}
+
+export interface LoadError {
+  path: string;
+  message: string;
+  position?: { line: number; column: number; offset?: number };
+}
+
+export interface LoadReport {
+  /** Files read (skipped files not counted). */
+  files: number;
+  /** Events added to the store, after duplicates were merged. */
+  events: number;
+  /** Events dropped because an event with the same id was already loaded. */
+  duplicates: number;
+  skipped: Array<{ path: string; reason: string }>;
+  errors: LoadError[];
+  /** Uncompressed bytes read. */
+  bytes: number;
+  cancelled: boolean;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+  /** Worker threads; 0 reads on this thread. Default: one per core, none for tiny inputs. */
+  workers?: number;
+  /** Label for the `source` column; default: the base name of each path given. */
+  source?: string;
+}
+
+const LOG_FILE = /\.(json|jsonl|ndjson|cloudtrail|csv)(\.gz)?$|\.gz$/i;
+
+interface FileTask {
+  path: string;
+  source: string;
+  size: number;
+}
+
+export async function loadFiles(paths: readonly string[], store: EventStore, opts: LoadOptions = {}): Promise<LoadReport> {
+  const report: LoadReport = { files: 0, events: 0, duplicates: 0, skipped: [], errors: [], bytes: 0, cancelled: false };
+  const tasks: FileTask[] = [];
+  for (const p of paths) await collect(p, opts.source ?? (path.basename(path.resolve(p)) || p), tasks, report);
+
+  const progress: LoadProgress = { files: 0, filesTotal: tasks.length, events: 0, duplicates: 0, bytes: 0 };
+  const merge = (result: FileResult) => {
+    mergeResult(result, store, report);
+    progress.files++;
+    progress.events = report.events;
+    progress.duplicates = report.duplicates;
+    progress.bytes = report.bytes;
+    opts.onProgress?.({ ...progress });
+  };
+
+  const totalBytes = tasks.reduce((s, t) => s + t.size, 0);
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const wanted = opts.workers ?? (tasks.length < 4 || totalBytes < 4 << 20 ? 0 : Math.min(cores, 4));
+  const workerFile = path.join(__dirname, 'cloudtrailWorker.js');
+  if (wanted > 0 && existsSync(workerFile)) await runOnWorkers(tasks, wanted, workerFile, merge, opts.signal, report);
+  else await runHere(tasks, merge, opts.signal, report);
+  return report;
+}
+
+async function collect(p: string, source: string, tasks: FileTask[], report: LoadReport): Promise<void> {
+  let st;
+  try {
+    st = await fs.stat(p);
+  } catch (err) {
+    report.errors.push({ path: p, message: describeFsError(err) });
+    return;
+  }
+  if (st.isFile()) {
+    // A file named explicitly is read whatever its name; only digests are passed over.
+    if (isDigestPath(p)) report.skipped.push({ path: p, reason: 'CloudTrail digest file (holds no events)' });
+    else tasks.push({ path: p, source, size: st.size });
+    return;
+  }
+  if (!st.isDirectory()) {
+    report.skipped.push({ path: p, reason: 'not a regular file or folder' });
+    return;
+  }
+  await walk(p, source, tasks, report, new Set([await fs.realpath(p)]));
+}
+
+async function walk(dir: string, source: string, tasks: FileTask[], report: LoadReport, seen: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    report.errors.push({ path: dir, message: describeFsError(err) });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    let size = 0;
+    if (e.isSymbolicLink() || isFile) {
+      try {
+        const st = await fs.stat(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+        size = st.size;
+      } catch (err) {
+        report.errors.push({ path: full, message: describeFsError(err) });
+        continue;
+      }
+    }
+    if (isDir) {
+      if (e.name.startsWith('.')) {
+        report.skipped.push({ path: full, reason: 'hidden folder' });
+        continue;
+      }
+      const real = await fs.realpath(full);
+      if (seen.has(real)) {
+        report.skipped.push({ path: full, reason: 'folder already visited (symbolic link loop)' });
+        continue;
+      }
+      seen.add(real);
+      await walk(full, source, tasks, report, seen);
+    } else if (isFile) {
+      if (isDigestPath(full)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
+      else if (!LOG_FILE.test(e.name)) report.skipped.push({ path: full, reason: 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files' });
+      else tasks.push({ path: full, source, size });
+    }
+  }
+}
+
+function mergeResult(result: FileResult, store: EventStore, report: LoadReport): void {
+  report.bytes += result.bytes;
+  if (result.skipped) {
+    report.skipped.push({ path: result.path, reason: result.skipped });
+    return;
+  }
+  report.files++;
+  for (const p of result.problems) {
+    const e: LoadError = { path: result.path, message: p.message };
+    if (p.line !== undefined) e.position = { line: p.line, column: p.column ?? 1, ...(p.offset !== undefined ? { offset: p.offset } : {}) };
+    report.errors.push(e);
+  }
+  if (result.batch) {
+    const r = store.appendBatch(result.batch);
+    report.events += r.added;
+    report.duplicates += r.duplicates;
+  }
+}
+
+async function runHere(tasks: FileTask[], merge: (r: FileResult) => void, signal: AbortSignal | undefined, report: LoadReport): Promise<void> {
+  let lastYield = Date.now();
+  for (const t of tasks) {
+    if (signal?.aborted) {
+      report.cancelled = true;
+      return;
+    }
+    merge(readLogFile(t.path, t.source));
+    // Let cancel clicks and progress reach the thread now and then.
+    if (Date.now() - lastYield > 50) {
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+    }
+  }
+}
+
+function runOnWorkers(
+  tasks: FileTask[],
+  count: number,
+  workerFile: string,
+  merge: (r: FileResult) => void,
+  signal: AbortSignal | undefined,
+  report: LoadReport,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const workers: Worker[] = [];
+    const done = new Map<number, FileResult>();
+    let next = 0; // next task to hand out
+    let merged = 0; // tasks merged, in order
+    let finished = false;
+    const inFlightPerWorker = 2;
+
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      resolve();
+    };
+    const onAbort = () => {
+      report.cancelled = true;
+      finish();
+    };
+    signal?.addEventListener('abort', onAbort);
+    if (signal?.aborted) return onAbort();
+
+    const dispatch = (w: Worker) => {
+      if (finished || next >= tasks.length) return;
+      const id = next++;
+      const req: WorkerRequest = { id, path: tasks[id].path, source: tasks[id].source };
+      w.postMessage(req);
+    };
+    const drain = () => {
+      while (done.has(merged)) {
+        const r = done.get(merged) as FileResult;
+        done.delete(merged);
+        merged++;
+        merge(r);
+      }
+      if (merged === tasks.length) finish();
+    };
+
+    for (let i = 0; i < Math.min(count, tasks.length); i++) {
+      const w = new Worker(workerFile);
+      workers.push(w);
+      w.on('message', (msg: WorkerResponse) => {
+        if (finished) return;
+        const task = tasks[msg.id];
+        done.set(
+          msg.id,
+          'result' in msg ? msg.result : { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${msg.error}` }] },
+        );
+        drain();
+        dispatch(w);
+      });
+      w.on('error', (err) => {
+        // A worker that dies takes its in-flight files with it: read those here instead.
+        if (finished) return;
+        report.errors.push({ path: workerFile, message: `a loader thread failed (${err.message}); continuing on the main thread` });
+        for (const other of workers) void other.terminate();
+        workers.length = 0;
+        const rest = tasks.slice(merged);
+        finished = true;
+        signal?.removeEventListener('abort', onAbort);
+        void runHere(rest, merge, signal, report).then(resolve);
+      });
+      for (let k = 0; k < inFlightPerWorker; k++) dispatch(w);
+    }
+    if (tasks.length === 0) finish();
+  });
+}
+
+function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or folder';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  return e.message ?? String(err);
+}

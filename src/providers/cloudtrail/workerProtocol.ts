@@ -1,0 +1,10 @@
+/** Messages between the loader and its worker threads (both ends are our own code). */
+import type { FileResult } from './fileReader';
+
+export interface WorkerRequest {
+  id: number;
+  path: string;
+  source: string;
+}
+
+export type WorkerResponse = { id: number; result: FileResult } | { id: number; error: string };
