@@ -46,6 +46,7 @@ export class BatchBuilder {
   private time = new Float64Array(64);
   private readonly columns: LocalColumn[] = [];
   private readonly byName = new Map<string, LocalColumn>();
+  private readonly constants = new Map<string, string>();
   private synth: Uint8Array | undefined;
   private synthLen = 0;
   private synthSeg = -1;
@@ -91,6 +92,11 @@ export class BatchBuilder {
     this.columns.push(col);
     this.byName.set(name, col);
     return this.columns.length - 1;
+  }
+
+  /** A column with the same value on every record of the batch (e.g. the provider): no per-record work. */
+  constant(name: string, value: string): void {
+    this.constants.set(name, value);
   }
 
   /** Starts a record; then `set` its column values. Returns the record's index in the batch. */
@@ -153,6 +159,9 @@ export class BatchBuilder {
         return { name: c.name, kind: c.kind, dict: c.dict, ids };
       }),
     };
+    for (const [name, value] of this.constants) {
+      batch.columns.push({ name, kind: 'string', dict: ['', value], ids: new Uint32Array(n).fill(1) });
+    }
     const transfer = [batch.seg.buffer, batch.start.buffer, batch.end.buffer, batch.time.buffer] as ArrayBuffer[];
     for (const c of batch.columns) transfer.push(c.ids.buffer as ArrayBuffer);
     const seen = new Set<ArrayBuffer>();

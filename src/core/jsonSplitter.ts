@@ -36,6 +36,16 @@ const RBRACKET = 0x5d;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
+/** Bytes that need no attention inside a string (anything but '"', '\\' and a line break). */
+const STRING_PLAIN = new Uint8Array(256).fill(1);
+STRING_PLAIN[QUOTE] = 0;
+STRING_PLAIN[BACKSLASH] = 0;
+STRING_PLAIN[NEWLINE] = 0;
+
+/** Bytes that need no attention between tokens inside a record. */
+const STRUCT_PLAIN = new Uint8Array(256).fill(1);
+for (const b of [QUOTE, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, NEWLINE]) STRUCT_PLAIN[b] = 0;
+
 export const DEFAULT_WRAPPER_KEYS = ['Records', 'Events', 'QueryResultRows'] as const;
 
 export class JsonRecordSplitter {
@@ -68,10 +78,17 @@ export class JsonRecordSplitter {
 
   constructor(
     private readonly sink: SplitterSink,
-    opts: { wrapperKeys?: readonly string[]; jsonLines?: boolean } = {},
+    opts: { wrapperKeys?: readonly string[]; jsonLines?: boolean; insideRecordsArray?: boolean; afterRecord?: boolean } = {},
   ) {
     this.wrapperKeys = new Set(opts.wrapperKeys ?? DEFAULT_WRAPPER_KEYS);
     this.jsonLines = opts.jsonLines ?? false;
+    if (opts.insideRecordsArray) {
+      // Picking up mid-array, where a faster reader left off.
+      this.stack[0] = RECARR;
+      this.depth = 1;
+      this.valuesSeen = 1;
+      this.needSep = opts.afterRecord ?? false;
+    }
   }
 
   /** True once the whole input is known to be a sequence of one-line values. */
@@ -112,8 +129,11 @@ export class JsonRecordSplitter {
     let inStr = this.inStr;
     const stack = this.stack;
     while (i < end) {
-      const c = buf[i];
       if (inStr) {
+        // Most bytes of a log are inside strings: skip the plain ones in a tight loop.
+        let c = buf[i];
+        while (STRING_PLAIN[c] === 1 && ++i < end) c = buf[i];
+        if (i >= end) break;
         if (c === QUOTE) {
           inStr = false;
           this.depth = depth;
@@ -122,7 +142,7 @@ export class JsonRecordSplitter {
         } else if (c === BACKSLASH) {
           if (i + 1 >= end) break; // wait for the escaped byte
           i++;
-        } else if (c === NEWLINE) {
+        } else {
           // JSON strings cannot hold a raw line break: this record is cut or mangled here.
           inStr = false;
           this.depth = depth;
@@ -131,6 +151,12 @@ export class JsonRecordSplitter {
         }
         i++;
         continue;
+      }
+      let c = buf[i];
+      if (depth > 1 && stack[depth - 1] !== RECARR) {
+        // Inside a record, between strings: only brackets, commas, quotes and line breaks matter.
+        while (STRUCT_PLAIN[c] === 1 && ++i < end) c = buf[i];
+        if (i >= end) break;
       }
       if (this.skipToLineEnd) {
         if (c === NEWLINE) this.skipToLineEnd = false;
@@ -367,4 +393,55 @@ export function lineColumn(buf: Uint8Array, offset: number): { line: number; col
     }
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+const RECORDS_PREFIX = Buffer.from('{"Records":[');
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Where the records of a CloudTrail-written `{"Records":[…]}` file lie: from the first byte after
+ * `[` to the `]` that closes the array. Undefined for any other shape.
+ */
+export function recordsArrayBounds(buf: Buffer, from: number): { first: number; last: number } | undefined {
+  let p = from;
+  while (p < buf.length && isBlank(buf[p])) p++;
+  if (p + RECORDS_PREFIX.length > buf.length) return undefined;
+  if (buf.compare(RECORDS_PREFIX, 0, RECORDS_PREFIX.length, p, p + RECORDS_PREFIX.length) !== 0) return undefined;
+  p += RECORDS_PREFIX.length;
+  let end = buf.length;
+  while (end > p && isBlank(buf[end - 1])) end--;
+  if (end - p < 2 || buf[end - 1] !== RBRACE || buf[end - 2] !== RBRACKET) return undefined;
+  return { first: p, last: end - 2 };
+}
+
+/**
+ * End (exclusive) of the JSON object starting at buf[start] === '{', or -1 if it does not close
+ * before `limit`. The byte-level fallback when a record's end cannot be found the fast way.
+ */
+export function objectEnd(buf: Uint8Array, start: number, limit: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < limit) {
+    let c = buf[i];
+    if (c === QUOTE) {
+      i++;
+      while (i < limit) {
+        c = buf[i];
+        while (STRING_PLAIN[c] === 1 && ++i < limit) c = buf[i];
+        if (i >= limit) return -1;
+        if (c === BACKSLASH) i += 2;
+        else if (c === QUOTE) break;
+        else return -1; // a raw line break: not a well-formed string
+      }
+    } else if (c === LBRACE || c === LBRACKET) {
+      depth++;
+    } else if (c === RBRACE || c === RBRACKET) {
+      if (--depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return -1;
 }

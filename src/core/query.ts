@@ -15,8 +15,8 @@
  *   child, `(a)` is just `a`. `{ type: 'all' }` only ever appears as the whole query.
  * - `-` negates only when a term follows it directly (`-a`, `-(…)`, `-"…"`); `- a` is an error.
  *   `--a` is NOT NOT a. Parentheses and negations together may nest at most 64 deep.
- * - A group may directly follow `)` (`(a)(b)` = a AND b); a closing quote must be followed by
- *   whitespace, `)` or the end, because `"a"b` is almost always a typo.
+ * - A term may directly follow a closing `)` (`(a)(b)` = a AND b); a closing quote must be followed
+ *   by whitespace, `)` or the end, because `"a"b` is almost always a typo.
  *
  * Words, values and escapes
  * - A bare word or unquoted value ends at whitespace; inside parentheses also at a `)` that does not
@@ -34,6 +34,8 @@
  * - Quoted phrases keep their case (`text.value`, `exact.value`); the evaluator lowercases for
  *   case-insensitive text search. `""` as free text is an error; `field:""` is an exact match of the
  *   empty string (useful for `actor:""`).
+ * - Glob `literal` is `value.toLowerCase()`, so the evaluator's fast path compares it with the
+ *   candidate's toLowerCase(); the regex (flag `i`) is the reference when the two could differ.
  * - Glob `source` is canonical glob syntax, not the text as typed: `*`/`?` are wildcards and the only
  *   escapes are `\*`, `\?`, `\\`. `globMatcher(source)` rebuilds a Matcher from it and
  *   `escapeGlob(text)` makes a source matching `text` literally (for "filter to this value").
@@ -46,7 +48,12 @@
  * - `time` and `eventTime` (any case) always take times; `time:*`/`eventTime:*` is presence.
  * - A time value denotes a range [start, end): a month, a day, a minute (`T12:00`), a second
  *   (`T12:00:05`), or an instant (fractional seconds, `now`, relative forms) where start = end.
- *   Without a zone the value is UTC. Relative forms are resolved against `now` at parse time.
+ *   Without a zone the value is UTC. Zones: `Z`, `±hh:mm`, `±hhmm`, `±hh`. The date-time separator
+ *   is `T` (or `t`, or a space inside quotes: `time:>"2024-05-01 12:00"`); fractional seconds keep
+ *   millisecond precision; expanded years (`+010000-01-01`) are accepted so every time formatQuery
+ *   prints parses back. A bare year (`2024`) is not a time. Relative forms (`-30s -15m -24h -7d
+ *   -2w`, whole numbers only) and `now` are resolved against `now` at parse time, so the AST holds
+ *   absolute epoch ms; a non-finite `now` argument falls back to Date.now().
  * - `time:>V` → time > start, `time:>=V` → time >= start, `time:<V` → time < start ("before V"),
  *   `time:<=V` → time < end for a range ("up to and including V") and time <= start for an instant.
  *   So `time:>=2024-05-01 time:<=2024-05-31` is all of May and `time:>2024-05-01` starts at

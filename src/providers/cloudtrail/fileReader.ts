@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { BatchBuilder, EventBatch } from '../../core/batch';
-import { JsonRecordSplitter } from '../../core/jsonSplitter';
+import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
 import { lakeRowToRecord, looksLikeCsv, readCsvExport } from './tabular';
 
@@ -115,6 +115,31 @@ export function readLogBuffer(path: string, data: Buffer, source: string): FileR
   return reader.finish();
 }
 
+const RECORDS_KEY = Buffer.from('{"Records"');
+
+/** The first key of the object at buf[s] (`{"key":`), if it is written that tightly. */
+function firstKeyAt(buf: Buffer, s: number, limit: number): string | undefined {
+  if (buf[s] !== 0x7b || buf[s + 1] !== 0x22) return undefined;
+  const end = buf.indexOf(0x22, s + 2);
+  if (end < 0 || end >= limit || end - s > 80 || buf[end + 1] !== 0x3a) return undefined;
+  for (let i = s + 2; i < end; i++) if (buf[i] === 0x5c || buf[i] >= 0x80) return undefined;
+  return buf.toString('latin1', s + 2, end);
+}
+
+/** One complete JSON object on the first line, and more after it: JSON Lines. */
+function looksLikeJsonLines(buf: Buffer, from: number): boolean {
+  const nl = buf.indexOf(0x0a, from);
+  if (nl < 0 || nl + 1 >= buf.length) return false;
+  const first = buf.toString('utf8', from, nl).trim();
+  if (!first.startsWith('{') || !first.endsWith('}')) return false;
+  try {
+    JSON.parse(first);
+  } catch {
+    return false;
+  }
+  return firstNonBlank(buf.subarray(nl + 1)) === 0x7b;
+}
+
 function firstNonBlank(b: Uint8Array): number {
   let i = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   for (; i < b.length; i++) {
@@ -125,8 +150,8 @@ function firstNonBlank(b: Uint8Array): number {
 }
 
 class RecordReader {
-  private readonly builder = new BatchBuilder();
-  private readonly cols = new CloudTrailColumns(this.builder);
+  private builder = new BatchBuilder();
+  private cols: CloudTrailColumns;
   private readonly hints: PathHints;
   private fileSeg = -1;
   private records = 0;
@@ -138,24 +163,107 @@ class RecordReader {
   constructor(
     private readonly path: string,
     private readonly text: Buffer,
-    private readonly source: string,
+    source: string,
     private readonly problems: FileProblem[],
   ) {
     this.hints = hintsFromPath(path);
+    this.cols = new CloudTrailColumns(this.builder, source);
   }
 
-  readJson(jsonLines: boolean): void {
+  readJson(jsonLinesByName: boolean): void {
     const buf = this.text;
+    const from = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    const bounds = recordsArrayBounds(buf, from);
+    if (bounds) this.readRecordsArray(bounds.first, bounds.last);
+    else if (jsonLinesByName || looksLikeJsonLines(buf, from)) this.readLines(from);
+    else this.split(from, buf.length);
+  }
+
+  /**
+   * The fast path for what CloudTrail writes: `{"Records":[…]}` whose records begin with the same
+   * key. A record's end is where `},{"<key>":` next occurs (native memmem, no byte loop), and
+   * parsing the proposed record proves it: a proposal cut inside a string or a nested object is
+   * never valid JSON on its own, and a failed one falls back to scanning that one record. Each
+   * separator's next position is remembered, so a file costs one pass per distinct first key.
+   */
+  private readRecordsArray(first: number, last: number): void {
+    const buf = this.text;
+    const seps = new Map<string, { sep: Buffer; next: number }>();
+    let s = first;
+    while (s < last) {
+      const key = firstKeyAt(buf, s, last);
+      if (key === undefined) break;
+      if (!seps.has(key)) seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
+      let e = last;
+      for (const k of seps.values()) {
+        if (k.next < s) {
+          const q = buf.indexOf(k.sep, s);
+          k.next = q < 0 || q >= last ? Infinity : q;
+        }
+        if (k.next + 1 < e) e = k.next + 1;
+      }
+      let value: unknown;
+      let parsed = false;
+      if (buf[e - 1] === 0x7d) {
+        try {
+          value = JSON.parse(buf.toString('utf8', s, e));
+          parsed = true;
+        } catch {
+          // the proposal was wrong: find this record's true end below
+        }
+      }
+      if (parsed) {
+        this.records++;
+        this.onValue(value, s, e);
+      } else {
+        e = objectEnd(buf, s, last);
+        if (e < 0) break;
+        this.onRecord(s, e);
+      }
+      if (e === last) return;
+      if (buf[e] !== 0x2c) {
+        this.split(e, last + 1, true);
+        return;
+      }
+      s = e + 1;
+    }
+    // Not the shape this path reads (whitespace, a stray value, a cut record): scan the rest.
+    if (s < last) this.split(s, last + 1, false, true);
+  }
+
+  /** JSON Lines: each line is one value, and a bad line costs only itself. */
+  private readLines(from: number): void {
+    const buf = this.text;
+    let start = from;
+    while (start < buf.length) {
+      let end = buf.indexOf(0x0a, start);
+      if (end < 0) end = buf.length;
+      let a = start;
+      let b = end;
+      while (a < b && (buf[a] === 0x20 || buf[a] === 0x09 || buf[a] === 0x0d)) a++;
+      while (b > a && (buf[b - 1] === 0x20 || buf[b - 1] === 0x09 || buf[b - 1] === 0x0d)) b--;
+      if (a < b) {
+        if (buf[a] === 0x5b || buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, a, Math.min(b, a + RECORDS_KEY.length)) === 0) {
+          // A whole log file or array on one line: its records are split out of it.
+          this.split(a, b);
+        } else {
+          this.onRecord(a, b);
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  private split(from: number, to: number, afterRecord = false, insideRecordsArray = afterRecord): void {
     const splitter = new JsonRecordSplitter(
       {
         record: (start, end) => this.onRecord(start, end),
         problem: (message, offset) => this.problem(message, offset),
       },
-      { jsonLines },
+      { insideRecordsArray, afterRecord },
     );
-    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-    if (bom) splitter.skipTo(3);
-    splitter.finish(buf, buf.length);
+    splitter.skipTo(from);
+    splitter.finish(this.text, to);
   }
 
   readCsv(): void {
@@ -169,7 +277,7 @@ class RecordReader {
         this.noteNonEvent(-1);
         continue;
       }
-      this.cols.add(rec.record, at.seg, at.start, at.end, this.hints, this.source);
+      this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
     }
   }
 
@@ -222,7 +330,7 @@ class RecordReader {
         // A CloudTrail Lake result row: one single-key object per column.
         const rec = lakeRowToRecord(value as Array<Record<string, unknown>>, this.records - 1);
         const at = this.builder.addSynthetic(rec.embeddedJson ?? JSON.stringify(rec.raw));
-        if (looksLikeEvent(rec.record)) this.cols.add(rec.record, at.seg, at.start, at.end, this.hints, this.source);
+        if (looksLikeEvent(rec.record)) this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
         else this.noteNonEvent(start);
         return;
       }
@@ -248,7 +356,7 @@ class RecordReader {
       return;
     }
     if (this.fileSeg < 0) this.fileSeg = this.builder.addSegment(this.text);
-    this.cols.add(rec, this.fileSeg, start, end, this.hints, this.source);
+    this.cols.add(rec, this.fileSeg, start, end, this.hints);
   }
 
   /** An event serialised as a JSON string: its raw bytes are the string's content. */
@@ -265,7 +373,7 @@ class RecordReader {
       return;
     }
     const span = this.builder.addSynthetic(json);
-    this.cols.add(inner as Record<string, unknown>, span.seg, span.start, span.end, this.hints, this.source);
+    this.cols.add(inner as Record<string, unknown>, span.seg, span.start, span.end, this.hints);
   }
 
   private noteNonEvent(offset: number): void {

@@ -125,7 +125,6 @@ export function normalizeCloudTrail(r: Rec, hints: PathHints = {}): AuditEvent {
 /** Column indices of a CloudTrail batch, resolved once per batch. */
 export class CloudTrailColumns {
   readonly id: number;
-  readonly provider: number;
   readonly account: number;
   readonly action: number;
   readonly actor: number;
@@ -135,13 +134,16 @@ export class CloudTrailColumns {
   readonly userAgent: number;
   readonly outcome: number;
   readonly error: number;
-  readonly source: number;
   readonly resources: number;
   readonly extracted: number[];
 
-  constructor(readonly builder: BatchBuilder) {
+  constructor(
+    readonly builder: BatchBuilder,
+    source: string,
+  ) {
+    builder.constant('provider', 'cloudtrail');
+    builder.constant('source', source);
     this.id = builder.column('id');
-    this.provider = builder.column('provider');
     this.account = builder.column('account');
     this.action = builder.column('action');
     this.actor = builder.column('actor');
@@ -151,18 +153,16 @@ export class CloudTrailColumns {
     this.userAgent = builder.column('userAgent');
     this.outcome = builder.column('outcome');
     this.error = builder.column('error');
-    this.source = builder.column('source');
     this.resources = builder.column('resources', 'list');
     this.extracted = EXTRACTED_PATHS.map((p) => builder.column(p));
   }
 
   /** Adds one record whose raw bytes are already in the batch at (seg, start, end). */
-  add(r: Rec, seg: number, start: number, end: number, hints: PathHints, source: string): void {
+  add(r: Rec, seg: number, start: number, end: number, hints: PathHints): void {
     const b = this.builder;
     const ev = normalizeCloudTrail(r, hints);
     b.begin(seg, start, end, ev.time);
     b.set(this.id, ev.id);
-    b.set(this.provider, 'cloudtrail');
     b.set(this.account, ev.account);
     b.set(this.action, ev.action);
     b.set(this.actor, ev.actor);
@@ -172,7 +172,6 @@ export class CloudTrailColumns {
     b.set(this.userAgent, ev.userAgent);
     b.set(this.outcome, ev.outcome);
     b.set(this.error, ev.error);
-    b.set(this.source, source);
     b.setList(this.resources, ev.resources);
     const ui = obj(r.userIdentity);
     const ex = this.extracted;
