@@ -12,6 +12,7 @@ import { EventBatch, ColumnKind } from './batch';
 import { Dictionary } from './dictionary';
 import { NORMALIZED_FIELDS, resolveField } from './event';
 import { grow } from './growable';
+import { IdIndex } from './idIndex';
 import { extractPath } from './rawPath';
 import { QueryNode, parseQuery } from './query';
 import { evaluate } from './evaluate';
@@ -66,17 +67,34 @@ export class EventStore {
   rawEnd = new Uint32Array(1024);
   readonly segments: Uint8Array[] = [];
   private readonly cols = new Map<string, StoreColumn>();
-  /** First row holding each id, by id-dictionary id: how duplicates are recognised. */
-  private rowOfId = new Int32Array(1024).fill(-1);
+  /** Every event's id: how duplicates are recognised, and where the id column comes from. */
+  private readonly ids = new IdIndex();
   private capacity = 1024;
 
   constructor() {
-    for (const f of NORMALIZED_FIELDS) if (f !== 'time') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
+    // The id column is built from the IdIndex only when someone asks for it (see resolveColumn).
+    for (const f of NORMALIZED_FIELDS) if (f !== 'time' && f !== 'id') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
   }
 
   /** Column names in the store: normalized fields first, then raw paths. */
   columnNames(): string[] {
-    return ['time', ...this.cols.keys()];
+    return ['time', 'id', ...[...this.cols.keys()].filter((c) => c !== 'id')];
+  }
+
+  /** The id of an event exactly as it arrived ('' if it had none). */
+  idOf(row: number): string {
+    return this.ids.get(row);
+  }
+
+  /**
+   * How to read one field cell by cell, for windows of rows: time as epoch ms, ids straight from
+   * the id index (no million-entry dictionary for a column of unique values), the rest as text.
+   */
+  cellReader(field: string): (row: number) => string | number {
+    if (resolveField(field) === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
+    const col = this.resolveColumn(field);
+    if (col === 'time') return (row) => this.time[row];
+    return (row) => col.display(col.ids[row]);
   }
 
   getColumn(name: string): StoreColumn | undefined {
@@ -91,24 +109,10 @@ export class EventStore {
     const n = batch.count;
     this.reserve(this.size + n);
     const idCol = batch.columns.find((c) => c.name === 'id');
-    const storeIds = this.cols.get('id') as StoreColumn;
-    const idMap = idCol ? idCol.dict.map((v) => storeIds.dict.intern(v)) : undefined;
-    if (storeIds.dict.size > this.rowOfId.length) {
-      const old = this.rowOfId;
-      this.rowOfId = new Int32Array(Math.max(storeIds.dict.size, old.length * 2)).fill(-1);
-      this.rowOfId.set(old);
-    }
-
     const keep = new Uint32Array(n);
     let kept = 0;
     for (let i = 0; i < n; i++) {
-      if (idMap && idCol) {
-        const gid = idMap[idCol.ids[i]];
-        if (gid !== 0) {
-          if (this.rowOfId[gid] >= 0) continue;
-          this.rowOfId[gid] = this.size + kept;
-        }
-      }
+      if (idCol && !this.ids.add(this.size + kept, idCol.dict[idCol.ids[i]])) continue;
       keep[kept++] = i;
     }
     if (kept === 0) return { added: 0, duplicates: n };
@@ -126,6 +130,7 @@ export class EventStore {
     }
     const present = new Set<string>();
     for (const bc of batch.columns) {
+      if (bc.name === 'id') continue;
       present.add(bc.name);
       const col = this.ensureColumn(bc.name, bc.kind);
       const map = bc.dict.map((v) => col.dict.intern(v));
@@ -134,7 +139,7 @@ export class EventStore {
       for (let k = 0; k < kept; k++) dst[base + k] = map[src[keep[k]]];
     }
     for (const col of this.cols.values()) {
-      if (!present.has(col.name) && !NORMALIZED.has(col.name)) col.missing.push([base, base + kept]);
+      if (col.name === 'id' || (!present.has(col.name) && !NORMALIZED.has(col.name))) col.missing.push([base, base + kept]);
     }
     this.size += kept;
     this.version++;
@@ -158,9 +163,8 @@ export class EventStore {
 
   /** A cell's text: normalized field, raw path extracted earlier, or a raw path read now. */
   value(row: number, field: string): string {
-    if (field === 'time') return formatTime(this.time[row]);
-    const col = this.resolveColumn(field);
-    return col === 'time' ? formatTime(this.time[row]) : col.display(col.ids[row]);
+    const v = this.cellReader(field)(row);
+    return typeof v === 'number' ? formatTime(v) : v;
   }
 
   /**
@@ -170,7 +174,12 @@ export class EventStore {
   resolveColumn(field: string): StoreColumn | 'time' {
     const normalized = resolveField(field);
     if (normalized === 'time') return 'time';
-    if (normalized) return this.cols.get(normalized) as StoreColumn;
+    if (normalized === 'id' && !this.cols.has('id')) this.ensureColumn('id', 'string').missing.push([0, this.size]);
+    if (normalized) {
+      const col = this.cols.get(normalized) as StoreColumn;
+      this.fill(col);
+      return col;
+    }
     const path = field.startsWith('raw.') ? field.slice(4) : field;
     let col = this.cols.get(path);
     if (!col) {
@@ -204,11 +213,12 @@ export class EventStore {
 
   private fill(col: StoreColumn): void {
     if (col.missing.length === 0) return;
+    const read = col.name === 'id' ? (row: number) => [this.ids.get(row)].filter(Boolean) : (row: number) => extractPath(this.raw(row), col.name);
     for (const [start, end] of col.missing) {
       for (let row = start; row < end; row++) {
         let values: string[];
         try {
-          values = extractPath(this.raw(row), col.name);
+          values = read(row);
         } catch {
           values = [];
         }

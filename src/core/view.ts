@@ -49,12 +49,12 @@ export class ResultView {
   /** A window of rows, projected to the given columns; `time` stays epoch ms. */
   rows(offset: number, limit: number, columns: readonly string[]): Row[] {
     const end = Math.min(this.order.length, Math.max(0, offset) + Math.max(0, limit));
-    const resolved = columns.map((c) => [c, this.store.resolveColumn(c)] as const);
+    const readers = columns.map((c) => [c, this.store.cellReader(c)] as const);
     const out: Row[] = [];
     for (let i = Math.max(0, offset); i < end; i++) {
       const row = this.order[i];
       const r: Row = { row };
-      for (const [name, col] of resolved) r[name] = col === 'time' ? this.store.time[row] : col.display(col.ids[row]);
+      for (const [name, read] of readers) r[name] = read(row);
       out.push(r);
     }
     return out;
