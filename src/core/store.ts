@@ -3,7 +3,8 @@
  * little more memory than their raw bytes and a filter is a pass over small integers.
  *
  * - time: Float64Array of epoch ms
- * - string columns: one Uint32Array of dictionary ids per column (the normalized fields, a set of
+ * - string columns: one array of dictionary ids per column, as narrow as the dictionary allows
+ *   (most columns have under 256 distinct values: one byte per event) (the normalized fields, a set of
  *   raw paths extracted at load time, and raw paths built on first use)
  * - raw: the bytes each event arrived in, as segments (one per file, usually) plus offsets; parsed
  *   again only when someone asks for the event's JSON or a raw path nobody extracted yet.
@@ -18,8 +19,10 @@ import { QueryNode, parseQuery } from './query';
 import { evaluate } from './evaluate';
 import { ResultView, SortSpec, sortRows } from './view';
 
+export type IdArray = Uint8Array | Uint16Array | Uint32Array;
+
 export class StoreColumn {
-  ids: Uint32Array;
+  ids: IdArray;
   readonly dict = new Dictionary();
   /** Row ranges [start, end) whose values were never extracted (raw-path columns only). */
   missing: Array<[number, number]> = [];
@@ -30,7 +33,25 @@ export class StoreColumn {
     readonly kind: ColumnKind,
     capacity: number,
   ) {
-    this.ids = new Uint32Array(capacity);
+    this.ids = new Uint8Array(capacity);
+  }
+
+  /** Widens the id array once the dictionary outgrows it (1 → 2 → 4 bytes per event). */
+  fitIds(): void {
+    const max = this.dict.size - 1;
+    const need = max < 0x100 ? 1 : max < 0x10000 ? 2 : 4;
+    if (need <= this.ids.BYTES_PER_ELEMENT) return;
+    const next = need === 2 ? new Uint16Array(this.ids.length) : new Uint32Array(this.ids.length);
+    next.set(this.ids);
+    this.ids = next;
+  }
+
+  /** Makes room for `capacity` rows, keeping the width. */
+  reserve(capacity: number): void {
+    if (capacity <= this.ids.length) return;
+    const next = this.ids instanceof Uint8Array ? new Uint8Array(capacity) : this.ids instanceof Uint16Array ? new Uint16Array(capacity) : new Uint32Array(capacity);
+    next.set(this.ids);
+    this.ids = next;
   }
 
   /** The values a dictionary entry stands for: one for string columns, the elements for lists. */
@@ -134,6 +155,7 @@ export class EventStore {
       present.add(bc.name);
       const col = this.ensureColumn(bc.name, bc.kind);
       const map = bc.dict.map((v) => col.dict.intern(v));
+      col.fitIds();
       const dst = col.ids;
       const src = bc.ids;
       for (let k = 0; k < kept; k++) dst[base + k] = map[src[keep[k]]];
@@ -223,10 +245,12 @@ export class EventStore {
           values = [];
         }
         if (values.length === 0) continue;
-        col.ids[row] =
+        const id =
           col.kind === 'list'
             ? col.dict.intern(JSON.stringify(values))
             : col.dict.intern(values.length === 1 ? values[0] : JSON.stringify(values));
+        col.fitIds();
+        col.ids[row] = id;
       }
     }
     col.missing = [];
@@ -240,7 +264,7 @@ export class EventStore {
     this.rawSeg = grow(Uint32Array, this.rawSeg, cap);
     this.rawStart = grow(Uint32Array, this.rawStart, cap);
     this.rawEnd = grow(Uint32Array, this.rawEnd, cap);
-    for (const col of this.cols.values()) col.ids = grow(Uint32Array, col.ids, cap);
+    for (const col of this.cols.values()) col.reserve(cap);
     this.capacity = cap;
   }
 }

@@ -232,7 +232,8 @@ function runOnWorkers(
     };
 
     for (let i = 0; i < Math.min(count, tasks.length); i++) {
-      const w = new Worker(workerFile);
+      // A smaller young generation per worker keeps peak memory close to the size of the data itself.
+      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       workers.push(w);
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;
