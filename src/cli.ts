@@ -13,7 +13,7 @@ import { EventStore } from './core/store';
 import { describeQueryError, parseQuery, QueryError, QueryNode } from './core/query';
 import { SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/cloudtrail/files';
-import { OutputWriter, writeCsv, writeJsonl, writeTable } from './cliOutput';
+import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './cliOutput';
 
 const USAGE = `Usage:
   audit-log-explorer stats <path>...
@@ -44,12 +44,9 @@ export async function main(argv: string[], out: OutputWriter = process.stdout, e
     }
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   } catch (e) {
-    if (e instanceof UsageError) {
-      err.write(`audit-log-explorer: ${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')) {
-      err.write(`audit-log-explorer: ${e.message}\n\n${USAGE}\n`);
+    const parseArgsError = e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    if (e instanceof UsageError || parseArgsError) {
+      err.write(`audit-log-explorer: ${terminalSafe((e as Error).message)}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;
@@ -62,7 +59,8 @@ async function load(paths: string[], err: OutputWriter): Promise<{ store: EventS
   const report = await loadFiles(paths, store);
   for (const e of report.errors) {
     const at = e.position ? `:${e.position.line}:${e.position.column}` : '';
-    err.write(`${e.path}${at}: ${e.message}\n`);
+    // Paths and messages can quote file contents: never let them drive the terminal.
+    err.write(`${terminalSafe(e.path)}${at}: ${terminalSafe(e.message)}\n`);
   }
   return { store, report };
 }
@@ -89,7 +87,7 @@ async function stats(args: string[], out: OutputWriter, err: OutputWriter): Prom
 
 async function query(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
   const { positionals, values } = parseArgs({
-    args,
+    args: joinOptionValues(args, VALUE_OPTIONS),
     allowPositionals: true,
     options: {
       filter: { type: 'string', short: 'f', default: '' },
@@ -116,7 +114,7 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
     node = parseQuery(filterText);
   } catch (e) {
     if (e instanceof QueryError) {
-      err.write(`audit-log-explorer: bad filter\n${describeQueryError(filterText, e)}\n`);
+      err.write(`audit-log-explorer: bad filter\n${terminalSafe(describeQueryError(filterText, e)).replace(/\\u000a/g, '\n')}\n`);
       return 2;
     }
     throw e;
@@ -130,6 +128,25 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
   else if (format === 'csv') await writeCsv(view, n, fields, out);
   else await writeTable(view, n, fields, out);
   return report.errors.length > 0 ? 1 : 0;
+}
+
+const VALUE_OPTIONS = new Set(['--filter', '-f', '--format', '--fields', '--sort', '--limit']);
+
+/**
+ * `--sort -time` and `--filter -eventName:x` are what people type, but node's parseArgs refuses an
+ * option value that starts with '-'. Options that always take a value take the next word, whatever it is.
+ */
+export function joinOptionValues(args: readonly string[], valueOptions: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (valueOptions.has(a) && i + 1 < args.length) {
+      out.push(`${a.startsWith('--') ? a : '--filter'}=${args[++i]}`);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 function parseSort(text: string): SortSpec {

@@ -87,6 +87,8 @@ function valueMask(col: StoreColumn, node: FieldNode): Uint8Array {
     for (let id = 1; id < size; id++) if (lower[id] === lit) mask[id] = 1;
     return mask;
   }
+  // Id 0 is the absent value: only an exact `field:""` can match it.
+  if (col.kind === 'string' && test('')) mask[0] = 1;
   for (let id = 1; id < size; id++) {
     for (const v of col.valuesOf(id)) {
       if (test(v)) {

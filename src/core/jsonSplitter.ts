@@ -49,7 +49,7 @@ for (const b of [QUOTE, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, NEWLINE]) STR
 export const DEFAULT_WRAPPER_KEYS = ['Records', 'Events', 'QueryResultRows'] as const;
 
 export class JsonRecordSplitter {
-  private readonly stack = new Uint8Array(256);
+  private readonly stack = new Uint8Array(4096);
   private depth = 0;
   private inStr = false;
   /** Position of the next byte to look at. */
@@ -78,8 +78,16 @@ export class JsonRecordSplitter {
 
   constructor(
     private readonly sink: SplitterSink,
-    opts: { wrapperKeys?: readonly string[]; jsonLines?: boolean; insideRecordsArray?: boolean; afterRecord?: boolean } = {},
+    opts: {
+      wrapperKeys?: readonly string[];
+      jsonLines?: boolean;
+      insideRecordsArray?: boolean;
+      afterRecord?: boolean;
+      /** Records already read by someone else, so messages number records as the file does. */
+      recordsBefore?: number;
+    } = {},
   ) {
+    this.recordsSeen = opts.recordsBefore ?? 0;
     this.wrapperKeys = new Set(opts.wrapperKeys ?? DEFAULT_WRAPPER_KEYS);
     this.jsonLines = opts.jsonLines ?? false;
     if (opts.insideRecordsArray) {
@@ -355,7 +363,7 @@ export class JsonRecordSplitter {
   }
 
   private tooDeep(i: number): void {
-    this.sink.problem('JSON nested deeper than 256 levels: skipped to the end of the line', i);
+    this.sink.problem('JSON nested deeper than 4096 levels: skipped to the end of the line', i);
     this.dropValueAtLineBreak();
     this.skipToLineEnd = true;
   }
@@ -405,13 +413,13 @@ function isBlank(c: number): boolean {
  * Where the records of a CloudTrail-written `{"Records":[…]}` file lie: from the first byte after
  * `[` to the `]` that closes the array. Undefined for any other shape.
  */
-export function recordsArrayBounds(buf: Buffer, from: number): { first: number; last: number } | undefined {
+export function recordsArrayBounds(buf: Buffer, from: number, to = buf.length): { first: number; last: number } | undefined {
   let p = from;
-  while (p < buf.length && isBlank(buf[p])) p++;
-  if (p + RECORDS_PREFIX.length > buf.length) return undefined;
+  while (p < to && isBlank(buf[p])) p++;
+  if (p + RECORDS_PREFIX.length > to) return undefined;
   if (buf.compare(RECORDS_PREFIX, 0, RECORDS_PREFIX.length, p, p + RECORDS_PREFIX.length) !== 0) return undefined;
   p += RECORDS_PREFIX.length;
-  let end = buf.length;
+  let end = to;
   while (end > p && isBlank(buf[end - 1])) end--;
   if (end - p < 2 || buf[end - 1] !== RBRACE || buf[end - 2] !== RBRACKET) return undefined;
   return { first: p, last: end - 2 };

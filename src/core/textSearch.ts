@@ -11,6 +11,8 @@ import type { EventStore } from './store';
 
 export function searchText(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
   if (needle.length === 0) return cand;
+  // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
+  if (!/^[\x00-\x7f]*$/.test(needle)) return searchUnicode(store, needle, cand);
   const re = needleRegExp(needle);
   const out = new Uint32Array(cand.length);
   let n = 0;
@@ -70,15 +72,22 @@ function sumLengths(store: EventStore, cand: Uint32Array, from: number, to: numb
   return s;
 }
 
-/** The needle as a pattern over latin1-decoded UTF-8 bytes. */
+/** An ASCII needle as a case-insensitive pattern over latin1-decoded bytes. */
 export function needleRegExp(needle: string): RegExp {
-  // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
-  const ascii = /^[\x00-\x7f]*$/.test(needle);
-  const asBytes = (s: string) => escapeRegExp(Buffer.from(s, 'utf8').toString('latin1'));
-  if (ascii) return new RegExp(asBytes(needle), 'gi');
-  // Case folding on latin1 chars would confuse UTF-8 lead bytes: match as typed or lower-cased.
-  const variants = [...new Set([needle, needle.toLowerCase(), needle.toUpperCase()])].map(asBytes);
-  return new RegExp(variants.join('|'), 'g');
+  return new RegExp(escapeRegExp(needle), 'gi');
+}
+
+/**
+ * Needles beyond ASCII need real Unicode case folding (`zürich` finds `Zürich`), which byte-wise
+ * matching cannot do: each candidate is decoded as UTF-8 and searched with a Unicode-aware
+ * pattern. Slower per byte, and only ever used for such needles.
+ */
+function searchUnicode(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
+  const re = new RegExp(escapeRegExp(needle), 'iu');
+  const out = new Uint32Array(cand.length);
+  let n = 0;
+  for (let k = 0; k < cand.length; k++) if (re.test(store.rawText(cand[k]))) out[n++] = cand[k];
+  return out.subarray(0, n);
 }
 
 function escapeRegExp(s: string): string {

@@ -75,7 +75,7 @@ export class ResultView {
    * count at or under `maxBuckets`, so the timeline reads naturally at any zoom.
    */
   histogram(opts: { maxBuckets?: number; from?: number; to?: number } = {}): Histogram {
-    const maxBuckets = opts.maxBuckets ?? 120;
+    const maxBuckets = Math.max(1, Math.floor(opts.maxBuckets ?? 120));
     const t = this.store.time;
     let min = Infinity;
     let max = -Infinity;
@@ -92,7 +92,7 @@ export class ResultView {
     if (opts.from !== undefined) min = opts.from;
     if (opts.to !== undefined) max = opts.to;
     if (!Number.isFinite(min) || !Number.isFinite(max)) return { start: 0, bucketMs: 60_000, counts: [], untimed };
-    const bucketMs = niceBucket(max - min, maxBuckets);
+    const bucketMs = niceBucket(min, max, maxBuckets);
     const start = Math.floor(min / bucketMs) * bucketMs;
     const counts = new Array<number>(Math.floor((max - start) / bucketMs) + 1).fill(0);
     for (let i = 0; i < this.order.length; i++) {
@@ -122,10 +122,12 @@ const NICE_MS = [
   30 * 86_400_000, 91 * 86_400_000, 365 * 86_400_000,
 ];
 
-export function niceBucket(spanMs: number, maxBuckets: number): number {
-  for (const b of NICE_MS) if (Math.floor(spanMs / b) + 1 <= maxBuckets) return b;
+/** The smallest nice bucket size whose aligned buckets from min to max number at most maxBuckets. */
+export function niceBucket(min: number, max: number, maxBuckets: number): number {
+  const count = (b: number) => Math.floor(max / b) - Math.floor(min / b) + 1;
+  for (const b of NICE_MS) if (count(b) <= maxBuckets) return b;
   let b = NICE_MS[NICE_MS.length - 1];
-  while (Math.floor(spanMs / b) + 1 > maxBuckets) b *= 2;
+  while (count(b) > maxBuckets) b *= 2;
   return b;
 }
 

@@ -56,6 +56,10 @@ export function gunzipKeepingWhatCanBeRead(data: Buffer): { bytes: Buffer; probl
       return { bytes, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
     } catch (err2) {
       const why2 = err2 instanceof Error ? err2.message : String(err2);
+      if (/incorrect data check|incorrect length check/.test(why2)) {
+        // Everything inflated, but the checksum says some of it is not what was written.
+        return { bytes: inflateUntilError(data), problem: `gzip checksum mismatch (${why2}): the file is damaged and its events may be altered` };
+      }
       return { bytes: inflateUntilError(data), problem: `gzip data is corrupt (${why2}): read what came before the damage` };
     }
   }
@@ -115,7 +119,8 @@ export function readLogBuffer(path: string, data: Buffer, source: string): FileR
   return reader.finish();
 }
 
-const RECORDS_KEY = Buffer.from('{"Records"');
+/** A line that is a whole wrapper (`{"Records":…}`, a lookup-events page, Lake results). */
+const WRAPPER_LINE = /^\{\s*"(Records|Events|QueryResultRows)"\s*:/;
 
 /** The first key of the object at buf[s] (`{"key":`), if it is written that tightly. */
 function firstKeyAt(buf: Buffer, s: number, limit: number): string | undefined {
@@ -126,18 +131,24 @@ function firstKeyAt(buf: Buffer, s: number, limit: number): string | undefined {
   return buf.toString('latin1', s + 2, end);
 }
 
-/** One complete JSON object on the first line, and more after it: JSON Lines. */
+/**
+ * An object starting on the first line with content after it on that line, and the next line
+ * starting another object: JSON Lines (pretty-printed JSON puts a lone `{` or `[` on line one).
+ * The first line need not be complete: a cut first line must not take the good ones after it.
+ */
 function looksLikeJsonLines(buf: Buffer, from: number): boolean {
   const nl = buf.indexOf(0x0a, from);
   if (nl < 0 || nl + 1 >= buf.length) return false;
-  const first = buf.toString('utf8', from, nl).trim();
-  if (!first.startsWith('{') || !first.endsWith('}')) return false;
-  try {
-    JSON.parse(first);
-  } catch {
-    return false;
-  }
-  return firstNonBlank(buf.subarray(nl + 1)) === 0x7b;
+  let a = from;
+  while (a < nl && (buf[a] === 0x20 || buf[a] === 0x09)) a++;
+  if (buf[a] !== 0x7b || buf[a + 1] !== 0x22) return false;
+  let z = nl;
+  while (z > a && (buf[z - 1] === 0x20 || buf[z - 1] === 0x09 || buf[z - 1] === 0x0d)) z--;
+  // `{"Records": [` opening a pretty-printed file ends its line with the bracket it opens.
+  if (buf[z - 1] === 0x5b || buf[z - 1] === 0x7b) return false;
+  let b = nl + 1;
+  while (b < buf.length && (buf[b] === 0x20 || buf[b] === 0x09 || buf[b] === 0x0d || buf[b] === 0x0a)) b++;
+  return b < buf.length && buf[b] === 0x7b;
 }
 
 function firstNonBlank(b: Uint8Array): number {
@@ -159,13 +170,16 @@ class RecordReader {
   private firstNonEvent = -1;
   private digest = false;
   private extraProblems = 0;
+  /** Problems found before reading began (a damaged gzip stream): kept across a reset. */
+  private readonly problemsBefore: number;
 
   constructor(
     private readonly path: string,
     private readonly text: Buffer,
-    source: string,
+    private readonly source: string,
     private readonly problems: FileProblem[],
   ) {
+    this.problemsBefore = problems.length;
     this.hints = hintsFromPath(path);
     this.cols = new CloudTrailColumns(this.builder, source);
   }
@@ -173,10 +187,14 @@ class RecordReader {
   readJson(jsonLinesByName: boolean): void {
     const buf = this.text;
     const from = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    if (jsonLinesByName || looksLikeJsonLines(buf, from)) {
+      this.readLines(from);
+      return;
+    }
     const bounds = recordsArrayBounds(buf, from);
-    if (bounds) this.readRecordsArray(bounds.first, bounds.last);
-    else if (jsonLinesByName || looksLikeJsonLines(buf, from)) this.readLines(from);
-    else this.split(from, buf.length);
+    if (bounds && this.readRecordsArray(bounds.first, bounds.last)) return;
+    if (bounds) this.reset(); // e.g. `{"Records":[…]}{"Records":[…]}`: start over, byte by byte
+    this.split(from, buf.length);
   }
 
   /**
@@ -186,7 +204,7 @@ class RecordReader {
    * never valid JSON on its own, and a failed one falls back to scanning that one record. Each
    * separator's next position is remembered, so a file costs one pass per distinct first key.
    */
-  private readRecordsArray(first: number, last: number): void {
+  private readRecordsArray(first: number, last: number): boolean {
     const buf = this.text;
     const seps = new Map<string, { sep: Buffer; next: number }>();
     let s = first;
@@ -220,15 +238,17 @@ class RecordReader {
         if (e < 0) break;
         this.onRecord(s, e);
       }
-      if (e === last) return;
+      if (e === last) return true;
+      if (buf[e] === 0x5d) return false; // the array closed early: not one Records array after all
       if (buf[e] !== 0x2c) {
         this.split(e, last + 1, true);
-        return;
+        return true;
       }
       s = e + 1;
     }
     // Not the shape this path reads (whitespace, a stray value, a cut record): scan the rest.
     if (s < last) this.split(s, last + 1, false, true);
+    return true;
   }
 
   /** JSON Lines: each line is one value, and a bad line costs only itself. */
@@ -243,8 +263,11 @@ class RecordReader {
       while (a < b && (buf[a] === 0x20 || buf[a] === 0x09 || buf[a] === 0x0d)) a++;
       while (b > a && (buf[b - 1] === 0x20 || buf[b - 1] === 0x09 || buf[b - 1] === 0x0d)) b--;
       if (a < b) {
-        if (buf[a] === 0x5b || buf.compare(RECORDS_KEY, 0, RECORDS_KEY.length, a, Math.min(b, a + RECORDS_KEY.length)) === 0) {
-          // A whole log file or array on one line: its records are split out of it.
+        const bounds = recordsArrayBounds(buf, a, b);
+        if (bounds) {
+          // A whole CloudTrail log file on one line (what `zcat *.json.gz` gives).
+          if (!this.readRecordsArray(bounds.first, bounds.last)) this.split(a, b);
+        } else if (buf[a] === 0x5b || WRAPPER_LINE.test(buf.toString('latin1', a, Math.min(b, a + 40)))) {
           this.split(a, b);
         } else {
           this.onRecord(a, b);
@@ -260,7 +283,7 @@ class RecordReader {
         record: (start, end) => this.onRecord(start, end),
         problem: (message, offset) => this.problem(message, offset),
       },
-      { insideRecordsArray, afterRecord },
+      { insideRecordsArray, afterRecord, recordsBefore: this.records },
     );
     splitter.skipTo(from);
     splitter.finish(this.text, to);
@@ -281,8 +304,24 @@ class RecordReader {
     }
   }
 
+  /** Forgets everything read so far (a fast path turned out not to fit the file). */
+  private reset(): void {
+    this.builder = new BatchBuilder();
+    this.cols = new CloudTrailColumns(this.builder, this.source);
+    this.fileSeg = -1;
+    this.records = 0;
+    this.nonEvents = 0;
+    this.firstNonEvent = -1;
+    this.digest = false;
+    this.extraProblems = 0;
+    this.problems.length = this.problemsBefore;
+  }
+
   finish(): FileResult {
     const result: FileResult = { path: this.path, transfer: [], events: 0, problems: this.problems, bytes: this.text.length };
+    if (this.records === 0 && this.problems.length === 0 && firstNonBlank(this.text) === -1) {
+      this.problems.push({ message: this.text.length === 0 ? 'the file is empty' : 'the file holds only whitespace, no JSON' });
+    }
     if (this.digest && this.builder.size === 0) {
       result.skipped = 'CloudTrail digest file (log-file hashes for integrity validation; it holds no events)';
       result.problems = [];
@@ -310,11 +349,14 @@ class RecordReader {
   private onRecord(start: number, end: number): void {
     this.records++;
     let value: unknown;
+    const text = this.text.toString('utf8', start, end);
     try {
-      value = JSON.parse(this.text.toString('utf8', start, end));
+      value = JSON.parse(text);
     } catch (err) {
       const { message, at } = describeJsonError(err);
-      this.problem(`record ${this.records} is not valid JSON: ${message}`, start + (at ?? 0));
+      // V8 counts UTF-16 units; the position we report is a byte offset in the file.
+      const offset = at === undefined ? 0 : Buffer.byteLength(text.slice(0, at), 'utf8');
+      this.problem(`record ${this.records} is not valid JSON: ${message}`, start + offset);
       return;
     }
     this.onValue(value, start, end);
