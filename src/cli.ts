@@ -9,6 +9,7 @@
  * the errors go to stderr), 2 for usage errors or a bad filter.
  */
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { EventStore } from './core/store';
 import { describeQueryError, parseQuery, QueryError, QueryNode } from './core/query';
 import { SortSpec } from './core/view';
@@ -32,6 +33,17 @@ Exit status: 0 all input read, 1 some input had errors (partial results printed)
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
 
 class UsageError extends Error {}
+
+/** Command-line options are outside input like any other: checked at the edge, trusted after. */
+const QueryOptions = z.object({
+  format: z.enum(['jsonl', 'csv', 'table', 'count'], { error: (i) => `--format must be jsonl, csv, table or count, not '${String(i.input)}'` }).default('jsonl'),
+  limit: z
+    .string()
+    .regex(/^\d+$/, { error: (i) => `--limit takes a whole number, not '${String(i.input)}'` })
+    .transform(Number)
+    .optional()
+    .transform((n) => n ?? Infinity),
+});
 
 export async function main(argv: string[], out: OutputWriter = process.stdout, err: OutputWriter = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
@@ -97,13 +109,9 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
       limit: { type: 'string' },
     },
   });
-  const format = values.format ?? 'jsonl';
-  if (!['jsonl', 'csv', 'table', 'count'].includes(format)) throw new UsageError(`--format must be jsonl, csv, table or count, not '${format}'`);
-  let limit = Infinity;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit takes a whole number, not '${values.limit}'`);
-  }
+  const opts = QueryOptions.safeParse(values);
+  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  const { format, limit } = opts.data;
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
   const sort = parseSort(values.sort ?? 'time');
 
