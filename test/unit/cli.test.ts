@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { walkFiles } from '../support/files';
 
 // Compiled to out/test/unit/: three levels up is the project root, four is /work.
 const ROOT = path.resolve(__dirname, '../../..');
@@ -40,14 +41,6 @@ function skipWithoutData(ctx: Mocha.Context): void {
   }
 }
 
-function walkFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walkFiles(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
 type Rec = Record<string, unknown>;
 

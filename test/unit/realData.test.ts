@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { EventStore } from '../../src/core/store';
 import { LoadReport, loadFiles } from '../../src/providers/cloudtrail/files';
 import { hintsFromPath } from '../../src/providers/cloudtrail/normalize';
+import { walkFiles } from '../support/files';
 
 // Compiled to out/test/unit/, so four levels up is /work, next to the project checkout.
 const DATA = path.resolve(__dirname, '../../../../shared/data/cloudtrail');
@@ -82,14 +83,6 @@ function distinctActions(store: EventStore): number {
   return store.query('').facets(['action'], 100000).action.length;
 }
 
-function walkFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walkFiles(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('real CloudTrail data: every set in ../shared/data/cloudtrail', function () {
   this.timeout(60000);
