@@ -50,6 +50,9 @@ export function gunzipKeepingWhatCanBeRead(data: Buffer): { bytes: Buffer; probl
     return { bytes: zlib.gunzipSync(data) };
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than/i.test(why)) {
+      return { bytes: Buffer.alloc(0), problem: `decompressed, this file is larger than one buffer can hold (${why}); split it into smaller files` };
+    }
     try {
       // A cut-off stream still inflates up to the cut when no final flush is demanded.
       const bytes = zlib.gunzipSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
@@ -96,7 +99,8 @@ export function readLogFile(path: string, source: string): FileResult {
     data = readFileSync(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { path, transfer: [], events: 0, bytes: 0, problems: [{ message: `cannot read the file: ${e.code ?? ''} ${e.message}`.trim() }] };
+    const hint = e.code === 'ERR_FS_FILE_TOO_LARGE' ? ' (a single file is read whole: split it, e.g. with `split -l 1000000` for JSON Lines)' : '';
+    return { path, transfer: [], events: 0, bytes: 0, problems: [{ message: `cannot read the file: ${e.message}${hint}` }] };
   }
   return readLogBuffer(path, data, source);
 }
