@@ -112,10 +112,31 @@ export class EventStore {
    * the id index (no million-entry dictionary for a column of unique values), the rest as text.
    */
   cellReader(field: string): (row: number) => string | number {
-    if (resolveField(field) === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
+    const normalized = resolveField(field);
+    if (normalized === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
+    if (!normalized && !this.findColumn(field)) {
+      // A raw path nobody filtered or sorted on yet: read just the rows in view, not all of them.
+      const path = field.startsWith('raw.') ? field.slice(4) : field;
+      return (row) => {
+        try {
+          return extractPath(this.raw(row), path).join(', ');
+        } catch {
+          return '';
+        }
+      };
+    }
     const col = this.resolveColumn(field);
     if (col === 'time') return (row) => this.time[row];
     return (row) => col.display(col.ids[row]);
+  }
+
+  /** An existing column for a raw path, matched case-insensitively. */
+  private findColumn(field: string): StoreColumn | undefined {
+    const path = field.startsWith('raw.') ? field.slice(4) : field;
+    const exact = this.cols.get(path);
+    if (exact) return exact;
+    for (const [name, c] of this.cols) if (name.toLowerCase() === path.toLowerCase()) return c;
+    return undefined;
   }
 
   getColumn(name: string): StoreColumn | undefined {
@@ -203,10 +224,7 @@ export class EventStore {
       return col;
     }
     const path = field.startsWith('raw.') ? field.slice(4) : field;
-    let col = this.cols.get(path);
-    if (!col) {
-      for (const [name, c] of this.cols) if (name.toLowerCase() === path.toLowerCase()) col = c;
-    }
+    let col = this.findColumn(field);
     if (!col) {
       col = this.ensureColumn(path, 'list');
       if (this.size > 0) col.missing.push([0, this.size]);

@@ -83,6 +83,17 @@ describe('loadFiles', () => {
     assert.equal(store.size, 0);
   });
 
+  it('shows a raw path for a window of rows without extracting it for every event', async () => {
+    const store = new EventStore();
+    await loadFiles([trail], store, { workers: 0 });
+    const rows = store.query('').rows(0, 2, ['userIdentity.accountId', 'action']);
+    assert.deepEqual(rows.map((r) => r['userIdentity.accountId']), ['123456789012', '123456789012']);
+    assert.equal(store.getColumn('userIdentity.accountId'), undefined);
+    // Filtering on it builds the column once, for every event.
+    assert.equal(store.query('userIdentity.accountId:123456789012').count, 2000);
+    assert.ok(store.getColumn('userIdentity.accountId'));
+  });
+
   it('merges a folder opened twice into one copy of each event', async () => {
     const store = new EventStore();
     const report = await loadFiles([trail, trail], store, { workers: 2 });
