@@ -3,9 +3,10 @@
  * little more memory than their raw bytes and a filter is a pass over small integers.
  *
  * - time: Float64Array of epoch ms
- * - string columns: one array of dictionary ids per column, as narrow as the dictionary allows
- *   (most columns have under 256 distinct values: one byte per event) (the normalized fields, a set of
- *   raw paths extracted at load time, and raw paths built on first use)
+ * - string columns (the normalized fields, raw paths extracted at load time, raw paths built on
+ *   first use): one array of dictionary ids each, as narrow as the dictionary allows — most
+ *   columns have under 256 distinct values, so one byte per event
+ * - ids: an IdIndex (UUIDs as 16 bytes), which also recognises duplicates
  * - raw: the bytes each event arrived in, as segments (one per file, usually) plus offsets; parsed
  *   again only when someone asks for the event's JSON or a raw path nobody extracted yet.
  */
