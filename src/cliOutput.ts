@@ -94,7 +94,7 @@ export async function writeCsv(view: ResultView, n: number, fields: readonly str
 /** Control characters (and the bidi overrides used to disguise text) as visible escapes. */
 export function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export async function writeTable(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {
