@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { alnum, Prng, uuidV4 } from './prng';
+import { Rng } from '../../src/samples/prng';
 import { type JsonObject, readRealRecords } from './records';
 
 const gzipAsync = promisify(gzip);
 
 /** Bump when the output for a given (N, seed, samples) changes, so stale caches are not reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 /** The data set lives in this folder of the cache entry, so the manifest never looks like a log file. */
 export const LOGS_DIR = 'AWSLogs';
 export const MANIFEST = 'manifest.json';
@@ -207,7 +207,7 @@ function eventTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 
-function ipv4(rng: Prng): string {
+function ipv4(rng: Rng): string {
   // Public-looking first octet: the benchmark should not look like an office LAN.
   const first = [3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 81, 91, 104, 109, 143, 185, 198, 203][rng.int(18)];
   return `${first}.${rng.int(256)}.${rng.int(256)}.${1 + rng.int(254)}`;
@@ -248,7 +248,7 @@ function groupTemplates(templates: Template[]): { groups: Group[]; cumulative: n
 }
 
 /** A group with probability proportional to its share of the samples. */
-function pickGroup(cumulative: number[], rng: Prng): number {
+function pickGroup(cumulative: number[], rng: Rng): number {
   const x = rng.int(cumulative[cumulative.length - 1]);
   let lo = 0;
   let hi = cumulative.length - 1;
@@ -267,13 +267,13 @@ function pickGroup(cumulative: number[], rng: Prng): number {
  */
 async function writeDataset(dir: string, samples: Samples, events: number, seed: number, progress: (m: string) => void): Promise<Manifest> {
   const started = performance.now();
-  const rng = new Prng(seed);
+  const rng = new Rng(seed);
   const { templates } = samples;
   const { groups, cumulative } = groupTemplates(templates);
 
   const sizes: number[] = [];
   for (let left = events; left > 0; ) {
-    const n = Math.min(left, rng.between(MIN_PER_FILE, MAX_PER_FILE));
+    const n = Math.min(left, rng.range(MIN_PER_FILE, MAX_PER_FILE));
     sizes.push(n);
     left -= n;
   }
@@ -294,7 +294,7 @@ async function writeDataset(dir: string, samples: Samples, events: number, seed:
     const group = groups[pickGroup(cumulative, rng)];
     const winStart = START_MS + f * windowMs;
     const times = new Float64Array(sizes[f]);
-    for (let i = 0; i < times.length; i++) times[i] = winStart + rng.next() * windowMs;
+    for (let i = 0; i < times.length; i++) times[i] = winStart + rng.float() * windowMs;
     // CloudTrail writes a file's records in about the order they happened.
     times.sort();
 
@@ -307,7 +307,7 @@ async function writeDataset(dir: string, samples: Samples, events: number, seed:
       let s = t.parts[0];
       for (let k = 0; k < t.slots.length; k++) {
         const slot = t.slots[k];
-        const v = slot === Slot.Id ? uuidV4(rng) : slot === Slot.Time ? eventTime(times[i]) : ipPool[Math.floor(IP_POOL_SIZE * rng.next() ** 3)];
+        const v = slot === Slot.Id ? rng.uuid() : slot === Slot.Time ? eventTime(times[i]) : ipPool[Math.floor(IP_POOL_SIZE * rng.float() ** 3)];
         s += '"' + v + '"' + t.parts[k + 1];
       }
       records[i] = s;
@@ -322,7 +322,7 @@ async function writeDataset(dir: string, samples: Samples, events: number, seed:
     const stamp = `${y}${mo}${d}T${pad2(delivered.getUTCHours())}${pad2(delivered.getUTCMinutes())}Z`;
     let name: string;
     do {
-      name = `${account}_CloudTrail_${region}_${stamp}_${alnum(rng, 16)}.json.gz`;
+      name = `${account}_CloudTrail_${region}_${stamp}_${rng.alnum(16)}.json.gz`;
     } while (names.has(name));
     names.add(name);
     const folder = join(dir, LOGS_DIR, account, 'CloudTrail', region, String(y), mo, d);

@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseArgs } from '../../scripts/bench/args';
 import { cacheEntryName, ensureDataset, isDeleteInUsEast1, LOGS_DIR, listLogFiles, MANIFEST } from '../../scripts/bench/generate';
-import { alnum, Prng, uuidV4 } from '../../scripts/bench/prng';
 import { type JsonObject, readRealRecords } from '../../scripts/bench/records';
 
 // Compiled to out/test/unit/, so four levels up is /work, next to the project checkout.
@@ -195,22 +194,7 @@ describe('bench data generator', function () {
   });
 });
 
-describe('bench PRNG and arguments', () => {
-  it('repeats a sequence for a seed and makes v4 UUIDs', () => {
-    const a = new Prng(99);
-    const b = new Prng(99);
-    for (let i = 0; i < 100; i++) assert.equal(a.u32(), b.u32());
-    const rng = new Prng(1);
-    const ids = new Set<string>();
-    for (let i = 0; i < 10_000; i++) {
-      const id = uuidV4(rng);
-      assert.match(id, UUID_V4);
-      ids.add(id);
-    }
-    assert.equal(ids.size, 10_000);
-    assert.match(alnum(rng, 16), /^[A-Za-z0-9]{16}$/);
-  });
-
+describe('bench arguments', () => {
   it('parses the options', () => {
     assert.equal(parseArgs([]).events, 1_000_000);
     assert.equal(parseArgs(['--events', '1e6']).events, 1_000_000);
