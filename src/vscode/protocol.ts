@@ -1,0 +1,210 @@
+/**
+ * The one contract between the extension host and the events panel's webview, imported by both
+ * bundles (so it must never import 'vscode').
+ *
+ * Three kinds of message, after GitLens' IPC: commands (webview → host, no answer), requests
+ * (webview → host, answered by a `<method>/completion` notification carrying the same
+ * `completionId`), and notifications (host → webview). Every message from the webview is parsed
+ * with zod on arrival: the webview renders attacker-controlled data, so the host treats what it
+ * says as untrusted input.
+ *
+ * The webview never holds all events: it asks for windows of rows of the current query. Every
+ * query result carries its `queryId`, and the webview drops windows of a query it no longer shows.
+ */
+import { z } from 'zod';
+
+export interface IpcMessage<P = unknown> {
+  id: string;
+  method: string;
+  params: P;
+  completionId?: string;
+}
+
+abstract class Call<P> {
+  constructor(
+    readonly method: string,
+    readonly schema: z.ZodType<P>,
+  ) {}
+
+  is(msg: IpcMessage): msg is IpcMessage<P> {
+    return msg.method === this.method;
+  }
+}
+
+/** webview → host, fire and forget. */
+export class IpcCommand<P> extends Call<P> {
+  readonly kind = 'command';
+}
+
+/** webview → host, answered by `response`. */
+export class IpcRequest<P, R> extends Call<P> {
+  readonly kind = 'request';
+  readonly response: IpcNotification<R>;
+  constructor(method: string, schema: z.ZodType<P>, responseSchema: z.ZodType<R>) {
+    super(method, schema);
+    this.response = new IpcNotification<R>(`${method}/completion`, responseSchema);
+  }
+}
+
+/** host → webview. */
+export class IpcNotification<P> extends Call<P> {
+  readonly kind = 'notification';
+}
+
+// ---- shapes --------------------------------------------------------------------------------------
+
+const Sort = z.object({ field: z.string().min(1).max(500), dir: z.enum(['asc', 'desc']) });
+export type Sort = z.infer<typeof Sort>;
+
+const TimeRange = z.object({ from: z.number().finite().optional(), to: z.number().finite().optional() });
+export type TimeRange = z.infer<typeof TimeRange>;
+
+const Field = z.string().min(1).max(500);
+
+export const QuerySpec = z.object({
+  queryId: z.number().int().nonnegative(),
+  filter: z.string().max(20_000),
+  sort: Sort,
+  /** Drag-selected range on the timeline, on top of the filter. */
+  timeRange: TimeRange.optional(),
+});
+export type QuerySpec = z.infer<typeof QuerySpec>;
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface HistogramDto {
+  start: number;
+  bucketMs: number;
+  counts: number[];
+  untimed: number;
+}
+
+export interface QueryErrorDto {
+  message: string;
+  start: number;
+  end: number;
+  token: string;
+}
+
+export interface QueryResult {
+  queryId: number;
+  /** Matching events. */
+  count: number;
+  /** Events in the panel's sources. */
+  total: number;
+  histogram: HistogramDto;
+  facets: Record<string, FacetValue[]>;
+  /** Set when the filter did not parse: the previous result stays on screen. */
+  error?: QueryErrorDto;
+  /** Time the query took on the host, for the status line. */
+  ms: number;
+}
+
+export interface SourceSummary {
+  label: string;
+  path: string;
+  events: number;
+  duplicates: number;
+  errors: number;
+  skipped: number;
+}
+
+export interface LoadState {
+  files: number;
+  filesTotal: number;
+  events: number;
+  done: boolean;
+  cancelled: boolean;
+}
+
+export interface PanelState {
+  title: string;
+  sources: SourceSummary[];
+  load: LoadState;
+  /** Columns a user can add: normalized fields, then raw paths seen in the data. */
+  availableColumns: string[];
+  /** What the view showed last time (restored after the panel was hidden or VS Code restarted). */
+  view: ViewState;
+  /** Problems while reading, for the problems strip ("3 files had problems"). */
+  problems: Array<{ path: string; message: string; line?: number; column?: number }>;
+}
+
+export const ViewState = z.object({
+  filter: z.string().max(20_000),
+  sort: Sort,
+  columns: z.array(Field).min(1).max(100),
+  widths: z.record(Field, z.number().int().min(24).max(4000)).optional(),
+  timeRange: TimeRange.optional(),
+  history: z.array(z.string().max(20_000)).max(50).optional(),
+});
+export type ViewState = z.infer<typeof ViewState>;
+
+export interface RowDto {
+  /** Store row: the handle for detail, copy and "filter on this value". */
+  row: number;
+  cells: Array<string | number>;
+}
+
+export const RowsParams = z.object({
+  queryId: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().min(0).max(2000),
+  columns: z.array(Field).min(1).max(100),
+});
+export type RowsParams = z.infer<typeof RowsParams>;
+
+export interface RowsResult {
+  queryId: number;
+  offset: number;
+  rows: RowDto[];
+}
+
+export const DetailParams = z.object({ row: z.number().int().nonnegative() });
+export interface DetailResult {
+  row: number;
+  /** The raw event exactly as it arrived (parsed by the webview for the tree; shown as text). */
+  raw: string;
+  source: string;
+}
+
+export const CopyParams = z.object({ text: z.string().max(50_000_000) });
+export const ExportParams = z.object({ format: z.enum(['csv', 'json', 'jsonl']) });
+export const CancelParams = z.object({ queryId: z.number().int().nonnegative().optional() });
+export const EmptyParams = z.object({}).strict();
+
+// ---- messages ------------------------------------------------------------------------------------
+
+/** The webview booted (or was restored) and wants the state. */
+export const ReadyCommand = new IpcCommand('ready', EmptyParams);
+/** Run a query; the answer is a DidQueryNotification with the same queryId. */
+export const QueryCommand = new IpcCommand('query', QuerySpec);
+/** Remember the view (columns, widths, history) with the panel. */
+export const SaveViewCommand = new IpcCommand('view/save', ViewState);
+export const CopyCommand = new IpcCommand('copy', CopyParams);
+export const ExportCommand = new IpcCommand('export', ExportParams);
+/** Stop loading, or a running query. */
+export const CancelCommand = new IpcCommand('cancel', CancelParams);
+
+export const RowsRequest = new IpcRequest('rows', RowsParams, z.custom<RowsResult>());
+export const DetailRequest = new IpcRequest('detail', DetailParams, z.custom<DetailResult>());
+
+export const DidChangeStateNotification = new IpcNotification('state/didChange', z.custom<PanelState>());
+export const DidQueryNotification = new IpcNotification('query/didRun', z.custom<QueryResult>());
+export const DidLoadProgressNotification = new IpcNotification('load/progress', z.custom<LoadState>());
+
+/** Every call the webview may make, for the host's dispatcher. */
+export const WEBVIEW_CALLS = [ReadyCommand, QueryCommand, SaveViewCommand, CopyCommand, ExportCommand, CancelCommand, RowsRequest, DetailRequest] as const;
+
+/** The envelope itself, checked before any params are looked at. */
+export const IpcEnvelope = z.object({
+  id: z.string().max(100),
+  method: z.string().max(100),
+  params: z.unknown(),
+  completionId: z.string().max(100).optional(),
+});
+
+export const FACET_FIELDS = ['action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
