@@ -3,7 +3,7 @@
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -55,6 +55,14 @@ if (!production) {
     logLevel: 'warning',
   });
 }
+
+// Static assets the panel loads from dist/ (node_modules is not shipped in the .vsix).
+function copyAssets() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+  if (existsSync('webview/styles.css')) copyFileSync('webview/styles.css', 'dist/webview.css');
+}
+copyAssets();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

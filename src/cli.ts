@@ -14,7 +14,7 @@ import { EventStore } from './core/store';
 import { describeQueryError, parseQuery, QueryError, QueryNode } from './core/query';
 import { SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/cloudtrail/files';
-import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './cliOutput';
+import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './core/formats';
 
 const USAGE = `Usage:
   audit-log-explorer stats <path>...

@@ -130,7 +130,15 @@ export interface PanelState {
   view: ViewState;
   /** Problems while reading, for the problems strip ("3 files had problems"). */
   problems: Array<{ path: string; message: string; line?: number; column?: number }>;
+  /**
+   * What the host needs to reopen this panel after VS Code restarts. The webview keeps it in its
+   * `vscode.setState()` blob under the key `restore`, which is what VS Code hands back.
+   */
+  restore: RestoreState;
 }
+
+export const RestoreState = z.object({ paths: z.array(z.string().max(4096)).min(1).max(1000) });
+export type RestoreState = z.infer<typeof RestoreState>;
 
 export const ViewState = z.object({
   filter: z.string().max(20_000),

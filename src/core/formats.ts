@@ -1,11 +1,11 @@
 /**
- * Output formats of the command line. Event data is attacker-controlled: the table escapes control
+ * The formats events leave in: the command line's output and the panel's exports. Event data is attacker-controlled: the table escapes control
  * characters so a log line can never drive the terminal, and CSV cells that a spreadsheet would
  * run as a formula are prefixed with an apostrophe.
  */
-import type { EventStore } from './core/store';
-import { formatTime } from './core/store';
-import type { ResultView } from './core/view';
+import type { EventStore } from './store';
+import { formatTime } from './store';
+import type { ResultView } from './view';
 
 export interface OutputWriter {
   write(chunk: string | Uint8Array): unknown;
@@ -117,4 +117,17 @@ export async function writeTable(view: ResultView, n: number, fields: readonly s
 
 function clip(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/** A JSON array of the raw events, one per line, for tools that want a single document. */
+export async function writeJsonArray(store: EventStore, order: Uint32Array, n: number, out: OutputWriter): Promise<void> {
+  const w = new Buffered(out);
+  await w.push('[\n');
+  for (let i = 0; i < n; i++) {
+    const bytes = store.rawBytes(order[i]);
+    await w.push(bytes.includes(0x0a) || bytes.includes(0x0d) ? compactJson(bytes) : bytes);
+    await w.push(i + 1 < n ? ',\n' : '\n');
+  }
+  await w.push(']\n');
+  await w.flush();
 }

@@ -1,0 +1,153 @@
+/**
+ * A set of sources opened together into one store: what one events panel shows. Knows what was
+ * loaded from where, with what problems, and answers the panel's queries. No VS Code here, so the
+ * whole flow runs (and is tested) under plain node.
+ */
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { isNormalizedField, NORMALIZED_FIELDS } from '../core/event';
+import { parseQuery, QueryError, QueryNode } from '../core/query';
+import { EventStore } from '../core/store';
+import { ResultView, SortSpec } from '../core/view';
+import { loadFiles, LoadProgress, LoadReport } from './cloudtrail/files';
+import { EXTRACTED_PATHS } from './cloudtrail/normalize';
+
+export interface SourceInfo {
+  label: string;
+  path: string;
+  report?: LoadReport;
+}
+
+export interface LoadStatus {
+  files: number;
+  filesTotal: number;
+  events: number;
+  done: boolean;
+  cancelled: boolean;
+}
+
+export interface Problem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface RunQuery {
+  filter: string;
+  sort: SortSpec;
+  timeRange?: { from?: number; to?: number };
+  now?: number;
+}
+
+export type QueryOutcome = { ok: true; view: ResultView; ms: number } | { ok: false; error: QueryError };
+
+/** Emits 'progress' (LoadStatus) while loading and 'loaded' when a load ends. */
+export class SourceSet extends EventEmitter {
+  readonly store = new EventStore();
+  readonly sources: SourceInfo[] = [];
+  status: LoadStatus = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
+  private abort: AbortController | undefined;
+  private rawPaths: string[] | undefined;
+
+  get loading(): boolean {
+    return !this.status.done;
+  }
+
+  /** Reads files and folders into the store; resolves when done or cancelled, never rejects on bad input. */
+  async openPaths(paths: readonly string[], opts: { workers?: number } = {}): Promise<LoadReport[]> {
+    const reports: LoadReport[] = [];
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    let filesBefore = 0;
+    for (const p of paths) {
+      if (signal.aborted) break;
+      const source: SourceInfo = { label: path.basename(path.resolve(p)) || p, path: p };
+      this.sources.push(source);
+      const report = await loadFiles([p], this.store, {
+        signal,
+        source: source.label,
+        workers: opts.workers,
+        onProgress: (pr: LoadProgress) => {
+          this.status = { ...this.status, files: filesBefore + pr.files, filesTotal: filesBefore + pr.filesTotal, events: this.store.size };
+          this.emit('progress', this.status);
+        },
+      });
+      source.report = report;
+      reports.push(report);
+      filesBefore = this.status.files;
+      this.rawPaths = undefined;
+    }
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted };
+    this.abort = undefined;
+    this.emit('loaded', this.status);
+    return reports;
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  problems(): Problem[] {
+    const out: Problem[] = [];
+    for (const s of this.sources) {
+      for (const e of s.report?.errors ?? []) {
+        out.push(e.position ? { path: e.path, message: e.message, line: e.position.line, column: e.position.column } : { path: e.path, message: e.message });
+      }
+    }
+    return out;
+  }
+
+  /** The filter plus the timeline's range, run over the store. */
+  query(q: RunQuery): QueryOutcome {
+    let node: QueryNode;
+    try {
+      node = parseQuery(q.filter, q.now);
+    } catch (e) {
+      if (e instanceof QueryError) return { ok: false, error: e };
+      throw e;
+    }
+    const bounds: QueryNode[] = [];
+    if (q.timeRange?.from !== undefined) bounds.push({ type: 'time', op: '>=', ms: q.timeRange.from, span: { start: 0, end: 0 } });
+    if (q.timeRange?.to !== undefined) bounds.push({ type: 'time', op: '<=', ms: q.timeRange.to, span: { start: 0, end: 0 } });
+    if (bounds.length > 0) node = { type: 'and', children: node.type === 'all' ? bounds : [node, ...bounds] };
+    const t0 = performance.now();
+    const view = this.store.query(node, { sort: q.sort });
+    return { ok: true, view, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Fields a user can add as columns: the normalized ones, the raw paths extracted at load, then
+   * every other leaf path seen in a sample of the events (so rare fields of a few events still
+   * show up when they are among the first thousands).
+   */
+  availableColumns(sample = 2000): string[] {
+    if (!this.rawPaths) {
+      const seen = new Set<string>(EXTRACTED_PATHS);
+      const n = this.store.size;
+      const step = Math.max(1, Math.floor(n / sample));
+      for (let row = 0; row < n && seen.size < 5000; row += step) {
+        try {
+          collectPaths(this.store.raw(row), '', seen, 0);
+        } catch {
+          // an event whose raw bytes do not parse has nothing to offer here
+        }
+      }
+      this.rawPaths = [...seen].filter((p) => !isNormalizedField(p)).sort();
+    }
+    return [...NORMALIZED_FIELDS, ...this.rawPaths];
+  }
+}
+
+function collectPaths(v: unknown, prefix: string, out: Set<string>, depth: number): void {
+  if (depth > 8 || v === null || typeof v !== 'object') {
+    if (prefix) out.add(prefix);
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const item of v.slice(0, 5)) collectPaths(item, prefix, out, depth + 1);
+    return;
+  }
+  for (const [k, child] of Object.entries(v as Record<string, unknown>)) collectPaths(child, prefix ? `${prefix}.${k}` : k, out, depth + 1);
+}

@@ -1,0 +1,171 @@
+/**
+ * The palette commands (category "Audit Logs"). Arguments can come from any extension through
+ * executeCommand, so each command checks what it was given before using it.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { writeSamples } from '../samples/generator';
+import { ExportFormat } from './exporter';
+import { EventsPanel } from './panel';
+import { RecentList } from './recent';
+
+export interface OpenResult {
+  files: number;
+  events: number;
+  duplicates: number;
+  errors: number;
+  skipped: number;
+  cancelled: boolean;
+}
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  recent: RecentList;
+  refreshTrees(): void;
+}
+
+const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'jsonl'];
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const { context, log } = d;
+  const cmd = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+
+  const openPaths = async (paths: string[]): Promise<OpenResult> => {
+    const panel = EventsPanel.open(context.extensionUri, paths, log);
+    for (const p of paths) {
+      const st = await fs.stat(p).catch(() => undefined);
+      await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
+    }
+    d.refreshTrees();
+    await panel.load();
+    const reports = panel.sources.sources.map((s) => s.report);
+    return {
+      files: sum(reports.map((r) => r?.files ?? 0)),
+      events: panel.sources.store.size,
+      duplicates: sum(reports.map((r) => r?.duplicates ?? 0)),
+      errors: sum(reports.map((r) => r?.errors.length ?? 0)),
+      skipped: sum(reports.map((r) => r?.skipped.length ?? 0)),
+      cancelled: panel.sources.status.cancelled,
+    };
+  };
+
+  return [
+    cmd('auditLogs.openFiles', async (a?: unknown, b?: unknown): Promise<OpenResult | undefined> => {
+      // From the Explorer: (clicked, selected[]); from code: a Uri or Uri[]; from the palette: nothing.
+      let uris = toUris(b) ?? toUris(a);
+      if (!uris) {
+        uris = await vscode.window.showOpenDialog({
+          canSelectFiles: true,
+          canSelectFolders: true,
+          canSelectMany: true,
+          openLabel: 'Open in Audit Log Explorer',
+          title: 'Open CloudTrail logs: files (.json, .json.gz, .jsonl, .csv) or folders',
+        });
+        if (!uris || uris.length === 0) return undefined;
+      }
+      const nonFile = uris.find((u) => u.scheme !== 'file');
+      if (nonFile) {
+        void vscode.window.showErrorMessage(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
+        return undefined;
+      }
+      return openPaths(uris.map((u) => u.fsPath));
+    }),
+
+    cmd('auditLogs.openSampleLogs', async (): Promise<OpenResult | undefined> => {
+      const dir = await ensureSamples(context);
+      return openPaths([dir]);
+    }),
+
+    cmd('auditLogs.revealPanel', (p?: unknown) => {
+      const panel = p instanceof EventsPanel ? p : EventsPanel.activePanel();
+      panel?.reveal();
+    }),
+
+    cmd('auditLogs.refresh', async () => {
+      const panel = EventsPanel.activePanel();
+      // Reading the same paths again adds only what is new: events already loaded are merged as duplicates.
+      if (panel && !panel.sources.loading) await panel.load();
+      d.refreshTrees();
+    }),
+
+    cmd('auditLogs.exportResults', async (f?: unknown, target?: unknown) => {
+      const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
+      if (!panel) {
+        void vscode.window.showInformationMessage('Audit Logs: open some logs first; the export writes the events the panel shows.');
+        return undefined;
+      }
+      let format = EXPORT_FORMATS.find((x) => x === f);
+      if (!format) {
+        const pick = await vscode.window.showQuickPick(
+          [
+            { label: 'CSV', description: 'the visible columns', format: 'csv' as const },
+            { label: 'JSON', description: 'an array of the raw events', format: 'json' as const },
+            { label: 'JSON Lines', description: 'one raw event per line', format: 'jsonl' as const },
+          ],
+          { title: 'Export the filtered events as' },
+        );
+        if (!pick) return undefined;
+        format = pick.format;
+      }
+      if (target instanceof vscode.Uri) return panel.exportTo(format, target);
+      await panel.export(format);
+      return undefined;
+    }),
+
+    cmd('auditLogs.copyEventJson', async (r?: unknown) => {
+      const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
+      const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.selected;
+      if (!panel || row === undefined || row < 0 || row >= panel.sources.store.size) {
+        void vscode.window.showInformationMessage('Audit Logs: select an event in the panel first.');
+        return undefined;
+      }
+      const text = panel.sources.store.rawText(row);
+      await vscode.env.clipboard.writeText(text);
+      return text;
+    }),
+
+    cmd('auditLogs.closeSource', (node?: unknown) => {
+      const panel = isPanelNode(node) ? node.panel : EventsPanel.activePanel();
+      panel?.dispose();
+    }),
+
+    cmd('auditLogs.removeRecent', async (item?: unknown) => {
+      if (item && typeof item === 'object' && 'path' in item && typeof item.path === 'string') await d.recent.remove(item.path);
+    }),
+
+    cmd('auditLogs.clearRecent', () => d.recent.clear()),
+
+    cmd('auditLogs.showLog', () => log.show()),
+  ];
+}
+
+function toUris(v: unknown): vscode.Uri[] | undefined {
+  if (v instanceof vscode.Uri) return [v];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof vscode.Uri)) return v as vscode.Uri[];
+  return undefined;
+}
+
+function isPanelNode(v: unknown): v is { panel: EventsPanel } {
+  return !!v && typeof v === 'object' && 'panel' in v && v.panel instanceof EventsPanel;
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The sample logs: shipped in the extension when packaged with them, otherwise made once by the
+ * project's deterministic generator in the extension's storage.
+ */
+async function ensureSamples(context: vscode.ExtensionContext): Promise<string> {
+  const shipped = vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath;
+  if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
+  const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;
+  if (!existsSync(`${dir}/AWSLogs`)) {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
+      writeSamples(dir),
+    );
+  }
+  return dir;
+}

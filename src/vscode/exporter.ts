@@ -1,0 +1,18 @@
+/** Writes the panel's current result to a file, streamed, in the formats the CLI speaks. */
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { writeCsv, writeJsonArray, writeJsonl } from '../core/formats';
+import type { ResultView } from '../core/view';
+
+export type ExportFormat = 'csv' | 'json' | 'jsonl';
+
+export async function exportView(view: ResultView, format: ExportFormat, file: string, columns: readonly string[]): Promise<number> {
+  const out = createWriteStream(file);
+  const n = view.count;
+  if (format === 'csv') await writeCsv(view, n, columns, out);
+  else if (format === 'json') await writeJsonArray(view.store, view.order, n, out);
+  else await writeJsonl(view.store, view.order, n, out);
+  out.end();
+  await finished(out);
+  return n;
+}

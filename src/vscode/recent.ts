@@ -1,0 +1,51 @@
+/** Recently opened files and folders, kept in global state (never anything secret). */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+
+const RecentItemSchema = z.object({
+  kind: z.enum(['file', 'folder']),
+  path: z.string().min(1).max(4096),
+  label: z.string().max(4096),
+  openedAt: z.number(),
+});
+export type RecentItem = z.infer<typeof RecentItemSchema>;
+
+const KEY = 'auditLogs.recent';
+const MAX = 20;
+
+export class RecentList {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  /** What global state holds, checked: a hand-edited or older entry is dropped, not trusted. */
+  items(): RecentItem[] {
+    const parsed = z.array(z.unknown()).safeParse(this.state.get(KEY, []));
+    if (!parsed.success) return [];
+    return parsed.data.flatMap((x) => {
+      const r = RecentItemSchema.safeParse(x);
+      return r.success ? [r.data] : [];
+    });
+  }
+
+  async add(item: Omit<RecentItem, 'openedAt'>): Promise<void> {
+    const rest = this.items().filter((x) => x.path !== item.path);
+    await this.state.update(KEY, [{ ...item, openedAt: Date.now() }, ...rest].slice(0, MAX));
+    this.changed.fire();
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.state.update(KEY, this.items().filter((x) => x.path !== path));
+    this.changed.fire();
+  }
+
+  async clear(): Promise<void> {
+    await this.state.update(KEY, []);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The sidebar: "Sources" (what is open, by provider) and "Recent" (files and folders opened
+ * before). Labels and tooltips are plain strings or MarkdownStrings built with appendText, so a
+ * path or message from a log never turns into markup or a link.
+ */
+import * as vscode from 'vscode';
+import { EventsPanel } from './panel';
+import { RecentList, RecentItem } from './recent';
+
+type SourceNode =
+  | { kind: 'provider'; id: 'cloudtrail'; label: string }
+  | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean };
+
+export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SourceNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor() {
+    // Counts change many times a second while loading: redraw at most a few times a second.
+    this.sub = EventsPanel.onDidChange(() => {
+      if (this.pending) return;
+      this.pending = setTimeout(() => {
+        this.pending = undefined;
+        this.refresh();
+      }, 250);
+    });
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: SourceNode): SourceNode[] {
+    const panels = EventsPanel.all();
+    if (!node) return panels.length > 0 ? [{ kind: 'provider', id: 'cloudtrail', label: 'AWS CloudTrail' }] : [];
+    if (node.kind !== 'provider') return [];
+    const out: SourceNode[] = [];
+    for (const panel of panels) {
+      for (const s of panel.paths) {
+        const info = panel.sources.sources.find((x) => x.path === s);
+        out.push({
+          kind: 'opened',
+          panel,
+          path: s,
+          label: info?.label ?? s,
+          events: info?.report?.events ?? (panel.sources.loading ? panel.sources.store.size : 0),
+          errors: info?.report?.errors.length ?? 0,
+          loading: panel.sources.loading,
+        });
+      }
+    }
+    return out;
+  }
+
+  getTreeItem(node: SourceNode): vscode.TreeItem {
+    if (node.kind === 'provider') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon('cloud');
+      item.contextValue = 'provider.cloudtrail';
+      return item;
+    }
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}`;
+    item.description = node.loading ? `reading… ${counts}` : counts;
+    item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : node.errors ? 'warning' : 'file-code');
+    const tip = new vscode.MarkdownString();
+    tip.appendText(`${node.path}\n${counts}`);
+    item.tooltip = tip;
+    item.contextValue = 'openedSource';
+    item.command = { command: 'auditLogs.revealPanel', title: 'Show Events', arguments: [node.panel] };
+    return item;
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+export class RecentTree implements vscode.TreeDataProvider<RecentItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RecentItem | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly recent: RecentList) {
+    this.sub = recent.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: RecentItem): RecentItem[] {
+    return node ? [] : this.recent.items();
+  }
+
+  getTreeItem(item: RecentItem): vscode.TreeItem {
+    const t = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+    t.description = item.path;
+    t.iconPath = new vscode.ThemeIcon(item.kind === 'folder' ? 'folder' : 'file');
+    const tip = new vscode.MarkdownString();
+    tip.appendText(`${item.path}\nopened ${new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+    t.tooltip = tip;
+    t.contextValue = 'recentItem';
+    t.command = { command: 'auditLogs.openFiles', title: 'Open', arguments: [vscode.Uri.file(item.path)] };
+    return t;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
