@@ -1,7 +1,7 @@
 // Shared paths and helpers for the code-server integration harness (setup.mjs, run.mjs).
 // Everything the harness installs lives under <repo>/.vscode-test/ (git-ignored).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,7 @@ export const VERSIONS = {
   codeServer: process.env.VSCODE_TEST_CODE_SERVER_VERSION || '4.139.1',
   vsce: '3.9.2',
   playwright: '1.65.1',
+  nodeGyp: '13.1.0',
 };
 
 export const PATHS = {
@@ -26,6 +27,7 @@ export const PATHS = {
   toolsPrefix: join(VT, 'tools'),
   vsce: join(VT, 'tools', 'node_modules', '@vscode', 'vsce', 'vsce'),
   playwright: join(VT, 'tools', 'node_modules', 'playwright-core'),
+  nodeGyp: join(VT, 'tools', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   chromium: process.env.VSCODE_TEST_CHROMIUM || '/usr/bin/chromium',
   fixtureSrc: join(HERE, 'fixture-ext'),
   fixture: join(VT, 'fixture-ext'),
@@ -55,7 +57,32 @@ export function bundledVsCodeVersion() {
 
 /** PATH with Node 24 first, so `#!/usr/bin/env node` scripts (npm, code-server) run on it. */
 export function envWithNode24(extra = {}) {
-  return { ...process.env, PATH: `${dirname(PATHS.node24)}:${process.env.PATH}`, ...extra };
+  return {
+    ...process.env,
+    PATH: `${dirname(PATHS.node24)}:${process.env.PATH}`,
+    // Node 24 (npm, code-server) keeps a module compile cache, by default in /tmp/node-compile-cache.
+    NODE_COMPILE_CACHE: join(VT, 'node-compile-cache'),
+    ...extra,
+  };
+}
+
+/**
+ * Environment for any code-server invocation: Node 24 first on PATH, and HOME/XDG dirs inside `home`
+ * so code-server never writes ~/.config/code-server/config.yaml (with a password) or
+ * ~/.local/share/code-server into the real home directory.
+ */
+export function codeServerEnv(home, extra = {}) {
+  for (const d of ['run', 'tmp']) mkdirSync(join(home, d), { recursive: true, mode: 0o700 });
+  return envWithNode24({
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_RUNTIME_DIR: join(home, 'run'),
+    // VS Code server puts its IPC sockets (vscode-ipc-*.sock) in the temp dir and leaves them behind.
+    TMPDIR: join(home, 'tmp'),
+    ...extra,
+  });
 }
 
 export function run(cmd, args, opts = {}) {
