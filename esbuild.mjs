@@ -19,7 +19,14 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    // The in-host test hook exists only in development builds; release builds drop it entirely.
+    define: { __AUDIT_LOGS_TEST_HOOKS__: production ? 'false' : 'true' },
+  },
   // Loader workers are their own entry: worker_threads needs a file to start.
   { ...node, entryPoints: ['src/providers/cloudtrail/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
   {

@@ -15,7 +15,17 @@ export interface ExtensionApi {
   version: string;
   /** For tests and other extensions: the open panels' event counts. */
   panels(): Array<{ title: string; events: number; paths: string[] }>;
+  /** What the Sources and Recent trees show, as label/description pairs (for tests). */
+  trees(): { sources: TreeLine[]; recent: TreeLine[] };
 }
+
+export interface TreeLine {
+  label: string;
+  description?: string;
+  children?: TreeLine[];
+}
+
+declare const __AUDIT_LOGS_TEST_HOOKS__: boolean | undefined;
 
 const SavedWebviewState = z.object({ restore: RestoreState, view: ViewState.optional() }).passthrough();
 
@@ -50,12 +60,40 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     { dispose: () => EventsPanel.all().forEach((p) => p.dispose()) },
   );
 
+  startTestsInHost(context);
+
   return {
     version: String(context.extension.packageJSON.version),
     panels: () => EventsPanel.all().map((p) => ({ title: p.panel.title, events: p.sources.store.size, paths: [...p.paths] })),
+    trees: () => ({ sources: describeTree(sources), recent: describeTree(recentTree) }),
   };
 }
 
 export function deactivate(): void {
   // Panels and trees are disposed through context.subscriptions.
+}
+
+/**
+ * Development builds run the integration suite inside this extension host when the test launcher
+ * (scripts/vscode-test/run.mjs) asks for it through the environment; see test/integration/README.md.
+ */
+function startTestsInHost(context: vscode.ExtensionContext): void {
+  if (typeof __AUDIT_LOGS_TEST_HOOKS__ === 'undefined' || !__AUDIT_LOGS_TEST_HOOKS__) return;
+  const runner = process.env.AUDIT_LOGS_TEST_RUNNER;
+  if (!process.env.AUDIT_LOGS_TEST_RUN || !runner) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runner lives in the repository, outside the bundle
+  const mod = require(runner) as { runInHost(opts: { context: vscode.ExtensionContext }): Promise<void> };
+  void mod.runInHost({ context });
+}
+
+function describeTree<T>(tree: vscode.TreeDataProvider<T>, node?: T, depth = 0): TreeLine[] {
+  const children = (tree.getChildren(node) ?? []) as T[];
+  return children.map((child) => {
+    const item = tree.getTreeItem(child) as vscode.TreeItem;
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const line: TreeLine = { label };
+    if (typeof item.description === 'string') line.description = item.description;
+    if (depth < 3 && item.collapsibleState !== vscode.TreeItemCollapsibleState.None) line.children = describeTree(tree, child, depth + 1);
+    return line;
+  });
 }

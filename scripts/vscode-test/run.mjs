@@ -343,7 +343,10 @@ async function main() {
     // keep it in the temp home, not in the real ~/.config.
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), TMPDIR: browserTmp },
   });
+  // In the web workbench vscode.env.clipboard is the page's clipboard: without these permissions a
+  // read waits forever for a prompt nobody answers.
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   const consoleOut = createWriteStream(browserLog);
   page.on('console', (m) => consoleOut.write(`[${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => consoleOut.write(`[pageerror] ${e.stack ?? e}\n`));

@@ -1,0 +1,122 @@
+/**
+ * Runs inside a real VS Code extension host (code-server here, @vscode/test-electron on a desktop):
+ * the bundled extension is driven only through its commands and its exported API.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+interface TreeLine {
+  label: string;
+  description?: string;
+  children?: TreeLine[];
+}
+interface Api {
+  version: string;
+  panels(): Array<{ title: string; events: number; paths: string[] }>;
+  trees(): { sources: TreeLine[]; recent: TreeLine[] };
+}
+interface OpenResult {
+  files: number;
+  events: number;
+  duplicates: number;
+  errors: number;
+  skipped: number;
+  cancelled: boolean;
+}
+
+const EXTENSION_ID = 'audit-log-explorer.audit-log-explorer';
+const repo = path.resolve(__dirname, '../../..');
+const shared = path.resolve(repo, '../shared/data/cloudtrail');
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+async function closeAllPanels(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('Audit Log Explorer in a real extension host', function () {
+  this.timeout(120_000);
+
+  it('activates and returns its API', async () => {
+    const a = await api();
+    const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(a.version, pkg.version);
+  });
+
+  it('registers every command it declares', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const { command } of pkg.contributes.commands) assert.ok(all.has(command), command);
+  });
+
+  it('opens the CloudTrail sets written by others and reproduces their counts', async function () {
+    if (!existsSync(shared)) {
+      console.warn(`!!! SKIPPING: ${shared} not found`);
+      this.skip();
+    }
+    const expected: Record<string, { events: number; duplicates: number; errors: number }> = {
+      'invictus-ir-aws-dataset': { events: 2900, duplicates: 0, errors: 0 },
+      'trailscraper-fixtures': { events: 3, duplicates: 4, errors: 0 },
+      'zmallen-cloudtrail2sightings': { events: 15, duplicates: 0, errors: 2 },
+      'plaso-aws-cloudtrail-jsonl': { events: 6, duplicates: 0, errors: 0 },
+    };
+    for (const [set, want] of Object.entries(expected)) {
+      const r = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', vscode.Uri.file(path.join(shared, set)));
+      assert.deepEqual({ events: r.events, duplicates: r.duplicates, errors: r.errors }, want, set);
+    }
+    const a = await api();
+    assert.ok(a.panels().length >= 4);
+    const cloudtrail = a.trees().sources.find((n) => n.label === 'AWS CloudTrail');
+    assert.ok(cloudtrail?.children, 'the Sources tree lists CloudTrail with the opened sets');
+    const invictus = cloudtrail.children.find((c) => c.label === 'invictus-ir-aws-dataset');
+    assert.match(invictus?.description ?? '', /^2,900 events$/);
+    const zmallen = cloudtrail.children.find((c) => c.label === 'zmallen-cloudtrail2sightings');
+    assert.match(zmallen?.description ?? '', /15 events, 2 problems/);
+    const recent = a.trees().recent.map((r) => r.label);
+    for (const set of Object.keys(expected)) assert.ok(recent.includes(set), `${set} in Recent`);
+    await closeAllPanels();
+  });
+
+  it('opens every file shape from an array of URIs, and exports and copies what it shows', async () => {
+    const fixtures = path.join(repo, 'test', 'fixtures', 'shapes');
+    const r = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', [
+      vscode.Uri.file(path.join(fixtures, 'lake-query-results.json')),
+      vscode.Uri.file(path.join(fixtures, 'lookup-events-pretty.json')),
+    ]);
+    assert.equal(r.events, 3);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'ale-export-')), 'events.jsonl');
+    const n = await vscode.commands.executeCommand<number>('auditLogs.exportResults', 'jsonl', vscode.Uri.file(out));
+    assert.equal(n, 3);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    for (const l of lines) assert.ok(JSON.parse(l));
+    const copied = await vscode.commands.executeCommand<string>('auditLogs.copyEventJson', 0);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+    await closeAllPanels();
+  });
+
+  it('reports a folder with broken files as problems and still loads what can be read', async () => {
+    const r = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', vscode.Uri.file(path.join(repo, 'test', 'fixtures', 'malformed')));
+    assert.ok(r.events > 0);
+    assert.ok(r.errors >= 5, `${r.errors} problems`);
+    assert.ok(r.skipped >= 1, 'the digest file is skipped');
+    await closeAllPanels();
+  });
+
+  it('keeps secrets in SecretStorage: store, read back, delete', async () => {
+    const ctx = (globalThis as { auditLogsTest?: { context: vscode.ExtensionContext } }).auditLogsTest?.context;
+    assert.ok(ctx, 'the host runner shares the extension context');
+    const key = 'auditLogs.test.secret';
+    await ctx.secrets.store(key, 's3cr3t-value');
+    assert.equal(await ctx.secrets.get(key), 's3cr3t-value');
+    await ctx.secrets.delete(key);
+    assert.equal(await ctx.secrets.get(key), undefined);
+  });
+});
