@@ -75,10 +75,23 @@ export function deactivate(): void {
 
 /**
  * Development builds run the integration suite inside this extension host when the test launcher
- * (scripts/vscode-test/run.mjs) asks for it through the environment; see test/integration/README.md.
+ * (scripts/vscode-test/run.mjs) asks for it through the environment (see test/integration/README.md),
+ * and open the paths in AUDIT_LOGS_OPEN (a JSON array) for `npm start`.
  */
 function startTestsInHost(context: vscode.ExtensionContext): void {
   if (typeof __AUDIT_LOGS_TEST_HOOKS__ === 'undefined' || !__AUDIT_LOGS_TEST_HOOKS__) return;
+  // `npm start` opens the sample logs in the panel as soon as the workbench is up.
+  const open = process.env.AUDIT_LOGS_OPEN;
+  if (open) {
+    let value: unknown;
+    try {
+      value = JSON.parse(open);
+    } catch {
+      value = undefined;
+    }
+    const paths = z.array(z.string().min(1)).safeParse(value);
+    if (paths.success) void vscode.commands.executeCommand('auditLogs.openFiles', paths.data.map((p) => vscode.Uri.file(p)));
+  }
   const runner = process.env.AUDIT_LOGS_TEST_RUNNER;
   if (!process.env.AUDIT_LOGS_TEST_RUN || !runner) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runner lives in the repository, outside the bundle
