@@ -67,7 +67,6 @@ if (!production) {
 function copyAssets() {
   mkdirSync('dist/codicons', { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
-  if (existsSync('webview/styles.css')) copyFileSync('webview/styles.css', 'dist/webview.css');
 }
 copyAssets();
 

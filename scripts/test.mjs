@@ -54,6 +54,8 @@ const stages = [
   () => mocha('unit', ['out/test/unit']),
   // A real VS Code (code-server) with the packaged extension; installs what it needs on first run.
   () => suite('integration', ['scripts/vscode-test/run.mjs', '.', '--tests', 'out/test/integration', '--screenshot', 'test-results/integration-workbench.png']),
+  // The panel's UI in real Chromium against an in-page host (playwright-core comes from the setup above).
+  () => mocha('webview', ['out/test/webview']),
 ];
 
 let ok = true;

@@ -1,0 +1,576 @@
+/**
+ * The events panel's webview in a real browser: the dev harness (webview/dev: the real
+ * dist-equivalent bundle plus a fake extension host over 200,000 generated rows, under the same
+ * CSP as the real panel), served from 127.0.0.1 and driven with playwright-core in Debian's
+ * Chromium.
+ *
+ * playwright-core is not a dependency of this project: it is loaded from
+ * .vscode-test/tools/node_modules (where the VS Code test tooling installs it). Without it, or
+ * without /usr/bin/chromium (`apt-get install -y chromium`), the suite is skipped, loudly.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { projectRoot } from './support';
+
+const ROOT = projectRoot();
+const PLAYWRIGHT = path.join(ROOT, '.vscode-test/tools/node_modules/playwright-core');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = path.join(ROOT, 'test-results');
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// ---- the few playwright-core types used here (it is not a dependency, so no type import) -------------
+
+interface Locator {
+  click(opts?: { button?: 'left' | 'right'; modifiers?: string[]; timeout?: number }): Promise<void>;
+  hover(): Promise<void>;
+  fill(text: string): Promise<void>;
+  press(key: string): Promise<void>;
+  focus(): Promise<void>;
+  count(): Promise<number>;
+  textContent(): Promise<string | null>;
+  inputValue(): Promise<string>;
+  getAttribute(name: string): Promise<string | null>;
+  isVisible(): Promise<boolean>;
+  first(): Locator;
+  nth(i: number): Locator;
+  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
+  waitFor(opts?: { state?: 'attached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+}
+interface Page {
+  goto(url: string): Promise<unknown>;
+  reload(): Promise<unknown>;
+  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
+  getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
+  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, opts?: { timeout?: number; polling?: number }): Promise<unknown>;
+  waitForTimeout(ms: number): Promise<void>;
+  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
+  on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
+  on(event: 'pageerror', fn: (e: Error) => void): void;
+  keyboard: { press(key: string): Promise<void>; down(key: string): Promise<void>; up(key: string): Promise<void> };
+  mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void>; wheel(dx: number, dy: number): Promise<void> };
+  close(): Promise<void>;
+}
+interface Browser {
+  newPage(opts: { viewport: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Playwright {
+  chromium: { launch(opts: { executablePath: string; args: string[]; headless: boolean; timeout?: number }): Promise<Browser> };
+}
+
+interface Hooks {
+  log: Array<{ method: string; params: Record<string, unknown> }>;
+  setTheme(t: string): void;
+}
+type Win = { __fakeHost: Hooks; __cspViolations: string[]; __pwned?: unknown };
+
+// ---- harness ---------------------------------------------------------------------------------------
+
+let pw: Playwright | undefined;
+let browser: Browser | undefined;
+let server: ChildProcess | undefined;
+let base = '';
+const pages: Page[] = [];
+
+interface Opened {
+  page: Page;
+  /** Console errors and CSP reports seen so far. */
+  problems: string[];
+}
+
+async function open(query = ''): Promise<Opened> {
+  if (!browser) throw new Error('no browser');
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  pages.push(page);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    const t = m.text();
+    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(t)) problems.push(`${m.type()}: ${t}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(`${base}?fresh=1${query}`);
+  await waitForStatus(page, /of [\d,]+ events/);
+  return { page, problems };
+}
+
+async function statusText(page: Page): Promise<string> {
+  return ((await page.locator('ale-app .status .count').textContent()) ?? '').trim();
+}
+
+async function waitForStatus(page: Page, re: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await statusText(page).catch(() => '');
+    if (re.test(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`status never matched ${re}: last was "${last}"`);
+}
+
+function countOf(status: string): number {
+  const m = /^([\d,]+) of/.exec(status);
+  assert.ok(m, `no count in "${status}"`);
+  return Number(m[1].replace(/,/g, ''));
+}
+
+/** Data-index of the rendered rows, and whether each has its data. */
+async function renderedRows(page: Page): Promise<Array<{ index: number; loaded: boolean; cells: string[] }>> {
+  return page.evaluate(() => {
+    const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot;
+    return Array.from(grid?.querySelectorAll<HTMLElement>('.row') ?? []).map((r) => ({
+      index: Number(r.dataset.index),
+      loaded: !r.classList.contains('loading'),
+      cells: Array.from(r.querySelectorAll('.cell')).map((c) => c.textContent ?? ''),
+    }));
+  });
+}
+
+async function waitRowsLoaded(page: Page, pred: (rows: Array<{ index: number; loaded: boolean; cells: string[] }>) => boolean, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  let rows = await renderedRows(page);
+  while (Date.now() < deadline) {
+    rows = await renderedRows(page);
+    if (rows.length > 0 && pred(rows)) return rows;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`rows never matched: ${JSON.stringify(rows.slice(0, 3))}…`);
+}
+
+/** Clicks the k-th row that is fully in view (rows in the overscan sit under the header). */
+async function clickVisibleRow(page: Page, k = 0, opts?: { button?: 'left' | 'right' }): Promise<number> {
+  const g = await gridGeometry(page);
+  const index = g.firstVisible + 1 + k;
+  await page.locator(`ae-grid .row[data-index="${index}"]`).click(opts);
+  return index;
+}
+
+async function gridGeometry(page: Page) {
+  return page.evaluate(() => {
+    const g = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid') as unknown as {
+      geometry: { spacerHeight: number; scaled: boolean; contentTop: number; firstVisible: number };
+      shadowRoot: ShadowRoot;
+    };
+    const vp = g.shadowRoot.querySelector<HTMLElement>('.viewport');
+    const canvas = g.shadowRoot.querySelector<HTMLElement>('.canvas');
+    return { ...g.geometry, scrollHeight: vp?.scrollHeight ?? 0, clientHeight: vp?.clientHeight ?? 0, canvasHeight: canvas?.offsetHeight ?? 0 };
+  });
+}
+
+async function hostLog(page: Page): Promise<Hooks['log']> {
+  return page.evaluate(() => (window as unknown as Win).__fakeHost.log);
+}
+
+async function runFilter(page: Page, text: string): Promise<void> {
+  const input = page.locator('ae-filter-bar vscode-textfield input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+// ---- suite -------------------------------------------------------------------------------------------
+
+describe('webview: events panel in Chromium (dev harness)', function () {
+  this.timeout(120_000);
+
+  before(async function () {
+    if (!existsSync(PLAYWRIGHT)) {
+      console.warn(`\n!!! SKIPPING webview browser tests: playwright-core not found at ${PLAYWRIGHT} !!!\n`);
+      this.skip();
+    }
+    if (!existsSync(CHROMIUM)) {
+      console.warn(`\n!!! SKIPPING webview browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium) !!!\n`);
+      this.skip();
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    pw = require(PLAYWRIGHT) as Playwright;
+    server = spawn(process.execPath, [path.join(ROOT, 'webview/dev/build.mjs'), '--serve', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    base = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`the harness did not start: ${err}`)), 60_000);
+      server?.stdout?.on('data', (d: Buffer) => {
+        const m = /Serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(String(d));
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server?.stderr?.on('data', (d: Buffer) => (err += String(d)));
+      server?.on('exit', (code) => reject(new Error(`the harness exited (${code}): ${err}`)));
+    });
+    browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60_000 });
+    mkdirSync(RESULTS, { recursive: true });
+  });
+
+  afterEach(async () => {
+    while (pages.length) await pages.pop()?.close();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill();
+  });
+
+  it('renders only the rows in view of 200,000', async () => {
+    const { page, problems } = await open();
+    assert.equal(await statusText(page).then(countOf), 200_000);
+    const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // ~29 rows fit in the grid at this size; overscan adds a few on each side.
+    assert.ok(rows.length >= 20 && rows.length <= 60, `rendered ${rows.length} rows`);
+    assert.equal(rows[0].index, 0);
+    const g = await gridGeometry(page);
+    assert.equal(g.scaled, false);
+    assert.equal(g.spacerHeight, 200_000 * 22);
+    // Newest first: the first cell is a formatted UTC time.
+    assert.match(rows[0].cells[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    assert.deepEqual(problems, []);
+  });
+
+  it('scrolls to the end and reaches row 199,999', async () => {
+    const { page } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // Drag-like: jump the scrollbar to the bottom.
+    await page.evaluate(() => {
+      const vp = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot?.querySelector<HTMLElement>('.viewport');
+      if (vp) vp.scrollTop = vp.scrollHeight;
+    });
+    const rows = await waitRowsLoaded(page, (r) => r.some((x) => x.index === 199_999 && x.loaded));
+    assert.ok(rows.length <= 60, `rendered ${rows.length} rows`);
+    // Sorted by time, newest first: the last row is the oldest event.
+    const last = rows.find((x) => x.index === 199_999);
+    assert.equal(last?.cells[0], '2024-05-01 00:00:00');
+
+    // Keyboard: Home, then End selects the last row and shows it.
+    await clickVisibleRow(page);
+    await page.keyboard.press('Home');
+    await waitRowsLoaded(page, (r) => r[0].index === 0);
+    await page.keyboard.press('End');
+    await waitRowsLoaded(page, (r) => r.some((x) => x.index === 199_999 && x.loaded));
+    const sel = await page.locator('ae-grid .row.selected').getAttribute('data-index');
+    assert.equal(sel, '199999');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.locator('ae-grid .row.selected').getAttribute('data-index'), '199998');
+    await page.keyboard.press('PageUp');
+    const afterPage = Number(await page.locator('ae-grid .row.selected').getAttribute('data-index'));
+    assert.ok(afterPage < 199_998 - 10 && afterPage > 199_998 - 60, `PageUp went to ${afterPage}`);
+  });
+
+  it('scales the scrollbar past the height Chromium allows: 1,000,000 rows end to end', async () => {
+    const { page, problems } = await open('&rows=1000000');
+    assert.equal(countOf(await statusText(page)), 1_000_000);
+    const g = await gridGeometry(page);
+    assert.equal(g.scaled, true);
+    assert.ok(g.spacerHeight <= 15_000_000, `spacer ${g.spacerHeight}`);
+    assert.ok(g.canvasHeight <= 15_001_000, `canvas ${g.canvasHeight}`);
+    await page.evaluate(() => {
+      const vp = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot?.querySelector<HTMLElement>('.viewport');
+      if (vp) vp.scrollTop = (vp.scrollHeight - vp.clientHeight) / 2;
+    });
+    let rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].index > 400_000);
+    const mid = rows[Math.floor(rows.length / 2)].index;
+    assert.ok(mid > 490_000 && mid < 510_000, `middle of the scrollbar shows row ${mid}`);
+    await page.evaluate(() => {
+      const vp = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot?.querySelector<HTMLElement>('.viewport');
+      if (vp) vp.scrollTop = vp.scrollHeight;
+    });
+    rows = await waitRowsLoaded(page, (r) => r.some((x) => x.index === 999_999 && x.loaded));
+    assert.ok(rows.length <= 60);
+    // Small steps stay smooth: one wheel notch moves a few rows, not thousands.
+    const before = (await gridGeometry(page)).firstVisible;
+    await page.evaluate(() => {
+      const vp = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot?.querySelector<HTMLElement>('.viewport');
+      if (vp) vp.scrollTop -= 100;
+    });
+    await page.waitForTimeout(100);
+    const moved = before - (await gridGeometry(page)).firstVisible;
+    assert.ok(moved > 0 && moved < 20, `100 px of scrollbar moved ${moved} rows`);
+    // The wheel moves content at its natural speed even though the scrollbar is scaled.
+    const box = await page.locator('ae-grid').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const top0 = (await gridGeometry(page)).contentTop;
+    await page.mouse.wheel(0, -220);
+    await page.waitForTimeout(150);
+    const wheeled = top0 - (await gridGeometry(page)).contentTop;
+    assert.ok(Math.abs(wheeled - 220) < 1, `a 220 px wheel moved ${wheeled} px of content`);
+    // Keyboard selection reaches the very last row and shows it whole.
+    await clickVisibleRow(page);
+    await page.keyboard.press('End');
+    await waitRowsLoaded(page, (r) => r.some((x) => x.index === 999_999 && x.loaded));
+    assert.equal(await page.locator('ae-grid .row.selected').getAttribute('data-index'), '999999');
+    assert.deepEqual(problems, []);
+  });
+
+  it('runs the filter on Enter and updates the count', async () => {
+    const { page } = await open();
+    await runFilter(page, 'action:DeleteBucket');
+    const s = await waitForStatus(page, /^[\d,]+ of 200,000 events/);
+    const n = countOf(await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/));
+    assert.ok(n > 0 && n < 200_000, `count ${n} (${s})`);
+    const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    assert.ok(rows.every((r) => r.cells[1] === 'DeleteBucket'), 'every row is a DeleteBucket');
+    const log = await hostLog(page);
+    const q = log.filter((m) => m.method === 'query').pop();
+    assert.equal(q?.params.filter, 'action:DeleteBucket');
+    assert.deepEqual(q?.params.sort, { field: 'time', dir: 'desc' });
+    // The view is saved with the host (debounced) and the filter goes into the history.
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'view/save' && m.params.filter === 'action:DeleteBucket'));
+    const saved = (await hostLog(page)).filter((m) => m.method === 'view/save').pop();
+    assert.deepEqual(saved?.params.history, ['action:DeleteBucket']);
+    // ↑ in the empty bar brings it back.
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    await input.fill('');
+    await input.press('ArrowUp');
+    assert.equal(await input.inputValue(), 'action:DeleteBucket');
+    // Escape clears and shows everything again.
+    await input.press('Escape');
+    assert.equal(await input.inputValue(), '');
+    await waitForStatus(page, /^200,000 of 200,000 events/);
+  });
+
+  it('shows a bad filter’s message and highlights the offending token', async () => {
+    const { page } = await open();
+    await runFilter(page, 'region:eu-* ((actor:x OR action:Get*');
+    await page.locator('ae-filter-bar .error').waitFor({ state: 'visible' });
+    const message = await page.locator('ae-filter-bar .error .message').textContent();
+    assert.match(message ?? '', /Missing "\)" for the "\("/);
+    assert.equal(await page.locator('ae-filter-bar .query .before').textContent(), 'region:eu-* (');
+    assert.equal(await page.locator('ae-filter-bar .query .bad').textContent(), '(');
+    assert.equal(await page.locator('ae-filter-bar .query .after').textContent(), 'actor:x OR action:Get*');
+    // The previous result stays on screen.
+    assert.equal(countOf(await statusText(page)), 200_000);
+    // Fixing it clears the error.
+    await runFilter(page, 'region:eu-* (actor:x OR action:Get*)');
+    await page.locator('ae-filter-bar .error').waitFor({ state: 'hidden' });
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+  });
+
+  it('adds a facet value to the filter on click, and excludes it on Alt+click', async () => {
+    const { page } = await open();
+    const first = page.locator('ae-facets section').first().locator('.value').first();
+    const value = (await first.locator('.text').textContent())?.trim() ?? '';
+    const count = Number(((await first.locator('.count').textContent()) ?? '').replace(/,/g, ''));
+    await first.click();
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    assert.equal(await input.inputValue(), `action:"${value}"`);
+    assert.equal(countOf(await waitForStatus(page, new RegExp(`^${count.toLocaleString('en-US')} of`))), count);
+    // Alt+click on a region value: a negated term is appended.
+    const region = page.locator('ae-facets section').nth(3).locator('.value').first();
+    const rv = (await region.locator('.text').textContent())?.trim() ?? '';
+    await region.click({ modifiers: ['Alt'] });
+    assert.equal(await input.inputValue(), `action:"${value}" -region:"${rv}"`);
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[1] === value && x.cells[4] !== rv));
+    // Values with quotes and backslashes are escaped the way the filter language reads them back.
+    const actor = page.locator('ae-facets section').nth(1).locator('.value', { hasText: 'svc "quoted' });
+    assert.equal(await actor.count(), 1);
+    await actor.first().click();
+    assert.match(await input.inputValue(), /actor:"arn:aws:iam::123456789012:user\/svc \\"quoted\\\\name\\""$/);
+    // The host parses it back to the exact value.
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[2] === 'arn:aws:iam::123456789012:user/svc "quoted\\name"'));
+  });
+
+  it('shows the selected event as a JSON tree, with copy path and filter on value', async () => {
+    const { page } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    await page.locator('ae-grid .row').nth(2).click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    const lines = await page.locator('ae-detail .tree .line').count();
+    assert.ok(lines > 15, `${lines} lines`);
+    const keys = await page.evaluate(() =>
+      Array.from(document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail')?.shadowRoot?.querySelectorAll('.key') ?? []).map((k) => k.textContent),
+    );
+    for (const k of ['eventVersion', 'userIdentity', 'sessionContext', 'sessionIssuer', 'userName', 'eventName', 'requestParameters']) {
+      assert.ok(keys.includes(k), `key ${k} in the tree`);
+    }
+    // Copy path of a nested node.
+    const node = page.locator('ae-detail .line[title="userIdentity.sessionContext.sessionIssuer.userName"]');
+    await node.hover();
+    await page.locator('ae-detail .line-actions button[aria-label="Copy path"]').click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'copy'));
+    const copy = (await hostLog(page)).filter((m) => m.method === 'copy').pop();
+    assert.equal(copy?.params.text, 'userIdentity.sessionContext.sessionIssuer.userName');
+    // Filter on a value adds path:"value".
+    await node.hover();
+    await page.locator('ae-detail .line-actions button[aria-label="Filter on this value"]').click();
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    assert.match(await input.inputValue(), /^userIdentity\.sessionContext\.sessionIssuer\.userName:"[^"]+"$/);
+    // Collapse all / expand all.
+    await page.locator('ae-detail button[aria-label="Collapse all"]').click();
+    const collapsed = await page.locator('ae-detail .tree .line').count();
+    await page.locator('ae-detail button[aria-label="Expand all"]').click();
+    const expanded = await page.locator('ae-detail .tree .line').count();
+    assert.ok(collapsed < expanded, `${collapsed} < ${expanded}`);
+    // The Raw tab is the exact text.
+    await page.locator('ae-detail vscode-tab-header', { hasText: 'Raw' }).click();
+    const raw = (await page.locator('ae-detail pre.raw').textContent()) ?? '';
+    assert.equal(JSON.stringify(JSON.parse(raw)), raw);
+    assert.match(raw, /"eventVersion":"1\.09"/);
+    // Enter in the grid opens the detail pane when it was closed.
+    await page.locator('ae-detail button[aria-label="Close detail"]').click();
+    assert.equal(await page.locator('ae-detail').count(), 0);
+    await page.locator('ae-grid .row').nth(4).click();
+    await page.keyboard.press('Enter');
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+  });
+
+  it('sorts by a header click and resizes columns by dragging the header edge', async () => {
+    const { page } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    await page.locator('ae-grid .hcell', { hasText: 'Action' }).first().click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && (m.params.sort as { field: string }).field === 'action'));
+    let q = (await hostLog(page)).filter((m) => m.method === 'query').pop();
+    assert.deepEqual(q?.params.sort, { field: 'action', dir: 'asc' });
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[1] === 'AssumeRole');
+    await page.locator('ae-grid .hcell', { hasText: 'Action' }).first().click();
+    await page.waitForFunction(() =>
+      (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && (m.params.sort as { dir: string }).dir === 'desc' && (m.params.sort as { field: string }).field === 'action'),
+    );
+    q = (await hostLog(page)).filter((m) => m.method === 'query').pop();
+    assert.deepEqual(q?.params.sort, { field: 'action', dir: 'desc' });
+    const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[1] === 'UpdateFunctionCode20150331v2');
+    assert.ok(rows.length > 0);
+    // Resize the Action column by 80 px.
+    const handle = page.locator('ae-grid .hcell', { hasText: 'Action' }).first().locator('.resizer');
+    const box = await handle.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'view/save' && (m.params.widths as Record<string, number> | undefined)?.action));
+    const saved = (await hostLog(page)).filter((m) => m.method === 'view/save').pop();
+    assert.equal((saved?.params.widths as Record<string, number>).action, 190 + 80);
+  });
+
+  it('sends copy, export, exclude and cancel to the host', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // Cell context menu: exclude the value, and copy it.
+    const row = await clickVisibleRow(page, 1, { button: 'right' });
+    const action = (await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).textContent()) ?? '';
+    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).click({ button: 'right' });
+    await page.locator('ae-grid vscode-context-menu-item', { hasText: 'Copy Value' }).click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'copy'));
+    assert.equal((await hostLog(page)).filter((m) => m.method === 'copy').pop()?.params.text, action);
+    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).click({ button: 'right' });
+    await page.locator('ae-grid vscode-context-menu-item', { hasText: 'Exclude This Value' }).click();
+    assert.equal(await page.locator('ae-filter-bar vscode-textfield input').inputValue(), `-action:"${action}"`);
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+    // Copy Event JSON (toolbar) copies the raw text of the selected event.
+    await clickVisibleRow(page, 0);
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    await page.locator('vscode-toolbar-button[label="Copy Event JSON"]').click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.filter((m) => m.method === 'copy').length >= 2);
+    const raw = String((await hostLog(page)).filter((m) => m.method === 'copy').pop()?.params.text);
+    assert.equal((JSON.parse(raw) as { eventVersion: string }).eventVersion, '1.09');
+    // Export.
+    await page.locator('#export-btn').click();
+    await page.locator('ale-app vscode-context-menu-item', { hasText: 'Export as JSON Lines' }).click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'export'));
+    assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'export').pop()?.params, { format: 'jsonl' });
+    assert.deepEqual(problems, []);
+
+    // A streaming load shows progress and can be cancelled.
+    const loading = await open('&load=1');
+    await loading.page.locator('ale-app .load vscode-button.cancel').waitFor({ state: 'visible' });
+    assert.match((await loading.page.locator('ale-app .load-text').textContent()) ?? '', /^Reading [\d,]+ of 905 files… [\d,]+ events$/);
+    await loading.page.locator('ale-app .load vscode-button.cancel').click();
+    await loading.page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'cancel'));
+    assert.deepEqual((await hostLog(loading.page)).filter((m) => m.method === 'cancel').pop()?.params, {});
+    await loading.page.getByText(/Loading cancelled/).waitFor({ state: 'visible' });
+    assert.deepEqual(loading.problems, []);
+  });
+
+  it('renders hostile strings as text, never as markup, with no CSP violation', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // The newest event's actor is an <img onerror> payload: it shows as its literal text.
+    const rows = await renderedRows(page);
+    assert.equal(rows[0].cells[2], '<img src=x onerror=window.__pwned=1>');
+    assert.ok(await page.getByText('<img src=x onerror=window.__pwned=1>').first().isVisible());
+    await page.locator('ae-grid .row').first().click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    await page.locator('ae-detail vscode-tab-header', { hasText: 'Raw' }).click();
+    const raw = (await page.locator('ae-detail pre.raw').textContent()) ?? '';
+    assert.ok(raw.includes('</script><img src=x onerror=window.__pwned=5>'), 'raw JSON with </script> shows as text');
+    // Problems strip: paths and messages with markup are text too.
+    await page.locator('ale-app .strip.problems').click();
+    assert.ok(await page.getByText('Unexpected token < in JSON at position 0: <img src=x onerror=window.__pwned=1>').isVisible());
+    // Long values (10,000 characters) wrap inside the detail pane.
+    await runFilter(page, '');
+    await page.locator('ae-grid .row').nth(2).click();
+    await page.locator('ae-detail vscode-tab-header', { hasText: 'Tree' }).click();
+    await page.locator('ae-detail .line[title="requestParameters.policy"]').waitFor({ state: 'visible' });
+    const layout = await page.evaluate(() => {
+      const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail');
+      const line = d?.shadowRoot?.querySelector<HTMLElement>('.line[title="requestParameters.policy"]');
+      return { detail: d?.getBoundingClientRect().width ?? 0, line: line?.getBoundingClientRect().width ?? 0, page: document.documentElement.scrollWidth };
+    });
+    assert.ok(layout.line <= layout.detail, `line ${layout.line} fits the pane ${layout.detail}`);
+    assert.ok(layout.page <= 1400, `page did not grow sideways (${layout.page})`);
+
+    const verdict = await page.evaluate(() => {
+      let imgs = 0;
+      let scripts = 0;
+      const walk = (root: Document | ShadowRoot) => {
+        imgs += root.querySelectorAll('img, svg foreignObject, iframe').length;
+        scripts += root.querySelectorAll('script:not([src])').length;
+        for (const el of Array.from(root.querySelectorAll('*'))) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      const w = window as unknown as Win;
+      return { pwned: w.__pwned, csp: w.__cspViolations, imgs, scripts };
+    });
+    assert.equal(verdict.pwned, undefined);
+    assert.equal(verdict.imgs, 0, 'no <img>, <iframe> or <foreignObject> from event data');
+    assert.equal(verdict.scripts, 0, 'no inline <script>');
+    assert.deepEqual(verdict.csp, []);
+    assert.deepEqual(problems, []);
+  });
+
+  it('comes back as it was after the panel is hidden and restored (vscode.setState)', async () => {
+    const { page } = await open();
+    await runFilter(page, 'region:eu-*');
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+    await page.waitForTimeout(500); // setState is debounced
+    await page.evaluate(() => {
+      // The harness keeps setState() in sessionStorage, as VS Code keeps it across a hide.
+      location.search = '';
+    });
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+    assert.equal(await page.locator('ae-filter-bar vscode-textfield input').inputValue(), 'region:eu-*');
+    const state = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ale-dev-state') ?? '{}') as { restore?: unknown });
+    assert.deepEqual(state.restore, { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] }, 'PanelState.restore is kept for the host');
+  });
+
+  it('saves screenshots in the dark and light themes', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    await page.locator('ae-grid .row').nth(3).click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    await page.locator('ale-app .strip.problems').click();
+    await page.mouse.move(700, 500);
+    for (const theme of ['dark', 'light'] as const) {
+      await page.evaluate((t) => (window as unknown as Win).__fakeHost.setTheme(t), theme);
+      await page.waitForTimeout(200);
+      const cls = await page.evaluate(() => document.body.className);
+      assert.ok(cls.includes(`vscode-${theme}`));
+      await page.screenshot({ path: path.join(RESULTS, `webview-${theme}.png`) });
+    }
+    assert.ok(existsSync(path.join(RESULTS, 'webview-dark.png')));
+    assert.ok(existsSync(path.join(RESULTS, 'webview-light.png')));
+    assert.deepEqual(problems, []);
+  });
+});

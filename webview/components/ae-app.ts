@@ -1,0 +1,554 @@
+/**
+ * ae-app: the events panel. Toolbar and filter bar on top, load progress and problems, the
+ * timeline, then facets | grid | detail with draggable sashes, and a status line.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { styleProps } from './style-props';
+import { keyed } from 'lit/directives/keyed.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-container/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
+import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
+import './ae-filter-bar';
+import './ae-timeline';
+import './ae-facets';
+import './ae-grid';
+import './ae-detail';
+import './ae-columns';
+import type { CellActionDetail, SelectDetail } from './ae-grid';
+import type { AeFilterBar } from './ae-filter-bar';
+import type { FacetPickDetail } from './ae-facets';
+import type { DetailActionDetail } from './ae-detail';
+import type { AppState, GridPosition, Layout } from '../state';
+import type { Sort, TimeRange } from '../protocol';
+import { formatCount } from '../format';
+import { baseStyles, codicons, icon } from './shared';
+
+type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };
+
+export class AeApp extends LitElement {
+  /** Set by main.ts before the element upgrades. */
+  static defaultState: AppState | undefined;
+
+  static override properties = {
+    state: { attribute: false },
+    _popup: { state: true },
+    _problemsOpen: { state: true },
+  };
+
+  declare state: AppState | undefined;
+  declare _popup: Popup | undefined;
+  declare _problemsOpen: boolean;
+
+  private popupSeq = 0;
+  private readonly onChange = (): void => this.requestUpdate();
+
+  constructor() {
+    super();
+    this.state = undefined;
+    this._popup = undefined;
+    this._problemsOpen = false;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+        overflow: hidden;
+        background: var(--vscode-editor-background, #1e1e1e);
+      }
+      .top {
+        position: relative;
+        flex: none;
+        padding: 6px 8px 8px 12px;
+        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, #2b2b2b));
+      }
+      .titlebar {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        height: 28px;
+        margin-bottom: 4px;
+      }
+      .title {
+        font-weight: 600;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        min-width: 0;
+      }
+      .sources {
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        min-width: 0;
+        font-size: 12px;
+      }
+      vscode-toolbar-container {
+        margin-left: auto;
+        flex: none;
+      }
+      vscode-toolbar-button[disabled] {
+        opacity: 0.4;
+        pointer-events: none;
+      }
+      .sep {
+        width: 1px;
+        height: 16px;
+        margin: 0 4px;
+        background: var(--vscode-menu-separatorBackground, var(--vscode-widget-border, rgba(128, 128, 128, 0.35)));
+      }
+      .busy {
+        position: absolute;
+        left: 0;
+        right: 0;
+        bottom: -1px;
+        opacity: 0;
+        animation: appear 0.01s linear 0.25s forwards;
+        pointer-events: none;
+      }
+      @keyframes appear {
+        to {
+          opacity: 1;
+        }
+      }
+      .strip {
+        flex: none;
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        min-height: 28px;
+        padding: 2px 8px 2px 12px;
+        border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
+        font-size: 12px;
+      }
+      .load {
+        flex: none;
+        position: relative;
+      }
+      .load vscode-progress-bar {
+        position: absolute;
+        left: 0;
+        right: 0;
+        top: -1px;
+      }
+      .load .strip {
+        min-height: 32px;
+      }
+      .load vscode-button {
+        --vscode-font-size: 12px;
+      }
+      .strip.problems {
+        background: color-mix(in srgb, var(--vscode-editorWarning-foreground, #cca700) 10%, transparent);
+        cursor: pointer;
+      }
+      .strip.problems .codicon-warning {
+        color: var(--vscode-editorWarning-foreground, #cca700);
+      }
+      .strip .grow {
+        flex: 1;
+      }
+      .problems-list {
+        flex: none;
+        max-height: 160px;
+        overflow: auto;
+        margin: 0;
+        padding: 4px 12px 6px 34px;
+        list-style: none;
+        font-size: 12px;
+        border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
+      }
+      .problems-list li {
+        line-height: 20px;
+        overflow-wrap: anywhere;
+      }
+      .problems-list .path {
+        font-family: var(--vscode-editor-font-family, monospace);
+      }
+      ae-timeline {
+        flex: none;
+      }
+      .main {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+      }
+      ae-facets {
+        flex: none;
+        max-width: 35%;
+      }
+      ae-grid {
+        flex: 1;
+        min-width: 120px;
+      }
+      ae-detail {
+        flex: none;
+        max-width: 55%;
+        border-left: 1px solid var(--vscode-panel-border, #2b2b2b);
+        background: var(--vscode-sideBar-background, transparent);
+      }
+      .sash {
+        flex: none;
+        width: 4px;
+        margin: 0 -2px;
+        z-index: 5;
+        position: relative;
+        cursor: ew-resize;
+        transition: background-color 0.1s ease-out 0.3s;
+      }
+      .sash.left {
+        border-left: 1px solid var(--vscode-panel-border, #2b2b2b);
+        margin-left: 0;
+      }
+      .sash:hover,
+      .sash.active {
+        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, #0078d4));
+      }
+      .status {
+        flex: none;
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        height: 22px;
+        padding: 0 12px;
+        font-size: 12px;
+        border-top: 1px solid var(--vscode-panel-border, #2b2b2b);
+        color: var(--vscode-descriptionForeground, #9d9d9d);
+        white-space: nowrap;
+        overflow: hidden;
+      }
+      .status .count {
+        color: var(--vscode-foreground);
+        font-variant-numeric: tabular-nums;
+      }
+      .status .grow {
+        flex: 1;
+      }
+      .status .notice {
+        color: var(--vscode-foreground);
+      }
+      .popup {
+        position: absolute;
+        z-index: 30;
+        right: 8px;
+        top: 36px;
+      }
+      .menu {
+        position: fixed;
+        z-index: 50;
+        min-width: 180px;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.state ??= AeApp.defaultState;
+    this.state?.addEventListener('change', this.onChange);
+    this.addEventListener('keydown', this.onGlobalKey);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.state?.removeEventListener('change', this.onChange);
+    this.removeEventListener('keydown', this.onGlobalKey);
+  }
+
+  private onGlobalKey = (e: KeyboardEvent): void => {
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && (e.key === 'f' || e.key === 'l')) {
+      e.preventDefault();
+      this.renderRoot.querySelector<AeFilterBar>('ae-filter-bar')?.focus();
+    }
+  };
+
+  // ---- sashes ---------------------------------------------------------------------------------------
+
+  private onSashDown(e: PointerEvent, pane: 'facets' | 'detail'): void {
+    const s = this.state;
+    if (!s) return;
+    e.preventDefault();
+    const el = e.currentTarget as HTMLElement;
+    el.setPointerCapture(e.pointerId);
+    el.classList.add('active');
+    const startX = e.clientX;
+    const startW = pane === 'facets' ? s.layout.facetsWidth : s.layout.detailWidth;
+    const move = (ev: PointerEvent): void => {
+      const dx = ev.clientX - startX;
+      const max = Math.max(160, this.clientWidth - 320);
+      const w = Math.min(max, Math.max(140, startW + (pane === 'facets' ? dx : -dx)));
+      s.setLayout(pane === 'facets' ? { facetsWidth: w } : { detailWidth: w });
+    };
+    const up = (): void => {
+      el.classList.remove('active');
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', up);
+  }
+
+  // ---- popups ---------------------------------------------------------------------------------------
+
+  private toggleColumns = (): void => {
+    this._popup = this._popup?.kind === 'columns' ? undefined : { kind: 'columns' };
+    if (this._popup) document.addEventListener('pointerdown', this.onOutside, true);
+  };
+
+  private onOutside = (e: Event): void => {
+    if (this._popup?.kind !== 'columns') return void document.removeEventListener('pointerdown', this.onOutside, true);
+    const path = e.composedPath();
+    if (path.some((t) => t instanceof HTMLElement && (t.tagName === 'AE-COLUMNS' || t.id === 'columns-btn'))) return;
+    this._popup = undefined;
+    document.removeEventListener('pointerdown', this.onOutside, true);
+  };
+
+  private openExport = (e: Event): void => {
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    this._popup = { kind: 'export', x: Math.max(0, Math.min(r.right - 200, window.innerWidth - 210)), y: r.bottom + 2, seq: ++this.popupSeq };
+  };
+
+  private onExportSelect = (e: VscContextMenuSelectEvent): void => {
+    this._popup = undefined;
+    const f = e.detail.value;
+    if (f === 'csv' || f === 'json' || f === 'jsonl') this.state?.exportAs(f);
+  };
+
+  // ---- child events ---------------------------------------------------------------------------------
+
+  private onCellAction(d: CellActionDetail): void {
+    const s = this.state;
+    if (!s) return;
+    switch (d.action) {
+      case 'filter':
+      case 'exclude':
+        return s.addFilter(d.field, d.value, d.action === 'exclude');
+      case 'copy':
+        return s.copy(d.value);
+      case 'copy-event':
+        void s.copyEventOf(d.row);
+    }
+  }
+
+  private onDetailAction(d: DetailActionDetail): void {
+    const s = this.state;
+    if (!s) return;
+    if (d.action === 'copy') return s.copy(d.text, d.what);
+    s.addFilter(d.text, d.value ?? '', d.action === 'exclude');
+  }
+
+  private onEscape(): void {
+    const s = this.state;
+    if (!s) return;
+    s.setDraft('');
+    if (s.view.filter !== '' || s.error) s.runQuery('');
+  }
+
+  // ---- render ---------------------------------------------------------------------------------------
+
+  private renderTop(s: AppState) {
+    const p = s.panel;
+    const sources = p?.sources ?? [];
+    const srcText =
+      sources.length === 0
+        ? ''
+        : sources.length === 1
+          ? sources[0].label
+          : `${sources.length} sources`;
+    const layout = s.layout;
+    const toggle = (k: keyof Layout & ('facets' | 'detail' | 'timeline')) => () => s.setLayout({ [k]: !layout[k] });
+    return html`<div class="top">
+      <div class="titlebar">
+        <span class="title" title=${p?.title ?? ''}>${p?.title ?? 'Audit Log Explorer'}</span>
+        <span class="sources muted" title=${sources.map((x) => x.path).join('\n')}>${srcText}</span>
+        <vscode-toolbar-container>
+          <vscode-toolbar-button icon="refresh" label="Run Again" title="Run Again" @click=${() => s.runQuery(s.draft)}></vscode-toolbar-button>
+          <vscode-toolbar-button id="columns-btn" icon="list-selection" label="Choose Columns" title="Choose Columns" @click=${this.toggleColumns}></vscode-toolbar-button>
+          <vscode-toolbar-button icon="json" label="Copy Event JSON" title="Copy Event JSON of the Selected Row" ?disabled=${s.selectedRow === undefined} @click=${() => void s.copySelectedEvent()}></vscode-toolbar-button>
+          <vscode-toolbar-button id="export-btn" icon="export" label="Export" title="Export Matching Events…" @click=${this.openExport}></vscode-toolbar-button>
+          <span class="sep"></span>
+          <vscode-toolbar-button icon=${layout.facets ? 'layout-sidebar-left' : 'layout-sidebar-left-off'} label=${layout.facets ? 'Hide Facets' : 'Show Facets'} title=${layout.facets ? 'Hide Facets' : 'Show Facets'} @click=${toggle('facets')}></vscode-toolbar-button>
+          <vscode-toolbar-button icon="graph" label=${layout.timeline ? 'Hide Timeline' : 'Show Timeline'} title=${layout.timeline ? 'Hide Timeline' : 'Show Timeline'} toggleable .checked=${layout.timeline} @click=${toggle('timeline')}></vscode-toolbar-button>
+          <vscode-toolbar-button icon=${layout.detail ? 'layout-sidebar-right' : 'layout-sidebar-right-off'} label=${layout.detail ? 'Hide Event Detail' : 'Show Event Detail'} title=${layout.detail ? 'Hide Event Detail' : 'Show Event Detail'} @click=${toggle('detail')}></vscode-toolbar-button>
+        </vscode-toolbar-container>
+      </div>
+      <ae-filter-bar
+        .draft=${s.draft}
+        .error=${s.error}
+        .history=${s.view.history ?? []}
+        .timeRange=${s.view.timeRange}
+        @ae-run=${(e: CustomEvent<string>) => s.runQuery(e.detail)}
+        @ae-draft=${(e: CustomEvent<string>) => s.setDraft(e.detail)}
+        @ae-escape=${() => this.onEscape()}
+        @ae-clear-range=${() => s.setTimeRange(undefined)}
+      ></ae-filter-bar>
+      ${s.pending ? html`<vscode-progress-bar class="busy" indeterminate aria-label="Running the query"></vscode-progress-bar>` : nothing}
+      ${this._popup?.kind === 'columns'
+        ? html`<ae-columns
+            class="popup"
+            .columns=${s.view.columns}
+            .available=${p?.availableColumns ?? []}
+            @ae-columns=${(e: CustomEvent<string[]>) => s.setColumns(e.detail)}
+            @ae-close=${() => (this._popup = undefined)}
+          ></ae-columns>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderLoad(s: AppState) {
+    const l = s.load;
+    if (!l || l.done || l.cancelled) return nothing;
+    const files = l.filesTotal > 0 ? `Reading ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files… ` : 'Reading… ';
+    return html`<div class="load" role="status">
+      <vscode-progress-bar .value=${l.filesTotal > 0 ? l.files : undefined} .max=${Math.max(1, l.filesTotal)} aria-label="Loading"></vscode-progress-bar>
+      <div class="strip">
+        ${icon('loading', 'codicon-modifier-spin')}
+        <span class="load-text">${files}${formatCount(l.events)} events</span>
+        <span class="grow"></span>
+        <vscode-button secondary class="cancel" @click=${() => s.cancelLoad()}>Cancel</vscode-button>
+      </div>
+    </div>`;
+  }
+
+  private renderProblems(s: AppState) {
+    const problems = s.panel?.problems ?? [];
+    if (problems.length === 0) return nothing;
+    const files = new Set(problems.map((p) => p.path)).size;
+    const open = this._problemsOpen;
+    const summary =
+      problems.length === files
+        ? `${formatCount(files)} file${files === 1 ? '' : 's'} had problems`
+        : `${formatCount(problems.length)} problems in ${formatCount(files)} file${files === 1 ? '' : 's'}`;
+    return html`<div
+        class="strip problems"
+        role="button"
+        tabindex="0"
+        aria-expanded=${open ? 'true' : 'false'}
+        @click=${() => (this._problemsOpen = !open)}
+        @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), (this._problemsOpen = !open))}
+      >
+        ${icon(open ? 'chevron-down' : 'chevron-right')}${icon('warning')}
+        <span class="problems-summary">${summary}; everything readable was kept.</span>
+        <vscode-badge variant="counter">${formatCount(problems.length)}</vscode-badge>
+        <span class="grow"></span>
+        <span class="muted">${open ? 'Hide' : 'Show'}</span>
+      </div>
+      ${open
+        ? html`<ul class="problems-list">
+            ${problems.slice(0, 500).map(
+              (p) => html`<li>
+                <span class="path">${p.path}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}</span>
+                <span class="muted"> — </span><span class="message">${p.message}</span>
+              </li>`,
+            )}
+            ${problems.length > 500 ? html`<li class="muted">…and ${formatCount(problems.length - 500)} more</li>` : nothing}
+          </ul>`
+        : nothing}`;
+  }
+
+  private renderStatus(s: AppState) {
+    const r = s.result;
+    const l = s.load;
+    let loadNote: string | typeof nothing = nothing;
+    if (l?.cancelled) loadNote = `Loading cancelled: ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files read`;
+    const sel = s.selectedIndex !== undefined && r ? `Row ${formatCount(s.selectedIndex + 1)}` : '';
+    return html`<div class="status" role="status" aria-live="polite">
+      <span class="count">${r ? `${formatCount(r.count)} of ${formatCount(r.total)} events · ${formatCount(Math.round(r.ms))} ms` : s.pending ? 'Running…' : ''}</span>
+      ${s.pending && r ? html`<span>Running…</span>` : nothing}
+      ${loadNote !== nothing ? html`<span>${loadNote}</span>` : nothing}
+      <span class="grow"></span>
+      ${s.notice ? html`<span class="notice">${s.notice}</span>` : nothing}
+      ${sel ? html`<span>${sel}</span>` : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const s = this.state;
+    if (!s) return html`<div class="status">Starting…</div>`;
+    const r = s.result;
+    const layout = s.layout;
+    const emptyText = r ? (r.total === 0 ? 'No events loaded yet' : 'No events match the filter') : s.error ? 'Fix the filter to see events' : 'Loading…';
+    const popup = this._popup;
+    return html`${codicons()}
+      ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderProblems(s)}
+      ${layout.timeline
+        ? html`<ae-timeline .histogram=${r?.histogram} .timeRange=${s.view.timeRange} @ae-range=${(e: CustomEvent<TimeRange>) => s.setTimeRange(e.detail)}></ae-timeline>`
+        : nothing}
+      <div class="main">
+        ${layout.facets
+          ? html`<ae-facets
+                ${styleProps({ width: `${layout.facetsWidth}px` })}
+                .facets=${r?.facets ?? {}}
+                .total=${r?.count ?? 0}
+                @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}
+              ></ae-facets
+              ><div class="sash left" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'facets')}></div>`
+          : nothing}
+        <ae-grid
+          .queryId=${s.shown?.queryId}
+          .queryGen=${s.userQueryGen}
+          .version=${s.resultVersion}
+          .count=${r?.count ?? 0}
+          .columns=${s.view.columns}
+          .widths=${s.view.widths ?? {}}
+          .sort=${s.view.sort}
+          .selectedIndex=${s.selectedIndex}
+          .selectedRow=${s.selectedRow}
+          .fetchRows=${s.fetchRows}
+          .restore=${s.restorePos}
+          .emptyText=${emptyText}
+          @ae-select=${(e: CustomEvent<SelectDetail>) => s.select(e.detail.index, e.detail.row, e.detail.open ?? false)}
+          @ae-open=${(e: CustomEvent<SelectDetail>) => (s.setLayout({ detail: true }), s.select(e.detail.index, e.detail.row))}
+          @ae-sort=${(e: CustomEvent<Sort>) => s.setSort(e.detail)}
+          @ae-widths=${(e: CustomEvent<Record<string, number>>) => s.setWidths(e.detail)}
+          @ae-cell-action=${(e: CustomEvent<CellActionDetail>) => this.onCellAction(e.detail)}
+          @ae-position=${(e: CustomEvent<GridPosition>) => s.setPosition(e.detail)}
+          @ae-restored=${() => s.restoreDone()}
+        ></ae-grid>
+        ${layout.detail
+          ? html`<div class="sash" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'detail')}></div>
+              <ae-detail
+                ${styleProps({ width: `${layout.detailWidth}px` })}
+                .detail=${s.detail}
+                .loading=${s.detailLoading}
+                .error=${s.detailError}
+                @ae-detail-action=${(e: CustomEvent<DetailActionDetail>) => this.onDetailAction(e.detail)}
+                @ae-detail-close=${() => s.setLayout({ detail: false })}
+              ></ae-detail>`
+          : nothing}
+      </div>
+      ${this.renderStatus(s)}
+      ${popup?.kind === 'export'
+        ? keyed(
+            popup.seq,
+            html`<vscode-context-menu
+              class="menu"
+              ${styleProps({ left: `${popup.x}px`, top: `${popup.y}px` })}
+              .data=${[
+                { label: 'Export as CSV…', value: 'csv' },
+                { label: 'Export as JSON…', value: 'json' },
+                { label: 'Export as JSON Lines…', value: 'jsonl' },
+              ]}
+              .show=${true}
+              @vsc-context-menu-select=${this.onExportSelect}
+            ></vscode-context-menu>`,
+          )
+        : nothing}`;
+  }
+}
+
+customElements.define('ae-app', AeApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-app': AeApp;
+  }
+}

@@ -1,0 +1,594 @@
+/**
+ * ae-detail: the selected event. "Tree" is a collapsible JSON tree built from JSON.parse(raw)
+ * (keys and values are text bindings, colored by CSS class); "Raw" is the exact text in a <pre>.
+ * Per node: copy value, copy path (`userIdentity.sessionContext.sessionIssuer.userName`, array
+ * indices as `.0`), filter on / exclude the value.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { styleProps } from './style-props';
+import { keyed } from 'lit/directives/keyed.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
+import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
+import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
+import type { DetailResult } from '../protocol';
+import { dottedPath, filterFieldForPath, formatCount, leafText, type PathSegment } from '../format';
+import { baseStyles, codicons, emit, icon } from './shared';
+
+type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+
+interface Line {
+  depth: number;
+  key: PathSegment | undefined;
+  path: PathSegment[];
+  id: string;
+  kind: Kind;
+  value: unknown;
+  size: number;
+  open: boolean;
+}
+
+export interface DetailActionDetail {
+  action: 'copy' | 'filter' | 'exclude';
+  /** Text to copy, or the filter field. */
+  text: string;
+  value?: string;
+  what?: string;
+}
+
+/** Nodes with more children than this start collapsed, and so do nodes this deep. */
+const AUTO_OPEN_DEPTH = 3;
+const AUTO_OPEN_SIZE = 100;
+/** A tree of a huge event stops here; the Raw tab always has everything. */
+const MAX_LINES = 20_000;
+
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 && i < path.length - 1 ? path.slice(i + 1) : path;
+}
+
+function kindOf(v: unknown): Kind {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'object':
+      return 'object';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'string';
+  }
+}
+
+export class AeDetail extends LitElement {
+  static override properties = {
+    detail: { attribute: false },
+    loading: { type: Boolean },
+    error: { attribute: false },
+    _tab: { state: true },
+    _mode: { state: true },
+    _toggled: { state: true },
+    _active: { state: true },
+    _menu: { state: true },
+  };
+
+  declare detail: DetailResult | undefined;
+  declare loading: boolean;
+  declare error: string | undefined;
+  declare _tab: number;
+  declare _mode: 'auto' | 'all' | 'none';
+  declare _toggled: Map<string, boolean>;
+  declare _active: number | undefined;
+  declare _menu: { x: number; y: number; line: number; seq: number } | undefined;
+
+  private parsed?: { raw: string; ok: true; value: unknown } | { raw: string; ok: false; message: string };
+  private lines: Line[] = [];
+  private truncated = false;
+  private menuSeq = 0;
+
+  constructor() {
+    super();
+    this.detail = undefined;
+    this.loading = false;
+    this.error = undefined;
+    this._tab = 0;
+    this._mode = 'auto';
+    this._toggled = new Map();
+    this._active = undefined;
+    this._menu = undefined;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+        overflow: hidden;
+      }
+      .title {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        height: 35px;
+        padding: 0 8px 0 12px;
+        flex: none;
+      }
+      .title .section-title {
+        flex: none;
+      }
+      .title .source {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font-size: 12px;
+      }
+      .actions {
+        display: flex;
+        gap: 2px;
+        flex: none;
+      }
+      vscode-tabs {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+        --vscode-panel-background: transparent;
+      }
+      vscode-tab-panel {
+        flex: 1;
+        min-height: 0;
+        overflow: auto;
+      }
+      vscode-tab-panel[hidden] {
+        display: none;
+      }
+      .tree {
+        position: relative;
+        padding: 4px 0 12px;
+        outline: none;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        line-height: 20px;
+      }
+      .line {
+        position: relative;
+        display: flex;
+        align-items: flex-start;
+        min-height: 20px;
+        padding-left: calc(6px + var(--depth, 0) * 14px);
+        padding-right: 8px;
+        cursor: default;
+      }
+      .line:hover,
+      .line.active {
+        background: var(--vscode-list-hoverBackground, #2a2d2e);
+      }
+      .tree:focus-visible .line.active {
+        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, #0078d4));
+        outline-offset: -1px;
+      }
+      .twisty {
+        flex: none;
+        width: 16px;
+        height: 20px;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        cursor: pointer;
+      }
+      .kv {
+        flex: 1;
+        min-width: 0;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        word-break: break-word;
+      }
+      .key {
+        color: var(--vscode-debugTokenExpression-name, #c586c0);
+      }
+      .key.index {
+        color: var(--vscode-debugTokenExpression-name, #c586c0);
+        opacity: 0.8;
+      }
+      .string {
+        color: var(--vscode-debugTokenExpression-string, #ce9178);
+      }
+      .number {
+        color: var(--vscode-debugTokenExpression-number, #b5cea8);
+      }
+      .boolean {
+        color: var(--vscode-debugTokenExpression-boolean, #4e94ce);
+      }
+      .null {
+        color: var(--vscode-debugTokenExpression-value, #9d9d9d);
+        font-style: italic;
+      }
+      .summary {
+        color: var(--vscode-descriptionForeground, #9d9d9d);
+      }
+      .line-actions[hidden] {
+        display: none;
+      }
+      .line-actions {
+        position: absolute;
+        right: 4px;
+        top: 0;
+        z-index: 1;
+        display: flex;
+        gap: 1px;
+        padding-left: 4px;
+        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        border-radius: 3px;
+      }
+      .line-actions button.icon-btn {
+        width: 20px;
+        height: 20px;
+        padding: 2px;
+      }
+      pre.raw {
+        margin: 0;
+        padding: 8px 12px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        line-height: 1.45;
+        user-select: text;
+      }
+      .placeholder {
+        padding: 16px 12px;
+        line-height: 1.5;
+      }
+      .notice {
+        padding: 6px 12px;
+        font-size: 12px;
+        color: var(--vscode-editorWarning-foreground, #cca700);
+      }
+      .menu {
+        position: fixed;
+        z-index: 50;
+        min-width: 200px;
+      }
+    `,
+  ];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('detail')) {
+      const raw = this.detail?.raw;
+      if (raw === undefined) this.parsed = undefined;
+      else if (this.parsed?.raw !== raw) {
+        try {
+          this.parsed = { raw, ok: true, value: JSON.parse(raw) as unknown };
+        } catch (e) {
+          this.parsed = { raw, ok: false, message: e instanceof Error ? e.message : String(e) };
+        }
+        this._active = undefined;
+        this._menu = undefined;
+      }
+    }
+    this.lines = this.parsed?.ok ? this.flatten(this.parsed.value) : [];
+  }
+
+  private isOpen(id: string, depth: number, size: number): boolean {
+    const t = this._toggled.get(id);
+    if (t !== undefined) return t;
+    if (this._mode === 'all') return true;
+    if (this._mode === 'none') return false;
+    return depth < AUTO_OPEN_DEPTH && size <= AUTO_OPEN_SIZE;
+  }
+
+  private flatten(root: unknown): Line[] {
+    const out: Line[] = [];
+    this.truncated = false;
+    const visit = (value: unknown, key: PathSegment | undefined, path: PathSegment[], depth: number): void => {
+      if (out.length >= MAX_LINES) {
+        this.truncated = true;
+        return;
+      }
+      const kind = kindOf(value);
+      const entries: Array<[PathSegment, unknown]> =
+        kind === 'array' ? (value as unknown[]).map((v, i) => [i, v]) : kind === 'object' ? Object.entries(value as object) : [];
+      const id = JSON.stringify(path);
+      const open = entries.length > 0 && this.isOpen(id, depth, entries.length);
+      out.push({ depth, key, path, id, kind, value, size: entries.length, open });
+      if (open) for (const [k, v] of entries) visit(v, k, [...path, k], depth + 1);
+    };
+    const kind = kindOf(root);
+    if (kind === 'object' || kind === 'array') {
+      const entries: Array<[PathSegment, unknown]> =
+        kind === 'array' ? (root as unknown[]).map((v, i) => [i, v]) : Object.entries(root as object);
+      for (const [k, v] of entries) visit(v, k, [k], 0);
+    } else {
+      visit(root, undefined, [], 0);
+    }
+    return out;
+  }
+
+  // ---- actions --------------------------------------------------------------------------------------
+
+  expandAll(): void {
+    this._toggled = new Map();
+    this._mode = 'all';
+  }
+
+  collapseAll(): void {
+    this._toggled = new Map();
+    this._mode = 'none';
+  }
+
+  private toggle(line: Line): void {
+    if (line.size === 0) return;
+    const m = new Map(this._toggled);
+    m.set(line.id, !line.open);
+    this._toggled = m;
+  }
+
+  private copyValue(line: Line): void {
+    const text = line.kind === 'string' ? String(line.value) : JSON.stringify(line.value, null, 2);
+    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text, what: 'Value' });
+  }
+
+  private copyPath(line: Line): void {
+    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: dottedPath(line.path), what: 'Path' });
+  }
+
+  private filter(line: Line, exclude: boolean): void {
+    if (line.kind === 'object' || line.kind === 'array' || line.kind === 'null') return;
+    const field = filterFieldForPath(line.path);
+    emit<DetailActionDetail>(this, 'ae-detail-action', {
+      action: exclude ? 'exclude' : 'filter',
+      text: field ?? '',
+      value: leafText(line.value),
+    });
+  }
+
+  private canFilter(line: Line): boolean {
+    return line.kind !== 'object' && line.kind !== 'array' && line.kind !== 'null';
+  }
+
+  private lineIndex(e: Event): number | undefined {
+    for (const t of e.composedPath()) {
+      if (t instanceof HTMLElement && t.classList.contains('line')) return Number(t.dataset.i);
+    }
+    return undefined;
+  }
+
+  /** Line the floating action bar sits on (hover or keyboard), without re-rendering the tree. */
+  private barLine?: number;
+
+  private placeBar(i: number | undefined): void {
+    const bar = this.renderRoot.querySelector<HTMLElement>('.line-actions');
+    if (!bar) return;
+    const lineEl = i === undefined ? null : this.renderRoot.querySelector<HTMLElement>(`.line[data-i="${i}"]`);
+    const line = i === undefined ? undefined : this.lines[i];
+    if (!lineEl || !line) {
+      bar.hidden = true;
+      this.barLine = undefined;
+      return;
+    }
+    this.barLine = i;
+    bar.hidden = false;
+    bar.style.setProperty('top', `${lineEl.offsetTop}px`);
+    const filter = bar.querySelector<HTMLElement>('.filter');
+    if (filter) filter.hidden = !this.canFilter(line);
+  }
+
+  private barAction(fn: (line: Line) => void): void {
+    const line = this.barLine === undefined ? undefined : this.lines[this.barLine];
+    if (line) fn(line);
+  }
+
+  private onTreeOver = (e: MouseEvent): void => {
+    const i = this.lineIndex(e);
+    if (i !== undefined && i !== this.barLine) this.placeBar(i);
+  };
+
+  protected override updated(): void {
+    this.placeBar(this._active ?? this.barLine);
+  }
+
+  private onTreeContextMenu = (e: MouseEvent): void => {
+    const i = this.lineIndex(e);
+    if (i === undefined) return;
+    e.preventDefault();
+    this._active = i;
+    this._menu = {
+      x: Math.max(0, Math.min(e.clientX, window.innerWidth - 230)),
+      y: Math.max(0, Math.min(e.clientY, window.innerHeight - 150)),
+      line: i,
+      seq: ++this.menuSeq,
+    };
+  };
+
+  private onMenuSelect = (e: VscContextMenuSelectEvent): void => {
+    const m = this._menu;
+    this._menu = undefined;
+    const line = m ? this.lines[m.line] : undefined;
+    if (!line) return;
+    switch (e.detail.value) {
+      case 'copy':
+        return this.copyValue(line);
+      case 'path':
+        return this.copyPath(line);
+      case 'filter':
+        return this.filter(line, false);
+      case 'exclude':
+        return this.filter(line, true);
+    }
+  };
+
+  private onTreeKey = (e: KeyboardEvent): void => {
+    const n = this.lines.length;
+    if (n === 0) return;
+    const cur = this._active ?? -1;
+    const line = cur >= 0 ? this.lines[cur] : undefined;
+    switch (e.key) {
+      case 'ArrowDown':
+        this._active = Math.min(n - 1, cur + 1);
+        break;
+      case 'ArrowUp':
+        this._active = Math.max(0, cur - 1);
+        break;
+      case 'Home':
+        this._active = 0;
+        break;
+      case 'End':
+        this._active = n - 1;
+        break;
+      case 'ArrowRight':
+        if (line && line.size > 0 && !line.open) this.toggle(line);
+        break;
+      case 'ArrowLeft':
+        if (line && line.open) this.toggle(line);
+        else if (line && line.depth > 0) {
+          for (let i = cur - 1; i >= 0; i--) {
+            if (this.lines[i].depth < line.depth) {
+              this._active = i;
+              break;
+            }
+          }
+        }
+        break;
+      case 'Enter':
+      case ' ':
+        if (line) this.toggle(line);
+        break;
+      default:
+        if ((e.ctrlKey || e.metaKey) && e.key === 'c' && line) {
+          this.copyValue(line);
+          break;
+        }
+        return;
+    }
+    e.preventDefault();
+    void this.updateComplete.then(() => {
+      this.renderRoot.querySelector('.line.active')?.scrollIntoView({ block: 'nearest' });
+    });
+  };
+
+  // ---- render ---------------------------------------------------------------------------------------
+
+  private renderValue(line: Line) {
+    switch (line.kind) {
+      case 'object':
+        return html`<span class="summary">{…} ${formatCount(line.size)} ${line.size === 1 ? 'key' : 'keys'}</span>`;
+      case 'array':
+        return html`<span class="summary">[…] ${formatCount(line.size)} ${line.size === 1 ? 'item' : 'items'}</span>`;
+      case 'string':
+        return html`<span class="string">"${String(line.value)}"</span>`;
+      case 'null':
+        return html`<span class="null">null</span>`;
+      default:
+        return html`<span class=${line.kind}>${String(line.value)}</span>`;
+    }
+  }
+
+  private renderLine(line: Line, i: number) {
+    const active = i === this._active;
+    const key =
+      line.key === undefined
+        ? nothing
+        : typeof line.key === 'number'
+          ? html`<span class="key index">${line.key}</span>: `
+          : html`<span class="key">${line.key}</span>: `;
+    return html`<div
+      class="line ${active ? 'active' : ''}"
+      data-i=${i}
+      role="treeitem"
+      aria-level=${line.depth + 1}
+      aria-expanded=${line.size > 0 ? (line.open ? 'true' : 'false') : nothing}
+      ${styleProps({ '--depth': String(line.depth) })}
+      title=${dottedPath(line.path)}
+    >
+      <span class="twisty" @click=${() => this.toggle(line)}>${line.size > 0 ? icon(line.open ? 'chevron-down' : 'chevron-right') : nothing}</span>
+      <span class="kv" @dblclick=${() => this.toggle(line)}>${key}${this.renderValue(line)}</span>
+    </div>`;
+  }
+
+  private renderTree() {
+    const p = this.parsed;
+    if (!p) return nothing;
+    if (!p.ok) return html`<div class="notice">This event is not valid JSON (${p.message}); the Raw tab shows it as it arrived.</div>`;
+    return html`<div
+        class="tree"
+        role="tree"
+        tabindex="0"
+        aria-label="Event JSON"
+        @mouseover=${this.onTreeOver}
+        @mouseleave=${() => this._active === undefined && this.placeBar(undefined)}
+        @contextmenu=${this.onTreeContextMenu}
+        @keydown=${this.onTreeKey}
+      >
+        ${this.lines.map((l, i) => this.renderLine(l, i))}
+        <span class="line-actions" hidden>
+          <button class="icon-btn" title="Copy Value" aria-label="Copy value" @click=${() => this.barAction((l) => this.copyValue(l))}>${icon('copy')}</button>
+          <button class="icon-btn" title="Copy Path" aria-label="Copy path" @click=${() => this.barAction((l) => this.copyPath(l))}>${icon('symbol-field')}</button>
+          <button class="icon-btn filter" title="Filter on This Value (Alt+click: exclude)" aria-label="Filter on this value" @click=${(e: MouseEvent) => this.barAction((l) => this.filter(l, e.altKey))}>${icon('filter')}</button>
+        </span>
+      </div>
+      ${this.truncated ? html`<div class="notice">The tree stops at ${formatCount(MAX_LINES)} lines; the Raw tab has the whole event.</div>` : nothing}`;
+  }
+
+  override render() {
+    const d = this.detail;
+    const menu = this._menu;
+    const menuLine = menu ? this.lines[menu.line] : undefined;
+    return html`${codicons()}
+      <div class="title">
+        <span class="section-title">Event</span>
+        <span class="source muted" title=${d?.source ?? ''}>${d ? baseName(d.source) : ''}</span>
+        <span class="actions">
+          <button class="icon-btn" title="Expand All" aria-label="Expand all" @click=${() => this.expandAll()}>${icon('expand-all')}</button>
+          <button class="icon-btn" title="Collapse All" aria-label="Collapse all" @click=${() => this.collapseAll()}>${icon('collapse-all')}</button>
+          <button class="icon-btn" title="Copy Event JSON" aria-label="Copy event JSON" ?disabled=${!d} @click=${() => d && emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: d.raw, what: 'Event JSON' })}>${icon('json')}</button>
+          <button class="icon-btn" title="Close" aria-label="Close detail" @click=${() => emit(this, 'ae-detail-close', null)}>${icon('close')}</button>
+        </span>
+      </div>
+      ${this.error
+        ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
+        : !d
+          ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
+          : html`<vscode-tabs selected-index=${this._tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
+              <vscode-tab-header slot="header">Tree</vscode-tab-header>
+              <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
+              <vscode-tab-header slot="header">Raw</vscode-tab-header>
+              <vscode-tab-panel><pre class="raw">${d.raw}</pre></vscode-tab-panel>
+            </vscode-tabs>`}
+      ${menu && menuLine
+        ? keyed(
+            menu.seq,
+            html`<vscode-context-menu
+              class="menu"
+              ${styleProps({ left: `${menu.x}px`, top: `${menu.y}px` })}
+              .data=${[
+                { label: 'Copy Value', value: 'copy' },
+                { label: 'Copy Path', value: 'path' },
+                ...(this.canFilter(menuLine)
+                  ? [{ separator: true }, { label: 'Filter on This Value', value: 'filter' }, { label: 'Exclude This Value', value: 'exclude' }]
+                  : []),
+              ]}
+              .show=${true}
+              @vsc-context-menu-select=${this.onMenuSelect}
+            ></vscode-context-menu>`,
+          )
+        : nothing}`;
+  }
+}
+
+customElements.define('ae-detail', AeDetail);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-detail': AeDetail;
+  }
+}

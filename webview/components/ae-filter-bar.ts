@@ -1,0 +1,378 @@
+/**
+ * ae-filter-bar: the filter language in one line. Enter runs, Escape clears, ↑/↓ walk the history
+ * (also in a dropdown). A parse error shows its message under the bar and the query text split
+ * into three text spans around the offending range (never markup). A chip shows the timeline's
+ * time range.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import type { QueryErrorDto, TimeRange } from '../protocol';
+import { formatTime } from '../format';
+import { baseStyles, codicons, emit, icon } from './shared';
+
+const WINDOW = 120;
+
+export class AeFilterBar extends LitElement {
+  static override properties = {
+    draft: { attribute: false },
+    error: { attribute: false },
+    history: { attribute: false },
+    timeRange: { attribute: false },
+    _historyOpen: { state: true },
+  };
+
+  declare draft: string;
+  declare error: { error: QueryErrorDto; filter: string } | undefined;
+  declare history: string[];
+  declare timeRange: TimeRange | undefined;
+  declare _historyOpen: boolean;
+
+  /** -1 while editing; otherwise the history entry shown. */
+  private historyIndex = -1;
+  private stash = '';
+
+  constructor() {
+    super();
+    this.draft = '';
+    this.error = undefined;
+    this.history = [];
+    this.timeRange = undefined;
+    this._historyOpen = false;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        position: relative;
+      }
+      .row {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      vscode-textfield {
+        flex: 1;
+        min-width: 0;
+        width: 100%;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+      }
+      vscode-textfield .codicon[class*='codicon-'] {
+        margin: 0 2px;
+      }
+      .slot-btn {
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        width: 20px;
+        height: 20px;
+        margin: 0 1px;
+        border: 0;
+        padding: 0;
+        border-radius: 3px;
+        background: transparent;
+        color: var(--vscode-icon-foreground, currentColor);
+        cursor: pointer;
+      }
+      .slot-btn:hover {
+        background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+      }
+      .lead {
+        display: inline-flex;
+        align-items: center;
+        padding-left: 4px;
+        color: var(--vscode-input-placeholderForeground, #989898);
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        margin-top: 6px;
+      }
+      .chips:empty {
+        display: none;
+      }
+      .chip {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        height: 22px;
+        padding: 0 2px 0 8px;
+        border-radius: 11px;
+        font-size: 12px;
+        background: var(--vscode-badge-background, #616161);
+        color: var(--vscode-badge-foreground, #f8f8f8);
+        border: 1px solid var(--vscode-contrastBorder, transparent);
+      }
+      .chip .slot-btn {
+        color: inherit;
+        width: 18px;
+        height: 18px;
+        border-radius: 9px;
+      }
+      .chip .codicon[class*='codicon-'] {
+        font-size: 14px;
+      }
+      .error {
+        margin-top: 6px;
+        padding: 4px 8px 6px;
+        border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
+        background: var(--vscode-inputValidation-errorBackground, #5a1d1d);
+        color: var(--vscode-inputValidation-errorForeground, var(--vscode-foreground));
+        border-radius: 2px;
+      }
+      .error .msg {
+        display: flex;
+        align-items: flex-start;
+        gap: 6px;
+        line-height: 18px;
+        overflow-wrap: anywhere;
+      }
+      .error .msg .codicon {
+        color: var(--vscode-errorForeground, #f48771);
+        margin-top: 1px;
+      }
+      .query {
+        margin-top: 4px;
+        padding-left: 22px;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        line-height: 20px;
+      }
+      .query .bad {
+        text-decoration: underline wavy var(--vscode-editorError-foreground, #f14c4c);
+        text-decoration-skip-ink: none;
+        text-underline-offset: 3px;
+        background: color-mix(in srgb, var(--vscode-editorError-foreground, #f14c4c) 22%, transparent);
+        border-radius: 2px;
+      }
+      .query .bad.empty {
+        display: inline-block;
+        width: 0.6em;
+        height: 1.1em;
+        vertical-align: text-bottom;
+      }
+      .history {
+        position: absolute;
+        z-index: 40;
+        left: 0;
+        right: 0;
+        top: 30px;
+        max-height: 320px;
+        overflow-y: auto;
+        padding: 4px 0;
+        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, #454545));
+        border-radius: 5px;
+        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, #252526));
+        color: var(--vscode-menu-foreground, var(--vscode-foreground));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
+      }
+      .history .item {
+        display: block;
+        width: 100%;
+        text-align: left;
+        border: 0;
+        background: transparent;
+        color: inherit;
+        padding: 0 12px;
+        height: 24px;
+        line-height: 24px;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        cursor: pointer;
+      }
+      .history .item:hover,
+      .history .item:focus {
+        background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground, #04395e));
+        color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground, #fff));
+        outline: none;
+      }
+      .history .empty {
+        padding: 4px 12px;
+      }
+    `,
+  ];
+
+  private get field(): VscodeTextfield | null {
+    return this.renderRoot.querySelector('vscode-textfield');
+  }
+
+  override focus(): void {
+    this.field?.focus();
+  }
+
+  private onInput = (e: Event): void => {
+    const v = (e.target as VscodeTextfield).value;
+    this.historyIndex = -1;
+    emit(this, 'ae-draft', v);
+  };
+
+  private setText(text: string): void {
+    const f = this.field;
+    if (f) f.value = text;
+    emit(this, 'ae-draft', text);
+  }
+
+  private run(text: string): void {
+    this.historyIndex = -1;
+    this._historyOpen = false;
+    emit(this, 'ae-run', text);
+  }
+
+  private onKeyDown = (e: KeyboardEvent): void => {
+    const f = this.field;
+    const text = f?.value ?? this.draft;
+    switch (e.key) {
+      case 'Enter':
+        e.preventDefault();
+        this.run(text);
+        return;
+      case 'Escape':
+        e.preventDefault();
+        if (this._historyOpen) {
+          this._historyOpen = false;
+          return;
+        }
+        this.historyIndex = -1;
+        this.setText('');
+        emit(this, 'ae-escape', null);
+        return;
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const h = this.history;
+        if (h.length === 0) return;
+        e.preventDefault();
+        if (this.historyIndex === -1) this.stash = text;
+        const next = this.historyIndex + (e.key === 'ArrowUp' ? 1 : -1);
+        if (next < -1 || next >= h.length) return;
+        this.historyIndex = next;
+        this.setText(next === -1 ? this.stash : h[next]);
+        return;
+      }
+    }
+  };
+
+  private toggleHistory = (e: Event): void => {
+    e.stopPropagation();
+    this._historyOpen = !this._historyOpen;
+    if (this._historyOpen) {
+      document.addEventListener('pointerdown', this.onOutside, true);
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.history .item')?.focus());
+    }
+  };
+
+  private onOutside = (ev: Event): void => {
+    if (!this._historyOpen) return void document.removeEventListener('pointerdown', this.onOutside, true);
+    if (ev.composedPath().includes(this)) return;
+    this._historyOpen = false;
+    document.removeEventListener('pointerdown', this.onOutside, true);
+  };
+
+  private onHistoryKey = (e: KeyboardEvent): void => {
+    const items = Array.from(this.renderRoot.querySelectorAll<HTMLElement>('.history .item'));
+    const i = items.indexOf(e.target as HTMLElement);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      items[Math.min(items.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      this._historyOpen = false;
+      this.focus();
+    }
+  };
+
+  private pickHistory(h: string): void {
+    this.setText(h);
+    this.run(h);
+    this.focus();
+  }
+
+  private renderError() {
+    const err = this.error;
+    if (!err) return nothing;
+    const { message } = err.error;
+    const text = err.filter;
+    const start = Math.min(Math.max(0, err.error.start), text.length);
+    const end = Math.min(Math.max(start, err.error.end), text.length);
+    // Long queries: a window around the offending token.
+    let from = 0;
+    let to = text.length;
+    if (to > WINDOW) {
+      from = Math.max(0, start - 40);
+      to = Math.min(text.length, from + WINDOW);
+      from = Math.max(0, Math.min(from, to - WINDOW));
+    }
+    const before = (from > 0 ? '…' : '') + text.slice(from, start);
+    const bad = text.slice(start, Math.min(end, Math.max(to, start)));
+    const after = text.slice(Math.min(end, to), to) + (to < text.length ? '…' : '');
+    return html`<div class="error" role="alert">
+      <div class="msg">${icon('error')}<span class="message">${message}</span></div>
+      ${text.length > 0
+        ? html`<div class="query" aria-hidden="true"
+            ><span class="before">${before}</span
+            ><span class="bad ${bad === '' ? 'empty' : ''}" title=${err.error.token}>${bad}</span
+            ><span class="after">${after}</span></div
+          >`
+        : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const tr = this.timeRange;
+    const invalid = !!this.error && this.error.filter === this.draft;
+    return html`${codicons()}
+      <div class="row">
+        <vscode-textfield
+          .value=${live(this.draft)}
+          ?invalid=${invalid}
+          placeholder="Filter: eventName:Delete* -userIdentity.type:AWSService region:eu-* errorCode:* &quot;AccessDenied&quot;"
+          aria-label="Filter events"
+          @input=${this.onInput}
+          @keydown=${this.onKeyDown}
+        >
+          <span slot="content-before" class="lead">${icon('filter')}</span>
+          ${this.draft
+            ? html`<button slot="content-after" class="slot-btn" title="Clear (Escape)" aria-label="Clear filter" @click=${() => (this.setText(''), emit(this, 'ae-escape', null), this.focus())}>
+                ${icon('close')}
+              </button>`
+            : nothing}
+          <button slot="content-after" class="slot-btn history-btn" title="Filter History (↑/↓)" aria-label="Filter history" aria-expanded=${this._historyOpen ? 'true' : 'false'} @click=${this.toggleHistory}>
+            ${icon('history')}
+          </button>
+          <button slot="content-after" class="slot-btn run-btn" title="Run (Enter)" aria-label="Run filter" @click=${() => this.run(this.field?.value ?? this.draft)}>
+            ${icon('arrow-right')}
+          </button>
+        </vscode-textfield>
+      </div>
+      ${this._historyOpen
+        ? html`<div class="history" role="listbox" aria-label="Filter history" @keydown=${this.onHistoryKey}>
+            ${this.history.length === 0
+              ? html`<div class="empty muted">No filters run yet</div>`
+              : this.history.map((h) => html`<button class="item" role="option" title=${h} @click=${() => this.pickHistory(h)}>${h}</button>`)}
+          </div>`
+        : nothing}
+      <div class="chips">${tr
+        ? html`<span class="chip" title="Time range from the timeline (UTC)"
+            >${icon('watch')}<span class="range">${tr.from !== undefined ? formatTime(tr.from) : '…'} → ${tr.to !== undefined ? formatTime(tr.to) : '…'} UTC</span
+            ><button class="slot-btn" title="Clear Time Range" aria-label="Clear time range" @click=${() => emit(this, 'ae-clear-range', null)}>${icon('close')}</button></span
+          >`
+        : nothing}</div>
+      ${this.renderError()}`;
+  }
+}
+
+customElements.define('ae-filter-bar', AeFilterBar);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-filter-bar': AeFilterBar;
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * ae-timeline: the result's time histogram as SVG bars (Lit `svg` templates, no canvas, no
+ * markup strings). Drag across it to pick a time range; a click picks one bucket. Times are UTC.
+ */
+import { LitElement, css, html, nothing, svg } from 'lit';
+import type { HistogramDto, TimeRange } from '../protocol';
+import { formatCount, formatDuration, formatTick, formatTime } from '../format';
+import { baseStyles, emit } from './shared';
+
+const HEIGHT = 80;
+const SVG_HEIGHT = 56;
+const BAR_TOP = 2;
+const BAR_BOTTOM = 38;
+const MIN_TICK_PX = 120;
+
+export class AeTimeline extends LitElement {
+  static override properties = {
+    histogram: { attribute: false },
+    timeRange: { attribute: false },
+    _width: { state: true },
+    _drag: { state: true },
+  };
+
+  declare histogram: HistogramDto | undefined;
+  declare timeRange: TimeRange | undefined;
+  declare _width: number;
+  declare _drag: { x0: number; x1: number } | undefined;
+
+  private ro?: ResizeObserver;
+
+  constructor() {
+    super();
+    this.histogram = undefined;
+    this.timeRange = undefined;
+    this._width = 0;
+    this._drag = undefined;
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: ${HEIGHT}px;
+        user-select: none;
+        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, #2b2b2b));
+      }
+      .head {
+        flex: none;
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        height: 22px;
+        padding: 2px 12px 0;
+        font-size: 11px;
+      }
+      .head .legend {
+        margin-left: auto;
+        white-space: nowrap;
+      }
+      .plot {
+        position: relative;
+        flex: 1;
+        min-height: 0;
+        margin: 0 12px;
+      }
+      svg {
+        display: block;
+        width: 100%;
+        height: ${SVG_HEIGHT}px;
+        cursor: crosshair;
+        overflow: visible;
+      }
+      rect.bar {
+        fill: var(--vscode-charts-blue, #3794ff);
+        opacity: 0.75;
+      }
+      rect.bar:hover {
+        opacity: 1;
+      }
+      rect.hit {
+        fill: transparent;
+      }
+      g.bucket:hover rect.bar {
+        opacity: 1;
+      }
+      g.bucket:hover rect.hit {
+        fill: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.1));
+      }
+      rect.sel {
+        fill: var(--vscode-editor-selectionBackground, rgba(38, 79, 120, 0.6));
+        opacity: 0.45;
+        stroke: var(--vscode-focusBorder, #0078d4);
+        stroke-width: 1;
+      }
+      line.axis {
+        stroke: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35));
+        stroke-width: 1;
+      }
+      line.tick {
+        stroke: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35));
+      }
+      text {
+        fill: var(--vscode-descriptionForeground, #9d9d9d);
+        font-size: 10px;
+        font-family: var(--vscode-font-family, sans-serif);
+      }
+      .empty {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        height: 100%;
+        font-size: 12px;
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.ro = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+      if (w !== this._width) this._width = w;
+    });
+  }
+
+  protected override firstUpdated(): void {
+    const plot = this.renderRoot.querySelector('.plot');
+    if (plot) this.ro?.observe(plot);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ro?.disconnect();
+  }
+
+  private xToTime(x: number): number {
+    const h = this.histogram;
+    if (!h || h.counts.length === 0 || this._width <= 0) return 0;
+    const span = h.counts.length * h.bucketMs;
+    return h.start + (Math.min(Math.max(0, x), this._width) / this._width) * span;
+  }
+
+  private localX(e: PointerEvent): number {
+    const r = (e.currentTarget as Element).getBoundingClientRect();
+    return e.clientX - r.left;
+  }
+
+  private onPointerDown = (e: PointerEvent): void => {
+    if (e.button !== 0 || !this.histogram?.counts.length) return;
+    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    const x = this.localX(e);
+    this._drag = { x0: x, x1: x };
+  };
+
+  private onPointerMove = (e: PointerEvent): void => {
+    if (!this._drag) return;
+    this._drag = { ...this._drag, x1: this.localX(e) };
+  };
+
+  private onPointerUp = (e: PointerEvent): void => {
+    const d = this._drag;
+    this._drag = undefined;
+    const h = this.histogram;
+    if (!d || !h || h.counts.length === 0) return;
+    d.x1 = this.localX(e);
+    const b = h.bucketMs;
+    let from: number;
+    let to: number;
+    if (Math.abs(d.x1 - d.x0) < 4) {
+      // A click: that one bucket.
+      from = Math.floor((this.xToTime(d.x0) - h.start) / b) * b + h.start;
+      to = from + b;
+    } else {
+      const t0 = this.xToTime(Math.min(d.x0, d.x1));
+      const t1 = this.xToTime(Math.max(d.x0, d.x1));
+      from = Math.floor((t0 - h.start) / b) * b + h.start;
+      to = Math.ceil((t1 - h.start) / b) * b + h.start;
+    }
+    if (to <= from) return;
+    emit<TimeRange>(this, 'ae-range', { from, to });
+  };
+
+  override render() {
+    const h = this.histogram;
+    return html`<div class="head">
+        <span class="section-title">Timeline</span>
+        <span class="legend muted">${h && h.counts.length > 0 ? this.legend(h) : ''}</span>
+      </div>
+      <div class="plot">${this.renderPlot(h)}</div>`;
+  }
+
+  private legend(h: HistogramDto): string {
+    const max = Math.max(0, ...h.counts);
+    const untimed = h.untimed > 0 ? ` · ${formatCount(h.untimed)} without a time` : '';
+    return `${formatDuration(h.bucketMs)} per bar · peak ${formatCount(max)}${untimed} · UTC · drag to zoom`;
+  }
+
+  private renderPlot(h: HistogramDto | undefined) {
+    const w = this._width;
+    if (!h || h.counts.length === 0) {
+      return html`<div class="empty muted">${h && h.untimed > 0 ? `${formatCount(h.untimed)} events without a time` : 'No events in time'}</div>`;
+    }
+    const n = h.counts.length;
+    const max = Math.max(1, ...h.counts);
+    const bw = w / n;
+    const gap = bw > 4 ? 1 : 0;
+    const barH = BAR_BOTTOM - BAR_TOP;
+    const span = n * h.bucketMs;
+    const bars = [];
+    for (let i = 0; i < n; i++) {
+      const c = h.counts[i];
+      const x = i * bw;
+      const t0 = h.start + i * h.bucketMs;
+      const label = `${formatTime(t0)} – ${formatTime(t0 + h.bucketMs)} UTC: ${formatCount(c)} event${c === 1 ? '' : 's'}`;
+      const bh = c > 0 ? Math.max(1.5, (c / max) * barH) : 0;
+      bars.push(svg`<g class="bucket"><title>${label}</title>
+        <rect class="hit" x=${x} y=${BAR_TOP} width=${Math.max(1, bw)} height=${barH}></rect>
+        <rect class="bar" x=${x + gap / 2} y=${BAR_BOTTOM - bh} width=${Math.max(0.5, bw - gap)} height=${bh}></rect></g>`);
+    }
+    // Ticks every k buckets, k chosen so labels do not collide.
+    const k = Math.max(1, Math.ceil(MIN_TICK_PX / Math.max(bw, 0.0001)));
+    const ticks = [];
+    for (let i = 0; i < n; i += k) {
+      const x = i * bw;
+      if (x > w - 60) break;
+      ticks.push(svg`<line class="tick" x1=${x} x2=${x} y1=${BAR_BOTTOM} y2=${BAR_BOTTOM + 4}></line>
+        <text x=${x} y=${BAR_BOTTOM + 15}>${formatTick(h.start + i * h.bucketMs, h.bucketMs * k, span)}</text>`);
+    }
+    let sel: unknown = nothing;
+    const d = this._drag;
+    if (d) {
+      sel = svg`<rect class="sel" x=${Math.min(d.x0, d.x1)} y=${BAR_TOP - 2} width=${Math.abs(d.x1 - d.x0)} height=${barH + 2}></rect>`;
+    } else if (this.timeRange) {
+      const from = this.timeRange.from ?? h.start;
+      const to = this.timeRange.to ?? h.start + span;
+      const x0 = ((Math.max(from, h.start) - h.start) / span) * w;
+      const x1 = ((Math.min(to, h.start + span) - h.start) / span) * w;
+      if (x1 > x0 && !(x0 <= 0 && x1 >= w)) {
+        sel = svg`<rect class="sel" x=${x0} y=${BAR_TOP - 2} width=${x1 - x0} height=${barH + 2}></rect>`;
+      }
+    }
+    return html`<svg
+      viewBox="0 0 ${Math.max(1, w)} ${SVG_HEIGHT}"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label="Events over time"
+      @pointerdown=${this.onPointerDown}
+      @pointermove=${this.onPointerMove}
+      @pointerup=${this.onPointerUp}
+      @pointercancel=${() => (this._drag = undefined)}
+    >
+      ${bars}
+      <line class="axis" x1="0" x2=${w} y1=${BAR_BOTTOM + 0.5} y2=${BAR_BOTTOM + 0.5}></line>
+      ${ticks} ${sel}
+    </svg>`;
+  }
+}
+
+customElements.define('ae-timeline', AeTimeline);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-timeline': AeTimeline;
+  }
+}

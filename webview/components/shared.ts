@@ -1,0 +1,154 @@
+/**
+ * Bits shared by the components: the codicon stylesheet inside shadow roots, common CSS, and
+ * column labels.
+ */
+import { css, html, nothing, type TemplateResult } from 'lit';
+
+let codiconHref: string | null | undefined;
+
+/**
+ * Codicons inside a shadow root: the page's `<link id="vscode-codicon-stylesheet">` declares the
+ * font (an @font-face only works in the document), and the same stylesheet linked inside the
+ * shadow root gives the `.codicon-*` classes there (what vscode-icon does per icon, once per
+ * component here so a grid of icons stays cheap).
+ */
+export function codicons(): TemplateResult | typeof nothing {
+  if (codiconHref === undefined) {
+    codiconHref = document.getElementById('vscode-codicon-stylesheet')?.getAttribute('href') ?? null;
+  }
+  return codiconHref ? html`<link rel="stylesheet" href=${codiconHref} />` : nothing;
+}
+
+export function icon(name: string, extra = ''): TemplateResult {
+  return html`<span class="codicon codicon-${name} ${extra}" aria-hidden="true"></span>`;
+}
+
+export const baseStyles = css`
+  :host {
+    box-sizing: border-box;
+    font-family: var(--vscode-font-family, system-ui, sans-serif);
+    font-size: var(--vscode-font-size, 13px);
+    color: var(--vscode-foreground, #cccccc);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  .codicon[class*='codicon-'] {
+    font-size: 16px;
+    line-height: 16px;
+  }
+  button.icon-btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 22px;
+    height: 22px;
+    padding: 3px;
+    border: 1px solid transparent;
+    border-radius: 5px;
+    background: transparent;
+    color: var(--vscode-icon-foreground, currentColor);
+    cursor: pointer;
+    flex: none;
+  }
+  button.icon-btn:hover {
+    background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+  }
+  button.icon-btn:active {
+    background: var(--vscode-toolbar-activeBackground, rgba(99, 102, 103, 0.31));
+  }
+  button.icon-btn:disabled {
+    opacity: 0.4;
+    cursor: default;
+    background: transparent;
+  }
+  button.icon-btn:focus-visible {
+    outline: 1px solid var(--vscode-focusBorder, #0078d4);
+    outline-offset: -1px;
+  }
+  :host-context(.vscode-high-contrast) button.icon-btn:hover {
+    border: 1px dashed var(--vscode-contrastActiveBorder, #f38518);
+    background: transparent;
+  }
+  .muted {
+    color: var(--vscode-descriptionForeground, #9d9d9d);
+  }
+  /* Document-level scrollbar styles do not reach into shadow roots: the same look here. */
+  ::-webkit-scrollbar {
+    width: 10px;
+    height: 10px;
+  }
+  ::-webkit-scrollbar-corner {
+    background-color: transparent;
+  }
+  ::-webkit-scrollbar-thumb {
+    background-color: var(--vscode-scrollbarSlider-background, rgba(121, 121, 121, 0.4));
+  }
+  ::-webkit-scrollbar-thumb:hover {
+    background-color: var(--vscode-scrollbarSlider-hoverBackground, rgba(100, 100, 100, 0.7));
+  }
+  ::-webkit-scrollbar-thumb:active {
+    background-color: var(--vscode-scrollbarSlider-activeBackground, rgba(191, 191, 191, 0.4));
+  }
+  .section-title {
+    font-size: 11px;
+    font-weight: 700;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--vscode-sideBarSectionHeader-foreground, var(--vscode-foreground));
+  }
+`;
+
+const LABELS: Record<string, string> = {
+  time: 'Time',
+  id: 'Event ID',
+  provider: 'Provider',
+  account: 'Account',
+  action: 'Action',
+  actor: 'Actor',
+  service: 'Service',
+  region: 'Region',
+  sourceIp: 'Source IP',
+  userAgent: 'User agent',
+  outcome: 'Outcome',
+  error: 'Error',
+  source: 'Source',
+  resources: 'Resources',
+};
+
+/** Header text for a column: normalized fields get a label, raw paths show as typed. */
+export function columnLabel(field: string): string {
+  return LABELS[field] ?? field;
+}
+
+const DEFAULT_WIDTHS: Record<string, number> = {
+  time: 166,
+  action: 190,
+  actor: 280,
+  sourceIp: 120,
+  region: 110,
+  service: 180,
+  outcome: 96,
+  error: 170,
+  account: 120,
+  id: 270,
+  userAgent: 260,
+  provider: 100,
+  source: 200,
+};
+
+export function defaultWidth(field: string): number {
+  return DEFAULT_WIDTHS[field] ?? 160;
+}
+
+export function isTimeColumn(field: string): boolean {
+  const f = field.toLowerCase();
+  return f === 'time' || f === 'eventtime';
+}
+
+/** Fires a bubbling, composed CustomEvent from `el`. */
+export function emit<T>(el: HTMLElement, type: string, detail: T): void {
+  el.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,89 @@
+// Builds the events panel's dev harness: the real webview bundle plus a fake extension host, served
+// under the same CSP as the real panel, for trying the UI in a plain browser.
+//   node webview/dev/build.mjs                 build into out/webview-dev/
+//   node webview/dev/build.mjs --serve [port]  build, then serve on 127.0.0.1 (port 0 = any free one)
+//   node webview/dev/build.mjs --watch --serve rebuild on change
+// Open http://127.0.0.1:PORT/?rows=1000000&theme=light (see fakeHost.ts for the parameters).
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const outdir = join(root, 'out/webview-dev');
+const args = process.argv.slice(2);
+const watch = args.includes('--watch');
+const serveAt = args.indexOf('--serve');
+
+// The same options esbuild.mjs uses for dist/webview.js.
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+const builds = [
+  { ...common, entryPoints: [join(root, 'webview/main.ts')], outfile: join(outdir, 'webview.js') },
+  { ...common, entryPoints: [join(root, 'webview/dev/fakeHost.ts')], outfile: join(outdir, 'fakeHost.js') },
+];
+
+function copyAssets() {
+  mkdirSync(outdir, { recursive: true });
+  const codicons = join(root, 'node_modules/@vscode/codicons/dist');
+  copyFileSync(join(here, 'index.html'), join(outdir, 'index.html'));
+  copyFileSync(join(here, 'vscode-default.css'), join(outdir, 'vscode-default.css'));
+  copyFileSync(join(codicons, 'codicon.css'), join(outdir, 'codicon.css'));
+  copyFileSync(join(codicons, 'codicon.ttf'), join(outdir, 'codicon.ttf'));
+}
+
+copyAssets();
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
+
+if (serveAt >= 0) {
+  const portArg = Number(args[serveAt + 1]);
+  const port = Number.isInteger(portArg) ? portArg : 5174;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = `http://${req.headers.host}`;
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/') rel = '/index.html';
+    const file = normalize(join(outdir, rel));
+    if (!file.startsWith(outdir + sep) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    let body = readFileSync(file);
+    if (rel === '/index.html') {
+      // A fresh nonce per page, as the real panel does per render.
+      if (watch) copyAssets();
+      const nonce = randomBytes(16).toString('base64');
+      body = Buffer.from(readFileSync(join(outdir, 'index.html'), 'utf8').replaceAll('{{nonce}}', nonce).replaceAll('{{cspSource}}', origin));
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(body);
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const addr = server.address();
+    console.log(`Serving http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}/`);
+  });
+} else {
+  console.log(`Built ${outdir}`);
+}

@@ -1,0 +1,196 @@
+/**
+ * Pure helpers shared by the components: number and time formatting, building filter terms that
+ * the filter language reads back exactly (DESIGN.md, "The filter language"), and JSON paths.
+ * No DOM here, so the unit tests run it under node.
+ */
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number): string {
+  return NUMBER.format(n);
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** `2024-05-01 12:34:56` (UTC) from epoch ms; '' for anything that is not a finite number. */
+export function formatTime(ms: unknown): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** Full ISO 8601 with milliseconds, for filters and copies of a time cell. */
+export function isoTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+}
+
+/** Short UTC label for a timeline tick, precise enough for the bucket size. */
+export function formatTick(ms: number, bucketMs: number, spanMs: number): string {
+  const d = new Date(ms);
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  if (bucketMs >= 86_400_000) return date;
+  if (bucketMs < 60_000) return `${hm}:${pad(d.getUTCSeconds())}`;
+  if (spanMs <= 86_400_000 && d.getUTCHours() + d.getUTCMinutes() !== 0) return hm;
+  return d.getUTCHours() === 0 && d.getUTCMinutes() === 0 ? date : `${date.slice(5)} ${hm}`;
+}
+
+/** Human duration for a bucket ("5 min", "1 h", "1 day"). */
+export function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return ms === 86_400_000 ? '1 day' : `${ms / 86_400_000} days`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
+
+// ---- filter terms ------------------------------------------------------------------------------
+
+/** A value in double quotes: inside quotes only `\` and `"` need a backslash. */
+export function quoteValue(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+const FIELD_SEGMENT = /^[\p{L}\p{N}_@$][\p{L}\p{N}_@$-]*$/u;
+
+/** True when `field` can stand before a colon in the filter language. */
+export function isFilterField(field: string): boolean {
+  return field.length > 0 && field.length <= 500 && field.split('.').every((s) => FIELD_SEGMENT.test(s));
+}
+
+/**
+ * `field:"value"` (or `-field:"value"`). A field the language cannot name falls back to a quoted
+ * free-text phrase, which still narrows to events containing the value.
+ */
+export function filterTerm(field: string, value: string, exclude = false): string {
+  const neg = exclude ? '-' : '';
+  if (!isFilterField(field)) return value === '' ? '' : `${neg}${quoteValue(value)}`;
+  return `${neg}${field}:${quoteValue(value)}`;
+}
+
+function termIndex(filter: string, term: string): number {
+  let from = 0;
+  while (true) {
+    const i = filter.indexOf(term, from);
+    if (i < 0) return -1;
+    const before = i === 0 ? ' ' : filter[i - 1];
+    const after = i + term.length >= filter.length ? ' ' : filter[i + term.length];
+    if (/\s/.test(before) && /\s/.test(after)) return i;
+    from = i + 1;
+  }
+}
+
+/**
+ * Adds a term to a filter (terms are ANDed). A term already present is not added twice, and adding
+ * `-x:"v"` replaces `x:"v"` (and the other way round) instead of producing an empty result.
+ */
+export function addTerm(filter: string, term: string): string {
+  const f = filter.trim();
+  if (term === '') return f;
+  if (termIndex(f, term) >= 0) return f;
+  const opposite = term.startsWith('-') ? term.slice(1) : `-${term}`;
+  const j = termIndex(f, opposite);
+  if (j >= 0) {
+    return (f.slice(0, j) + term + f.slice(j + opposite.length)).trim();
+  }
+  return f === '' ? term : `${f} ${term}`;
+}
+
+// ---- JSON paths ----------------------------------------------------------------------------------
+
+export type PathSegment = string | number;
+
+/** Dotted path as users read it: `userIdentity.sessionContext.sessionIssuer.userName`, `resources.0.ARN`. */
+export function dottedPath(path: readonly PathSegment[]): string {
+  return path.map(String).join('.');
+}
+
+/**
+ * Normalized field names and the CloudTrail aliases that resolve to them (core/event.ts,
+ * NORMALIZED_FIELDS and FIELD_ALIASES; test/webview/format.test.ts keeps this list in step). A raw
+ * path whose name collides with one of these needs the `raw.` prefix to mean the raw field.
+ */
+export const RESERVED_FIELDS = [
+  'time', 'id', 'provider', 'account', 'action', 'actor', 'service', 'region', 'sourceIp', 'userAgent',
+  'outcome', 'error', 'source', 'resources',
+  'eventID', 'eventTime', 'eventName', 'eventSource', 'awsRegion', 'sourceIPAddress', 'errorCode',
+  'recipientAccountId', 'resources.ARN',
+];
+const RESERVED_LOWER = new Set(RESERVED_FIELDS.map((f) => f.toLowerCase()));
+
+/**
+ * The filter field for a node of the raw event: array indices are dropped (a path into an array
+ * matches if any element matches), and a path that would resolve to a normalized field gets `raw.`.
+ * Undefined when a key cannot be written as a field name.
+ */
+export function filterFieldForPath(path: readonly PathSegment[]): string | undefined {
+  const segs = path.filter((s): s is string => typeof s === 'string');
+  if (segs.length === 0) return undefined;
+  const field = segs.join('.');
+  if (!isFilterField(field)) return undefined;
+  return RESERVED_LOWER.has(field.toLowerCase()) ? `raw.${field}` : field;
+}
+
+/** Text of a JSON leaf as the filter language compares it. */
+export function leafText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+// ---- grid geometry -------------------------------------------------------------------------------
+
+/**
+ * Scaled scrolling: Chromium caps an element's height near 33.5M px (Firefox near 17.9M), so the
+ * spacer is never taller than `maxSpacer`; past that the scrollbar position is mapped linearly onto
+ * the full content height.
+ */
+export class ScrollMap {
+  constructor(
+    readonly count: number,
+    readonly rowHeight: number,
+    /** Height of the rows area (viewport minus header). */
+    readonly viewHeight: number,
+    readonly maxSpacer = 15_000_000,
+  ) {}
+
+  /** Full content height, in virtual px. */
+  get contentHeight(): number {
+    return this.count * this.rowHeight;
+  }
+
+  /** Height the spacer gets in the DOM. */
+  get spacerHeight(): number {
+    return Math.min(this.contentHeight, this.maxSpacer);
+  }
+
+  get scaled(): boolean {
+    return this.contentHeight > this.maxSpacer;
+  }
+
+  get maxContentTop(): number {
+    return Math.max(0, this.contentHeight - this.viewHeight);
+  }
+
+  get maxScrollTop(): number {
+    return Math.max(0, this.spacerHeight - this.viewHeight);
+  }
+
+  /** Virtual px from the top of row 0 that the top of the view shows, for a scrollTop. */
+  contentTop(scrollTop: number): number {
+    const ms = this.maxScrollTop;
+    if (ms <= 0) return 0;
+    const s = Math.min(Math.max(0, scrollTop), ms);
+    if (!this.scaled) return s;
+    return (s / ms) * this.maxContentTop;
+  }
+
+  /** The scrollTop that shows `contentTop` (inverse of contentTop()). */
+  scrollTop(contentTop: number): number {
+    const mc = this.maxContentTop;
+    const c = Math.min(Math.max(0, contentTop), mc);
+    if (!this.scaled) return c;
+    return mc <= 0 ? 0 : (c / mc) * this.maxScrollTop;
+  }
+}

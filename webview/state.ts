@@ -1,0 +1,497 @@
+/**
+ * The panel's state and everything that talks to the host: queries, the view (filter, sort,
+ * columns, widths, time range, history), load progress, selection and detail. Components read it
+ * and call its methods; it fires `change` after every update.
+ *
+ * Persistence: the whole UI state goes to `vscode.setState` (so a hidden-and-restored panel comes
+ * back as it was), and the view also goes to the host with SaveViewCommand (so it survives a
+ * restart of VS Code and applies to the next panel on the same sources).
+ */
+import type { HostIpc } from './ipc';
+import {
+  CancelCommand,
+  CopyCommand,
+  DEFAULT_COLUMNS,
+  DetailRequest,
+  DidChangeStateNotification,
+  DidLoadProgressNotification,
+  DidQueryNotification,
+  ExportCommand,
+  LIMITS,
+  QueryCommand,
+  ReadyCommand,
+  RowsRequest,
+  SaveViewCommand,
+  type DetailResult,
+  type LoadState,
+  type PanelState,
+  type QueryErrorDto,
+  type QueryResult,
+  type QuerySpec,
+  type RestoreState,
+  type RowsParams,
+  type RowsResult,
+  type Sort,
+  type TimeRange,
+  type ViewState,
+} from './protocol';
+import { addTerm, filterTerm } from './format';
+
+export interface Layout {
+  facets: boolean;
+  detail: boolean;
+  timeline: boolean;
+  facetsWidth: number;
+  detailWidth: number;
+}
+
+export interface GridPosition {
+  topIndex: number;
+  selectedIndex?: number;
+  selectedRow?: number;
+}
+
+interface Persisted {
+  v: 1;
+  /** PanelState.restore, read by the host's WebviewPanelSerializer: the key name is the contract. */
+  restore?: RestoreState;
+  view: ViewState;
+  draft: string;
+  nextQueryId: number;
+  layout: Layout;
+  position?: GridPosition;
+}
+
+export const DEFAULT_SORT: Sort = { field: 'time', dir: 'desc' };
+export const DEFAULT_LAYOUT: Layout = { facets: true, detail: true, timeline: true, facetsWidth: 230, detailWidth: 420 };
+
+export function defaultView(): ViewState {
+  return { filter: '', sort: { ...DEFAULT_SORT }, columns: [...DEFAULT_COLUMNS], widths: {}, history: [] };
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isField = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= LIMITS.field;
+
+function coerceTimeRange(x: unknown): TimeRange | undefined {
+  if (!isObj(x)) return undefined;
+  const r: TimeRange = {};
+  if (typeof x.from === 'number' && Number.isFinite(x.from)) r.from = x.from;
+  if (typeof x.to === 'number' && Number.isFinite(x.to)) r.to = x.to;
+  return r.from === undefined && r.to === undefined ? undefined : r;
+}
+
+/**
+ * A ViewState that the contract's schema accepts, from anything (the host's saved view, our own
+ * older saved state): every limit of `ViewState` in protocol.ts is applied here.
+ */
+export function coerceView(x: unknown): ViewState | undefined {
+  if (!isObj(x)) return undefined;
+  const d = defaultView();
+  const filter = typeof x.filter === 'string' && x.filter.length <= LIMITS.filter ? x.filter : d.filter;
+  const s = x.sort;
+  const sort: Sort =
+    isObj(s) && isField(s.field) && (s.dir === 'asc' || s.dir === 'desc') ? { field: s.field, dir: s.dir } : d.sort;
+  let columns = Array.isArray(x.columns) ? [...new Set(x.columns.filter(isField))].slice(0, LIMITS.columns) : [];
+  if (columns.length === 0) columns = d.columns;
+  const widths: Record<string, number> = {};
+  if (isObj(x.widths)) {
+    for (const [k, w] of Object.entries(x.widths)) {
+      if (isField(k) && typeof w === 'number' && Number.isFinite(w)) widths[k] = clampWidth(w);
+    }
+  }
+  const history = Array.isArray(x.history)
+    ? x.history.filter((h): h is string => typeof h === 'string' && h.trim() !== '' && h.length <= LIMITS.filter).slice(0, LIMITS.history)
+    : [];
+  const view: ViewState = { filter, sort, columns, widths, history };
+  const tr = coerceTimeRange(x.timeRange);
+  if (tr) view.timeRange = tr;
+  return view;
+}
+
+export function clampWidth(w: number): number {
+  return Math.min(LIMITS.widthMax, Math.max(LIMITS.widthMin, Math.round(w)));
+}
+
+function coerceLayout(x: unknown): Layout {
+  const l = { ...DEFAULT_LAYOUT };
+  if (!isObj(x)) return l;
+  for (const k of ['facets', 'detail', 'timeline'] as const) if (typeof x[k] === 'boolean') l[k] = x[k];
+  for (const k of ['facetsWidth', 'detailWidth'] as const) {
+    const v = x[k];
+    if (typeof v === 'number' && Number.isFinite(v)) l[k] = Math.min(2000, Math.max(120, Math.round(v)));
+  }
+  return l;
+}
+
+/** What a running query was asked with; `user` queries reset the grid to the top. */
+interface Pending extends QuerySpec {
+  user: boolean;
+}
+
+export class AppState extends EventTarget {
+  view: ViewState;
+  /** Text in the filter bar (may differ from view.filter until Enter). */
+  draft: string;
+  readonly hadSavedState: boolean;
+  layout: Layout;
+  panel?: PanelState;
+  load?: LoadState;
+  /** The last good result: what the grid, timeline and facets show. */
+  result?: QueryResult;
+  /** The query the shown result answers. */
+  shown?: QuerySpec;
+  /** Bumps on every query the user asked for: the grid goes back to the top. */
+  userQueryGen = 0;
+  /** Bumps on every result taken, including a second answer for the shown query. */
+  resultVersion = 0;
+  pending?: Pending;
+  /** Parse error of the last query, with the text it was about. */
+  error?: { error: QueryErrorDto; filter: string };
+  selectedIndex?: number;
+  selectedRow?: number;
+  detail?: DetailResult;
+  detailLoading = false;
+  detailError?: string;
+  /** Grid position to restore after the first result (panel hidden and shown again). */
+  restorePos?: GridPosition;
+  /**
+   * What the host needs to reopen the panel after VS Code restarts (PanelState.restore). Kept in the
+   * setState() blob under `restore`, which VS Code hands back to the host's serializer.
+   */
+  hostRestore?: RestoreState;
+  position?: GridPosition;
+  notice?: string;
+
+  private nextQueryId: number;
+  private started = false;
+  private saveTimer?: ReturnType<typeof setTimeout>;
+  private persistTimer?: ReturnType<typeof setTimeout>;
+  private detailTimer?: ReturnType<typeof setTimeout>;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+  private noticeTimer?: ReturnType<typeof setTimeout>;
+  private lastRefreshAt = 0;
+  private queriedEvents = -1;
+
+  constructor(readonly ipc: HostIpc) {
+    super();
+    const saved = ipc.api.getState();
+    const p = isObj(saved) && saved.v === 1 ? saved : undefined;
+    const view = p ? coerceView(p.view) : undefined;
+    this.hadSavedState = view !== undefined;
+    this.view = view ?? defaultView();
+    this.draft = p && typeof p.draft === 'string' ? p.draft : this.view.filter;
+    this.nextQueryId = p && typeof p.nextQueryId === 'number' && Number.isSafeInteger(p.nextQueryId) && p.nextQueryId > 0 ? p.nextQueryId : 1;
+    this.layout = coerceLayout(p?.layout);
+    if (isObj(saved) && isObj(saved.restore)) this.hostRestore = saved.restore as RestoreState;
+    if (p && isObj(p.position) && typeof p.position.topIndex === 'number') {
+      const pos = p.position as Record<string, unknown>;
+      this.restorePos = {
+        topIndex: Math.max(0, Math.floor(pos.topIndex as number)),
+        selectedIndex: typeof pos.selectedIndex === 'number' ? pos.selectedIndex : undefined,
+        selectedRow: typeof pos.selectedRow === 'number' ? pos.selectedRow : undefined,
+      };
+    }
+  }
+
+  start(): void {
+    this.ipc.onNotification(DidChangeStateNotification, (s) => this.onPanelState(s));
+    this.ipc.onNotification(DidQueryNotification, (r) => this.onResult(r));
+    this.ipc.onNotification(DidLoadProgressNotification, (l) => this.onLoad(l));
+    this.ipc.sendCommand(ReadyCommand, {});
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /** Runs the filter bar's text (or `filter`) with the view's sort and time range. */
+  runQuery(filter: string = this.draft): void {
+    if (filter.length > LIMITS.filter) {
+      this.error = {
+        error: { message: `The filter is too long (${filter.length} characters; at most ${LIMITS.filter})`, start: LIMITS.filter, end: filter.length, token: '' },
+        filter,
+      };
+      this.changed();
+      return;
+    }
+    this.draft = filter;
+    this.view = { ...this.view, filter };
+    this.send({ queryId: 0, filter, sort: this.view.sort, timeRange: this.view.timeRange }, true);
+    this.viewChanged();
+  }
+
+  /** Runs the shown query again (new events arrived while loading). Keeps the grid where it is. */
+  refresh(): void {
+    // A query the user is waiting for is asked again as it is (it must still reset the grid).
+    if (this.pending?.user) return this.send(this.pending, true);
+    const spec = this.shown ?? { queryId: 0, filter: this.view.filter, sort: this.view.sort, timeRange: this.view.timeRange };
+    this.send(spec, false);
+  }
+
+  private send(spec: QuerySpec, user: boolean): void {
+    const queryId = this.nextQueryId++;
+    const q: QuerySpec = { queryId, filter: spec.filter, sort: spec.sort };
+    if (spec.timeRange) q.timeRange = spec.timeRange;
+    this.pending = { ...q, user };
+    this.queriedEvents = this.load?.events ?? -1;
+    this.ipc.sendCommand(QueryCommand, q);
+    this.changed();
+  }
+
+  private onResult(r: QueryResult): void {
+    const p = this.pending;
+    if (!p || r.queryId !== p.queryId) {
+      // The host may answer the shown query again as events stream in: take the fresher numbers.
+      if (!p && this.shown && r.queryId === this.shown.queryId && !r.error) {
+        this.result = r;
+        this.resultVersion++;
+        this.changed();
+      }
+      return; // otherwise a query we no longer wait for
+    }
+    this.pending = undefined;
+    if (r.error) {
+      // The previous result stays on screen; the bar shows what is wrong with this text.
+      this.error = { error: r.error, filter: p.filter };
+      this.changed();
+      return;
+    }
+    this.error = undefined;
+    const { user, ...spec } = p;
+    this.shown = spec;
+    this.result = r;
+    this.resultVersion++;
+    if (user) {
+      this.userQueryGen++;
+      const r = this.restorePos;
+      this.selectedIndex = r?.selectedIndex;
+      if (r?.selectedRow !== undefined) this.select(r.selectedIndex, r.selectedRow);
+      const f = p.filter.trim();
+      if (f !== '') {
+        const history = [f, ...(this.view.history ?? []).filter((h) => h !== f)].slice(0, LIMITS.history);
+        this.view = { ...this.view, history };
+        this.viewChanged();
+      }
+    }
+    this.changed();
+  }
+
+  /** Sorting and the time range apply to what the filter bar shows, like a facet click. */
+  setSort(sort: Sort): void {
+    this.view = { ...this.view, sort };
+    this.runQuery(this.draft);
+  }
+
+  setTimeRange(range: TimeRange | undefined): void {
+    const view = { ...this.view };
+    if (range && (range.from !== undefined || range.to !== undefined)) view.timeRange = range;
+    else delete view.timeRange;
+    this.view = view;
+    this.runQuery(this.draft);
+  }
+
+  /** Adds `field:"value"` (or `-field:"value"`) to the filter bar's text and runs it. */
+  addFilter(field: string, value: string, exclude: boolean): void {
+    const term = filterTerm(field, value, exclude);
+    this.runQuery(addTerm(this.draft, term));
+  }
+
+  setDraft(text: string): void {
+    this.draft = text;
+    this.persistSoon();
+  }
+
+  clearError(): void {
+    if (!this.error) return;
+    this.error = undefined;
+    this.changed();
+  }
+
+  // ---- columns ---------------------------------------------------------------------------------
+
+  setColumns(columns: string[]): void {
+    const cols = [...new Set(columns.filter(isField))].slice(0, LIMITS.columns);
+    if (cols.length === 0) return;
+    this.view = { ...this.view, columns: cols };
+    this.viewChanged();
+    this.changed();
+  }
+
+  setWidths(widths: Record<string, number>): void {
+    const w: Record<string, number> = { ...(this.view.widths ?? {}) };
+    for (const [k, v] of Object.entries(widths)) if (isField(k)) w[k] = clampWidth(v);
+    this.view = { ...this.view, widths: w };
+    this.viewChanged();
+    this.changed();
+  }
+
+  /** A window of rows of a query (a stable function, handed to the grid). */
+  readonly fetchRows = (params: RowsParams): Promise<RowsResult> => this.ipc.sendRequest(RowsRequest, params);
+
+  // ---- selection and detail ----------------------------------------------------------------------
+
+  select(index: number | undefined, row: number | undefined, open = false): void {
+    this.selectedIndex = index;
+    if (open && !this.layout.detail) this.layout = { ...this.layout, detail: true };
+    if (row === this.selectedRow && (this.detail?.row === row || this.detailLoading)) {
+      this.changed();
+      this.persistSoon();
+      return;
+    }
+    this.selectedRow = row;
+    clearTimeout(this.detailTimer);
+    if (row === undefined) {
+      this.detailLoading = false;
+      this.changed();
+      return;
+    }
+    this.detailLoading = true;
+    // Holding ↓ should not send a request per row: ask once the selection rests.
+    this.detailTimer = setTimeout(() => void this.loadDetail(row), 60);
+    this.changed();
+    this.persistSoon();
+  }
+
+  private async loadDetail(row: number): Promise<void> {
+    try {
+      const d = await this.ipc.sendRequest(DetailRequest, { row });
+      if (this.selectedRow !== row) return;
+      this.detail = d;
+      this.detailError = undefined;
+    } catch (e) {
+      if (this.selectedRow !== row) return;
+      this.detailError = e instanceof Error ? e.message : String(e);
+    }
+    this.detailLoading = false;
+    this.changed();
+  }
+
+  setPosition(pos: GridPosition): void {
+    this.position = pos;
+    this.persistSoon();
+  }
+
+  restoreDone(): void {
+    this.restorePos = undefined;
+  }
+
+  // ---- actions -------------------------------------------------------------------------------------
+
+  copy(text: string, what = 'Value'): void {
+    this.ipc.sendCommand(CopyCommand, { text });
+    this.flash(`${what} copied`);
+  }
+
+  async copySelectedEvent(): Promise<void> {
+    if (this.selectedRow !== undefined) await this.copyEventOf(this.selectedRow);
+  }
+
+  /** Copies the raw text of an event exactly as it arrived. */
+  async copyEventOf(row: number): Promise<void> {
+    try {
+      const raw = this.detail?.row === row ? this.detail.raw : (await this.ipc.sendRequest(DetailRequest, { row })).raw;
+      this.copy(raw, 'Event JSON');
+    } catch (e) {
+      this.flash(`Could not copy the event: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  exportAs(format: 'csv' | 'json' | 'jsonl'): void {
+    this.ipc.sendCommand(ExportCommand, { format });
+  }
+
+  cancelLoad(): void {
+    this.ipc.sendCommand(CancelCommand, {});
+  }
+
+  cancelQuery(): void {
+    if (this.pending) this.ipc.sendCommand(CancelCommand, { queryId: this.pending.queryId });
+  }
+
+  setLayout(patch: Partial<Layout>): void {
+    this.layout = coerceLayout({ ...this.layout, ...patch });
+    this.changed();
+    this.persistSoon();
+  }
+
+  flash(text: string): void {
+    this.notice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => {
+      this.notice = undefined;
+      this.changed();
+    }, 2500);
+    this.changed();
+  }
+
+  // ---- host notifications --------------------------------------------------------------------------
+
+  private onPanelState(s: PanelState): void {
+    this.panel = s;
+    if (s.restore) {
+      this.hostRestore = s.restore;
+      this.persist();
+    }
+    const first = !this.started;
+    this.started = true;
+    if (s.load) this.load = s.load;
+    if (first) {
+      if (!this.hadSavedState) {
+        this.view = coerceView(s.view) ?? defaultView();
+        this.draft = this.view.filter;
+      }
+      const draft = this.draft;
+      this.runQuery(this.view.filter);
+      this.draft = draft; // text typed but not run before the panel was hidden stays in the bar
+      return;
+    }
+    this.maybeRefresh();
+    this.changed();
+  }
+
+  private onLoad(l: LoadState): void {
+    this.load = l;
+    if (this.panel) this.panel = { ...this.panel, load: l };
+    this.maybeRefresh();
+    this.changed();
+  }
+
+  /** While files stream in, re-run the shown query about once a second, and once when done. */
+  private maybeRefresh(): void {
+    const l = this.load;
+    if (!l || !this.started || l.events === this.queriedEvents) return;
+    const wait = l.done ? 0 : Math.max(0, 1000 - (Date.now() - this.lastRefreshAt));
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (this.pending && !l.done) return; // the next progress message tries again
+      this.lastRefreshAt = Date.now();
+      this.refresh();
+    }, wait);
+  }
+
+  // ---- persistence ---------------------------------------------------------------------------------
+
+  private viewChanged(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      const v = coerceView(this.view);
+      if (v) this.ipc.sendCommand(SaveViewCommand, v);
+    }, 400);
+    this.persistSoon();
+  }
+
+  private persistSoon(): void {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => this.persist(), 150);
+  }
+
+  persist(): void {
+    const state: Persisted = { v: 1, view: this.view, draft: this.draft, nextQueryId: this.nextQueryId, layout: this.layout };
+    if (this.hostRestore) state.restore = this.hostRestore;
+    const pos = this.position;
+    if (pos) state.position = { ...pos, selectedIndex: this.selectedIndex, selectedRow: this.selectedRow };
+    this.ipc.api.setState(state);
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}
