@@ -17,6 +17,8 @@ export interface ExtensionApi {
   panels(): Array<{ title: string; events: number; paths: string[] }>;
   /** What the Sources and Recent trees show, as label/description pairs (for tests). */
   trees(): { sources: TreeLine[]; recent: TreeLine[] };
+  /** Development builds only: the context, for the integration suite under @vscode/test-electron. */
+  testContext?: vscode.ExtensionContext;
 }
 
 export interface TreeLine {
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     version: String(context.extension.packageJSON.version),
     panels: () => EventsPanel.all().map((p) => ({ title: p.panel.title, events: p.sources.store.size, paths: [...p.paths] })),
     trees: () => ({ sources: describeTree(sources), recent: describeTree(recentTree) }),
+    ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context } : {}),
   };
 }
 
