@@ -56,6 +56,8 @@ const stages = [
   () => suite('integration', ['scripts/vscode-test/run.mjs', '.', '--tests', 'out/test/integration', '--screenshot', 'test-results/integration-workbench.png']),
   // The panel's UI in real Chromium against an in-page host (playwright-core comes from the setup above).
   () => mocha('webview', ['out/test/webview']),
+  // The whole product driven like a person would: palette, file dialog, panel, export, themes.
+  () => suite('e2e', ['test/e2e/workbench.e2e.mjs']),
 ];
 
 let ok = true;

@@ -145,7 +145,8 @@ export class BatchBuilder {
     // A view into a larger or shared buffer would be cloned whole; copy it to its exact size once.
     for (let i = 0; i < this.segments.length; i++) {
       const s = this.segments[i];
-      if (s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) this.segments[i] = s.slice();
+      // (Uint8Array's slice copies; a Buffer's slice is only another view of the same memory.)
+      if (s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) this.segments[i] = Uint8Array.prototype.slice.call(s);
     }
     const batch: EventBatch = {
       count: n,

@@ -4,6 +4,8 @@
  * zod before it is acted on, and everything sent to the webview is plain data (the webview renders
  * it as text).
  */
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatTime } from '../core/store';
 import { ResultView } from '../core/view';
@@ -290,13 +292,15 @@ export class EventsPanel implements vscode.Disposable {
       return;
     }
     const stamp = formatTime(Date.now()).replace(/[:.]/g, '-');
+    // Start where the logs came from (or the workspace), not at the filesystem root.
+    const near = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(dirName(this.paths[0]));
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(`audit-events-${stamp}.${format}`),
+      defaultUri: vscode.Uri.joinPath(near, `audit-events-${stamp}.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : format === 'json' ? { JSON: ['json'] } : { 'JSON Lines': ['jsonl'] },
     });
     if (!target) return;
     const n = await this.exportTo(format, target);
-    void vscode.window.showInformationMessage(`Audit Logs: exported ${n.toLocaleString('en-US')} events to ${baseName(target.fsPath)}.`);
+    void vscode.window.showInformationMessage(`Audit Logs: exported ${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} to ${baseName(target.fsPath)}.`);
   }
 
   /** Writes the current result to `target`; returns the number of events written. */
@@ -313,6 +317,15 @@ export class EventsPanel implements vscode.Disposable {
   private respond<R>(n: IpcNotification<R>, req: IpcMessage, params: R): Thenable<boolean> {
     const msg: IpcMessage<R> = { id: `h${++this.msgSeq}`, method: n.method, params, completionId: req.completionId ?? req.id };
     return this.panel.webview.postMessage(msg);
+  }
+}
+
+/** The folder itself, or the folder a file is in. */
+function dirName(p: string): string {
+  try {
+    return statSync(p).isDirectory() ? p : path.dirname(p);
+  } catch {
+    return path.dirname(p);
   }
 }
 

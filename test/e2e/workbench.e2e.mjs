@@ -1,0 +1,703 @@
+#!/usr/bin/env node
+// End-to-end suite: the packaged extension in a real VS Code workbench (code-server on 127.0.0.1),
+// driven from outside with playwright-core in headless Debian chromium, the way a user drives it:
+// command palette, the simple file dialog (a quick input in the web workbench), the Explorer's
+// context menu, and the events panel's webview (nested iframes; Playwright's CSS locators pierce
+// the components' open shadow roots).
+//
+//   node esbuild.mjs && node test/e2e/workbench.e2e.mjs [options]
+//     --vsix FILE        install this .vsix instead of packaging the repository
+//     --no-setup         do not run scripts/vscode-test/setup.mjs first
+//     --keep             keep the temp dir (user data, logs, workspace, exports) even when all passed
+//     --timeout SECONDS  per-step wait (default 30)
+//
+// Workspace: copies of test/e2e/fixtures/hostile.json (HTML/script/javascript:/attribute-break
+// payloads, ANSI escapes, U+202E) and test/fixtures/shapes/*.json (in shapes/).
+// Screenshots: test-results/e2e-light.png, test-results/e2e-dark.png (the editor area with the
+// panel), test-results/e2e-workbench.png (the whole page at the end). Results:
+// test-results/e2e.json. Closing line "e2e: N passed, N failed, N skipped"; with
+// AUDIT_LOGS_TEST_SUMMARY=file it also writes {"passed","failed","skipped"} there (scripts/test.mjs).
+// Checks that need the webview UI are skipped, with the reason, while dist/webview.js is missing.
+/* global document, window, customElements, getComputedStyle, setTimeout */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { PATHS, REPO, bundledVsCodeVersion } from '../../scripts/vscode-test/lib.mjs';
+import {
+  closeBrowser, extHostLogs, extensionId, freePort, installVsix, launchChromium, makeDirs, makeTempRoot, onSignals,
+  openWorkbench, packageVsix, screenshot, serverEnv, sleep, startCodeServer, stopCodeServer, tail, writeUserSettings,
+} from '../../scripts/vscode-test/workbench.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    vsix: { type: 'string' },
+    'no-setup': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '30' },
+  },
+});
+const STEP = Number(opt.timeout) * 1000;
+const T0 = performance.now();
+const timings = {};
+const secs = (since) => +((performance.now() - since) / 1000).toFixed(1);
+const log = (msg) => console.log(`[e2e] ${msg}`);
+
+// The hostile strings as they are in test/e2e/fixtures/hostile.json.
+const IMG = '<img src=x onerror="window.top.__pwned=1">';
+const SCRIPT = '</script><script>window.top.__pwned=2</script>';
+const JSURL = 'javascript:alert(1)';
+const SVG = '"><svg/onload=window.top.__pwned=3>';
+const ANSI = '\u001b[31mRED\u001b[0m \u001b]0;pwned\u0007';
+const RLO = 'invoice-\u202egpj.exe';
+const HOSTILE = join(HERE, 'fixtures', 'hostile.json');
+const SHAPES = join(REPO, 'test', 'fixtures', 'shapes');
+const RECORDS = JSON.parse(readFileSync(HOSTILE, 'utf8')).Records;
+const GZ_FILES = 80;
+
+// ---------------------------------------------------------------- checks
+const results = []; // { name, state: passed|failed|skipped, ms, error?, reason? }
+const gates = {}; // what later checks need: panel, frame, webview
+let current; // what the panel-level checks look at: { title, frame }
+
+/** Runs one check; `needs` lists gates that must be open, otherwise it is skipped with `why`. */
+async function check(name, fn, { needs = [] } = {}) {
+  if (interrupted) return false; // a signal is tearing everything down
+  const missing = needs.filter((g) => !gates[g]);
+  if (missing.length) {
+    const reason = missing.includes('webview')
+      ? `waits for the webview (${gates.webviewWhy ?? 'ale-app did not render'})`
+      : `needs ${missing.join(', ')} (an earlier check failed)`;
+    results.push({ name, state: 'skipped', ms: 0, reason });
+    console.log(`  - ${name} — skipped: ${reason}`);
+    return false;
+  }
+  const s = performance.now();
+  try {
+    const note = await fn();
+    const ms = Math.round(performance.now() - s);
+    results.push({ name, state: 'passed', ms, ...(note ? { note: String(note) } : {}) });
+    console.log(`  ✓ ${name} (${ms} ms)${note ? ` — ${note}` : ''}`);
+    return true;
+  } catch (e) {
+    if (interrupted) return false;
+    const ms = Math.round(performance.now() - s);
+    const message = (e?.message ?? String(e)).split('\n').slice(0, 6).join('\n');
+    results.push({ name, state: 'failed', ms, error: message });
+    console.log(`  ✗ ${name} (${ms} ms)\n${message.split('\n').map((l) => `      ${l}`).join('\n')}`);
+    if (page) await screenshot(page, join(PATHS.results, `e2e-failure-${results.length}.png`), { log: () => {} });
+    return false;
+  }
+}
+
+function skip(name, reason) {
+  results.push({ name, state: 'skipped', ms: 0, reason });
+  console.log(`  - ${name} — skipped: ${reason}`);
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+/** Polls `fn` until it returns something truthy; throws `what` (with the last value) after `ms`. */
+async function until(what, fn, ms = STEP) {
+  const s = performance.now();
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = `error: ${e.message.split('\n')[0]}`;
+    }
+    if (performance.now() - s > ms) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last !== undefined && last !== false ? ` (last: ${JSON.stringify(last)})` : ''}`);
+    await sleep(150);
+  }
+}
+
+// ---------------------------------------------------------------- workbench helpers
+let page;
+
+const quickInput = () => page.locator('.quick-input-widget');
+const quickInputBox = () => quickInput().locator('input.input');
+const quickRows = () => quickInput().locator('.quick-input-list .monaco-list-row');
+
+/** Rows of the visible quick input whose label is exactly `label`. */
+const quickRow = (label) => quickRows().filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) });
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function closeQuickInput() {
+  if (await quickInput().isVisible().catch(() => false)) {
+    await page.keyboard.press('Escape');
+    await quickInput().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+  }
+}
+
+/** F1, falling back to a click on the title bar's command center when the focus swallowed F1. */
+async function openPalette() {
+  await closeQuickInput();
+  await page.keyboard.press('F1');
+  if (!(await quickInput().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) {
+    await page.locator('.command-center .search-box, .command-center-center').first().click();
+    await quickInput().waitFor({ state: 'visible', timeout: 5_000 });
+  }
+}
+
+/** Runs a command from the palette by its exact label ("Category: Title"). */
+async function runCommand(label) {
+  const row = quickRow(label);
+  // The palette lists the commands known when it opens: reopen it until the command is there.
+  await until(`"${label}" in the command palette`, async () => {
+    await openPalette();
+    // Typed without a trailing "…": the palette's filter does not match the ellipsis character.
+    await quickInputBox().fill(`>${label.replace(/…$/, '')}`);
+    return row.first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+  }, 20_000);
+  await row.first().click();
+}
+
+/** Picks `label` in the open quick pick. */
+async function pickQuick(label) {
+  const row = quickRow(label);
+  await until(`"${label}" in the quick pick`, async () => (await row.count()) > 0, 10_000);
+  await row.first().click();
+}
+
+/**
+ * The simple file dialog (code-server's open/save dialogs are a quick input whose text is a path
+ * and whose list is that folder). Like a user: put the folder path in (the dialog lists it), type
+ * the name (for a file that exists the dialog makes it the active row; Enter any earlier accepts
+ * the folder itself), press Enter, wait until it closes.
+ */
+async function fileDialog(path, { exists = true } = {}) {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash + 1);
+  const name = path.slice(slash + 1);
+  await quickInput().waitFor({ state: 'visible', timeout: 10_000 });
+  await until('the file dialog to list its folder', async () => (await quickInputBox().inputValue()).startsWith('/') && (await quickRows().count()) > 0, 10_000);
+  await quickInputBox().fill(dir);
+  const labels = () => quickRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')?.trim()));
+  await until(`the dialog to list ${dir}`, async () => (await quickInputBox().inputValue()) === dir && (!exists || (await labels()).includes(name)), 10_000);
+  await quickInputBox().press('End');
+  await page.keyboard.type(name, { delay: 20 });
+  await until(`the dialog to show ${path}`, async () => (await quickInputBox().inputValue()) === path, 5_000);
+  if (exists) {
+    await until(`the dialog to make "${name}" its active row`, async () =>
+      (await quickInput().locator('.quick-input-list .monaco-list-row.focused').getAttribute('aria-label', { timeout: 500 }).catch(() => ''))?.trim() === name, 10_000);
+  } else {
+    await sleep(300);
+  }
+  await page.keyboard.press('Enter');
+  await quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The dialog accepting a folder: its path (the dialog lists it), then the OK button. */
+async function folderDialog(dir) {
+  await quickInput().waitFor({ state: 'visible', timeout: 10_000 });
+  await until('the file dialog to list its folder', async () => (await quickInputBox().inputValue()).startsWith('/') && (await quickRows().count()) > 0, 10_000);
+  await quickInputBox().fill(`${dir}/`);
+  await until(`the dialog to list ${dir}/`, async () => (await quickInputBox().inputValue()) === `${dir}/` &&
+    (await quickRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')?.trim()))).some((l) => l && l !== '..'), 10_000);
+  await quickInput().locator('.monaco-button', { hasText: /^Open in Audit Log Explorer$/ }).click();
+  await quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Editor tabs' titles. */
+const tabTitles = () => page.locator('.tabs-container .tab').allInnerTexts();
+
+async function waitForTab(title) {
+  await until(`the editor tab "${title}"`, async () => (await tabTitles()).map((t) => t.trim()).includes(title));
+}
+
+/**
+ * The innermost frame whose document has <ale-app>, for the panel titled `title` when the webview
+ * renders its title (several panels: only visible webviews have frames; hidden ones are dropped
+ * because the panel does not retain its context).
+ */
+async function findPanelFrame(title, { upgraded = false } = {}) {
+  for (const f of page.frames()) {
+    const info = await f.evaluate(() => {
+      const el = document.querySelector('ale-app');
+      if (!el) return undefined;
+      return { defined: !!customElements.get('ale-app'), title: el.shadowRoot?.querySelector('.titlebar .title')?.textContent?.trim() };
+    }).catch(() => undefined);
+    if (!info) continue;
+    if (upgraded && !info.defined) continue;
+    if (info.defined && info.title && title && info.title !== title) continue;
+    return f;
+  }
+  return undefined;
+}
+
+/** ale-app's status line, e.g. { text: "8 of 8 events · 1 ms", count: 8, total: 8 }. */
+async function status(frame = current.frame) {
+  const text = (await frame.locator('ale-app .status .count').textContent({ timeout: 2_000 }))?.trim() ?? '';
+  const m = /^([\d,]+) of ([\d,]+) events/.exec(text);
+  return m ? { text, count: Number(m[1].replace(/,/g, '')), total: Number(m[2].replace(/,/g, '')) } : { text };
+}
+
+async function waitForCount(count, frame = current.frame) {
+  return until(`the status line to read "${count} of …"`, async () => {
+    const s = await status(frame);
+    return s.count === count ? s : false;
+  });
+}
+
+const filterInput = () => current.frame.locator('ae-filter-bar vscode-textfield input');
+
+async function runFilter(text) {
+  const input = filterInput();
+  await input.click();
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** Text of the detail pane's tree (what a user reads) and its Raw tab. */
+async function detailText() {
+  const tree = (await current.frame.locator('ae-detail .tree').textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
+  const raw = (await current.frame.locator('ae-detail pre.raw').textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
+  return { tree, raw };
+}
+
+/** Counts elements event data must never become, in every shadow root of the frame. */
+function scanFrame(frame) {
+  return frame.evaluate(() => {
+    const out = { imgX: 0, svgOnload: 0, scripts: [], onAttrs: [], jsLinks: 0, iframes: 0 };
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        const tag = el.localName;
+        if (tag === 'img' && (el.getAttribute('src') ?? '') === 'x') out.imgX++;
+        if (tag === 'svg' && el.hasAttribute('onload')) out.svgOnload++;
+        // The bundle, and the one VS Code adds to every webview (acquireVsCodeApi and friends).
+        if (tag === 'script') out.scripts.push(el.src ? new URL(el.src).pathname.split('/').slice(-2).join('/') : el.textContent.includes('acquireVsCodeApi') ? 'vscode-api' : el.textContent.slice(0, 80));
+        if (tag === 'iframe') out.iframes++;
+        if (tag === 'a' && /^\s*javascript:/i.test(el.getAttribute('href') ?? '')) out.jsLinks++;
+        for (const a of el.getAttributeNames()) if (/^on/i.test(a)) out.onAttrs.push(`${tag}[${a}]`);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- harness state and teardown
+let server;
+let browser;
+let tmp;
+let wbInfo;
+let tearingDown;
+let interrupted = false;
+
+function teardown() {
+  tearingDown ??= (async () => {
+    await closeBrowser(browser);
+    browser = undefined;
+    await stopCodeServer(server);
+  })();
+  return tearingDown;
+}
+
+onSignals((sig) => {
+  console.error(`\n[e2e] ${sig}: shutting down code-server and chromium`);
+  interrupted = true;
+  teardown().finally(() => {
+    if (tmp && !opt.keep) rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+});
+
+function cliCount(path) {
+  const r = spawnSync(process.execPath, [join(REPO, 'dist', 'cli.js'), 'stats', path], { encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout).events;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  if (!opt['no-setup']) {
+    const s = performance.now();
+    const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'vscode-test', 'setup.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`setup.mjs failed (exit ${r.status ?? r.signal})`);
+    timings.setup = secs(s);
+  }
+  if (!existsSync(join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node esbuild.mjs first');
+
+  mkdirSync(PATHS.results, { recursive: true });
+  for (const f of readdirSync(PATHS.results)) if (/^e2e-failure-\d+\.png$/.test(f)) rmSync(join(PATHS.results, f));
+  tmp = makeTempRoot('ale-e2e-');
+  const dirs = makeDirs(tmp);
+  const ws = dirs.workspace;
+  copyFileSync(HOSTILE, join(ws, 'hostile.json'));
+  mkdirSync(join(ws, 'shapes'));
+  for (const f of readdirSync(SHAPES).filter((f) => f.endsWith('.json'))) copyFileSync(join(SHAPES, f), join(ws, 'shapes', f));
+  // Small gzipped logs, as CloudTrail delivers them (a file every few minutes, a few KB each):
+  // enough of them that each loader worker gunzips well over 64 KiB (Node 24's Buffer pool size).
+  mkdirSync(join(ws, 'gz'));
+  const base = RECORDS.find((r) => r.eventName === 'ListBuckets');
+  for (let i = 0; i < GZ_FILES; i++) {
+    const rec = { ...base, eventID: `e2e00000-0000-4000-8000-${String(900000 + i).padStart(12, '0')}`, eventTime: `2024-05-04T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
+      requestParameters: { Host: 's3.amazonaws.com', note: `padding ${i} `.padEnd(2500, '.') } };
+    writeFileSync(join(ws, 'gz', `123456789012_CloudTrail_us-east-1_20240504T${String(i).padStart(4, '0')}Z_e2e.json.gz`), gzipSync(JSON.stringify({ Records: [rec] })));
+  }
+  const exportsDir = join(tmp, 'exports');
+  mkdirSync(exportsDir);
+  // Light first; the dark screenshot switches theme through the palette like a user.
+  writeUserSettings(dirs.userData, { 'workbench.colorTheme': 'Default Light Modern', 'explorer.confirmDragAndDrop': false });
+  const extId = extensionId(REPO);
+  log(`temp ${tmp}`);
+
+  let vsix = opt.vsix;
+  if (!vsix) {
+    vsix = join(tmp, `${extId}.vsix`);
+    timings.package = await packageVsix(REPO, vsix, { home: dirs.home });
+    log(`packaged in ${timings.package}s`);
+  }
+  const env = await serverEnv(dirs.home, {});
+  timings.install = await installVsix({ vsix, extId, dirs, env });
+  // What the installed extension ships decides whether the panel UI can be checked yet.
+  const installed = readdirSync(dirs.extensionsDir).find((d) => d.startsWith(`${extId}-`));
+  const webviewBundle = !!installed && existsSync(join(dirs.extensionsDir, installed, 'dist', 'webview.js'));
+  if (!webviewBundle) gates.webviewWhy = 'dist/webview.js is not built yet';
+  const port = await freePort();
+  server = await startCodeServer({ port, dirs, env, onSpawn: (h) => (server = h) });
+  timings.serverStart = server.seconds;
+  log(`code-server ${bundledVsCodeVersion()} on ${server.base} after ${server.seconds}s`);
+
+  const sB = performance.now();
+  browser = await launchChromium({ home: dirs.home });
+  wbInfo = await openWorkbench(browser, { url: server.url(ws), consoleLog: dirs.browserLog });
+  page = wbInfo.page;
+  timings.workbench = secs(sB);
+  log(`workbench up after ${timings.workbench}s`);
+  // The Explorer shows the workspace once the remote file system is connected.
+  await until('the Explorer to list hostile.json', async () => (await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hostile.json' }).count()) > 0, 60_000);
+  // The extension's contributions are in once its activity bar entry is (the remote host has started).
+  await until('the "Audit Logs" activity bar entry', async () => (await page.locator('.activitybar .action-item a[aria-label^="Audit Logs"], .activitybar .action-item[aria-label^="Audit Logs"]').count()) > 0, 60_000);
+  timings.extensionReady = secs(sB);
+
+  const sChecks = performance.now();
+  console.log('\nChecks:');
+  const hostilePath = join(ws, 'hostile.json');
+  const hostileTitle = 'Audit Logs: hostile.json';
+
+  await check('command palette: "Audit Logs: Open CloudTrail Logs…" opens the file dialog (a quick input)', async () => {
+    await runCommand('Audit Logs: Open CloudTrail Logs…');
+    await until('the dialog', async () => (await quickInputBox().inputValue()).startsWith('/'), 15_000);
+    const title = (await quickInput().locator('.quick-input-title').textContent())?.trim();
+    assert(/Open CloudTrail logs/i.test(title ?? ''), `dialog title is "${title}"`);
+    gates.dialog = true;
+    return `title "${title}"`;
+  });
+
+  await check(`file dialog: typing ${hostilePath} + Enter opens the tab "${hostileTitle}"`, async () => {
+    await fileDialog(hostilePath);
+    await waitForTab(hostileTitle);
+    gates.panel = true;
+  }, { needs: ['dialog'] });
+
+  await check('the panel\'s webview frame holds <ale-app> under the extension\'s CSP (nonce scripts only)', async () => {
+    const frame = await until('a frame with <ale-app>', () => findPanelFrame(hostileTitle));
+    const csp = await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+    assert(/script-src 'nonce-[^']+'/.test(csp) && /default-src 'none'/.test(csp), `CSP is "${csp}"`);
+    assert(!/unsafe-inline|unsafe-eval/.test(csp), `CSP allows unsafe-*: ${csp}`);
+    current = { title: hostileTitle, frame };
+    gates.frame = true;
+    const depth = (f) => (f.parentFrame() ? 1 + depth(f.parentFrame()) : 0);
+    return `frame depth ${depth(frame)}`;
+  }, { needs: ['panel'] });
+
+  const renders = 'the webview bundle renders: <ale-app> is defined and shows the panel title';
+  if (!webviewBundle) skip(renders, 'dist/webview.js is not built yet');
+  else if (!(await check(renders, async () => {
+    const frame = await until('ale-app to upgrade and render its title', () => findPanelFrame(hostileTitle, { upgraded: true }).then(async (f) => {
+      if (!f) return undefined;
+      const t = await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => '');
+      return t?.trim() === hostileTitle ? f : undefined;
+    }));
+    current = { title: hostileTitle, frame };
+    gates.webview = true;
+  }, { needs: ['frame'] }))) gates.webviewWhy = 'ale-app did not render (see the failure above)';
+
+  await check(`status line counts every event: "${RECORDS.length} of ${RECORDS.length} events"`, async () => {
+    const s = await waitForCount(RECORDS.length);
+    assert(s.total === RECORDS.length, `total ${s.total}`);
+    return s.text;
+  }, { needs: ['webview'] });
+
+  await check('hostile: the grid shows <img …>, </script><script>, javascript: and "><svg …> as literal text', async () => {
+    const cells = current.frame.locator('ae-grid .row .cell');
+    const texts = await until('the grid rows', async () => {
+      const t = await cells.allTextContents();
+      return t.some((x) => x.includes('<img')) ? t : false;
+    });
+    for (const s of [IMG, SCRIPT, JSURL, SVG]) assert(texts.some((t) => t.includes(s)), `no cell reads ${JSON.stringify(s)}; cells: ${JSON.stringify(texts.slice(0, 40))}`);
+    // And the browser rendered it as text: the cell's visible text is the payload.
+    const visible = await current.frame.locator('ae-grid .row .cell', { hasText: '<img src=x' }).first().innerText();
+    assert(visible.includes('<img src=x onerror='), `visible text ${JSON.stringify(visible)}`);
+    return `${texts.length} cells`;
+  }, { needs: ['webview'] });
+
+  await check('hostile: no element was made from event data (no img[src=x], svg[onload], on* attributes, javascript: links)', async () => {
+    const scan = await scanFrame(current.frame);
+    assert(scan.imgX === 0 && scan.svgOnload === 0 && scan.onAttrs.length === 0 && scan.jsLinks === 0, JSON.stringify(scan));
+    const foreign = scan.scripts.filter((x) => x !== 'dist/webview.js' && x !== 'vscode-api');
+    assert(foreign.length === 0, `unexpected <script> elements: ${JSON.stringify(scan.scripts)}`);
+    return `scripts: ${scan.scripts.join(', ')}`;
+  }, { needs: ['frame'] });
+
+  await check('selecting the <img …> row shows that event\'s JSON in the detail pane (Tree and Raw)', async () => {
+    const rec = RECORDS.find((r) => r.eventName === IMG);
+    const row = current.frame.locator('ae-grid .row', { has: current.frame.locator('.cell', { hasText: '<img src=x' }) }).first();
+    await row.click();
+    await until('the row to be selected', async () => (await row.getAttribute('aria-selected')) === 'true');
+    const d = await until('the detail pane to show the event', async () => {
+      const x = await detailText();
+      return x.tree.includes(rec.eventID) ? x : false;
+    });
+    assert(d.tree.includes(IMG), `tree text lacks the literal payload: ${d.tree.slice(0, 300)}`);
+    assert(d.raw.includes(rec.eventID), 'Raw tab lacks the eventID');
+    const parsed = JSON.parse(d.raw);
+    assert(parsed.eventName === IMG && parsed.userAgent.includes(IMG), 'Raw tab is not the event');
+    const scan = await scanFrame(current.frame);
+    assert(scan.imgX === 0 && scan.onAttrs.length === 0, `after rendering the detail: ${JSON.stringify(scan)}`);
+  }, { needs: ['webview'] });
+
+  await check('light theme: the webview follows the workbench (body.vscode-light); screenshot e2e-light.png', async () => {
+    const cls = await current.frame.evaluate(() => document.body.className);
+    assert(/vscode-light/.test(cls), `body class "${cls}"`);
+    await sleep(500);
+    assert(await screenshot(page.locator('.part.editor'), join(PATHS.results, 'e2e-light.png'), { log: () => {} }), 'screenshot failed');
+    gates.lightBg = await current.frame.evaluate(() => getComputedStyle(document.querySelector('ale-app')).backgroundColor);
+    return `ale-app background ${gates.lightBg}`;
+  }, { needs: ['frame'] });
+
+  await check('dark theme via "Preferences: Color Theme" → "Dark Modern": the panel follows; screenshot e2e-dark.png', async () => {
+    await runCommand('Preferences: Color Theme');
+    await pickQuick('Dark Modern');
+    await quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    await until('body.vscode-dark in the webview', async () => /vscode-dark/.test(await current.frame.evaluate(() => document.body.className)));
+    const bg = await current.frame.evaluate(() => getComputedStyle(document.querySelector('ale-app')).backgroundColor);
+    if (gates.webview) assert(bg !== gates.lightBg, `ale-app background stayed ${bg}`);
+    await sleep(500);
+    assert(await screenshot(page.locator('.part.editor'), join(PATHS.results, 'e2e-dark.png'), { log: () => {} }), 'screenshot failed');
+    return `ale-app background ${bg}`;
+  }, { needs: ['frame'] });
+
+  const ssm = RECORDS.filter((r) => r.eventSource === 'ssm.amazonaws.com');
+  const ssmEu = ssm.filter((r) => r.awsRegion === 'eu-west-1');
+  await check(`typing "eventSource:ssm.amazonaws.com" + Enter in the filter bar narrows ${RECORDS.length} → ${ssm.length}`, async () => {
+    await runFilter('eventSource:ssm.amazonaws.com');
+    const s = await waitForCount(ssm.length);
+    assert(s.total === RECORDS.length, s.text);
+    const rows = await current.frame.locator('ae-grid .row[data-row]:not([data-row=""])').count();
+    assert(rows === ssm.length, `${rows} rows in the grid`);
+    return s.text;
+  }, { needs: ['webview'] });
+
+  await check(`clicking the facet value "eu-west-1" adds region:"eu-west-1" to the filter (${ssm.length} → ${ssmEu.length})`, async () => {
+    const value = current.frame.locator('ae-facets li.value', { has: current.frame.locator('.text', { hasText: /^eu-west-1$/ }) }).first();
+    const shown = Number((await value.locator('.count').textContent()).replace(/,/g, ''));
+    assert(shown === ssmEu.length, `facet says ${shown}`);
+    await value.click();
+    const s = await waitForCount(ssmEu.length);
+    const text = await filterInput().inputValue();
+    assert(/eventSource:ssm\.amazonaws\.com/.test(text) && /region:"eu-west-1"/.test(text), `filter is now ${JSON.stringify(text)}`);
+    return `filter ${JSON.stringify(text)}, ${s.text}`;
+  }, { needs: ['webview'] });
+
+  await check('hostile: ANSI escapes reach the detail pane as text (ESC kept, nothing interpreted)', async () => {
+    const rec = ssmEu[0];
+    await current.frame.locator('ae-grid .row[data-index="0"]').click();
+    const d = await until('the detail pane to show the ANSI event', async () => {
+      const x = await detailText();
+      return x.tree.includes(rec.eventID) ? x : false;
+    });
+    assert(d.tree.includes(ANSI) || d.tree.includes(JSON.stringify(ANSI).slice(1, -1)), 'the ANSI string is not in the tree text');
+    assert(JSON.parse(d.raw).userAgent.includes(ANSI), 'the Raw tab lost the ANSI string');
+  }, { needs: ['webview'] });
+
+  const exportFile = join(exportsDir, 'filtered.jsonl');
+  await check('export: palette "Audit Logs: Export Filtered Events…" → "JSON Lines" → save dialog writes the filtered events', async () => {
+    await runCommand('Audit Logs: Export Filtered Events…');
+    await pickQuick('JSON Lines');
+    await fileDialog(exportFile, { exists: false });
+    const lines = await until(`${exportFile} to be written`, async () => {
+      if (!existsSync(exportFile)) return false;
+      const l = readFileSync(exportFile, 'utf8').split('\n').filter(Boolean);
+      return l.length === ssmEu.length ? l : false;
+    });
+    const got = lines.map((l) => JSON.parse(l));
+    assert(got.map((r) => r.eventID).join() === ssmEu.map((r) => r.eventID).join(), `exported ${got.map((r) => r.eventID)}`);
+    assert(got[0].userAgent === ssmEu[0].userAgent, 'the ANSI user agent did not survive the export byte for byte');
+    const toast = await until('the "exported" notification', async () => {
+      const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      return t.find((x) => /exported/i.test(x));
+    }, 10_000).catch(() => '(no notification seen)');
+    return toast.trim();
+  }, { needs: ['webview'] });
+
+  await check('hostile: U+202E RIGHT-TO-LEFT OVERRIDE reaches the detail pane as a character, not reordering markup', async () => {
+    await runFilter('userAgent:*rtl-override*');
+    await waitForCount(1);
+    const rec = RECORDS.find((r) => r.userAgent.includes('rtl-override'));
+    await current.frame.locator('ae-grid .row[data-index="0"]').click();
+    const d = await until('the detail pane to show the RLO event', async () => {
+      const x = await detailText();
+      return x.tree.includes(rec.eventID) ? x : false;
+    });
+    assert(d.tree.includes(RLO), 'the U+202E string is not in the tree text');
+    const bidi = await current.frame.evaluate(() => {
+      let n = 0;
+      const walk = (root) => {
+        for (const el of root.querySelectorAll('bdo, [dir="rtl"]')) if (el) n++;
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      return n;
+    });
+    assert(bidi === 0, `${bidi} bdo/[dir=rtl] elements`);
+  }, { needs: ['webview'] });
+
+  await check('Explorer: right-click the shapes folder → "Open CloudTrail Logs…" opens "Audit Logs: shapes" with both shape files\' events', async () => {
+    const want = cliCount(join(ws, 'shapes'));
+    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^shapes$/ }).first();
+    await item.click({ button: 'right' });
+    const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Open CloudTrail Logs…$/ });
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    // The menu ignores a mouse-up that comes right after it opened (the right-click's own).
+    await sleep(500);
+    await entry.click();
+    await waitForTab('Audit Logs: shapes');
+    if (!gates.webview) return `tab opened (counts wait for the webview; the CLI reads ${want})`;
+    const frame = await until('the shapes panel frame', () => findPanelFrame('Audit Logs: shapes', { upgraded: true }).then(async (f) => {
+      const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+      return t?.trim() === 'Audit Logs: shapes' ? f : undefined;
+    }));
+    current = { title: 'Audit Logs: shapes', frame };
+    const s = await waitForCount(want, frame);
+    return `${s.text} (the CLI reads ${want})`;
+  }, { needs: ['dialog'] });
+
+  const gzDir = join(ws, 'gz');
+  await check(`a folder of ${GZ_FILES} small .json.gz files opens with all ${GZ_FILES} events and no problems (palette, dialog, OK button)`, async () => {
+    const want = cliCount(gzDir);
+    await runCommand('Audit Logs: Open CloudTrail Logs…');
+    await folderDialog(gzDir);
+    await waitForTab('Audit Logs: gz');
+    const frame = await until('the gz panel frame', () => findPanelFrame('Audit Logs: gz', { upgraded: true }).then(async (f) => {
+      const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+      return t?.trim() === 'Audit Logs: gz' ? f : undefined;
+    }));
+    current = { title: 'Audit Logs: gz', frame };
+    // Loaded: the load strip is gone and the status line has a count.
+    const s = await until('the load to finish', async () => {
+      const st = await status(frame);
+      return (await frame.locator('ale-app .load').count()) === 0 && st.count !== undefined ? st : false;
+    });
+    const problems = (await frame.locator('ale-app .problems-summary').textContent({ timeout: 500 }).catch(() => ''))?.trim();
+    let first = '';
+    if (problems) {
+      await frame.locator('ale-app .strip.problems').click();
+      first = (await frame.locator('ale-app .problems-list li').first().textContent({ timeout: 2_000 }).catch(() => ''))?.trim().replace(/\s+/g, ' ') ?? '';
+    }
+    assert(s.count === want && !problems, `panel: "${s.text}"${problems ? `, "${problems}", first: "${first.slice(-160)}"` : ''}; the CLI (Node ${process.versions.node}) reads ${want} events`);
+    return s.text;
+  }, { needs: ['webview'] });
+
+  await check('window.__pwned is undefined in every frame and in the top window', async () => {
+    const seen = [];
+    for (const f of page.frames()) {
+      const v = await f.evaluate(() => {
+        let top;
+        try {
+          top = window.top.__pwned;
+        } catch {
+          top = undefined;
+        }
+        return [window.__pwned, top];
+      }).catch(() => [undefined, undefined]);
+      if (v[0] !== undefined || v[1] !== undefined) seen.push(`${f.url().slice(0, 80)}: ${JSON.stringify(v)}`);
+    }
+    assert(seen.length === 0, seen.join('\n'));
+    return `${page.frames().length} frames`;
+  }, { needs: ['panel'] });
+
+  await check('CSP: an inline <script> injected into the panel is refused, and nothing else was (no other CSP message but the workbench\'s own for the closed gallery port)', async () => {
+    const isCsp = (m) => /Content Security Policy/i.test(m.text);
+    const workbenchGallery = (m) => /\/out\/vs\/code\/browser\/workbench\/workbench\.js/.test(m.url) && /\/gallery\//.test(m.text);
+    const before = wbInfo.messages.filter((m) => isCsp(m) && !workbenchGallery(m));
+    const ignored = wbInfo.messages.filter((m) => isCsp(m) && workbenchGallery(m)).length;
+    // Canary: proves the console shows the panel's CSP violations at all (and that inline script is blocked).
+    // The visible panel's frame (hidden panels' webviews are dropped, so look again).
+    const frame = await until('a panel frame', () => findPanelFrame());
+    const canary = 'window.__e2eCanary = 1; /* e2e csp canary */';
+    const hash = createHash('sha256').update(canary).digest('base64');
+    const ran = await frame.evaluate(async (code) => {
+      const el = document.createElement('script');
+      el.textContent = code;
+      document.body.append(el);
+      await new Promise((r) => setTimeout(r, 100));
+      el.remove();
+      return window.__e2eCanary;
+    }, canary);
+    assert(ran === undefined, 'the injected inline script ran: the panel\'s CSP does not block inline script');
+    await until('the canary\'s CSP message in the console', async () => wbInfo.messages.some((m) => isCsp(m) && m.text.includes(hash)), 10_000);
+    assert(before.length === 0, before.map((m) => `${m.text.slice(0, 300)} (${m.url})`).join('\n'));
+    return `canary refused and reported; ${ignored} workbench gallery messages ignored`;
+  }, { needs: ['frame'] });
+
+  timings.checks = secs(sChecks);
+  await screenshot(page, join(PATHS.results, 'e2e-workbench.png'), { log: () => {} });
+}
+
+// ---------------------------------------------------------------- run
+let harnessError;
+try {
+  await main();
+} catch (e) {
+  harnessError = e;
+  if (!interrupted) console.error(`\n[e2e] HARNESS FAILED: ${e.harness ? e.message : e.stack}`);
+} finally {
+  const s = performance.now();
+  await teardown();
+  timings.teardown = secs(s);
+}
+if (interrupted) await new Promise(() => {}); // the signal handler exits once teardown is done
+
+const passed = results.filter((r) => r.state === 'passed').length;
+const skipped = results.filter((r) => r.state === 'skipped').length;
+const failed = results.filter((r) => r.state === 'failed').length + (harnessError ? 1 : 0);
+if (harnessError && tmp) {
+  const d = makeDirs(tmp);
+  for (const f of extHostLogs(d.userData)) console.error(`\n--- ${f} (tail)\n${tail(f, 30)}`);
+  console.error(`\n--- ${d.serverLog} (tail)\n${tail(d.serverLog, 20)}`);
+  console.error(`\n--- ${d.browserLog} (tail)\n${tail(d.browserLog, 15)}`);
+}
+timings.total = secs(T0);
+mkdirSync(PATHS.results, { recursive: true });
+writeFileSync(join(PATHS.results, 'e2e.json'), JSON.stringify({
+  schema: 1, passed, failed, skipped, vscodeVersion: bundledVsCodeVersion(), timings,
+  harnessError: harnessError ? String(harnessError.message ?? harnessError) : undefined, checks: results,
+}, null, 2));
+if (process.env.AUDIT_LOGS_TEST_SUMMARY) writeFileSync(process.env.AUDIT_LOGS_TEST_SUMMARY, JSON.stringify({ passed, failed, skipped }));
+if (wbInfo?.offsite.size) log(`warning: the workbench page tried to reach ${[...wbInfo.offsite].join(', ')}`);
+log(`timings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+const ok = failed === 0 && passed > 0;
+if (tmp) {
+  if (ok && !opt.keep) rmSync(tmp, { recursive: true, force: true });
+  else log(`kept ${tmp} (user-data/logs, code-server.log, browser-console.log, exports/)`);
+}
+console.log(`e2e: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok ? 0 : 1);
