@@ -63,8 +63,11 @@ export class SourceSet extends EventEmitter {
     let filesBefore = 0;
     for (const p of paths) {
       if (signal.aborted) break;
-      const source: SourceInfo = { label: path.basename(path.resolve(p)) || p, path: p };
-      this.sources.push(source);
+      // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
+      const again = this.sources.find((x) => x.path === p);
+      const source: SourceInfo = again ?? { label: path.basename(path.resolve(p)) || p, path: p };
+      if (!again) this.sources.push(source);
+      const before = source.report;
       const report = await loadFiles([p], this.store, {
         signal,
         source: source.label,
@@ -74,7 +77,9 @@ export class SourceSet extends EventEmitter {
           this.emit('progress', this.status);
         },
       });
-      source.report = report;
+      source.report = before
+        ? { ...report, events: before.events + report.events, duplicates: before.duplicates + Math.max(0, report.duplicates - before.events) }
+        : report;
       reports.push(report);
       filesBefore = this.status.files;
       this.rawPaths = undefined;

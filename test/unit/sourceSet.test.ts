@@ -37,6 +37,19 @@ describe('SourceSet', () => {
     if (!bad.ok) assert.ok(bad.error.span.end > bad.error.span.start);
   });
 
+  it('reads a path again (Refresh) without listing it twice or counting old events as new', async () => {
+    const set = new SourceSet();
+    const dir = path.join(fixtures, 'shapes');
+    await set.openPaths([dir], { workers: 0 });
+    const again = await set.openPaths([dir], { workers: 0 });
+    assert.equal(set.sources.length, 1);
+    assert.equal(again[0].events, 0);
+    assert.equal(again[0].duplicates, 3);
+    assert.equal(set.sources[0].report?.events, 3);
+    assert.equal(set.sources[0].report?.duplicates, 0);
+    assert.equal(set.store.size, 3);
+  });
+
   it('offers the normalized fields and every raw path seen as columns', async () => {
     const set = new SourceSet();
     await set.openPaths([path.join(fixtures, 'shapes')], { workers: 0 });
