@@ -1,0 +1,69 @@
+/**
+ * What every live audit source implements, and what the UI and the CLI need to know about it.
+ * A new source is one folder under providers/ and one line in the registry (providers/registry.ts).
+ */
+import type { ApiError } from '../core/errors';
+import type { EventBatch } from '../core/batch';
+import type { ProviderId } from '../core/event';
+
+/** Non-secret account settings (kept in global state / given on the command line). */
+export interface AccountConfig {
+  /** Stable id of the account entry (not a cloud account id). */
+  id: string;
+  provider: ProviderId;
+  label: string;
+  /** Base URL override (proxies, tests); otherwise derived from region/zone. */
+  endpoint?: string;
+  /** Region or zone, where the provider has them. */
+  region?: string;
+  /** Organization / account / scope id the API is called for (cpln org, CF account, …). */
+  scope?: string;
+}
+
+export interface LiveQuery {
+  /** Epoch ms; the provider's default window applies when missing. */
+  from?: number;
+  to?: number;
+  /** The filter language text; what the API can filter on is pushed down, the rest applies locally. */
+  filter: string;
+  maxPages?: number;
+  /** Provider-specific extra parameters (documented per provider), e.g. Conformity accountIds. */
+  params?: Record<string, string>;
+}
+
+/** Which parts of the filter the API applied and which must still be applied locally. */
+export interface PushDown {
+  /** Human-readable, e.g. ["time range", "name: Delete*"]. */
+  sentToApi: string[];
+  /** The filter text still to apply over the fetched events ('' when the API did it all). */
+  localFilter: string;
+}
+
+export interface FetchProgress {
+  pages: number;
+  events: number;
+}
+
+export interface FetchReport {
+  pages: number;
+  events: number;
+  pushDown: PushDown;
+  /** Set when fetching stopped early: what was fetched before it stays. */
+  stoppedBy?: ApiError;
+  cancelled: boolean;
+}
+
+export interface LiveProvider {
+  readonly id: ProviderId;
+  readonly displayName: string;
+  /** One cheap call that proves the secret works for this account (before it is saved). */
+  validate(account: AccountConfig, secret: string, signal?: AbortSignal): Promise<string>;
+  /** Pages of events as batches, in order; the report tells how it ended. */
+  fetch(
+    account: AccountConfig,
+    secret: string,
+    query: LiveQuery,
+    sink: { onBatch(batch: EventBatch, progress: FetchProgress): void },
+    signal?: AbortSignal,
+  ): Promise<FetchReport>;
+}
