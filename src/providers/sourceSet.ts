@@ -11,11 +11,15 @@ import { EventStore } from '../core/store';
 import { ResultView, SortSpec } from '../core/view';
 import { loadFiles, LoadProgress, LoadReport } from './cloudtrail/files';
 import { EXTRACTED_PATHS } from './cloudtrail/normalize';
+import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from './provider';
 
 export interface SourceInfo {
   label: string;
+  /** A file or folder path, or `<provider>:<account id>` for a live source. */
   path: string;
   report?: LoadReport;
+  /** Live sources: how the last fetch went (pages, what went to the API, why it stopped). */
+  live?: FetchReport & { added: number; duplicates: number };
 }
 
 export interface LoadStatus {
@@ -90,6 +94,44 @@ export class SourceSet extends EventEmitter {
     return reports;
   }
 
+  /**
+   * Fetches from a live API into the store, page by page (the panel shows the first page while
+   * the rest arrive). Never rejects on API errors: the report says how it ended, and everything
+   * fetched before an error stays.
+   */
+  async fetchLive(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<FetchReport & { added: number; duplicates: number }> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const key = `${provider.id}:${account.id}`;
+    const source = this.sources.find((x) => x.path === key) ?? { label: account.label, path: key };
+    if (!this.sources.includes(source)) this.sources.push(source);
+    this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    let added = 0;
+    let duplicates = 0;
+    const report = await provider.fetch(
+      account,
+      secret,
+      query,
+      {
+        onBatch: (batch, progress) => {
+          const r = this.store.appendBatch(batch);
+          added += r.added;
+          duplicates += r.duplicates;
+          this.status = { ...this.status, files: progress.pages, events: this.store.size };
+          this.emit('progress', this.status);
+        },
+      },
+      signal,
+    );
+    const live = { ...report, added, duplicates };
+    source.live = live;
+    this.rawPaths = undefined;
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled };
+    this.abort = undefined;
+    this.emit('loaded', this.status);
+    return live;
+  }
+
   cancel(): void {
     this.abort?.abort();
   }
@@ -97,6 +139,7 @@ export class SourceSet extends EventEmitter {
   problems(): Problem[] {
     const out: Problem[] = [];
     for (const s of this.sources) {
+      if (s.live?.stoppedBy) out.push({ path: s.label, message: s.live.stoppedBy.message });
       for (const e of s.report?.errors ?? []) {
         out.push(e.position ? { path: e.path, message: e.message, line: e.position.line, column: e.position.column } : { path: e.path, message: e.message });
       }

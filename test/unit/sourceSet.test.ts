@@ -1,6 +1,36 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { AuditEventBatch } from '../../src/core/eventBatch';
+import { ApiError } from '../../src/core/errors';
+import type { LiveProvider } from '../../src/providers/provider';
 import { SourceSet } from '../../src/providers/sourceSet';
+
+/** A provider that serves `pages` pages of 10 events and then, if asked, fails the way an API does. */
+function pagedProvider(pages: number, failAfter?: number): LiveProvider {
+  return {
+    id: 'controlplane',
+    displayName: 'Test pages',
+    validate: () => Promise.resolve('ok'),
+    async fetch(account, _secret, _query, sink, signal) {
+      let events = 0;
+      for (let p = 1; p <= pages; p++) {
+        if (signal?.aborted) return { pages: p - 1, events, pushDown: { sentToApi: [], localFilter: '' }, cancelled: true };
+        if (failAfter !== undefined && p > failAfter) {
+          const stoppedBy = new ApiError({ kind: 'server', provider: 'controlplane', url: 'http://127.0.0.1/x', status: 500, message: `server error (500) at page ${p}` });
+          return { pages: p - 1, events, pushDown: { sentToApi: [], localFilter: '' }, stoppedBy, cancelled: false };
+        }
+        const b = new AuditEventBatch('controlplane', account.label);
+        for (let i = 0; i < 10; i++) {
+          const id = `e-${p}-${i}`;
+          b.add({ id, time: Date.UTC(2024, 0, 1, 0, p, i), provider: 'controlplane', account: 'org1', action: i % 2 ? 'delete' : 'create', actor: 'bob@example.com', outcome: 'success', raw: { id } }, JSON.stringify({ id }));
+        }
+        events += 10;
+        sink.onBatch(b.build(), { pages: p, events });
+      }
+      return { pages, events, pushDown: { sentToApi: ['time range'], localFilter: '' }, cancelled: false };
+    },
+  };
+}
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures');
 
@@ -48,6 +78,25 @@ describe('SourceSet', () => {
     assert.equal(set.sources[0].report?.events, 3);
     assert.equal(set.sources[0].report?.duplicates, 0);
     assert.equal(set.store.size, 3);
+  });
+
+  it('fetches a live source page by page into the same store, and keeps the pages before an API error', async () => {
+    const set = new SourceSet();
+    const account = { id: 'a1', provider: 'controlplane' as const, label: 'org1 (test)', scope: 'org1' };
+    let progressed = 0;
+    set.on('progress', () => progressed++);
+    const ok = await set.fetchLive(pagedProvider(3), account, 'secret', { filter: '' });
+    assert.equal(ok.added, 30);
+    assert.equal(progressed, 3);
+    assert.equal(set.store.query('provider:controlplane action:delete').count, 15);
+    assert.equal(set.store.query('source:"org1 (test)"').count, 30);
+
+    const failing = new SourceSet();
+    const r = await failing.fetchLive(pagedProvider(5, 2), account, 'secret', { filter: '' });
+    assert.equal(r.added, 20);
+    assert.equal(r.stoppedBy?.kind, 'server');
+    assert.equal(failing.store.size, 20);
+    assert.deepEqual(failing.problems(), [{ path: 'org1 (test)', message: 'server error (500) at page 3' }]);
   });
 
   it('offers the normalized fields and every raw path seen as columns', async () => {
