@@ -3,6 +3,9 @@
  */
 import * as vscode from 'vscode';
 import { SourceSet } from './providers/sourceSet';
+import { LIVE_PROVIDERS } from './providers/registry';
+import { registerAccountCommands } from './vscode/accountCommands';
+import { AccountStore } from './vscode/accounts';
 import { registerCommands } from './vscode/commands';
 import { EventsPanel, PANEL_VIEW_TYPE } from './vscode/panel';
 import { RestoreState, ViewState } from './vscode/protocol';
@@ -34,7 +37,8 @@ const SavedWebviewState = z.object({ restore: RestoreState, view: ViewState.opti
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Audit Logs', { log: true });
   const recent = new RecentList(context.globalState);
-  const sources = new SourcesTree();
+  const accounts = new AccountStore(context.globalState, context.secrets);
+  const sources = new SourcesTree(accounts);
   const recentTree = new RecentTree(recent);
 
   context.subscriptions.push(
@@ -45,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.createTreeView('auditLogs.sources', { treeDataProvider: sources, showCollapseAll: true }),
     vscode.window.createTreeView('auditLogs.recent', { treeDataProvider: recentTree }),
     createStatusBar(),
+    accounts,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.refresh() }),
+    ...registerAccountCommands({ context, log, accounts, providers: LIVE_PROVIDERS }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

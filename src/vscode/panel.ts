@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatTime } from '../core/store';
 import { ResultView } from '../core/view';
+import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
 import { SourceSet } from '../providers/sourceSet';
 import {
   CancelCommand,
@@ -37,6 +38,15 @@ import { exportView, ExportFormat } from './exporter';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
+
+export interface LiveResult {
+  pages: number;
+  events: number;
+  sentToApi: string[];
+  localFilter: string;
+  stoppedBy?: string;
+  cancelled: boolean;
+}
 
 export interface PanelRestoreState {
   paths: string[];
@@ -70,6 +80,12 @@ export class EventsPanel implements vscode.Disposable {
     const title = paths.length === 1 ? `Audit Logs: ${baseName(paths[0])}` : `Audit Logs: ${paths.length} sources`;
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, EventsPanel.options(extensionUri));
     return new EventsPanel(panel, extensionUri, new SourceSet(), paths, log, view);
+  }
+
+  /** A panel for a live query: no paths, events arrive from an API (see fetch). */
+  static openLive(extensionUri: vscode.Uri, title: string, log: vscode.LogOutputChannel): EventsPanel {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, EventsPanel.options(extensionUri));
+    return new EventsPanel(panel, extensionUri, new SourceSet(), [], log);
   }
 
   static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -150,6 +166,33 @@ export class EventsPanel implements vscode.Disposable {
         }
       },
     );
+  }
+
+  /**
+   * Fetches a live account into this panel with a cancellable progress notification. The whole
+   * filter also applies here, so what the API could not filter on is still filtered.
+   */
+  async fetch(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<LiveResult> {
+    this.view = { ...this.view, filter: query.filter };
+    const live = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => this.sources.cancel());
+        const onProgress = (s: LoadState) => progress.report({ message: `${s.files} pages, ${s.events.toLocaleString('en-US')} events` });
+        this.sources.on('progress', onProgress);
+        try {
+          return await this.sources.fetchLive(provider, account, secret, query);
+        } finally {
+          this.sources.off('progress', onProgress);
+        }
+      },
+    );
+    const sent = live.pushDown.sentToApi.length ? live.pushDown.sentToApi.join(', ') : 'nothing';
+    this.log.info(`${provider.displayName} "${account.label}": ${live.pages} pages, ${live.added} events; sent to the API: ${sent}; applied here: ${live.pushDown.localFilter || 'nothing more'}`);
+    if (live.stoppedBy) {
+      void vscode.window.showWarningMessage(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
+    }
+    return { pages: live.pages, events: live.added, sentToApi: live.pushDown.sentToApi, localFilter: live.pushDown.localFilter, stoppedBy: live.stoppedBy?.message, cancelled: live.cancelled };
   }
 
   get selected(): number | undefined {

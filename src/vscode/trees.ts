@@ -4,12 +4,25 @@
  * path or message from a log never turns into markup or a link.
  */
 import * as vscode from 'vscode';
+import type { ProviderId } from '../core/event';
+import type { AccountConfig } from '../providers/provider';
+import type { AccountStore } from './accounts';
 import { EventsPanel } from './panel';
 import { RecentList, RecentItem } from './recent';
 
 type SourceNode =
-  | { kind: 'provider'; id: 'cloudtrail'; label: string }
-  | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean };
+  | { kind: 'provider'; id: ProviderId; label: string }
+  | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean }
+  | { kind: 'account'; account: AccountConfig };
+
+/** Display names of the providers, for the tree's top level. */
+export const PROVIDER_NAMES: Record<ProviderId, string> = {
+  cloudtrail: 'AWS CloudTrail',
+  conformity: 'Trend Micro Cloud One Conformity',
+  exoscale: 'Exoscale',
+  cloudflare: 'Cloudflare Cloudforce One',
+  controlplane: 'Control Plane',
+};
 
 export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SourceNode | undefined>();
@@ -17,7 +30,10 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
   private readonly sub: vscode.Disposable;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor() {
+  private readonly accountSub: vscode.Disposable;
+
+  constructor(private readonly accounts: AccountStore) {
+    this.accountSub = accounts.onDidChange(() => this.refresh());
     // Counts change many times a second while loading: redraw at most a few times a second.
     this.sub = EventsPanel.onDidChange(() => {
       if (this.pending) return;
@@ -33,10 +49,16 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
   }
 
   getChildren(node?: SourceNode): SourceNode[] {
-    const panels = EventsPanel.all();
-    if (!node) return panels.length > 0 ? [{ kind: 'provider', id: 'cloudtrail', label: 'AWS CloudTrail' }] : [];
+    const panels = EventsPanel.all().filter((p) => p.paths.length > 0);
+    const accounts = this.accounts.list();
+    if (!node) {
+      const ids = new Set<ProviderId>(accounts.map((a) => a.provider));
+      if (panels.length > 0) ids.add('cloudtrail');
+      return (Object.keys(PROVIDER_NAMES) as ProviderId[]).filter((id) => ids.has(id)).map((id) => ({ kind: 'provider', id, label: PROVIDER_NAMES[id] }));
+    }
     if (node.kind !== 'provider') return [];
-    const out: SourceNode[] = [];
+    const out: SourceNode[] = accounts.filter((a) => a.provider === node.id).map((account) => ({ kind: 'account', account }));
+    if (node.id !== 'cloudtrail') return out;
     for (const panel of panels) {
       for (const s of panel.paths) {
         const info = panel.sources.sources.find((x) => x.path === s);
@@ -58,7 +80,19 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     if (node.kind === 'provider') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('cloud');
-      item.contextValue = 'provider.cloudtrail';
+      item.contextValue = `provider.${node.id}`;
+      return item;
+    }
+    if (node.kind === 'account') {
+      const a = node.account;
+      const item = new vscode.TreeItem(a.label, vscode.TreeItemCollapsibleState.None);
+      item.description = [a.scope, a.region].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon('key');
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`${PROVIDER_NAMES[a.provider]}\n${item.description}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
+      item.tooltip = tip;
+      item.contextValue = 'account';
+      item.command = { command: 'auditLogs.query', title: 'Query…', arguments: [node] };
       return item;
     }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
@@ -75,6 +109,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
 
   dispose(): void {
     if (this.pending) clearTimeout(this.pending);
+    this.accountSub.dispose();
     this.sub.dispose();
     this.changed.dispose();
   }

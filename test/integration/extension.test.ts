@@ -122,6 +122,40 @@ describe('Audit Log Explorer in a real extension host', function () {
     await closeAllPanels();
   });
 
+  it('adds a Control Plane account against a local API (the key proven first), queries it into a panel, keeps the key secret', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
+      startCplnFake(): Promise<{ url: string; events: unknown[]; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ORG: string;
+    };
+    const fake = await fakes.startCplnFake();
+    try {
+      const base = { provider: 'controlplane', label: 'acme (local)', endpoint: fake.url, scope: fakes.FAKE_ORG };
+      const rejected = await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: 'wrong-token' });
+      assert.equal(rejected, undefined, 'a key the API refuses is not saved');
+      const account = await vscode.commands.executeCommand<{ id: string; label: string }>('auditLogs.addAccount', { ...base, secret: fakes.FAKE_TOKEN });
+      assert.ok(account?.id);
+      const sources = (await api()).trees().sources;
+      const cp = sources.find((n) => n.label === 'Control Plane');
+      assert.ok(cp?.children?.some((c) => c.label === 'acme (local)'), 'the account is under Control Plane in the Sources tree');
+
+      const r = await vscode.commands.executeCommand<{ pages: number; events: number; stoppedBy?: string }>('auditLogs.query', { accountId: account.id, filter: '' });
+      assert.equal(r.events, fake.events.length);
+      assert.ok(r.pages > 1);
+      assert.equal(r.stoppedBy, undefined);
+
+      const ctx = (globalThis as { auditLogsTest?: { context: vscode.ExtensionContext } }).auditLogsTest?.context;
+      assert.ok(ctx);
+      assert.equal(await ctx.secrets.get(`auditLogs.account.${account.id}`), fakes.FAKE_TOKEN);
+      assert.ok(!JSON.stringify(ctx.globalState.get('auditLogs.accounts')).includes(fakes.FAKE_TOKEN), 'no key in global state');
+      assert.ok(!JSON.stringify(vscode.workspace.getConfiguration().inspect('auditLogs')).includes(fakes.FAKE_TOKEN), 'no key in settings');
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
   it('keeps secrets in SecretStorage: store, read back, delete', async () => {
     const ctx = (globalThis as { auditLogsTest?: { context: vscode.ExtensionContext } }).auditLogsTest?.context;
     assert.ok(ctx, 'the host runner shares the extension context');

@@ -1,0 +1,129 @@
+// The Control Plane (cpln) audit trail as a live source. AccountConfig.scope is the org;
+// AccountConfig.endpoint overrides https://audit.cpln.io. The secret is a service-account key or a
+// user token (`cpln profile token`), sent as `Authorization: Bearer …`.
+// LiveQuery.params: `pageSize` (default 100) and any documented query parameter (location,
+// gvcAlias, podId, actionType, resourceType, fromEvent, toEvent, contextName, subjectName), which
+// wins over what the filter pushed down. providers/ never imports vscode.
+import type { Dispatcher } from 'undici';
+import { AuditEventBatch } from '../../core/eventBatch';
+import { ApiError, isApiError } from '../../core/errors';
+import type { HttpClientOptions } from '../../core/http';
+import { RateLimiter } from '../../core/rateLimit';
+import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
+import {
+  createCplnHttpClient,
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_RATE_PER_SECOND,
+  firstRequest,
+  isCplnParam,
+  nextRequest,
+  PROVIDER_NAME,
+  type CplnParams,
+} from './client';
+import { extraFields, normalizeEvent } from './normalize';
+import { pushDown } from './pushdown';
+import { CplnAuditEvent, CplnQueryPage } from './schema';
+
+export interface ControlPlaneProviderOptions {
+  log?: (line: string) => void;
+  dispatcher?: Dispatcher;
+  timeouts?: HttpClientOptions['timeouts'];
+  retries?: HttpClientOptions['retries'];
+  /** Requests per second per account (default 5). */
+  perSecond?: number;
+  now?: () => number;
+}
+
+function accountLabel(account: AccountConfig): string {
+  return account.label || account.scope || account.id;
+}
+
+export function createControlPlaneProvider(opts: ControlPlaneProviderOptions = {}): LiveProvider {
+  // One limiter per account id, kept across calls, so validate + fetch share the budget.
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (account: AccountConfig): RateLimiter => {
+    let l = limiters.get(account.id);
+    if (!l) {
+      l = new RateLimiter({ perSecond: opts.perSecond ?? DEFAULT_RATE_PER_SECOND, burst: 2 });
+      limiters.set(account.id, l);
+    }
+    return l;
+  };
+  const client = (account: AccountConfig, secret: string) =>
+    createCplnHttpClient({
+      endpoint: account.endpoint,
+      account: accountLabel(account),
+      secret,
+      limiter: limiterFor(account),
+      log: opts.log,
+      dispatcher: opts.dispatcher,
+      timeouts: opts.timeouts,
+      retries: opts.retries,
+    });
+
+  return {
+    id: 'controlplane',
+    displayName: PROVIDER_NAME,
+
+    async validate(account, secret, signal) {
+      const org = account.scope ?? '';
+      const http = client(account, secret);
+      try {
+        const page = await http.getJson(firstRequest(org, {}).path, { pageSize: 1 }, CplnQueryPage, { signal });
+        return `Control Plane org ${org}: the key can read its audit trail (${page.items.length ? 'events found' : 'no events in the default window'}).`;
+      } finally {
+        await http.close();
+      }
+    },
+
+    async fetch(account, secret, query: LiveQuery, sink, signal) {
+      const pd = pushDown(query.filter, { from: query.from, to: query.to }, opts.now?.() ?? Date.now());
+      const params: CplnParams = { ...pd.params, pageSize: String(DEFAULT_PAGE_SIZE) };
+      for (const [k, v] of Object.entries(query.params ?? {})) if (isCplnParam(k) && k !== 'page') params[k] = v;
+      const report: FetchReport = { pages: 0, events: 0, pushDown: { sentToApi: pd.sentToApi, localFilter: pd.localFilter }, cancelled: false };
+      const org = account.scope ?? '';
+      const source = accountLabel(account);
+      const http = client(account, secret);
+      try {
+        const first = firstRequest(org, params);
+        for await (const page of http.paginate(first, CplnQueryPage, (p, info) => nextRequest(p, info.request), { signal, maxPages: query.maxPages })) {
+          const batch = new AuditEventBatch('controlplane', source);
+          let skipped = 0;
+          for (const item of page.items) {
+            const parsed = CplnAuditEvent.safeParse(item);
+            if (!parsed.success) {
+              skipped++;
+              continue;
+            }
+            batch.add(normalizeEvent(parsed.data), JSON.stringify(item), extraFields(parsed.data));
+          }
+          report.pages++;
+          report.events += batch.size;
+          if (skipped) opts.log?.(`Control Plane: skipped ${skipped} item(s) on page ${report.pages} that are not audit events`);
+          sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
+          if (signal?.aborted) {
+            report.cancelled = true;
+            break;
+          }
+        }
+      } catch (e) {
+        if (isApiError(e) && e.kind === 'cancelled') report.cancelled = true;
+        else if (isApiError(e)) report.stoppedBy = e;
+        else if (signal?.aborted) report.cancelled = true;
+        else
+          report.stoppedBy = new ApiError({
+            kind: 'network',
+            provider: PROVIDER_NAME,
+            url: '',
+            message: http.redact(e instanceof Error ? e.message : String(e)),
+            cause: e,
+          });
+      } finally {
+        await http.close();
+      }
+      return report;
+    },
+  };
+}
+
+export const controlPlaneProvider: LiveProvider = createControlPlaneProvider();

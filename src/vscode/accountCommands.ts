@@ -1,0 +1,174 @@
+/**
+ * Commands for live-API accounts: add (the key is proven by one live call before it is saved),
+ * re-key, remove, and query an account into an events panel. Keys are read with password inputs
+ * and go only to SecretStorage; error messages come from ApiError, which never carries a secret.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { isApiError } from '../core/errors';
+import { PROVIDER_IDS, ProviderId } from '../core/event';
+import type { AccountConfig, LiveProvider } from '../providers/provider';
+import type { RegisteredProvider } from '../providers/registry';
+import { AccountStore } from './accounts';
+import { EventsPanel } from './panel';
+
+export interface AccountCommandDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  accounts: AccountStore;
+  providers: ReadonlyMap<ProviderId, RegisteredProvider>;
+}
+
+
+const TIME_RANGES: Array<{ label: string; ms: number }> = [
+  { label: 'Last hour', ms: 3_600_000 },
+  { label: 'Last 24 hours', ms: 86_400_000 },
+  { label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { label: 'Last 30 days', ms: 30 * 86_400_000 },
+];
+
+export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposable[] {
+  const cmd = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  return [
+    cmd('auditLogs.addAccount', (p?: unknown) => {
+      // Scripts and tests may pass everything at once; the key is still proven before it is saved.
+      const full = AddAccountArgs.safeParse(p);
+      if (full.success) return addAccountFrom(d, full.data);
+      return addAccount(d, typeof p === 'string' ? p : undefined);
+    }),
+    cmd('auditLogs.removeAccount', async (node?: unknown) => {
+      const account = await pickAccount(d, node, 'Remove which account?');
+      if (!account) return;
+      const ok = await vscode.window.showWarningMessage(`Remove "${account.label}" and forget its key?`, { modal: true }, 'Remove');
+      if (ok === 'Remove') await d.accounts.remove(account.id);
+    }),
+    cmd('auditLogs.rekeyAccount', async (node?: unknown) => {
+      const account = await pickAccount(d, node, 'Replace the key of which account?');
+      const entry = account && d.providers.get(account.provider);
+      if (!account || !entry) return;
+      const secret = await askSecret(entry);
+      if (secret && (await validate(d, entry.provider, account, secret))) await d.accounts.setSecret(account.id, secret);
+    }),
+    cmd('auditLogs.query', async (node?: unknown) => {
+      const direct = QueryArgs.safeParse(node);
+      if (direct.success) {
+        const account = d.accounts.get(direct.data.accountId);
+        const provider = account && d.providers.get(account.provider)?.provider;
+        const secret = account && (await d.accounts.secret(account.id));
+        if (!account || !provider || !secret) return undefined;
+        const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
+        const { accountId: _a, ...query } = direct.data;
+        return panel.fetch(provider, account, secret, query);
+      }
+      const account = await pickAccount(d, node, 'Query which account?');
+      const provider = account && d.providers.get(account.provider)?.provider;
+      if (!account || !provider) return undefined;
+      const secret = await d.accounts.secret(account.id);
+      if (!secret) {
+        void vscode.window.showErrorMessage(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
+        return undefined;
+      }
+      const filter = await vscode.window.showInputBox({
+        title: `Query ${account.label}`,
+        prompt: 'Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)',
+        placeHolder: 'e.g. action:delete* region:eu-*',
+      });
+      if (filter === undefined) return undefined;
+      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range' });
+      if (!range) return undefined;
+      const now = Date.now();
+      const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
+      return panel.fetch(provider, account, secret, { filter, from: now - range.ms, to: now });
+    }),
+  ];
+}
+
+const AddAccountArgs = z.object({
+  provider: z.enum(PROVIDER_IDS),
+  label: z.string().min(1).max(200),
+  endpoint: z.string().url().optional(),
+  region: z.string().max(100).optional(),
+  scope: z.string().max(500).optional(),
+  secret: z.string().min(1).max(10_000),
+});
+
+const QueryArgs = z.object({
+  accountId: z.string().min(1),
+  filter: z.string().max(20_000).default(''),
+  from: z.number().optional(),
+  to: z.number().optional(),
+  maxPages: z.number().int().positive().optional(),
+});
+
+async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAccountArgs>): Promise<AccountConfig | undefined> {
+  const entry = d.providers.get(args.provider);
+  if (!entry) return undefined;
+  const { secret, ...config } = args;
+  if (!(await validate(d, entry.provider, { id: 'new', ...config }, secret))) return undefined;
+  return d.accounts.add(config, secret);
+}
+
+async function addAccount(d: AccountCommandDeps, preset?: string): Promise<AccountConfig | undefined> {
+  const items = [...d.providers.values()].map((entry) => ({ label: entry.provider.displayName, entry }));
+  const picked = preset ? items.find((i) => i.entry.provider.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?' });
+  if (!picked) return undefined;
+  const { provider, prompts } = picked.entry;
+  const label = await vscode.window.showInputBox({ title: `${provider.displayName}: a name for this account`, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+  if (!label) return undefined;
+  let region: string | undefined;
+  if (prompts.regionPrompt) {
+    region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title });
+    if (!region) return undefined;
+  }
+  let scope: string | undefined;
+  if (prompts.scopePrompt) {
+    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+    if (!scope) return undefined;
+  }
+  const secret = await askSecret(picked.entry);
+  if (!secret) return undefined;
+  const draft: AccountConfig = { id: 'new', provider: provider.id, label: label.trim(), ...(region ? { region } : {}), ...(scope ? { scope: scope.trim() } : {}) };
+  if (!(await validate(d, provider, draft, secret))) return undefined;
+  const { id: _id, ...config } = draft;
+  const account = await d.accounts.add(config, secret);
+  void vscode.window.showInformationMessage(`Audit Logs: added "${account.label}". Query it from the Sources view or the palette.`);
+  return account;
+}
+
+function askSecret(entry: RegisteredProvider): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title: entry.prompts.secretPrompt, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+}
+
+/** One cheap live call with the key, before anything is saved. */
+async function validate(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string): Promise<boolean> {
+  try {
+    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
+      provider.validate(account, secret),
+    );
+    d.log.info(`${provider.displayName}: key for "${account.label}" accepted (${detail})`);
+    return true;
+  } catch (err) {
+    const message = isApiError(err) ? err.message : 'the check failed unexpectedly; see the Audit Logs log';
+    d.log.warn(`${provider.displayName}: key for "${account.label}" not accepted: ${message}`);
+    void vscode.window.showErrorMessage(`Audit Logs: ${message}`);
+    return false;
+  }
+}
+
+async function pickAccount(d: AccountCommandDeps, node: unknown, title: string): Promise<AccountConfig | undefined> {
+  if (node && typeof node === 'object' && 'account' in node) {
+    const id = (node as { account: { id?: unknown } }).account.id;
+    if (typeof id === 'string') return d.accounts.get(id);
+  }
+  const all = d.accounts.list();
+  if (all.length === 0) {
+    const add = await vscode.window.showInformationMessage('Audit Logs: no accounts yet.', 'Add Account…');
+    if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    all.map((a) => ({ label: a.label, description: [a.provider, a.scope, a.region].filter(Boolean).join(' · '), account: a })),
+    { title },
+  );
+  return pick?.account;
+}
