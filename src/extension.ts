@@ -6,6 +6,7 @@ import { SourceSet } from './providers/sourceSet';
 import { LIVE_PROVIDERS } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { AccountStore } from './vscode/accounts';
+import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
 import { EventsPanel, PANEL_VIEW_TYPE } from './vscode/panel';
 import { RestoreState, ViewState } from './vscode/protocol';
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Audit Logs', { log: true });
   const recent = new RecentList(context.globalState);
   const accounts = new AccountStore(context.globalState, context.secrets);
-  const sources = new SourcesTree(accounts);
+  const saved = new SavedQueries(context.globalState);
+  const sources = new SourcesTree(accounts, saved);
   const recentTree = new RecentTree(recent);
 
   context.subscriptions.push(
@@ -50,8 +52,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.window.createTreeView('auditLogs.recent', { treeDataProvider: recentTree }),
     createStatusBar(),
     accounts,
+    saved,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.refresh() }),
-    ...registerAccountCommands({ context, log, accounts, providers: LIVE_PROVIDERS }),
+    ...registerAccountCommands({ context, log, accounts, saved, recent, providers: LIVE_PROVIDERS }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

@@ -7,15 +7,19 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import { PROVIDER_IDS, ProviderId } from '../core/event';
-import type { AccountConfig, LiveProvider } from '../providers/provider';
+import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
 import type { RegisteredProvider } from '../providers/registry';
 import { AccountStore } from './accounts';
+import { RecentList } from './recent';
+import { SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
 
 export interface AccountCommandDeps {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
   accounts: AccountStore;
+  saved: SavedQueries;
+  recent: RecentList;
   providers: ReadonlyMap<ProviderId, RegisteredProvider>;
 }
 
@@ -40,7 +44,10 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       const account = await pickAccount(d, node, 'Remove which account?');
       if (!account) return;
       const ok = await vscode.window.showWarningMessage(`Remove "${account.label}" and forget its key?`, { modal: true }, 'Remove');
-      if (ok === 'Remove') await d.accounts.remove(account.id);
+      if (ok === 'Remove') {
+        await d.saved.removeAccount(account.id);
+        await d.accounts.remove(account.id);
+      }
     }),
     cmd('auditLogs.rekeyAccount', async (node?: unknown) => {
       const account = await pickAccount(d, node, 'Replace the key of which account?');
@@ -56,9 +63,10 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
         const provider = account && d.providers.get(account.provider)?.provider;
         const secret = account && (await d.accounts.secret(account.id));
         if (!account || !provider || !secret) return undefined;
-        const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
-        const { accountId: _a, ...query } = direct.data;
-        return panel.fetch(provider, account, secret, query);
+        const { accountId: _a, rangeMs, ...query } = direct.data;
+        const now = Date.now();
+        if (rangeMs !== undefined && query.from === undefined) Object.assign(query, { from: now - rangeMs, to: now });
+        return runQuery(d, provider, account, secret, query, rangeMs ?? (query.from !== undefined ? (query.to ?? now) - query.from : DAY));
       }
       const account = await pickAccount(d, node, 'Query which account?');
       const provider = account && d.providers.get(account.provider)?.provider;
@@ -77,8 +85,26 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range' });
       if (!range) return undefined;
       const now = Date.now();
-      const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
-      return panel.fetch(provider, account, secret, { filter, from: now - range.ms, to: now });
+      return runQuery(d, provider, account, secret, { filter, from: now - range.ms, to: now }, range.ms);
+    }),
+    cmd('auditLogs.saveQuery', async (node?: unknown) => {
+      const direct = SaveQueryArgs.safeParse(node);
+      if (direct.success) return d.saved.add(direct.data);
+      const account = await pickAccount(d, node, 'Save a query for which account?');
+      if (!account) return undefined;
+      const name = await vscode.window.showInputBox({ title: 'Name of the saved query', validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+      if (!name) return undefined;
+      const filter = await vscode.window.showInputBox({ title: `${name}: filter`, placeHolder: 'e.g. action:delete* region:eu-*' });
+      if (filter === undefined) return undefined;
+      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range (counted back from when it runs)' });
+      if (!range) return undefined;
+      return d.saved.add({ accountId: account.id, name: name.trim(), filter, rangeMs: range.ms });
+    }),
+    cmd('auditLogs.deleteSavedQuery', async (node?: unknown) => {
+      if (node && typeof node === 'object' && 'saved' in node) {
+        const id = (node as { saved: { id?: unknown } }).saved.id;
+        if (typeof id === 'string') await d.saved.remove(id);
+      }
     }),
   ];
 }
@@ -97,8 +123,31 @@ const QueryArgs = z.object({
   filter: z.string().max(20_000).default(''),
   from: z.number().optional(),
   to: z.number().optional(),
+  /** Instead of from/to: this far back from now (saved and recent queries). */
+  rangeMs: z.number().int().positive().optional(),
   maxPages: z.number().int().positive().optional(),
 });
+
+const SaveQueryArgs = z.object({
+  accountId: z.string().min(1),
+  name: z.string().min(1).max(200),
+  filter: z.string().max(20_000),
+  rangeMs: z.number().int().positive(),
+});
+
+const DAY = 86_400_000;
+
+/** Runs a query into a new live panel and remembers it in Recent. */
+async function runQuery(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery, rangeMs: number) {
+  const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
+  await d.recent.add({
+    kind: 'query',
+    path: `${account.id}:${query.filter}`,
+    label: `${account.label}: ${query.filter || '(all events)'}`,
+    query: { accountId: account.id, filter: query.filter, rangeMs: Math.max(1, Math.round(rangeMs)) },
+  });
+  return panel.fetch(provider, account, secret, query);
+}
 
 async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAccountArgs>): Promise<AccountConfig | undefined> {
   const entry = d.providers.get(args.provider);

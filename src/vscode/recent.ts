@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 
 const RecentItemSchema = z.object({
-  kind: z.enum(['file', 'folder']),
-  path: z.string().min(1).max(4096),
-  label: z.string().max(4096),
+  kind: z.enum(['file', 'folder', 'query']),
+  /** A file or folder; for a query, `<accountId>:<filter>` (what makes it the same query). */
+  path: z.string().min(1).max(25_000),
+  label: z.string().max(25_000),
   openedAt: z.number(),
+  query: z.object({ accountId: z.string(), filter: z.string().max(20_000), rangeMs: z.number().int().positive() }).optional(),
 });
 export type RecentItem = z.infer<typeof RecentItemSchema>;
 

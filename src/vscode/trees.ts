@@ -7,13 +7,15 @@ import * as vscode from 'vscode';
 import type { ProviderId } from '../core/event';
 import type { AccountConfig } from '../providers/provider';
 import type { AccountStore } from './accounts';
+import type { SavedQuery, SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
 import { RecentList, RecentItem } from './recent';
 
 type SourceNode =
   | { kind: 'provider'; id: ProviderId; label: string }
   | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean }
-  | { kind: 'account'; account: AccountConfig };
+  | { kind: 'account'; account: AccountConfig }
+  | { kind: 'saved'; saved: SavedQuery };
 
 /** Display names of the providers, for the tree's top level. */
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
@@ -32,8 +34,14 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
 
   private readonly accountSub: vscode.Disposable;
 
-  constructor(private readonly accounts: AccountStore) {
-    this.accountSub = accounts.onDidChange(() => this.refresh());
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly saved: SavedQueries,
+  ) {
+    this.accountSub = vscode.Disposable.from(
+      accounts.onDidChange(() => this.refresh()),
+      saved.onDidChange(() => this.refresh()),
+    );
     // Counts change many times a second while loading: redraw at most a few times a second.
     this.sub = EventsPanel.onDidChange(() => {
       if (this.pending) return;
@@ -56,6 +64,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       if (panels.length > 0) ids.add('cloudtrail');
       return (Object.keys(PROVIDER_NAMES) as ProviderId[]).filter((id) => ids.has(id)).map((id) => ({ kind: 'provider', id, label: PROVIDER_NAMES[id] }));
     }
+    if (node.kind === 'account') return this.saved.list(node.account.id).map((saved) => ({ kind: 'saved', saved }));
     if (node.kind !== 'provider') return [];
     const out: SourceNode[] = accounts.filter((a) => a.provider === node.id).map((account) => ({ kind: 'account', account }));
     if (node.id !== 'cloudtrail') return out;
@@ -83,9 +92,22 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       item.contextValue = `provider.${node.id}`;
       return item;
     }
+    if (node.kind === 'saved') {
+      const q = node.saved;
+      const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
+      item.description = q.filter || '(all events)';
+      item.iconPath = new vscode.ThemeIcon('search');
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`${q.filter || '(all events)'}\nthe last ${Math.round(q.rangeMs / 3_600_000)} hours, counted from when it runs`);
+      item.tooltip = tip;
+      item.contextValue = 'savedQuery';
+      item.command = { command: 'auditLogs.query', title: 'Run', arguments: [{ accountId: q.accountId, filter: q.filter, rangeMs: q.rangeMs }] };
+      return item;
+    }
     if (node.kind === 'account') {
       const a = node.account;
-      const item = new vscode.TreeItem(a.label, vscode.TreeItemCollapsibleState.None);
+      const hasSaved = this.saved.list(a.id).length > 0;
+      const item = new vscode.TreeItem(a.label, hasSaved ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       item.description = [a.scope, a.region].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon('key');
       const tip = new vscode.MarkdownString();
@@ -130,6 +152,15 @@ export class RecentTree implements vscode.TreeDataProvider<RecentItem>, vscode.D
 
   getTreeItem(item: RecentItem): vscode.TreeItem {
     const t = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
+    if (item.kind === 'query' && item.query) {
+      t.iconPath = new vscode.ThemeIcon('search');
+      t.contextValue = 'recentItem';
+      t.command = { command: 'auditLogs.query', title: 'Run Again', arguments: [item.query] };
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`${item.label}\nrun ${new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+      t.tooltip = tip;
+      return t;
+    }
     t.description = item.path;
     t.iconPath = new vscode.ThemeIcon(item.kind === 'folder' ? 'folder' : 'file');
     const tip = new vscode.MarkdownString();

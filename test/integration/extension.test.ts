@@ -145,6 +145,19 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.ok(r.pages > 1);
       assert.equal(r.stoppedBy, undefined);
 
+      const recent = (await api()).trees().recent;
+      assert.ok(recent.some((r) => r.label === 'acme (local): (all events)'), 'the query is in Recent');
+
+      // A saved query sits under its account and runs again from there.
+      const yearish = 400 * 86_400_000;
+      await vscode.commands.executeCommand('auditLogs.saveQuery', { accountId: account.id, name: 'deletes', filter: 'action:delete', rangeMs: yearish });
+      const acct = (await api()).trees().sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'acme (local)');
+      assert.deepEqual(acct?.children?.map((c) => [c.label, c.description]), [['deletes', 'action:delete']]);
+      const again = await vscode.commands.executeCommand<{ events: number; sentToApi: string[] }>('auditLogs.query', { accountId: account.id, filter: 'action:delete', rangeMs: yearish });
+      const deletes = fake.events.filter((e) => (e as { action: { type: string } }).action.type === 'delete').length;
+      assert.equal(again.events, deletes, 'the action filter went to the API');
+      assert.ok(again.sentToApi.length > 0);
+
       const ctx = (globalThis as { auditLogsTest?: { context: vscode.ExtensionContext } }).auditLogsTest?.context;
       assert.ok(ctx);
       assert.equal(await ctx.secrets.get(`auditLogs.account.${account.id}`), fakes.FAKE_TOKEN);
