@@ -11,7 +11,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EventStore } from './core/store';
-import { describeQueryError, parseQuery, QueryError, QueryNode } from './core/query';
+import { describeQueryError, parseQuery, parseTimeValue, QueryError, QueryNode } from './core/query';
+import type { ProviderId } from './core/event';
+import type { AccountConfig } from './providers/provider';
+import { liveProviders } from './providers/registry';
+import { SourceSet } from './providers/sourceSet';
 import { SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/cloudtrail/files';
 import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './core/formats';
@@ -21,6 +25,10 @@ const USAGE = `Usage:
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
 
+  audit-log-explorer fetch <conformity|controlplane> [--endpoint URL] [--region R] [--account ID]
+                                     [--org ORG] [--from T] [--to T] [--filter EXPR]
+                                     [--format jsonl|csv|table|count] [--max-pages N] [--verbose]
+
 Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jsonl, .csv, …).
 --filter  the filter language, e.g. 'eventName:Delete* -userIdentity.type:AWSService time:>-24h'
 --format  jsonl (each raw event exactly as it was; default), csv, table, or count
@@ -28,6 +36,10 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
           sourceIp, userAgent, outcome, error, resources, id, source) or any dotted raw path
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
+fetch     queries a live audit API; credentials come from the environment only
+          (CONFORMITY_API_KEY; CPLN_TOKEN for Control Plane), never from flags.
+          --from/--to take ISO dates/times or relative times (-24h, -7d); default: the last 24 hours.
+          What the API can filter on is sent to it; the rest of --filter applies locally.
 Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
 
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
@@ -50,6 +62,7 @@ export async function main(argv: string[], out: OutputWriter = process.stdout, e
   try {
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
+    if (command === 'fetch') return await fetchLive(rest, out, err);
     if (command === '--help' || command === '-h' || command === 'help') {
       out.write(USAGE + '\n');
       return 0;
@@ -155,6 +168,87 @@ export function joinOptionValues(args: readonly string[], valueOptions: Readonly
     }
   }
   return out;
+}
+
+/** Where each provider's credential comes from: the names its own tools use. */
+const CREDENTIAL_ENV: Record<string, string> = { conformity: 'CONFORMITY_API_KEY', controlplane: 'CPLN_TOKEN' };
+
+async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--endpoint', '--region', '--account', '--org', '--from', '--to', '--max-pages'])),
+    allowPositionals: true,
+    options: {
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      account: { type: 'string' },
+      org: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      filter: { type: 'string', short: 'f', default: '' },
+      format: { type: 'string', default: 'jsonl' },
+      fields: { type: 'string' },
+      sort: { type: 'string', default: 'time' },
+      limit: { type: 'string' },
+      'max-pages': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const [providerId] = positionals;
+  const entry = providerId ? liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined).get(providerId as ProviderId) : undefined;
+  if (!entry) throw new UsageError(`fetch needs a provider: ${Object.keys(CREDENTIAL_ENV).join(' or ')}`);
+  const opts = QueryOptions.safeParse(values);
+  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
+  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
+  const now = Date.now();
+  const time = (flag: string, v: string | undefined, end: boolean): number | undefined => {
+    if (v === undefined) return undefined;
+    const t = parseTimeValue(v, now);
+    if (!t) throw new UsageError(`${flag} takes a date, a date-time or a relative time like -24h, not '${v}'`);
+    return end ? t.end : t.start;
+  };
+  const from = time('--from', values.from, false) ?? now - 86_400_000;
+  const to = time('--to', values.to, true) ?? now;
+  const filterText = values.filter ?? '';
+  let node: QueryNode;
+  try {
+    node = parseQuery(filterText, now);
+  } catch (e) {
+    if (e instanceof QueryError) {
+      err.write(`audit-log-explorer: bad filter\n${terminalSafe(describeQueryError(filterText, e)).replace(/\\u000a/g, '\n')}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const envName = CREDENTIAL_ENV[entry.provider.id];
+  const secret = process.env[envName];
+  if (!secret) throw new UsageError(`set ${envName} in the environment: credentials are never taken from flags`);
+  const account: AccountConfig = {
+    id: 'cli',
+    provider: entry.provider.id,
+    label: values.org ?? values.account ?? entry.provider.displayName,
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.org ? { scope: values.org } : {}),
+  };
+  const set = new SourceSet();
+  const live = await set.fetchLive(entry.provider, account, secret, {
+    filter: filterText,
+    from,
+    to,
+    ...(maxPages ? { maxPages } : {}),
+    ...(values.account ? { params: { accountIds: values.account } } : {}),
+  });
+  err.write(`${entry.provider.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
+  if (live.stoppedBy) err.write(`audit-log-explorer: stopped after ${live.pages} pages because ${terminalSafe(live.stoppedBy.message)}\n`);
+  const view = set.store.query(node, { sort: parseSort(values.sort ?? 'time') });
+  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
+  const n = Math.min(view.count, opts.data.limit);
+  if (opts.data.format === 'count') out.write(`${view.count}\n`);
+  else if (opts.data.format === 'jsonl') await writeJsonl(set.store, view.order, n, out);
+  else if (opts.data.format === 'csv') await writeCsv(view, n, fields, out);
+  else await writeTable(view, n, fields, out);
+  return live.stoppedBy ? 1 : 0;
 }
 
 function parseSort(text: string): SortSpec {

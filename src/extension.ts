@@ -3,7 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { SourceSet } from './providers/sourceSet';
-import { LIVE_PROVIDERS } from './providers/registry';
+import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     accounts,
     saved,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.refresh() }),
-    ...registerAccountCommands({ context, log, accounts, saved, recent, providers: LIVE_PROVIDERS }),
+    ...registerAccountCommands({ context, log, accounts, saved, recent, providers: liveProviders((line) => log.info(line)) }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

@@ -1,8 +1,8 @@
 /** The live audit sources, one line each, with what to ask a person when adding an account. */
 import type { ProviderId } from '../core/event';
 import { CLOUD_ONE_REGIONS, LEGACY_REGIONS } from './conformity/client';
-import { conformityProvider } from './conformity/index';
-import { controlPlaneProvider } from './controlplane/index';
+import { createConformityProvider } from './conformity/index';
+import { createControlPlaneProvider } from './controlplane/index';
 import type { LiveProvider } from './provider';
 
 export interface AccountPrompts {
@@ -16,25 +16,32 @@ export interface RegisteredProvider {
   prompts: AccountPrompts;
 }
 
-export const LIVE_PROVIDERS: ReadonlyMap<ProviderId, RegisteredProvider> = new Map<ProviderId, RegisteredProvider>([
-  [
-    'conformity',
-    {
-      provider: conformityProvider,
-      prompts: {
-        regionPrompt: { title: 'Conformity region (where the account was created)', items: [...LEGACY_REGIONS, ...CLOUD_ONE_REGIONS] },
-        secretPrompt: 'Conformity API key (kept in VS Code secret storage)',
+/**
+ * The providers, each with `log` receiving one line per HTTP request (method, url with secrets
+ * redacted, status, duration, page) — the extension sends them to its "Audit Logs" channel, the
+ * CLI to stderr with --verbose.
+ */
+export function liveProviders(log?: (line: string) => void): ReadonlyMap<ProviderId, RegisteredProvider> {
+  return new Map<ProviderId, RegisteredProvider>([
+    [
+      'conformity',
+      {
+        provider: createConformityProvider({ log }),
+        prompts: {
+          regionPrompt: { title: 'Conformity region (where the account was created)', items: [...LEGACY_REGIONS, ...CLOUD_ONE_REGIONS] },
+          secretPrompt: 'Conformity API key (kept in VS Code secret storage)',
+        },
       },
-    },
-  ],
-  [
-    'controlplane',
-    {
-      provider: controlPlaneProvider,
-      prompts: {
-        scopePrompt: { title: 'Control Plane organization', placeholder: 'my-org' },
-        secretPrompt: 'Control Plane service account key or token (kept in VS Code secret storage)',
+    ],
+    [
+      'controlplane',
+      {
+        provider: createControlPlaneProvider({ log }),
+        prompts: {
+          scopePrompt: { title: 'Control Plane organization', placeholder: 'my-org' },
+          secretPrompt: 'Control Plane service account key or token (kept in VS Code secret storage)',
+        },
       },
-    },
-  ],
-]);
+    ],
+  ]);
+}

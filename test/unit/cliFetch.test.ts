@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { startFakeConformity } from '../support/fakes/conformity';
+import { FAKE_ORG, FAKE_TOKEN, startCplnFake } from '../support/fakes/controlplane';
+
+const cli = path.resolve(__dirname, '../../../dist/cli.js');
+
+/** Runs the built CLI without blocking this process, whose event loop serves the fake API. */
+function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('CLI: fetch from live APIs', function () {
+  this.timeout(60_000);
+
+  it('fetches Control Plane events with the token from CPLN_TOKEN, pushing the filter down', async () => {
+    const fake = await startCplnFake();
+    try {
+      const base = ['fetch', 'controlplane', '--endpoint', fake.url, '--org', FAKE_ORG, '--from', '2025-12-01', '--to', '2026-12-31'];
+      const all = await run([...base, '--format', 'count'], { CPLN_TOKEN: FAKE_TOKEN });
+      assert.equal(all.code, 0, all.stderr);
+      assert.equal(Number(all.stdout.trim()), fake.events.length);
+
+      const deletes = await run([...base, '--filter', 'action:delete', '--format', 'jsonl', '--verbose'], { CPLN_TOKEN: FAKE_TOKEN });
+      assert.equal(deletes.code, 0, deletes.stderr);
+      const lines = deletes.stdout.trim().split('\n');
+      const expected = fake.events.filter((e) => (e as { action: { type: string } }).action.type === 'delete').length;
+      assert.equal(lines.length, expected);
+      for (const l of lines) assert.equal((JSON.parse(l) as { action: { type: string } }).action.type, 'delete');
+      assert.match(deletes.stderr, /sent to the API: .*delete/i);
+      assert.match(deletes.stderr, /GET http:\/\/127\.0\.0\.1:\d+\/audit\/org\/acme/, '--verbose logs each request');
+      assert.ok(!deletes.stderr.includes(FAKE_TOKEN) && !deletes.stdout.includes(FAKE_TOKEN), 'the token is never printed');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('says what went wrong with a refused token, prints no secret, and exits 1', async () => {
+    const fake = await startCplnFake();
+    try {
+      const r = await run(['fetch', 'controlplane', '--endpoint', fake.url, '--org', FAKE_ORG, '--format', 'count'], { CPLN_TOKEN: 'not-the-token-123' });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /401|rejected|token|key/i);
+      assert.ok(!r.stderr.includes('not-the-token-123'));
+      assert.equal(r.stdout.trim(), '0');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('fetches Conformity events with CONFORMITY_API_KEY, limited to an account', async () => {
+    const fake = await startFakeConformity({ count: 300 });
+    try {
+      const r = await run(
+        ['fetch', 'conformity', '--endpoint', fake.url, '--account', 'acc-B', '--from', '2025-12-01', '--to', '2026-12-31', '--format', 'csv', '--fields', 'account,action'],
+        { CONFORMITY_API_KEY: 'good-key' },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const rows = r.stdout.trim().split('\r\n').slice(1);
+      assert.ok(rows.length > 0);
+      for (const row of rows) assert.match(row, /^acc-B,/);
+      assert.ok(fake.requests.some((q) => q.query.get('accountIds') === 'acc-B'), 'the account went to the API');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('takes credentials only from the environment, and rejects a bad time', async () => {
+    const missing = await run(['fetch', 'controlplane', '--org', 'x'], {});
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /set CPLN_TOKEN in the environment/);
+    const badTime = await run(['fetch', 'controlplane', '--org', 'x', '--from', 'yesterday-ish'], { CPLN_TOKEN: 't' });
+    assert.equal(badTime.code, 2);
+    assert.match(badTime.stderr, /--from takes a date/);
+    const noProvider = await run(['fetch'], {});
+    assert.equal(noProvider.code, 2);
+  });
+});
