@@ -20,7 +20,7 @@ export interface ExtensionApi {
   /** For tests and other extensions: the open panels' event counts. */
   panels(): Array<{ title: string; events: number; paths: string[] }>;
   /** What the Sources and Recent trees show, as label/description pairs (for tests). */
-  trees(): { sources: TreeLine[]; recent: TreeLine[] };
+  trees(): Promise<{ sources: TreeLine[]; recent: TreeLine[] }>;
   /** Development builds only: the context, for the integration suite under @vscode/test-electron. */
   testContext?: vscode.ExtensionContext;
 }
@@ -40,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const recent = new RecentList(context.globalState);
   const accounts = new AccountStore(context.globalState, context.secrets);
   const saved = new SavedQueries(context.globalState);
-  const sources = new SourcesTree(accounts, saved);
+  const providers = liveProviders((line) => log.info(line));
+  const sources = new SourcesTree(accounts, saved, providers);
   const recentTree = new RecentTree(recent);
 
   context.subscriptions.push(
@@ -53,8 +54,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     createStatusBar(),
     accounts,
     saved,
-    ...registerCommands({ context, log, recent, refreshTrees: () => sources.refresh() }),
-    ...registerAccountCommands({ context, log, accounts, saved, recent, providers: liveProviders((line) => log.info(line)) }),
+    ...registerCommands({ context, log, recent, refreshTrees: () => sources.reloadScopes() }),
+    ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.
@@ -76,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     version: String(context.extension.packageJSON.version),
     panels: () => EventsPanel.all().map((p) => ({ title: p.panel.title, events: p.sources.store.size, paths: [...p.paths] })),
-    trees: () => ({ sources: describeTree(sources), recent: describeTree(recentTree) }),
+    trees: async () => ({ sources: await describeTree(sources), recent: await describeTree(recentTree) }),
     ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context } : {}),
   };
 }
@@ -111,14 +112,16 @@ function startTestsInHost(context: vscode.ExtensionContext): void {
   void mod.runInHost({ context });
 }
 
-function describeTree<T>(tree: vscode.TreeDataProvider<T>, node?: T, depth = 0): TreeLine[] {
-  const children = (tree.getChildren(node) ?? []) as T[];
-  return children.map((child) => {
-    const item = tree.getTreeItem(child) as vscode.TreeItem;
+async function describeTree<T>(tree: vscode.TreeDataProvider<T>, node?: T, depth = 0): Promise<TreeLine[]> {
+  const children = ((await tree.getChildren(node)) ?? []) as T[];
+  const lines: TreeLine[] = [];
+  for (const child of children) {
+    const item = (await tree.getTreeItem(child)) as vscode.TreeItem;
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const line: TreeLine = { label };
     if (typeof item.description === 'string') line.description = item.description;
-    if (depth < 3 && item.collapsibleState !== vscode.TreeItemCollapsibleState.None) line.children = describeTree(tree, child, depth + 1);
-    return line;
-  });
+    if (depth < 3 && item.collapsibleState !== vscode.TreeItemCollapsibleState.None) line.children = await describeTree(tree, child, depth + 1);
+    lines.push(line);
+  }
+  return lines;
 }

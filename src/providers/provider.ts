@@ -53,9 +53,20 @@ export interface FetchReport {
   cancelled: boolean;
 }
 
+/** Something inside an account a query can be limited to (a Conformity cloud account, …). */
+export interface Scope {
+  id: string;
+  label: string;
+  description?: string;
+  /** LiveQuery.params that limit a query to this scope. */
+  params: Record<string, string>;
+}
+
 export interface LiveProvider {
   readonly id: ProviderId;
   readonly displayName: string;
+  /** What the key can see, listed under the account in the Sources tree. */
+  listScopes?(account: AccountConfig, secret: string, signal?: AbortSignal): Promise<Scope[]>;
   /** One cheap call that proves the secret works for this account (before it is saved). */
   validate(account: AccountConfig, secret: string, signal?: AbortSignal): Promise<string>;
   /** Pages of events as batches, in order; the report tells how it ended. */

@@ -125,6 +125,8 @@ const QueryArgs = z.object({
   to: z.number().optional(),
   /** Instead of from/to: this far back from now (saved and recent queries). */
   rangeMs: z.number().int().positive().optional(),
+  /** Provider parameters, e.g. a Conformity cloud account picked in the tree. */
+  params: z.record(z.string().max(100), z.string().max(2000)).optional(),
   maxPages: z.number().int().positive().optional(),
 });
 

@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/event';
-import type { AccountConfig } from '../providers/provider';
+import { isApiError } from '../core/errors';
+import type { AccountConfig, Scope } from '../providers/provider';
+import type { RegisteredProvider } from '../providers/registry';
 import type { AccountStore } from './accounts';
 import type { SavedQuery, SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
@@ -15,7 +17,9 @@ type SourceNode =
   | { kind: 'provider'; id: ProviderId; label: string }
   | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean }
   | { kind: 'account'; account: AccountConfig }
-  | { kind: 'saved'; saved: SavedQuery };
+  | { kind: 'saved'; saved: SavedQuery }
+  | { kind: 'scope'; account: AccountConfig; scope: Scope }
+  | { kind: 'message'; text: string; icon: string };
 
 /** Display names of the providers, for the tree's top level. */
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
@@ -34,12 +38,19 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
 
   private readonly accountSub: vscode.Disposable;
 
+  /** Scopes per account, fetched once (an API call) and kept until Refresh or an account change. */
+  private readonly scopes = new Map<string, Promise<SourceNode[]>>();
+
   constructor(
     private readonly accounts: AccountStore,
     private readonly saved: SavedQueries,
+    private readonly providers: ReadonlyMap<ProviderId, RegisteredProvider> = new Map(),
   ) {
     this.accountSub = vscode.Disposable.from(
-      accounts.onDidChange(() => this.refresh()),
+      accounts.onDidChange(() => {
+        this.scopes.clear();
+        this.refresh();
+      }),
       saved.onDidChange(() => this.refresh()),
     );
     // Counts change many times a second while loading: redraw at most a few times a second.
@@ -56,7 +67,34 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: SourceNode): SourceNode[] {
+  /** Forgets the scopes fetched from the APIs, so the next expand asks again. */
+  reloadScopes(): void {
+    this.scopes.clear();
+    this.refresh();
+  }
+
+  private scopeNodes(account: AccountConfig): Promise<SourceNode[]> {
+    const provider = this.providers.get(account.provider)?.provider;
+    if (!provider?.listScopes) return Promise.resolve([]);
+    let nodes = this.scopes.get(account.id);
+    if (!nodes) {
+      const list = provider.listScopes.bind(provider);
+      nodes = (async (): Promise<SourceNode[]> => {
+        const secret = await this.accounts.secret(account.id);
+        if (!secret) return [{ kind: 'message', text: 'no key stored: use Replace Key…', icon: 'warning' }];
+        try {
+          const scopes = await list(account, secret);
+          return scopes.map((scope) => ({ kind: 'scope', account, scope }));
+        } catch (err) {
+          return [{ kind: 'message', text: isApiError(err) ? err.message : 'could not list what this key can see', icon: 'error' }];
+        }
+      })();
+      this.scopes.set(account.id, nodes);
+    }
+    return nodes;
+  }
+
+  getChildren(node?: SourceNode): SourceNode[] | Promise<SourceNode[]> {
     const panels = EventsPanel.all().filter((p) => p.paths.length > 0);
     const accounts = this.accounts.list();
     if (!node) {
@@ -64,7 +102,10 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       if (panels.length > 0) ids.add('cloudtrail');
       return (Object.keys(PROVIDER_NAMES) as ProviderId[]).filter((id) => ids.has(id)).map((id) => ({ kind: 'provider', id, label: PROVIDER_NAMES[id] }));
     }
-    if (node.kind === 'account') return this.saved.list(node.account.id).map((saved) => ({ kind: 'saved', saved }));
+    if (node.kind === 'account') {
+      const saved: SourceNode[] = this.saved.list(node.account.id).map((q) => ({ kind: 'saved', saved: q }));
+      return this.scopeNodes(node.account).then((scopes) => [...saved, ...scopes]);
+    }
     if (node.kind !== 'provider') return [];
     const out: SourceNode[] = accounts.filter((a) => a.provider === node.id).map((account) => ({ kind: 'account', account }));
     if (node.id !== 'cloudtrail') return out;
@@ -92,6 +133,22 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       item.contextValue = `provider.${node.id}`;
       return item;
     }
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      return item;
+    }
+    if (node.kind === 'scope') {
+      const item = new vscode.TreeItem(node.scope.label, vscode.TreeItemCollapsibleState.None);
+      if (node.scope.description) item.description = node.scope.description;
+      item.iconPath = new vscode.ThemeIcon('account');
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`${node.scope.label} (${node.scope.id})\nClick to query the last 24 hours of this account.`);
+      item.tooltip = tip;
+      item.contextValue = 'scope';
+      item.command = { command: 'auditLogs.query', title: 'Query', arguments: [{ accountId: node.account.id, filter: '', rangeMs: 86_400_000, params: node.scope.params }] };
+      return item;
+    }
     if (node.kind === 'saved') {
       const q = node.saved;
       const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
@@ -106,8 +163,8 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     }
     if (node.kind === 'account') {
       const a = node.account;
-      const hasSaved = this.saved.list(a.id).length > 0;
-      const item = new vscode.TreeItem(a.label, hasSaved ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      const hasChildren = this.saved.list(a.id).length > 0 || !!this.providers.get(a.provider)?.provider.listScopes;
+      const item = new vscode.TreeItem(a.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.description = [a.scope, a.region].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon('key');
       const tip = new vscode.MarkdownString();

@@ -16,7 +16,7 @@ interface TreeLine {
 interface Api {
   version: string;
   panels(): Array<{ title: string; events: number; paths: string[] }>;
-  trees(): { sources: TreeLine[]; recent: TreeLine[] };
+  trees(): Promise<{ sources: TreeLine[]; recent: TreeLine[] }>;
 }
 interface OpenResult {
   files: number;
@@ -78,13 +78,13 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
     const a = await api();
     assert.ok(a.panels().length >= 8);
-    const cloudtrail = a.trees().sources.find((n) => n.label === 'AWS CloudTrail');
+    const cloudtrail = (await a.trees()).sources.find((n) => n.label === 'AWS CloudTrail');
     assert.ok(cloudtrail?.children, 'the Sources tree lists CloudTrail with the opened sets');
     const invictus = cloudtrail.children.find((c) => c.label === 'invictus-ir-aws-dataset');
     assert.match(invictus?.description ?? '', /^2,900 events$/);
     const zmallen = cloudtrail.children.find((c) => c.label === 'zmallen-cloudtrail2sightings');
     assert.match(zmallen?.description ?? '', /15 events, 2 problems/);
-    const recent = a.trees().recent.map((r) => r.label);
+    const recent = (await a.trees()).recent.map((r) => r.label);
     for (const set of Object.keys(expected)) assert.ok(recent.includes(set), `${set} in Recent`);
     await closeAllPanels();
   });
@@ -136,7 +136,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(rejected, undefined, 'a key the API refuses is not saved');
       const account = await vscode.commands.executeCommand<{ id: string; label: string }>('auditLogs.addAccount', { ...base, secret: fakes.FAKE_TOKEN });
       assert.ok(account?.id);
-      const sources = (await api()).trees().sources;
+      const sources = (await (await api()).trees()).sources;
       const cp = sources.find((n) => n.label === 'Control Plane');
       assert.ok(cp?.children?.some((c) => c.label === 'acme (local)'), 'the account is under Control Plane in the Sources tree');
 
@@ -145,13 +145,13 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.ok(r.pages > 1);
       assert.equal(r.stoppedBy, undefined);
 
-      const recent = (await api()).trees().recent;
+      const recent = (await (await api()).trees()).recent;
       assert.ok(recent.some((r) => r.label === 'acme (local): (all events)'), 'the query is in Recent');
 
       // A saved query sits under its account and runs again from there.
       const yearish = 400 * 86_400_000;
       await vscode.commands.executeCommand('auditLogs.saveQuery', { accountId: account.id, name: 'deletes', filter: 'action:delete', rangeMs: yearish });
-      const acct = (await api()).trees().sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'acme (local)');
+      const acct = (await (await api()).trees()).sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'acme (local)');
       assert.deepEqual(acct?.children?.map((c) => [c.label, c.description]), [['deletes', 'action:delete']]);
       const again = await vscode.commands.executeCommand<{ events: number; sentToApi: string[] }>('auditLogs.query', { accountId: account.id, filter: 'action:delete', rangeMs: yearish });
       const deletes = fake.events.filter((e) => (e as { action: { type: string } }).action.type === 'delete').length;
@@ -163,6 +163,26 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(await ctx.secrets.get(`auditLogs.account.${account.id}`), fakes.FAKE_TOKEN);
       assert.ok(!JSON.stringify(ctx.globalState.get('auditLogs.accounts')).includes(fakes.FAKE_TOKEN), 'no key in global state');
       assert.ok(!JSON.stringify(vscode.workspace.getConfiguration().inspect('auditLogs')).includes(fakes.FAKE_TOKEN), 'no key in settings');
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
+  it('lists the cloud accounts behind a Conformity key under the account, and queries one of them', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'conformity.js')) as {
+      startFakeConformity(opts: { count: number }): Promise<{ url: string; events: Array<{ relationships: { account: { data: { id: string } } } }>; close(): Promise<void> }>;
+      ACCOUNTS: readonly string[];
+    };
+    const fake = await fakes.startFakeConformity({ count: 200 });
+    try {
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'conformity', label: 'c1 (local)', endpoint: fake.url, secret: 'good-key' });
+      assert.ok(account?.id);
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Trend Micro Cloud One Conformity')?.children?.find((c) => c.label === 'c1 (local)');
+      assert.equal(node?.children?.length, fakes.ACCOUNTS.length, 'one child per cloud account the key can read');
+      const r = await vscode.commands.executeCommand<{ events: number }>('auditLogs.query', { accountId: account.id, filter: '', rangeMs: 400 * 86_400_000, params: { accountIds: 'acc-B' } });
+      assert.equal(r.events, fake.events.filter((e) => e.relationships.account.data.id === 'acc-B').length);
     } finally {
       await fake.close();
       await closeAllPanels();

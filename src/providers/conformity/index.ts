@@ -71,6 +71,21 @@ export function createConformityProvider(opts: ConformityProviderOptions = {}): 
       }
     },
 
+    async listScopes(account, secret, signal) {
+      const c = client(account, secret);
+      try {
+        const page = await c.listAccounts(signal);
+        return page.data.map((a) => ({
+          id: a.id,
+          label: a.attributes?.name || a.id,
+          description: [a.attributes?.['cloud-type'], a.attributes?.environment, a.attributes?.['awsaccount-id']].filter(Boolean).join(' · '),
+          params: { accountIds: a.id },
+        }));
+      } finally {
+        await c.close();
+      }
+    },
+
     async fetch(account, secret, query: LiveQuery, sink, signal) {
       const pd = pushDownText(query.filter, { from: query.from, to: query.to });
       const params = query.params ?? {};
