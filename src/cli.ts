@@ -16,7 +16,7 @@ import type { ProviderId } from './core/event';
 import type { AccountConfig } from './providers/provider';
 import { liveProviders } from './providers/registry';
 import { SourceSet } from './providers/sourceSet';
-import { SortSpec } from './core/view';
+import { ResultView, SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/cloudtrail/files';
 import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './core/formats';
 
@@ -74,6 +74,10 @@ export async function main(argv: string[], out: OutputWriter = process.stdout, e
       err.write(`audit-log-explorer: ${terminalSafe((e as Error).message)}\n\n${USAGE}\n`);
       return 2;
     }
+    if (e instanceof BadFilter) {
+      err.write(`audit-log-explorer: bad filter\n${terminalSafe(describeQueryError(e.text, e.error)).replace(/\\u000a/g, '\n')}\n`);
+      return 2;
+    }
     throw e;
   }
 }
@@ -122,32 +126,11 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
       limit: { type: 'string' },
     },
   });
-  const opts = QueryOptions.safeParse(values);
-  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
-  const { format, limit } = opts.data;
-  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
-  const sort = parseSort(values.sort ?? 'time');
-
+  const output = outputOptions(values);
   // A bad filter is reported before any file is read.
-  const filterText = values.filter ?? '';
-  let node: QueryNode;
-  try {
-    node = parseQuery(filterText);
-  } catch (e) {
-    if (e instanceof QueryError) {
-      err.write(`audit-log-explorer: bad filter\n${terminalSafe(describeQueryError(filterText, e)).replace(/\\u000a/g, '\n')}\n`);
-      return 2;
-    }
-    throw e;
-  }
-
+  const node = parseFilter(values.filter ?? '');
   const { store, report } = await load(positionals, err);
-  const view = store.query(node, { sort });
-  const n = Math.min(view.count, limit);
-  if (format === 'count') out.write(`${view.count}\n`);
-  else if (format === 'jsonl') await writeJsonl(store, view.order, n, out);
-  else if (format === 'csv') await writeCsv(view, n, fields, out);
-  else await writeTable(view, n, fields, out);
+  await writeResult(store.query(node, { sort: output.sort }), output, out);
   return report.errors.length > 0 ? 1 : 0;
 }
 
@@ -196,8 +179,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const [providerId] = positionals;
   const entry = providerId ? liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined).get(providerId as ProviderId) : undefined;
   if (!entry) throw new UsageError(`fetch needs a provider: ${Object.keys(CREDENTIAL_ENV).join(' or ')}`);
-  const opts = QueryOptions.safeParse(values);
-  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  const output = outputOptions(values);
   const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
   if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
   const now = Date.now();
@@ -210,16 +192,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const from = time('--from', values.from, false) ?? now - 86_400_000;
   const to = time('--to', values.to, true) ?? now;
   const filterText = values.filter ?? '';
-  let node: QueryNode;
-  try {
-    node = parseQuery(filterText, now);
-  } catch (e) {
-    if (e instanceof QueryError) {
-      err.write(`audit-log-explorer: bad filter\n${terminalSafe(describeQueryError(filterText, e)).replace(/\\u000a/g, '\n')}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const node = parseFilter(filterText, now);
   const envName = CREDENTIAL_ENV[entry.provider.id];
   const secret = process.env[envName];
   if (!secret) throw new UsageError(`set ${envName} in the environment: credentials are never taken from flags`);
@@ -241,14 +214,50 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   });
   err.write(`${entry.provider.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
   if (live.stoppedBy) err.write(`audit-log-explorer: stopped after ${live.pages} pages because ${terminalSafe(live.stoppedBy.message)}\n`);
-  const view = set.store.query(node, { sort: parseSort(values.sort ?? 'time') });
-  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
-  const n = Math.min(view.count, opts.data.limit);
-  if (opts.data.format === 'count') out.write(`${view.count}\n`);
-  else if (opts.data.format === 'jsonl') await writeJsonl(set.store, view.order, n, out);
-  else if (opts.data.format === 'csv') await writeCsv(view, n, fields, out);
-  else await writeTable(view, n, fields, out);
+  await writeResult(set.store.query(node, { sort: output.sort }), output, out);
   return live.stoppedBy ? 1 : 0;
+}
+
+/** A filter that did not parse: main() prints it with a caret under the token, exit 2. */
+class BadFilter extends Error {
+  constructor(
+    readonly text: string,
+    readonly error: QueryError,
+  ) {
+    super(error.message);
+  }
+}
+
+function parseFilter(text: string, now?: number): QueryNode {
+  try {
+    return parseQuery(text, now);
+  } catch (e) {
+    if (e instanceof QueryError) throw new BadFilter(text, e);
+    throw e;
+  }
+}
+
+interface OutputOptions {
+  format: 'jsonl' | 'csv' | 'table' | 'count';
+  limit: number;
+  fields: string[];
+  sort: SortSpec;
+}
+
+/** --format, --limit, --fields and --sort, shared by query and fetch. */
+function outputOptions(values: { format?: string; limit?: string; fields?: string; sort?: string }): OutputOptions {
+  const opts = QueryOptions.safeParse(values);
+  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : DEFAULT_FIELDS;
+  return { ...opts.data, fields, sort: parseSort(values.sort ?? 'time') };
+}
+
+async function writeResult(view: ResultView, o: OutputOptions, out: OutputWriter): Promise<void> {
+  const n = Math.min(view.count, o.limit);
+  if (o.format === 'count') out.write(`${view.count}\n`);
+  else if (o.format === 'jsonl') await writeJsonl(view.store, view.order, n, out);
+  else if (o.format === 'csv') await writeCsv(view, n, o.fields, out);
+  else await writeTable(view, n, o.fields, out);
 }
 
 function parseSort(text: string): SortSpec {

@@ -4,6 +4,7 @@
  * Field terms test each distinct value once (a wildcard on `action` checks a few hundred names,
  * not a million strings), then pass over the id column.
  */
+import { resolveField } from './event';
 import type { Comparison, Matcher, QueryNode } from './query';
 import type { EventStore, StoreColumn } from './store';
 import { searchText } from './textSearch';
@@ -64,7 +65,8 @@ function cost(store: EventStore, node: QueryNode): number {
     case 'match':
     case 'exists':
     case 'compare':
-      return store.getColumn(node.field) ? 1 : 10;
+      // A column already built is cheap; a raw path read from every event for the first time is not.
+      return store.getColumn(resolveField(node.field) ?? node.field) ? 1 : 10;
     default:
       return 1;
   }

@@ -99,38 +99,12 @@ export class JsonRecordSplitter {
     }
   }
 
-  /** True once the whole input is known to be a sequence of one-line values. */
-  get isJsonLines(): boolean {
-    return this.jsonLines;
-  }
-
-  /** Records found so far. */
-  get records(): number {
-    return this.recordsSeen;
-  }
-
-  /** The earliest offset the splitter may still need (for a caller that drops consumed bytes). */
-  get keepFrom(): number {
-    if (this.recStart >= 0) return this.recStart;
-    if (this.depth > 0 && !this.topIsWrapper && this.topStart >= 0) return this.topStart;
-    return this.pos;
-  }
-
   /** Starts scanning at `offset` (e.g. past a byte-order mark). */
   skipTo(offset: number): void {
     this.pos = offset;
   }
 
-  /** The caller dropped `n` bytes from the front of its buffer: rebase every offset. */
-  shift(n: number): void {
-    this.pos -= n;
-    if (this.recStart >= 0) this.recStart -= n;
-    if (this.topStart >= 0) this.topStart -= n;
-    if (this.keyStart >= 0) this.keyStart -= n;
-    if (this.strStart >= 0) this.strStart -= n;
-  }
-
-  /** Scans buf[pos, end). Call again with more bytes appended to the same buffer. */
+  /** Scans buf[pos, end). */
   scan(buf: Uint8Array, end: number): void {
     let i = this.pos;
     let depth = this.depth;
@@ -387,20 +361,6 @@ export class JsonRecordSplitter {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return;
     }
   }
-}
-
-/** 1-based line and column of a byte offset, for messages a person can act on. */
-export function lineColumn(buf: Uint8Array, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const stop = Math.min(offset, buf.length);
-  for (let i = 0; i < stop; i++) {
-    if (buf[i] === NEWLINE) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 const RECORDS_PREFIX = Buffer.from('{"Records":[');

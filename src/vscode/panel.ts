@@ -48,11 +48,6 @@ export interface LiveResult {
   cancelled: boolean;
 }
 
-export interface PanelRestoreState {
-  paths: string[];
-  view?: ViewState;
-}
-
 export class EventsPanel implements vscode.Disposable {
   private static readonly panels = new Set<EventsPanel>();
   private static active: EventsPanel | undefined;
@@ -201,10 +196,6 @@ export class EventsPanel implements vscode.Disposable {
 
   get currentView(): ResultView | undefined {
     return this.current?.view;
-  }
-
-  restoreState(): PanelRestoreState {
-    return { paths: this.paths, view: this.view };
   }
 
   reveal(): void {
