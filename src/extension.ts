@@ -23,6 +23,8 @@ export interface ExtensionApi {
   trees(): Promise<{ sources: TreeLine[]; recent: TreeLine[] }>;
   /** Development builds only: the context, for the integration suite under @vscode/test-electron. */
   testContext?: vscode.ExtensionContext;
+  /** Development builds only: the panels themselves (the integration suite reads what they post). */
+  testPanels?: () => readonly EventsPanel[];
 }
 
 export interface TreeLine {
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     version: String(context.extension.packageJSON.version),
     panels: () => EventsPanel.all().map((p) => ({ title: p.panel.title, events: p.sources.store.size, paths: [...p.paths] })),
     trees: async () => ({ sources: await describeTree(sources), recent: await describeTree(recentTree) }),
-    ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context } : {}),
+    ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context, testPanels: () => EventsPanel.all() } : {}),
   };
 }
 

@@ -17,12 +17,14 @@ import type {
   PanelState,
   QueryResult,
   QuerySpec,
+  RefetchParams,
   RowsParams,
   RowsResult,
   ViewState,
 } from '../src/vscode/protocol';
 
 export type {
+  LiveSummary,
   DetailResult,
   FacetValue,
   HistogramDto,
@@ -83,6 +85,7 @@ export const SaveViewCommand = command<ViewState>('view/save');
 export const CopyCommand = command<Infer<typeof CopyParams>>('copy');
 export const ExportCommand = command<Infer<typeof ExportParams>>('export');
 export const CancelCommand = command<Infer<typeof CancelParams>>('cancel');
+export const RefetchCommand = command<Infer<typeof RefetchParams>>('live/refetch');
 
 export const RowsRequest = request<RowsParams, RowsResult>('rows');
 export const DetailRequest = request<{ row: number }, DetailResult>('detail');

@@ -10,6 +10,7 @@
 import type { HostIpc } from './ipc';
 import {
   CancelCommand,
+  RefetchCommand,
   CopyCommand,
   DEFAULT_COLUMNS,
   DetailRequest,
@@ -295,8 +296,17 @@ export class AppState extends EventTarget {
   }
 
   setDraft(text: string): void {
+    // Typing does not re-render the panel, except where the live strip's "Fetch with This Filter"
+    // appears or goes away.
+    const before = this.draftDiffersFromLive();
     this.draft = text;
+    if (this.draftDiffersFromLive() !== before) this.changed();
     this.persistSoon();
+  }
+
+  /** Whether the filter in the bar is not the one a live source was fetched with. */
+  draftDiffersFromLive(): boolean {
+    return (this.panel?.sources ?? []).some((s) => s.live !== undefined && s.live.filter.trim() !== this.draft.trim());
   }
 
   clearError(): void {
@@ -400,6 +410,13 @@ export class AppState extends EventTarget {
 
   cancelLoad(): void {
     this.ipc.sendCommand(CancelCommand, {});
+  }
+
+  /** Asks the host to fetch the live sources again with the filter in the bar (and the timeline's range). */
+  refetchLive(): void {
+    const filter = this.draft.slice(0, LIMITS.filter);
+    this.runQuery(filter);
+    this.ipc.sendCommand(RefetchCommand, this.view.timeRange ? { filter, timeRange: this.view.timeRange } : { filter });
   }
 
   cancelQuery(): void {

@@ -11,6 +11,7 @@ import { EventStore } from '../core/store';
 import { ResultView, SortSpec } from '../core/view';
 import { loadFiles, LoadProgress, LoadReport } from './cloudtrail/files';
 import { EXTRACTED_PATHS } from './cloudtrail/normalize';
+import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from './provider';
 
 export interface SourceInfo {
@@ -20,6 +21,8 @@ export interface SourceInfo {
   report?: LoadReport;
   /** Live sources: how the last fetch went (pages, what went to the API, why it stopped). */
   live?: FetchReport & { added: number; duplicates: number };
+  /** Live sources: what was asked, of which provider, and whether it is still arriving. */
+  liveQuery?: { provider: string; query: LiveQuery; fetching: boolean };
 }
 
 export interface LoadStatus {
@@ -48,11 +51,30 @@ export type QueryOutcome = { ok: true; view: ResultView; ms: number } | { ok: fa
 
 /** Emits 'progress' (LoadStatus) while loading and 'loaded' when a load ends. */
 export class SourceSet extends EventEmitter {
-  readonly store = new EventStore();
+  private events = new EventStore();
   readonly sources: SourceInfo[] = [];
   status: LoadStatus = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
   private abort: AbortController | undefined;
   private rawPaths: string[] | undefined;
+
+  get store(): EventStore {
+    return this.events;
+  }
+
+  /**
+   * Forgets every event (the sources stay listed), so a live query fetched again with another
+   * filter shows what that filter fetched rather than a mix of both.
+   */
+  clearEvents(): void {
+    if (this.loading) throw new Error('cannot clear the events while loading');
+    this.events = new EventStore();
+    this.rawPaths = undefined;
+    for (const s of this.sources) {
+      s.report = undefined;
+      s.live = undefined;
+    }
+    this.status = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
+  }
 
   get loading(): boolean {
     return !this.status.done;
@@ -105,26 +127,40 @@ export class SourceSet extends EventEmitter {
     const key = `${provider.id}:${account.id}`;
     const source = this.sources.find((x) => x.path === key) ?? { label: account.label, path: key };
     if (!this.sources.includes(source)) this.sources.push(source);
+    source.liveQuery = { provider: provider.displayName, query, fetching: true };
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     let added = 0;
     let duplicates = 0;
-    const report = await provider.fetch(
-      account,
-      secret,
-      query,
-      {
-        onBatch: (batch, progress) => {
-          const r = this.store.appendBatch(batch);
-          added += r.added;
-          duplicates += r.duplicates;
-          this.status = { ...this.status, files: progress.pages, events: this.store.size };
-          this.emit('progress', this.status);
+    let report: FetchReport;
+    try {
+      report = await provider.fetch(
+        account,
+        secret,
+        query,
+        {
+          onBatch: (batch, progress) => {
+            const r = this.store.appendBatch(batch);
+            added += r.added;
+            duplicates += r.duplicates;
+            this.status = { ...this.status, files: progress.pages, events: this.store.size };
+            this.emit('progress', this.status);
+          },
         },
-      },
-      signal,
-    );
+        signal,
+      );
+    } catch (e) {
+      // Providers report API failures in the report; anything else is a bug, but what was fetched stays.
+      report = {
+        pages: this.status.files,
+        events: added,
+        pushDown: { sentToApi: [], localFilter: query.filter },
+        cancelled: signal.aborted,
+        stoppedBy: new ApiError({ kind: 'network', provider: provider.displayName, url: '', message: redact(e instanceof Error ? e.message : String(e), [secret]) }),
+      };
+    }
     const live = { ...report, added, duplicates };
     source.live = live;
+    source.liveQuery.fetching = false;
     this.rawPaths = undefined;
     this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled };
     this.abort = undefined;

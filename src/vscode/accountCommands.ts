@@ -176,14 +176,53 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
     scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, validateInput: (v) => (v.trim() ? undefined : 'Required') });
     if (!scope) return undefined;
   }
+  const endpoint = await askEndpoint(prompts.defaultEndpoint(region));
+  if (endpoint === undefined) return undefined;
   const secret = await askSecret(picked.entry);
   if (!secret) return undefined;
-  const draft: AccountConfig = { id: 'new', provider: provider.id, label: label.trim(), ...(region ? { region } : {}), ...(scope ? { scope: scope.trim() } : {}) };
+  const draft: AccountConfig = {
+    id: 'new',
+    provider: provider.id,
+    label: label.trim(),
+    ...(region ? { region } : {}),
+    ...(scope ? { scope: scope.trim() } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
   if (!(await validate(d, provider, draft, secret))) return undefined;
   const { id: _id, ...config } = draft;
   const account = await d.accounts.add(config, secret);
   void vscode.window.showInformationMessage(`Audit Logs: added "${account.label}". Query it from the Sources view or the palette.`);
   return account;
+}
+
+/**
+ * The API's base URL, prefilled with the default so Enter keeps it; another one (a proxy, a private
+ * endpoint, a local server) is stored with the account. '' = the default, undefined = cancelled.
+ */
+async function askEndpoint(fallback: string): Promise<string | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: 'API endpoint (Enter keeps the default; change it for a proxy or private endpoint)',
+    value: fallback,
+    ignoreFocusOut: true,
+    validateInput: (v) => endpointProblem(v.trim()),
+  });
+  if (value === undefined) return undefined;
+  const url = value.trim().replace(/\/+$/, '');
+  return url === '' || url === fallback.replace(/\/+$/, '') ? '' : url;
+}
+
+function endpointProblem(v: string): string | undefined {
+  if (v === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'Enter a URL such as https://proxy.example.com/api, or leave it empty for the default';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'Only http:// and https:// endpoints';
+  if (url.username || url.password) return 'Keep credentials out of the URL; the key is asked next and kept in secret storage';
+  if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return 'Use https:// (plain http only for a server on this machine)';
+  return undefined;
 }
 
 function askSecret(entry: RegisteredProvider): Thenable<string | undefined> {

@@ -8,9 +8,10 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatTime } from '../core/store';
+import { parseQuery } from '../core/query';
 import { ResultView } from '../core/view';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
-import { SourceSet } from '../providers/sourceSet';
+import { SourceInfo, SourceSet } from '../providers/sourceSet';
 import {
   CancelCommand,
   CopyCommand,
@@ -24,12 +25,14 @@ import {
   IpcEnvelope,
   IpcMessage,
   IpcNotification,
+  LiveSummary,
   LoadState,
   PanelState,
   QueryCommand,
   QueryResult,
   QuerySpec,
   ReadyCommand,
+  RefetchCommand,
   RowsRequest,
   SaveViewCommand,
   ViewState,
@@ -62,6 +65,8 @@ export class EventsPanel implements vscode.Disposable {
   private requery: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private msgSeq = 0;
+  /** Live sources of this panel by source path, kept so the panel can fetch them again. */
+  private readonly liveSources = new Map<string, { provider: LiveProvider; account: AccountConfig; secret: string; query: LiveQuery }>();
 
   static all(): readonly EventsPanel[] {
     return [...EventsPanel.panels];
@@ -169,6 +174,7 @@ export class EventsPanel implements vscode.Disposable {
    */
   async fetch(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<LiveResult> {
     this.view = { ...this.view, filter: query.filter };
+    this.liveSources.set(`${provider.id}:${account.id}`, { provider, account, secret, query });
     const live = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
@@ -176,7 +182,9 @@ export class EventsPanel implements vscode.Disposable {
         const onProgress = (s: LoadState) => progress.report({ message: `${s.files} pages, ${s.events.toLocaleString('en-US')} events` });
         this.sources.on('progress', onProgress);
         try {
-          return await this.sources.fetchLive(provider, account, secret, query);
+          const fetching = this.sources.fetchLive(provider, account, secret, query);
+          this.pushState(); // the live strip shows the fetch under way at once
+          return await fetching;
         } finally {
           this.sources.off('progress', onProgress);
         }
@@ -233,6 +241,8 @@ export class EventsPanel implements vscode.Disposable {
         await this.export(ExportCommand.schema.parse(msg.params).format);
       } else if (CancelCommand.is(msg)) {
         this.sources.cancel();
+      } else if (RefetchCommand.is(msg)) {
+        await this.refetch(RefetchCommand.schema.parse(msg.params));
       } else if (RowsRequest.is(msg)) {
         const p = RowsRequest.schema.parse(msg.params);
         const cur = this.current;
@@ -249,6 +259,33 @@ export class EventsPanel implements vscode.Disposable {
       }
     } catch (err) {
       this.log.warn(`the events panel sent a message that was rejected (${msg.method.slice(0, 60)}): ${err instanceof Error ? err.message.slice(0, 500) : String(err)}`);
+    }
+  }
+
+  /**
+   * Fetches the panel's live sources again with the filter now in the bar: the API gets what it
+   * can filter on, the panel applies the rest. A panel of live sources only starts from empty so
+   * the result is what this filter fetched; next to files, fetched events add up (deduplicated).
+   */
+  async refetch(params: { filter: string; timeRange?: { from?: number; to?: number } }): Promise<void> {
+    if (this.sources.loading) {
+      void vscode.window.showInformationMessage('Audit Logs: still fetching; cancel it or wait before fetching again.');
+      return;
+    }
+    if (this.liveSources.size === 0) return;
+    try {
+      parseQuery(params.filter);
+    } catch {
+      return; // the query that went with this shows the error under the filter bar
+    }
+    if (this.sources.sources.every((s) => this.liveSources.has(s.path))) this.sources.clearEvents();
+    if (this.lastSpec) this.lastSpec = { ...this.lastSpec, filter: params.filter, timeRange: params.timeRange };
+    for (const live of [...this.liveSources.values()]) {
+      const query: LiveQuery = { ...live.query, filter: params.filter };
+      // The timeline's range narrows (or moves) the fetch; otherwise the original range stays.
+      if (params.timeRange?.from !== undefined) query.from = params.timeRange.from;
+      if (params.timeRange?.to !== undefined) query.to = params.timeRange.to;
+      await this.fetch(live.provider, live.account, live.secret, query);
     }
   }
 
@@ -309,6 +346,7 @@ export class EventsPanel implements vscode.Disposable {
         duplicates: s.report?.duplicates ?? 0,
         errors: s.report?.errors.length ?? 0,
         skipped: s.report?.skipped.length ?? 0,
+        ...(s.liveQuery ? { live: liveSummary(s) } : {}),
       })),
       load: this.sources.status,
       availableColumns: this.sources.loading ? [] : this.sources.availableColumns(),
@@ -366,4 +404,22 @@ function dirName(p: string): string {
 function baseName(p: string): string {
   const parts = p.replace(/[\\/]+$/, '').split(/[\\/]/);
   return parts[parts.length - 1] || p;
+}
+
+function liveSummary(s: SourceInfo): LiveSummary {
+  const q = s.liveQuery!;
+  const l = s.live;
+  return {
+    provider: q.provider,
+    filter: q.query.filter,
+    from: q.query.from,
+    to: q.query.to,
+    pages: l?.pages ?? 0,
+    events: l?.added ?? 0,
+    sentToApi: l?.pushDown.sentToApi ?? [],
+    localFilter: l?.pushDown.localFilter ?? '',
+    stoppedBy: l?.stoppedBy?.message,
+    cancelled: l?.cancelled ?? false,
+    fetching: q.fetching,
+  };
 }

@@ -110,6 +110,26 @@ export interface SourceSummary {
   duplicates: number;
   errors: number;
   skipped: number;
+  /** Live sources: how the last fetch went and which part of its filter the API applied. */
+  live?: LiveSummary;
+}
+
+export interface LiveSummary {
+  /** Provider display name ("Conformity"). */
+  provider: string;
+  /** The filter the events were fetched with (the panel may have moved on since). */
+  filter: string;
+  from?: number;
+  to?: number;
+  pages: number;
+  events: number;
+  /** What the API filtered on, e.g. ["time range", "name: Delete*"]. */
+  sentToApi: string[];
+  /** What this panel filters locally over the fetched events ('' = nothing more). */
+  localFilter: string;
+  stoppedBy?: string;
+  cancelled: boolean;
+  fetching: boolean;
 }
 
 export interface LoadState {
@@ -181,6 +201,7 @@ export interface DetailResult {
 export const CopyParams = z.object({ text: z.string().max(50_000_000) });
 export const ExportParams = z.object({ format: z.enum(['csv', 'json', 'jsonl']) });
 export const CancelParams = z.object({ queryId: z.number().int().nonnegative().optional() });
+export const RefetchParams = z.object({ filter: z.string().max(20_000), timeRange: TimeRange.optional() });
 export const EmptyParams = z.object({}).strict();
 
 // ---- messages ------------------------------------------------------------------------------------
@@ -195,6 +216,8 @@ export const CopyCommand = new IpcCommand('copy', CopyParams);
 export const ExportCommand = new IpcCommand('export', ExportParams);
 /** Stop loading, or a running query. */
 export const CancelCommand = new IpcCommand('cancel', CancelParams);
+/** Fetch the panel's live sources again with this filter (what the API can filter goes to it). */
+export const RefetchCommand = new IpcCommand('live/refetch', RefetchParams);
 
 export const RowsRequest = new IpcRequest('rows', RowsParams, z.custom<RowsResult>());
 export const DetailRequest = new IpcRequest('detail', DetailParams, z.custom<DetailResult>());
@@ -204,7 +227,7 @@ export const DidQueryNotification = new IpcNotification('query/didRun', z.custom
 export const DidLoadProgressNotification = new IpcNotification('load/progress', z.custom<LoadState>());
 
 /** Every call the webview may make, for the host's dispatcher. */
-export const WEBVIEW_CALLS = [ReadyCommand, QueryCommand, SaveViewCommand, CopyCommand, ExportCommand, CancelCommand, RowsRequest, DetailRequest] as const;
+export const WEBVIEW_CALLS = [ReadyCommand, QueryCommand, SaveViewCommand, CopyCommand, ExportCommand, CancelCommand, RefetchCommand, RowsRequest, DetailRequest] as const;
 
 /** The envelope itself, checked before any params are looked at. */
 export const IpcEnvelope = z.object({

@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { PATHS, REPO, bundledVsCodeVersion } from '../../scripts/vscode-test/lib.mjs';
 import {
   closeBrowser, extHostLogs, extensionId, freePort, installVsix, launchChromium, makeDirs, makeTempRoot, onSignals,
@@ -169,6 +170,21 @@ async function pickQuick(label) {
   const row = quickRow(label);
   await until(`"${label}" in the quick pick`, async () => (await row.count()) > 0, 10_000);
   await row.first().click();
+}
+
+/** Answers the input box whose title matches `title` with `text` (typed like a person) and Enter. */
+async function answerInput(title, text, { password = false } = {}) {
+  await until(`the input box "${title}"`, async () => {
+    const t = await quickInput().locator('.quick-input-title').textContent({ timeout: 1_000 }).catch(() => '');
+    return title.test(t ?? '');
+  }, 10_000);
+  if (password) {
+    const type = await quickInputBox().getAttribute('type');
+    assert(type === 'password', `the key box is type="${type}", so the key shows on screen`);
+  }
+  await quickInputBox().fill('');
+  await quickInputBox().pressSequentially(text, { delay: 5 });
+  await quickInputBox().press('Enter');
 }
 
 /**
@@ -615,6 +631,67 @@ async function main() {
     assert(s.count === want && !problems, `panel: "${s.text}"${problems ? `, "${problems}", first: "${first.slice(-160)}"` : ''}; the CLI (Node ${process.versions.node}) reads ${want} events`);
     return s.text;
   }, { needs: ['webview'] });
+
+  // ---- a live account, added and queried through the real input boxes against a local API
+  const require = createRequire(import.meta.url);
+  const cpln = require(join(REPO, 'out', 'test', 'support', 'fakes', 'controlplane.js'));
+  const liveEvents = cpln.generateEvents({ count: 152, start: Date.now() - 3 * 3_600_000 });
+  const fake = await cpln.startCplnFake({ events: liveEvents });
+  const ofType = (t) => liveEvents.filter((e) => e.action.type === t).length;
+  try {
+    await check('palette "Audit Logs: Add Account…" → Control Plane → name, org, endpoint, key: the key is checked live and the account added', async () => {
+      await runCommand('Audit Logs: Add Account…');
+      await pickQuick('Control Plane');
+      await answerInput(/a name for this account/, 'acme e2e');
+      await answerInput(/Control Plane organization/, cpln.FAKE_ORG);
+      await answerInput(/API endpoint/, fake.url);
+      await answerInput(/service account key or token/, cpln.FAKE_TOKEN, { password: true });
+      const toast = await until('the "added" notification', async () => {
+        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        return t.find((x) => /added "acme e2e"/.test(x));
+      }, 15_000);
+      assert(fake.requests.some((r) => r.headers.authorization === `Bearer ${cpln.FAKE_TOKEN}`), 'the key was not tried against the API');
+      return toast.trim().replace(/\s+/g, ' ');
+    });
+
+    const deletes = ofType('delete');
+    await check(`palette "Audit Logs: Query Account…" → acme e2e → "action:delete" → last 24 hours: ${deletes} events in the panel, the live strip says what went to the API`, async () => {
+      await runCommand('Audit Logs: Query Account…');
+      await pickQuick('acme e2e');
+      await answerInput(/Query acme e2e/, 'action:delete');
+      await pickQuick('Last 24 hours');
+      await waitForTab('Audit Logs: acme e2e');
+      const frame = await until('the live panel frame', () => findPanelFrame('Audit Logs: acme e2e', { upgraded: true }).then(async (f) => {
+        const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+        return t?.trim() === 'Audit Logs: acme e2e' ? f : undefined;
+      }));
+      current = { title: 'Audit Logs: acme e2e', frame };
+      const s = await waitForCount(deletes, frame);
+      const strip = (await frame.locator('ale-app .strip.live').textContent()).replace(/\s+/g, ' ').trim();
+      assert(/Sent to the API: time range, action: delete Applied here: nothing more/.test(strip), `live strip: ${strip}`);
+      await until(`${deletes} rows in the grid`, async () => (await frame.locator('ae-grid .row[data-row]:not([data-row=""])').count()) === deletes);
+      return `${s.text}; ${strip}`;
+    }, { needs: ['webview'] });
+
+    const creates = ofType('create'); // 31 of 152, where deletes are 30: the count tells the fetches apart
+    await check(`typing "action:create" in the live panel and "Fetch with This Filter" asks the API again: ${creates} events`, async () => {
+      const before = fake.requests.length;
+      const input = filterInput();
+      await input.click();
+      await input.fill('action:create');
+      await current.frame.locator('ale-app .strip.live vscode-button.refetch').click();
+      await until('the API to be asked again', async () => fake.requests.length > before);
+      const s = await waitForCount(creates);
+      assert(s.total === creates, `total ${s.total}: the panel keeps only what this filter fetched`);
+      const asked = fake.requests.slice(before).map((r) => r.url);
+      assert(asked.some((u) => /actionType=create/.test(u)), `requests: ${asked.join(' ')}`);
+      const text = await current.frame.evaluate(() => document.documentElement.innerText + JSON.stringify(window.history.state ?? null));
+      assert(!text.includes(cpln.FAKE_TOKEN), 'the key is in the webview');
+      return s.text;
+    }, { needs: ['webview'] });
+  } finally {
+    await fake.close();
+  }
 
   await check('window.__pwned is undefined in every frame and in the top window', async () => {
     const seen = [];

@@ -3,7 +3,7 @@
  * the bundled extension is driven only through its commands and its exported API.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -35,6 +35,16 @@ async function api(): Promise<Api> {
   const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is installed`);
   return ext.isActive ? ext.exports : ext.activate();
+}
+
+/** Every file under `dir`, concatenated. */
+function readTree(dir: string): string {
+  let out = '';
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    out += statSync(p).isDirectory() ? readTree(p) : `\n${readFileSync(p, 'utf8')}`;
+  }
+  return out;
 }
 
 async function closeAllPanels(): Promise<void> {
@@ -183,6 +193,86 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(node?.children?.length, fakes.ACCOUNTS.length, 'one child per cloud account the key can read');
       const r = await vscode.commands.executeCommand<{ events: number }>('auditLogs.query', { accountId: account.id, filter: '', rangeMs: 400 * 86_400_000, params: { accountIds: 'acc-B' } });
       assert.equal(r.events, fake.events.filter((e) => e.relationships.account.data.id === 'acc-B').length);
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
+  it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
+      startCplnFake(): Promise<{ url: string; events: unknown[]; failures: Record<string, unknown>; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ORG: string;
+    };
+    const fake = await fakes.startCplnFake();
+    // A careless server that repeats the Authorization header in its error bodies.
+    fake.failures.echoAuth = true;
+    const key = fakes.FAKE_TOKEN;
+    const wrongKey = 'cpln_wrong/Key+with=chars';
+    const haystacks: Array<[string, string]> = [];
+    const ext = await api();
+    const ctx = (ext as { testContext?: vscode.ExtensionContext }).testContext;
+    const testPanels = (ext as { testPanels?: () => ReadonlyArray<{ panel: vscode.WebviewPanel; refetch(p: { filter: string }): Promise<void> }> }).testPanels;
+    assert.ok(ctx && testPanels, 'a development build exposes its context and panels');
+    try {
+      const base = { provider: 'controlplane', label: 'leak check', endpoint: fake.url, scope: fakes.FAKE_ORG };
+      const refused = await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: wrongKey });
+      assert.equal(refused, undefined);
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: key });
+      assert.ok(account?.id);
+      assert.equal(await ctx.secrets.get(`auditLogs.account.${account.id}`), key, 'positive control: the key is in SecretStorage');
+
+      // Page 2 fails every time: the query stops there, with the server's echo in its error.
+      fake.failures.serverError = { page: 2, times: Infinity };
+      const r = await vscode.commands.executeCommand<{ events: number; stoppedBy?: string }>('auditLogs.query', { accountId: account.id, filter: '', rangeMs: 400 * 86_400_000 });
+      assert.ok(r.events > 0 && r.stoppedBy, 'page 1 kept, stopped at page 2');
+      assert.match(r.stoppedBy, /internal error/, 'the server’s message is shown');
+      haystacks.push(['the query result and its error', JSON.stringify(r)]);
+
+      // Everything the panel posts to its webview while fetching again.
+      const panel = testPanels().find((p) => p.panel.title === 'Audit Logs: leak check');
+      assert.ok(panel);
+      const posted: unknown[] = [];
+      const webview = panel.panel.webview;
+      const post = webview.postMessage.bind(webview);
+      webview.postMessage = (m: unknown) => (posted.push(m), post(m));
+      await panel.refetch({ filter: 'action:delete' });
+      assert.ok(posted.length > 0);
+      haystacks.push(['messages to the webview', JSON.stringify(posted)]);
+
+      const dir = mkdtempSync(path.join(tmpdir(), 'ale-leak-'));
+      for (const format of ['jsonl', 'csv', 'json']) {
+        const out = path.join(dir, `events.${format}`);
+        await vscode.commands.executeCommand('auditLogs.exportResults', format, vscode.Uri.file(out));
+        haystacks.push([`the ${format} export`, readFileSync(out, 'utf8')]);
+      }
+
+      haystacks.push(['settings', JSON.stringify(vscode.workspace.getConfiguration().inspect('auditLogs') ?? null)]);
+      const userSettings = path.resolve(ctx.globalStorageUri.fsPath, '..', '..', 'settings.json');
+      if (existsSync(userSettings)) haystacks.push(['settings.json', readFileSync(userSettings, 'utf8')]);
+      haystacks.push(['global state', JSON.stringify(ctx.globalState.keys().map((k) => [k, ctx.globalState.get(k)]))]);
+
+      // The log files of this extension host (the "Audit Logs" channel and the host's own log),
+      // once they hold the request lines (positive control: the right files, flushed).
+      const logDir = path.dirname(ctx.logUri.fsPath);
+      let logs = '';
+      for (let i = 0; i < 50 && !/audit\/org\/acme.*500/.test(logs); i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        logs = readTree(logDir);
+      }
+      assert.match(logs, /audit\/org\/acme.*500/, `the request lines are in the log files under ${logDir}`);
+      assert.match(logs, /not accepted/, 'the refused key is in the log, as a message without the key');
+      haystacks.push(['the log files', logs]);
+
+      for (const [where, text] of haystacks) {
+        for (const secret of [key, wrongKey]) {
+          for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]) {
+            assert.ok(!text.includes(form), `${where} contain${where.endsWith('s') ? '' : 's'} a key (${secret === key ? 'the saved one' : 'the refused one'})`);
+          }
+        }
+      }
     } finally {
       await fake.close();
       await closeAllPanels();

@@ -25,6 +25,7 @@ describe('webview: protocol mirror', () => {
       [mirror.CopyCommand, contract.CopyCommand],
       [mirror.ExportCommand, contract.ExportCommand],
       [mirror.CancelCommand, contract.CancelCommand],
+      [mirror.RefetchCommand, contract.RefetchCommand],
       [mirror.RowsRequest, contract.RowsRequest],
       [mirror.DetailRequest, contract.DetailRequest],
       [mirror.DidChangeStateNotification, contract.DidChangeStateNotification],

@@ -493,6 +493,27 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     assert.deepEqual(loading.problems, []);
   });
 
+  it('says which part of a live query’s filter went to the API, and fetches again with a new filter', async () => {
+    const { page, problems } = await open('&live=1');
+    const strip = page.locator('ale-app .strip.live');
+    await strip.waitFor({ state: 'visible' });
+    const text = (await strip.textContent())?.replace(/\s+/g, ' ') ?? '';
+    assert.match(text, /Control Plane · acme <i>\(prod\)<\/i>: 3 pages, 200,000 events/);
+    assert.match(text, /Sent to the API: time range, actionType = delete/);
+    assert.match(text, /Applied here: actor:"<b>alice<\/b>"/, 'markup in a filter or label is shown as text');
+    // Nothing to fetch again while the bar holds the fetched filter.
+    assert.equal(await strip.locator('vscode-button.refetch').count(), 0);
+    await page.locator('ae-filter-bar vscode-textfield input').fill('action:create');
+    await strip.locator('vscode-button.refetch').click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'live/refetch'));
+    const log = await hostLog(page);
+    assert.deepEqual(log.filter((m) => m.method === 'live/refetch').pop()?.params, { filter: 'action:create' });
+    assert.equal(log.filter((m) => m.method === 'query').pop()?.params.filter, 'action:create', 'the panel filters locally at once too');
+    await strip.locator('vscode-button.refetch').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => (window as unknown as Win).__pwned), undefined);
+    assert.deepEqual(problems, []);
+  });
+
   it('renders hostile strings as text, never as markup, with no CSP violation', async () => {
     const { page, problems } = await open();
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));

@@ -145,6 +145,17 @@ export class AeApp extends LitElement {
       .load vscode-button {
         --vscode-font-size: 12px;
       }
+      .strip.live {
+        flex-wrap: wrap;
+        row-gap: 2px;
+      }
+      .strip.live code {
+        font-family: var(--vscode-editor-font-family);
+        background: var(--vscode-textCodeBlock-background);
+        padding: 0 3px;
+        border-radius: 3px;
+        overflow-wrap: anywhere;
+      }
       .strip.problems {
         background: color-mix(in srgb, var(--vscode-editorWarning-foreground, #cca700) 10%, transparent);
         cursor: pointer;
@@ -454,6 +465,35 @@ export class AeApp extends LitElement {
         : nothing}`;
   }
 
+  /**
+   * One line per live source: what was fetched, which part of the filter the API applied and which
+   * this panel applies, and a way to fetch again once the filter in the bar has changed.
+   */
+  private renderLive(s: AppState) {
+    const live = (s.panel?.sources ?? []).filter((x) => x.live);
+    if (live.length === 0) return nothing;
+    return html`${live.map((src) => {
+      const l = src.live!;
+      const changed = s.draft.trim() !== l.filter.trim();
+      const sent = l.sentToApi.length ? l.sentToApi.join(', ') : 'nothing the API can filter on';
+      return html`<div class="strip live" role="status" data-source=${src.path}>
+        ${icon(l.fetching ? 'loading' : 'cloud', l.fetching ? 'codicon-modifier-spin' : '')}
+        <span class="live-what"
+          ><b>${l.provider} · ${src.label}</b>: ${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)}
+          events${l.fetching ? ' so far' : ''}${l.cancelled ? ' (cancelled)' : ''}${l.stoppedBy ? ' (stopped early)' : ''}</span
+        >
+        <span class="live-sent" title="Filtered by the API">Sent to the API: <code>${sent}</code></span>
+        <span class="live-local" title="Filtered in this panel over the fetched events">Applied here: <code>${l.localFilter || 'nothing more'}</code></span>
+        <span class="grow"></span>
+        ${changed && !l.fetching
+          ? html`<vscode-button secondary class="refetch" title="Fetch from the API again with the filter in the bar" @click=${() => s.refetchLive()}
+              >Fetch with This Filter</vscode-button
+            >`
+          : nothing}
+      </div>`;
+    })}`;
+  }
+
   private renderStatus(s: AppState) {
     const r = s.result;
     const l = s.load;
@@ -478,7 +518,7 @@ export class AeApp extends LitElement {
     const emptyText = r ? (r.total === 0 ? 'No events loaded yet' : 'No events match the filter') : s.error ? 'Fix the filter to see events' : 'Loading…';
     const popup = this._popup;
     return html`${codicons()}
-      ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderProblems(s)}
+      ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderLive(s)} ${this.renderProblems(s)}
       ${layout.timeline
         ? html`<ae-timeline .histogram=${r?.histogram} .timeRange=${s.view.timeRange} @ae-range=${(e: CustomEvent<TimeRange>) => s.setTimeRange(e.detail)}></ae-timeline>`
         : nothing}

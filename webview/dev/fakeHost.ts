@@ -26,6 +26,7 @@ import type {
   RowDto,
   RowsParams,
   RowsResult,
+  SourceSummary,
   ViewState,
 } from '../../src/vscode/protocol';
 
@@ -35,6 +36,9 @@ const params = new URLSearchParams(location.search);
 const N = Math.max(0, Math.min(20_000_000, Number(params.get('rows') ?? 200_000) || 0));
 const LATENCY = Math.max(0, Number(params.get('latency') ?? 8) || 0);
 const SIMULATE_LOAD = params.get('load') === '1';
+/** `live=1`: one of the sources is a live API query, as a panel opened by "Query Account…" has. */
+const LIVE = params.get('live') === '1';
+let liveFilter = 'action:delete actor:"<b>alice</b>"';
 const STATE_KEY = 'ale-dev-state';
 if (params.get('fresh') === '1') sessionStorage.removeItem(STATE_KEY);
 
@@ -512,15 +516,37 @@ function panelState(): PanelState {
       { label: 'AWSLogs/123456789012 (fake)', path: '/data/AWSLogs/123456789012', events: Math.floor(N * 0.6), duplicates: 12, errors: 2, skipped: 1 },
       { label: 'AWSLogs/210987654321 (fake)', path: '/data/AWSLogs/210987654321', events: N - Math.floor(N * 0.6), duplicates: 0, errors: 1, skipped: 0 },
     ],
+    ...(LIVE ? { sources: [liveSource()] } : {}),
     load: { ...load },
     availableColumns: AVAILABLE,
-    view: savedView ?? { filter: '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
+    view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
     restore: { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] },
     problems: [
       { path: '/data/AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/01/truncated.json.gz', message: 'Unexpected end of data (gzip stream truncated); 41 events before it were kept', line: 1, column: 18231 },
       { path: '/data/AWSLogs/123456789012/CloudTrail/eu-west-1/2024/05/02/<img src=x onerror=window.__pwned=6>.json', message: `Unexpected token < in JSON at position 0: ${HOSTILE_ACTOR}` },
       { path: '/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/digest.json.gz', message: 'CloudTrail digest file: skipped' },
     ],
+  };
+}
+
+function liveSource(): SourceSummary {
+  return {
+    label: 'acme <i>(prod)</i>',
+    path: 'controlplane:acct-1',
+    events: N,
+    duplicates: 0,
+    errors: 0,
+    skipped: 0,
+    live: {
+      provider: 'Control Plane',
+      filter: liveFilter,
+      pages: 3,
+      events: N,
+      sentToApi: ['time range', 'actionType = delete'],
+      localFilter: 'actor:"<b>alice</b>"',
+      cancelled: false,
+      fetching: false,
+    },
   };
 }
 
@@ -588,6 +614,10 @@ function handle(msg: IpcMessage): void {
       toWebview('detail/completion', d, msg.completionId, LATENCY);
       return;
     }
+    case 'live/refetch':
+      liveFilter = String(p.filter);
+      toWebview('state/didChange', panelState());
+      return;
     case 'view/save':
       savedView = p as unknown as ViewState;
       return;

@@ -82,6 +82,8 @@ export interface CplnFailures {
   repeatNextOnPage?: number;
   /** Next links without the `/audit` prefix (`/org/...`), or absolute URLs. */
   nextLinkStyle?: 'audit' | 'no-prefix' | 'absolute';
+  /** A careless server: error bodies repeat the Authorization header they got. */
+  echoAuth?: boolean;
 }
 
 export interface CplnFake {
@@ -119,7 +121,8 @@ export async function startCplnFake(opts: CplnFakeOptions = {}): Promise<CplnFak
     const m = /^\/audit\/org\/([^/]+)$/.exec(url.pathname);
     if (req.method !== 'GET' || !m) return json(res, 404, { status: 404, message: `no route ${url.pathname}` });
     const auth = req.headers.authorization ?? '';
-    if (auth !== `Bearer ${token}` && auth !== token) return json(res, 401, { status: 401, message: 'Unauthorized' });
+    const echo = failures.echoAuth ? ` (you sent ${auth})` : '';
+    if (auth !== `Bearer ${token}` && auth !== token) return json(res, 401, { status: 401, message: `Unauthorized${echo}` });
     const org = decodeURIComponent(m[1]);
     if (!allowed.has(org)) return json(res, 403, { status: 403, message: `not allowed to read the audit trail of org ${org}` });
     if (failures.rateLimit && failures.rateLimit.times > 0) {
@@ -134,7 +137,7 @@ export async function startCplnFake(opts: CplnFakeOptions = {}): Promise<CplnFak
     const se = failures.serverError;
     if (se && se.page === page && (perPageErrors.get(page) ?? 0) < se.times) {
       perPageErrors.set(page, (perPageErrors.get(page) ?? 0) + 1);
-      return json(res, 500, { status: 500, message: 'internal error' });
+      return json(res, 500, { status: 500, message: `internal error${echo}` });
     }
     const from = q.get('fromEvent');
     const to = q.get('toEvent');
