@@ -13,7 +13,7 @@ export type QueryValue = string | number | boolean | undefined | null | readonly
 export type Query = Record<string, QueryValue>;
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** A path relative to baseUrl ("/v1/events"), or an absolute URL on the same origin (a next link). */
   path: string;
   query?: Query;
@@ -70,6 +70,11 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Random source for jitter, for tests. */
   random?: () => number;
+  /**
+   * The provider's own wording for an error status, from the status and the response body (an API's
+   * error codes, what permission to grant); undefined keeps the default message. Redacted like all.
+   */
+  describeError?: (status: number, body: string, kind: ApiErrorKind) => string | undefined;
 }
 
 export interface CallOptions {
@@ -321,7 +326,7 @@ export class HttpClient {
           const info: ResponseInfo = { status: raw.status, headers: raw.headers, requestId, page, request: req, url: safeUrl, ms: raw.ms };
           return { data: this.parse(raw, schema, safeUrl, page, attempts, requestId), info };
         }
-        failure = this.classifyStatus(raw, requestId);
+        failure = this.describeStatus(this.classifyStatus(raw, requestId), raw);
       }
 
       const f = failure!;
@@ -474,6 +479,11 @@ export class HttpClient {
       return new AttemptError('server', `${this.provider} had a server error (${s})${detail ? `: ${detail}` : ''}`, s !== 501 && s !== 505, { ...extra, retryAfterMs });
     }
     return new AttemptError('bad-request', `${this.provider} rejected the request (${s})${detail ? `: ${detail}` : ''}. Check the filters and time range.`, false, extra);
+  }
+
+  private describeStatus(f: AttemptError, raw: RawResponse): AttemptError {
+    const text = this.opts.describeError?.(raw.status, raw.text, f.kind);
+    return text ? new AttemptError(f.kind, text, f.retryable, f.extra) : f;
   }
 
   private classifyThrown(e: unknown, method: string, url: URL): AttemptError {
