@@ -170,7 +170,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
       filter: { type: 'string', short: 'f', default: '' },
       format: { type: 'string', default: 'jsonl' },
       fields: { type: 'string' },
-      sort: { type: 'string', default: 'time' },
+      sort: { type: 'string' },
       limit: { type: 'string' },
       'max-pages': { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -205,6 +205,26 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     ...(values.org ? { scope: values.org } : {}),
   };
   const set = new SourceSet();
+  // jsonl and csv in arrival order stream page by page (a failure later leaves the earlier pages
+  // printed); a sort, a table or a count needs every page first.
+  const streaming = (output.format === 'jsonl' || output.format === 'csv') && values.sort === undefined;
+  let written = 0;
+  let shown = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const onProgress = () => {
+    const start = shown;
+    const end = set.store.size;
+    shown = end;
+    writing = writing.then(async () => {
+      const page = set.store.query(node, { sort: { field: 'time', dir: 'asc' }, rows: { start, end } });
+      const n = Math.min(page.count, output.limit - written);
+      if (n <= 0 && (output.format !== 'csv' || written > 0 || start > 0)) return;
+      if (output.format === 'jsonl') await writeJsonl(page.store, page.order, n, out);
+      else await writeCsv(page, n, output.fields, out, start === 0);
+      written += n;
+    });
+  };
+  if (streaming) set.on('progress', onProgress);
   const live = await set.fetchLive(entry.provider, account, secret, {
     filter: filterText,
     from,
@@ -214,7 +234,13 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   });
   err.write(`${entry.provider.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
   if (live.stoppedBy) err.write(`audit-log-explorer: stopped after ${live.pages} pages because ${terminalSafe(live.stoppedBy.message)}\n`);
-  await writeResult(set.store.query(node, { sort: output.sort }), output, out);
+  if (streaming) {
+    set.off('progress', onProgress);
+    if (shown === 0 && output.format === 'csv') onProgress(); // no page at all: still the header
+    await writing;
+  } else {
+    await writeResult(set.store.query(node, { sort: output.sort }), output, out);
+  }
   return live.stoppedBy ? 1 : 0;
 }
 

@@ -80,9 +80,10 @@ export function csvCell(text: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export async function writeCsv(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {
+/** `header` false continues a CSV already started (a live fetch writes one page at a time). */
+export async function writeCsv(view: ResultView, n: number, fields: readonly string[], out: OutputWriter, header = true): Promise<void> {
   const w = new Buffered(out);
-  await w.push(fields.map(csvCell).join(',') + '\r\n');
+  if (header) await w.push(fields.map(csvCell).join(',') + '\r\n');
   for (let off = 0; off < n; off += 4096) {
     for (const row of view.rows(off, Math.min(4096, n - off), fields)) {
       await w.push(fields.map((f) => csvCell(cellText(row[f], f))).join(',') + '\r\n');

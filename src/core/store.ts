@@ -234,10 +234,13 @@ export class EventStore {
     return col;
   }
 
-  query(filter: string | QueryNode = '', opts: { sort?: SortSpec; now?: number } = {}): ResultView {
+  /** `rows` limits the query to rows [start, end): the events one page of a live fetch added. */
+  query(filter: string | QueryNode = '', opts: { sort?: SortSpec; now?: number; rows?: { start: number; end: number } } = {}): ResultView {
     const node = typeof filter === 'string' ? parseQuery(filter, opts.now) : filter;
-    const all = new Uint32Array(this.size);
-    for (let i = 0; i < all.length; i++) all[i] = i;
+    const start = Math.max(0, Math.min(this.size, opts.rows?.start ?? 0));
+    const end = Math.max(start, Math.min(this.size, opts.rows?.end ?? this.size));
+    const all = new Uint32Array(end - start);
+    for (let i = 0; i < all.length; i++) all[i] = start + i;
     const matched = evaluate(this, node, all);
     const sort = opts.sort ?? { field: 'time', dir: 'asc' };
     return new ResultView(this, sortRows(this, matched, sort), sort, this.version);

@@ -7,12 +7,15 @@ import { FAKE_ORG, FAKE_TOKEN, startCplnFake } from '../support/fakes/controlpla
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
 
 /** Runs the built CLI without blocking this process, whose event loop serves the fake API. */
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string>, onStdout?: () => void): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
@@ -39,6 +42,28 @@ describe('CLI: fetch from live APIs', function () {
       assert.match(deletes.stderr, /sent to the API: .*delete/i);
       assert.match(deletes.stderr, /GET http:\/\/127\.0\.0\.1:\d+\/audit\/org\/acme/, '--verbose logs each request');
       assert.ok(!deletes.stderr.includes(FAKE_TOKEN) && !deletes.stdout.includes(FAKE_TOKEN), 'the token is never printed');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('streams jsonl and csv page by page: the first events are out while later pages are still being fetched', async () => {
+    const fake = await startCplnFake();
+    fake.failures.slowMs = 250;
+    try {
+      const base = ['fetch', 'controlplane', '--endpoint', fake.url, '--org', FAKE_ORG, '--from', '2025-12-01', '--to', '2026-12-31'];
+      for (const format of ['jsonl', 'csv']) {
+        const before = fake.requests.length;
+        let requestsAtFirstOutput: number | undefined;
+        const r = await run([...base, '--format', format], { CPLN_TOKEN: FAKE_TOKEN }, () => (requestsAtFirstOutput ??= fake.requests.length - before));
+        assert.equal(r.code, 0, r.stderr);
+        const pages = fake.requests.length - before;
+        assert.ok(pages >= 3, `${pages} pages`);
+        assert.ok(requestsAtFirstOutput !== undefined && requestsAtFirstOutput < pages, `${format}: first output after ${requestsAtFirstOutput} of ${pages} requests`);
+        const lines = r.stdout.trim().split(/\r?\n/);
+        assert.equal(lines.length, fake.events.length + (format === 'csv' ? 1 : 0), 'every event once, one CSV header');
+        if (format === 'csv') assert.equal(lines.filter((l) => l.startsWith('time,')).length, 1);
+      }
     } finally {
       await fake.close();
     }

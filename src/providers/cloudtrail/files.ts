@@ -222,13 +222,14 @@ function runOnWorkers(
       w.postMessage(req);
     };
     const drain = () => {
-      while (done.has(merged)) {
+      // A cancel (from a progress callback inside merge) stops here too, even with later files done.
+      while (!finished && done.has(merged)) {
         const r = done.get(merged) as FileResult;
         done.delete(merged);
         merged++;
         merge(r);
       }
-      if (merged === tasks.length) finish();
+      if (!finished && merged === tasks.length) finish();
     };
 
     for (let i = 0; i < Math.min(count, tasks.length); i++) {
