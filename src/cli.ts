@@ -25,9 +25,10 @@ const USAGE = `Usage:
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
 
-  audit-log-explorer fetch <conformity|controlplane> [--endpoint URL] [--region R] [--account ID]
-                                     [--org ORG] [--from T] [--to T] [--filter EXPR]
-                                     [--format jsonl|csv|table|count] [--max-pages N] [--verbose]
+  audit-log-explorer fetch <conformity|controlplane|exoscale|cloudflare> [--endpoint URL]
+                                     [--region R | --zone Z] [--account ID] [--org ORG] [--dataset ID]
+                                     [--from T] [--to T] [--filter EXPR] [--format jsonl|csv|table|count]
+                                     [--max-pages N] [--verbose]
 
 Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jsonl, .csv, …).
 --filter  the filter language, e.g. 'eventName:Delete* -userIdentity.type:AWSService time:>-24h'
@@ -36,10 +37,15 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
           sourceIp, userAgent, outcome, error, resources, id, source) or any dotted raw path
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
-fetch     queries a live audit API; credentials come from the environment only
-          (CONFORMITY_API_KEY; CPLN_TOKEN for Control Plane), never from flags.
+fetch     queries a live audit API; credentials come from the environment only, never from flags:
+            conformity    CONFORMITY_API_KEY; --region, --account (cloud account ids, comma-separated)
+            controlplane  CPLN_TOKEN; --org
+            exoscale      EXOSCALE_API_KEY and EXOSCALE_API_SECRET; --zone (default ch-gva-2)
+            cloudflare    CLOUDFLARE_API_TOKEN; --account (the Cloudflare account id), --dataset
           --from/--to take ISO dates/times or relative times (-24h, -7d); default: the last 24 hours.
           What the API can filter on is sent to it; the rest of --filter applies locally.
+          jsonl and csv stream page by page (unless --sort is given); a failure after some pages
+          leaves those printed, says why on stderr and exits 1.
 Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
 
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
@@ -153,18 +159,17 @@ export function joinOptionValues(args: readonly string[], valueOptions: Readonly
   return out;
 }
 
-/** Where each provider's credential comes from: the names its own tools use. */
-const CREDENTIAL_ENV: Record<string, string> = { conformity: 'CONFORMITY_API_KEY', controlplane: 'CPLN_TOKEN' };
-
 async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--endpoint', '--region', '--account', '--org', '--from', '--to', '--max-pages'])),
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--endpoint', '--region', '--zone', '--account', '--org', '--dataset', '--from', '--to', '--max-pages'])),
     allowPositionals: true,
     options: {
       endpoint: { type: 'string' },
       region: { type: 'string' },
+      zone: { type: 'string' },
       account: { type: 'string' },
       org: { type: 'string' },
+      dataset: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       filter: { type: 'string', short: 'f', default: '' },
@@ -177,8 +182,10 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     },
   });
   const [providerId] = positionals;
-  const entry = providerId ? liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined).get(providerId as ProviderId) : undefined;
-  if (!entry) throw new UsageError(`fetch needs a provider: ${Object.keys(CREDENTIAL_ENV).join(' or ')}`);
+  const providers = liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined);
+  const entry = providerId ? providers.get(providerId as ProviderId) : undefined;
+  if (!entry) throw new UsageError(`fetch needs a provider: ${[...providers.keys()].join(', ')}`);
+  if (values.region && values.zone) throw new UsageError('give --region or --zone, not both');
   const output = outputOptions(values);
   const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
   if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
@@ -193,16 +200,22 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const to = time('--to', values.to, true) ?? now;
   const filterText = values.filter ?? '';
   const node = parseFilter(filterText, now);
-  const envName = CREDENTIAL_ENV[entry.provider.id];
-  const secret = process.env[envName];
-  if (!secret) throw new UsageError(`set ${envName} in the environment: credentials are never taken from flags`);
+  const { cli } = entry;
+  const secret = cli.secret(process.env);
+  if (!secret) throw new UsageError(`set ${cli.env.join(' and ')} in the environment: credentials are never taken from flags`);
+  const accountIsScope = cli.account !== undefined && 'scope' in cli.account;
+  const scope = accountIsScope ? values.account : values.org;
+  const region = values.region ?? values.zone;
+  const params: Record<string, string> = {};
+  if (values.account && cli.account && 'param' in cli.account) params[cli.account.param] = values.account;
+  if (values.dataset) params.datasetId = values.dataset;
   const account: AccountConfig = {
     id: 'cli',
     provider: entry.provider.id,
-    label: values.org ?? values.account ?? entry.provider.displayName,
+    label: scope ?? values.account ?? entry.provider.displayName,
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.org ? { scope: values.org } : {}),
+    ...(region ? { region } : {}),
+    ...(scope ? { scope } : {}),
   };
   const set = new SourceSet();
   // jsonl and csv in arrival order stream page by page (a failure later leaves the earlier pages
@@ -230,7 +243,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     from,
     to,
     ...(maxPages ? { maxPages } : {}),
-    ...(values.account ? { params: { accountIds: values.account } } : {}),
+    ...(Object.keys(params).length ? { params } : {}),
   });
   err.write(`${entry.provider.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
   if (live.stoppedBy) err.write(`audit-log-explorer: stopped after ${live.pages} pages because ${terminalSafe(live.stoppedBy.message)}\n`);

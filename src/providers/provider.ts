@@ -62,6 +62,44 @@ export interface Scope {
   params: Record<string, string>;
 }
 
+/** One more view of an event from its API, shown in the detail pane (read by id, raw data, relations). */
+export interface DetailSection {
+  title: string;
+  /** The API's answer, parsed; shown as JSON text. */
+  json: unknown;
+}
+
+/** Counts over everything the API holds for a query, not only the pages fetched. */
+export interface ServerAggregate {
+  /** What the counts cover, said plainly ("all events in the chosen datasets, 2026-11-01 to 2026-11-23"). */
+  note: string;
+  total?: number;
+  /** By normalized field name (action, actor, region, service, account, …), most frequent first. */
+  facets: Record<string, Array<{ value: string; count: number }>>;
+  /** Day (or coarser) buckets, oldest first; epoch ms at the start of each bucket. */
+  histogram?: { bucketMs: number; buckets: Array<{ time: number; count: number }> };
+}
+
+/** A change a provider can make to one event (tag it, …); the UI confirms before it runs. */
+export interface EventAction {
+  id: string;
+  title: string;
+  /** When set, the UI asks for one line of input first (e.g. the tags to add). */
+  input?: { prompt: string; placeholder?: string };
+  /** The confirmation question; `{input}` is replaced by what was typed. */
+  confirm: string;
+  run(account: AccountConfig, secret: string, event: { id: string; raw: unknown }, input: string, signal?: AbortSignal): Promise<string>;
+}
+
+/** A change a provider can make from a query (save it on the server, …); confirmed like EventAction. */
+export interface QueryAction {
+  id: string;
+  title: string;
+  input?: { prompt: string; placeholder?: string };
+  confirm: string;
+  run(account: AccountConfig, secret: string, query: LiveQuery, input: string, signal?: AbortSignal): Promise<string>;
+}
+
 export interface LiveProvider {
   readonly id: ProviderId;
   readonly displayName: string;
@@ -77,4 +115,10 @@ export interface LiveProvider {
     sink: { onBatch(batch: EventBatch, progress: FetchProgress): void },
     signal?: AbortSignal,
   ): Promise<FetchReport>;
+  /** More of one fetched event from the API, for the detail pane. */
+  expandEvent?(account: AccountConfig, secret: string, event: { id: string; raw: unknown }, signal?: AbortSignal): Promise<DetailSection[]>;
+  /** Server-side counts for the query (histogram, facets) when the API can aggregate. */
+  aggregate?(account: AccountConfig, secret: string, query: LiveQuery, signal?: AbortSignal): Promise<ServerAggregate>;
+  readonly eventActions?: readonly EventAction[];
+  readonly queryActions?: readonly QueryAction[];
 }

@@ -4,20 +4,36 @@ import { CLOUD_ONE_REGIONS, conformityBaseUrl, LEGACY_REGIONS } from './conformi
 import { createConformityProvider } from './conformity/index';
 import { CPLN_AUDIT_BASE } from './controlplane/client';
 import { createControlPlaneProvider } from './controlplane/index';
+import { CF_API_BASE, createCloudflareProvider, DISPLAY_NAME as CLOUDFLARE_NAME } from './cloudflare/index';
+import { createExoscaleProvider, DEFAULT_ZONE, encodeExoscaleCredentials, EXOSCALE_ZONES, exoscaleBaseUrl } from './exoscale/index';
 import type { LiveProvider } from './provider';
 
 export interface AccountPrompts {
-  scopePrompt?: { title: string; placeholder: string };
+  scopePrompt?: { title: string; placeholder: string; optional?: boolean };
   regionPrompt?: { title: string; items: string[] };
   /** The API's base URL for a region, offered (editable, for proxies and private endpoints) when adding an account. */
   defaultEndpoint(region?: string): string;
-  secretPrompt: string;
+  /** One password box, or several whose answers `combine` turns into the one stored secret. */
+  secretPrompt: string | { prompts: string[]; combine(parts: string[]): string };
+}
+
+/** How the command line gets the credential and what `--account` means for this provider. */
+export interface CliSpec {
+  /** Environment variables, named as the vendor's own tools name them. */
+  env: readonly string[];
+  /** The secret in its stored form from those variables; undefined when one is missing. */
+  secret(env: Readonly<Record<string, string | undefined>>): string | undefined;
+  /** `--account`: the account the API is called for (AccountConfig.scope) or a filter parameter. */
+  account?: { scope: true } | { param: string };
 }
 
 export interface RegisteredProvider {
   provider: LiveProvider;
   prompts: AccountPrompts;
+  cli: CliSpec;
 }
+
+const single = (name: string): CliSpec['secret'] => (env) => env[name] || undefined;
 
 /**
  * The providers, each with `log` receiving one line per HTTP request (method, url with secrets
@@ -35,6 +51,7 @@ export function liveProviders(log?: (line: string) => void): ReadonlyMap<Provide
           defaultEndpoint: (region) => conformityBaseUrl(region),
           secretPrompt: 'Conformity API key (kept in VS Code secret storage)',
         },
+        cli: { env: ['CONFORMITY_API_KEY'], secret: single('CONFORMITY_API_KEY'), account: { param: 'accountIds' } },
       },
     ],
     [
@@ -46,6 +63,38 @@ export function liveProviders(log?: (line: string) => void): ReadonlyMap<Provide
           defaultEndpoint: () => CPLN_AUDIT_BASE,
           secretPrompt: 'Control Plane service account key or token (kept in VS Code secret storage)',
         },
+        cli: { env: ['CPLN_TOKEN'], secret: single('CPLN_TOKEN') },
+      },
+    ],
+    [
+      'exoscale',
+      {
+        provider: createExoscaleProvider({ log }),
+        prompts: {
+          regionPrompt: { title: `Exoscale zone (default ${DEFAULT_ZONE})`, items: [...EXOSCALE_ZONES] },
+          scopePrompt: { title: 'Organization name, shown as the events’ account (optional)', placeholder: 'my-org', optional: true },
+          defaultEndpoint: (zone) => exoscaleBaseUrl(zone),
+          secretPrompt: {
+            prompts: ['Exoscale API key (EXO…)', 'Exoscale API secret (kept in VS Code secret storage)'],
+            combine: ([key, secret]) => encodeExoscaleCredentials(key, secret),
+          },
+        },
+        cli: {
+          env: ['EXOSCALE_API_KEY', 'EXOSCALE_API_SECRET'],
+          secret: (env) => (env.EXOSCALE_API_KEY && env.EXOSCALE_API_SECRET ? encodeExoscaleCredentials(env.EXOSCALE_API_KEY, env.EXOSCALE_API_SECRET) : undefined),
+        },
+      },
+    ],
+    [
+      'cloudflare',
+      {
+        provider: createCloudflareProvider({ log }),
+        prompts: {
+          scopePrompt: { title: 'Cloudflare account id', placeholder: '023e105f4ecef8ad9ca31a8372d0c353' },
+          defaultEndpoint: () => CF_API_BASE,
+          secretPrompt: `${CLOUDFLARE_NAME} API token with "Cloudforce One Read" (kept in VS Code secret storage)`,
+        },
+        cli: { env: ['CLOUDFLARE_API_TOKEN'], secret: single('CLOUDFLARE_API_TOKEN'), account: { scope: true } },
       },
     ],
   ]);

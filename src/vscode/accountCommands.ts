@@ -173,8 +173,9 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   }
   let scope: string | undefined;
   if (prompts.scopePrompt) {
-    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, validateInput: (v) => (v.trim() ? undefined : 'Required') });
-    if (!scope) return undefined;
+    const optional = prompts.scopePrompt.optional === true;
+    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, validateInput: (v) => (v.trim() || optional ? undefined : 'Required') });
+    if (scope === undefined || (!scope && !optional)) return undefined;
   }
   const endpoint = await askEndpoint(prompts.defaultEndpoint(region));
   if (endpoint === undefined) return undefined;
@@ -225,8 +226,18 @@ function endpointProblem(v: string): string | undefined {
   return undefined;
 }
 
-function askSecret(entry: RegisteredProvider): Thenable<string | undefined> {
-  return vscode.window.showInputBox({ title: entry.prompts.secretPrompt, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+/** The key (or key and secret) in password boxes; several answers become the one stored secret. */
+async function askSecret(entry: RegisteredProvider): Promise<string | undefined> {
+  const ask = (title: string) => vscode.window.showInputBox({ title, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+  const p = entry.prompts.secretPrompt;
+  if (typeof p === 'string') return ask(p);
+  const parts: string[] = [];
+  for (const title of p.prompts) {
+    const v = await ask(title);
+    if (!v) return undefined;
+    parts.push(v.trim());
+  }
+  return p.combine(parts);
 }
 
 /** One cheap live call with the key, before anything is saved. */

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startFakeConformity } from '../support/fakes/conformity';
 import { FAKE_ORG, FAKE_TOKEN, startCplnFake } from '../support/fakes/controlplane';
+import * as cf from '../support/fakes/cloudflare';
+import * as exo from '../support/fakes/exoscale';
 
 const cli = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -108,5 +110,60 @@ describe('CLI: fetch from live APIs', function () {
     assert.match(badTime.stderr, /--from takes a date/);
     const noProvider = await run(['fetch'], {});
     assert.equal(noProvider.code, 2);
+  });
+  it('fetches Exoscale events a window at a time, signed with EXOSCALE_API_KEY and EXOSCALE_API_SECRET', async () => {
+    const fake = await exo.startExoscaleFake();
+    try {
+      const from = new Date(exo.START).toISOString();
+      const to = new Date(exo.START + 2 * 86_400_000).toISOString();
+      const env = { EXOSCALE_API_KEY: exo.FAKE_KEY, EXOSCALE_API_SECRET: exo.FAKE_SECRET };
+      const r = await run(['fetch', 'exoscale', '--endpoint', fake.endpoint, '--zone', 'de-fra-1', '--from', from, '--to', to, '--format', 'jsonl'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const want = fake.events.filter((e) => {
+        const t = Date.parse(String(e.timestamp));
+        return t >= exo.START && t < exo.START + 2 * 86_400_000;
+      }).length;
+      assert.equal(r.stdout.trim().split('\n').length, want);
+      assert.ok(fake.verdicts.every((v) => v === ''), 'every request carried a valid signature');
+      assert.ok(fake.requests.length >= 8, `${fake.requests.length} windows of 6 h for 2 days`);
+      for (const out of [r.stdout, r.stderr]) assert.ok(!out.includes(exo.FAKE_SECRET));
+
+      const missing = await run(['fetch', 'exoscale', '--endpoint', fake.endpoint], { EXOSCALE_API_KEY: exo.FAKE_KEY });
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /EXOSCALE_API_KEY and EXOSCALE_API_SECRET/);
+
+      const wrong = await run(['fetch', 'exoscale', '--endpoint', fake.endpoint, '--from', from, '--to', to, '--format', 'count'], { ...env, EXOSCALE_API_SECRET: 'not-the-secret' });
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /signature/i);
+      assert.ok(!wrong.stderr.includes('not-the-secret'));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('fetches Cloudflare threat events with CLOUDFLARE_API_TOKEN for --account and --dataset, pushing the filter down', async () => {
+    const fake = await cf.startCloudflareFake();
+    try {
+      const base = ['fetch', 'cloudflare', '--endpoint', fake.base, '--account', cf.FAKE_ACCOUNT, '--from', '2025-12-01', '--to', '2026-12-31'];
+      const env = { CLOUDFLARE_API_TOKEN: cf.FAKE_TOKEN };
+      const all = await run([...base, '--dataset', cf.DEFAULT_DATASET, '--format', 'count'], env);
+      assert.equal(all.code, 0, all.stderr);
+      const inDataset = fake.events.filter((e) => e.datasetId === cf.DEFAULT_DATASET);
+      assert.equal(Number(all.stdout.trim()), inDataset.length);
+
+      const apt = await run([...base, '--dataset', cf.DEFAULT_DATASET, '--filter', 'actor:"APT28"', '--format', 'jsonl'], env);
+      assert.equal(apt.code, 0, apt.stderr);
+      const lines = apt.stdout.trim().split('\n');
+      assert.equal(lines.length, inDataset.filter((e) => e.attacker === 'APT28').length);
+      assert.match(apt.stderr, /sent to the API: .*APT28/);
+      assert.ok(fake.lists.some((l) => l.search?.some((c) => c.field === 'attacker' && c.value === 'APT28')), 'the attacker condition went to the API');
+
+      const refused = await run([...base, '--format', 'count'], { CLOUDFLARE_API_TOKEN: 'nope-token-123' });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /Cloudflare error \d+/);
+      assert.ok(!refused.stderr.includes('nope-token-123'));
+    } finally {
+      await fake.close();
+    }
   });
 });
