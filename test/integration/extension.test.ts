@@ -199,6 +199,71 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
   });
 
+  it('adds an Exoscale account (key and secret, signed requests) and loads two days window by window', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const exo = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'exoscale.js')) as {
+      startExoscaleFake(): Promise<{ endpoint: string; events: Array<{ timestamp: string }>; verdicts: string[]; close(): Promise<void> }>;
+      FAKE_KEY: string;
+      FAKE_SECRET: string;
+      START: number;
+    };
+    const fake = await exo.startExoscaleFake();
+    try {
+      const base = { provider: 'exoscale', label: 'exo (local)', endpoint: fake.endpoint, region: 'de-fra-1' };
+      const refused = await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: `${exo.FAKE_KEY}:not-the-secret` });
+      assert.equal(refused, undefined, 'a wrong secret fails the signature check and is not saved');
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: `${exo.FAKE_KEY}:${exo.FAKE_SECRET}` });
+      assert.ok(account?.id);
+      const from = exo.START;
+      const to = exo.START + 2 * 86_400_000;
+      const r = await vscode.commands.executeCommand<{ pages: number; events: number; stoppedBy?: string; sentToApi: string[] }>('auditLogs.query', { accountId: account.id, filter: '', from, to });
+      const want = fake.events.filter((e) => Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) < to).length;
+      assert.equal(r.stoppedBy, undefined);
+      assert.equal(r.events, want);
+      assert.equal(r.pages, 8, 'two days in 6-hour windows');
+      assert.deepEqual(r.sentToApi, ['time range']);
+      assert.ok(fake.verdicts.slice(1).every((v) => v === ''), 'every request after the refused one was signed right');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Exoscale');
+      assert.ok(node?.children?.some((c) => c.label === 'exo (local)'));
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
+  it('adds a Cloudflare Cloudforce One account, lists its datasets under it, and queries one with the filter pushed down', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const cf = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'cloudflare.js')) as {
+      startCloudflareFake(): Promise<{ base: string; events: Array<Record<string, unknown>>; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ACCOUNT: string;
+      DATASETS: ReadonlyArray<{ uuid: string; name: string }>;
+      DEFAULT_DATASET: string;
+    };
+    const fake = await cf.startCloudflareFake();
+    try {
+      const base = { provider: 'cloudflare', label: 'cf (local)', endpoint: fake.base, scope: cf.FAKE_ACCOUNT };
+      assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: 'not-a-token' }), undefined);
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: cf.FAKE_TOKEN });
+      assert.ok(account?.id);
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Cloudflare Cloudforce One')?.children?.find((c) => c.label === 'cf (local)');
+      for (const d of cf.DATASETS) assert.ok(node?.children?.some((c) => c.label === (d.name || d.uuid)), `dataset ${d.name} under the account`);
+      const r = await vscode.commands.executeCommand<{ events: number; sentToApi: string[]; localFilter: string }>('auditLogs.query', {
+        accountId: account.id,
+        filter: 'actor:"APT28"',
+        rangeMs: 3650 * 86_400_000,
+        params: { datasetId: cf.DEFAULT_DATASET },
+      });
+      assert.equal(r.events, fake.events.filter((e) => e.datasetId === cf.DEFAULT_DATASET && e.attacker === 'APT28').length);
+      assert.ok(r.sentToApi.some((x) => x.includes('APT28')), r.sentToApi.join());
+      const panels = (await api()).panels();
+      assert.equal(panels.find((p) => p.title === 'Audit Logs: cf (local)')?.events, r.events);
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
   it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
     const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
