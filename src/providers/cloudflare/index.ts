@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { AuditEventBatch } from '../../core/eventBatch';
 import { ApiError, isApiError, redact } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http';
-import { RateLimiter } from '../../core/rateLimit';
+import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, DetailSection, FetchReport, LiveProvider, LiveQuery, Scope, ServerAggregate } from '../provider';
 import {
   bareToken,
@@ -90,16 +90,7 @@ export function datasetScope(d: CfDataset): Scope {
 }
 
 export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): LiveProvider {
-  // One limiter per account entry, kept across calls, so validate, scopes and fetch share the budget.
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (account: AccountConfig): RateLimiter => {
-    let l = limiters.get(account.id);
-    if (!l) {
-      l = new RateLimiter({ perSecond: opts.perSecond ?? DEFAULT_RATE_PER_SECOND, burst: 4 });
-      limiters.set(account.id, l);
-    }
-    return l;
-  };
+  const limiterFor = limiterPerAccount(opts.perSecond ?? DEFAULT_RATE_PER_SECOND, 4);
   const apiFor = (account: AccountConfig, secret: string): CfApi =>
     createCloudflareApi({
       accountId: account.scope ?? '',
@@ -174,17 +165,7 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
           }
         }
       } catch (e) {
-        if (isApiError(e) && e.kind === 'cancelled') report.cancelled = true;
-        else if (isApiError(e)) report.stoppedBy = e;
-        else if (signal?.aborted) report.cancelled = true;
-        else
-          report.stoppedBy = new ApiError({
-            kind: 'network',
-            provider: PROVIDER_NAME,
-            url: '',
-            message: redact(e instanceof Error ? e.message : String(e), [secret, bareToken(secret)]),
-            cause: e,
-          });
+        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => redact(t, [secret, bareToken(secret)]));
       } finally {
         await api?.close();
       }

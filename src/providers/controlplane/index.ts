@@ -6,9 +6,8 @@
 // wins over what the filter pushed down. providers/ never imports vscode.
 import type { Dispatcher } from 'undici';
 import { AuditEventBatch } from '../../core/eventBatch';
-import { ApiError, isApiError } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http';
-import { RateLimiter } from '../../core/rateLimit';
+import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import {
   createCplnHttpClient,
@@ -39,16 +38,7 @@ function accountLabel(account: AccountConfig): string {
 }
 
 export function createControlPlaneProvider(opts: ControlPlaneProviderOptions = {}): LiveProvider {
-  // One limiter per account id, kept across calls, so validate + fetch share the budget.
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (account: AccountConfig): RateLimiter => {
-    let l = limiters.get(account.id);
-    if (!l) {
-      l = new RateLimiter({ perSecond: opts.perSecond ?? DEFAULT_RATE_PER_SECOND, burst: 2 });
-      limiters.set(account.id, l);
-    }
-    return l;
-  };
+  const limiterFor = limiterPerAccount(opts.perSecond ?? DEFAULT_RATE_PER_SECOND, 2);
   const client = (account: AccountConfig, secret: string) =>
     createCplnHttpClient({
       endpoint: account.endpoint,
@@ -107,17 +97,7 @@ export function createControlPlaneProvider(opts: ControlPlaneProviderOptions = {
           }
         }
       } catch (e) {
-        if (isApiError(e) && e.kind === 'cancelled') report.cancelled = true;
-        else if (isApiError(e)) report.stoppedBy = e;
-        else if (signal?.aborted) report.cancelled = true;
-        else
-          report.stoppedBy = new ApiError({
-            kind: 'network',
-            provider: PROVIDER_NAME,
-            url: '',
-            message: http.redact(e instanceof Error ? e.message : String(e)),
-            cause: e,
-          });
+        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => http.redact(t));
       } finally {
         await http.close();
       }

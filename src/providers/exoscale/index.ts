@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { AuditEventBatch } from '../../core/eventBatch';
 import { ApiError, isApiError } from '../../core/errors';
 import type { HttpClient, HttpClientOptions } from '../../core/http';
-import { RateLimiter } from '../../core/rateLimit';
+import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import { createExoscaleHttpClient, DEFAULT_RATE_PER_SECOND, DEFAULT_WINDOW_MS, eventRequest, PROVIDER_NAME, rfc3339, timeWindows, type TimeWindow } from './client';
 import { decodeExoscaleCredentials } from './credentials';
@@ -87,16 +87,7 @@ export function explainError(e: ApiError, account: string, windows?: readonly Ti
 }
 
 export function createExoscaleProvider(opts: ExoscaleProviderOptions = {}): LiveProvider {
-  // One limiter per account id, kept across calls, so validate + fetch share the budget.
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (account: AccountConfig): RateLimiter => {
-    let l = limiters.get(account.id);
-    if (!l) {
-      l = new RateLimiter({ perSecond: opts.perSecond ?? DEFAULT_RATE_PER_SECOND, burst: 2 });
-      limiters.set(account.id, l);
-    }
-    return l;
-  };
+  const limiterFor = limiterPerAccount(opts.perSecond ?? DEFAULT_RATE_PER_SECOND, 2);
   const now = () => opts.now?.() ?? Date.now();
   const client = (account: AccountConfig, secret: string): HttpClient =>
     createExoscaleHttpClient({
@@ -193,17 +184,7 @@ export function createExoscaleProvider(opts: ExoscaleProviderOptions = {}): Live
           }
         }
       } catch (e) {
-        if (isApiError(e) && e.kind === 'cancelled') report.cancelled = true;
-        else if (isApiError(e)) report.stoppedBy = explainError(e, label, windows);
-        else if (signal?.aborted) report.cancelled = true;
-        else
-          report.stoppedBy = new ApiError({
-            kind: 'network',
-            provider: PROVIDER_NAME,
-            url: '',
-            message: http.redact(e instanceof Error ? e.message : String(e)),
-            cause: e,
-          });
+        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => http.redact(t), (x) => explainError(x, label, windows));
       } finally {
         await http.close();
       }
