@@ -3,6 +3,7 @@
  * the filter language reads back exactly (DESIGN.md, "The filter language"), and JSON paths.
  * No DOM here, so the unit tests run it under node.
  */
+import type { FacetValue, HistogramDto, ServerAggregateDto, SourceSummary } from './protocol';
 
 const NUMBER = new Intl.NumberFormat('en-US');
 
@@ -193,4 +194,67 @@ export class ScrollMap {
     if (!this.scaled) return c;
     return mc <= 0 ? 0 : (c / mc) * this.maxScrollTop;
   }
+}
+
+/** Most bars a server histogram may turn into: more would be a broken answer, not a timeline. */
+const MAX_SERVER_BUCKETS = 10_000;
+
+/** A server histogram (sparse buckets, oldest first) as the timeline's dense HistogramDto. */
+export function serverHistogram(h: { bucketMs: number; buckets: Array<{ time: number; count: number }> }): HistogramDto {
+  const b = h.bucketMs;
+  const buckets = h.buckets.filter((x) => Number.isFinite(x.time) && Number.isFinite(x.count));
+  if (!(b > 0) || buckets.length === 0) return { start: 0, bucketMs: b > 0 ? b : 86_400_000, counts: [], untimed: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of buckets) {
+    if (x.time < min) min = x.time;
+    if (x.time > max) max = x.time;
+  }
+  const n = Math.min(MAX_SERVER_BUCKETS, Math.floor((max - min) / b) + 1);
+  const counts = new Array<number>(n).fill(0);
+  for (const x of buckets) {
+    const i = Math.floor((x.time - min) / b);
+    if (i < n) counts[i] += x.count;
+  }
+  return { start: min, bucketMs: b, counts, untimed: 0 };
+}
+
+/**
+ * The API counts of every live source of a panel, as one: facet counts add up by value, the
+ * notes are kept per source (they say what each number covers), histograms add up when their
+ * buckets are the same size (another size is left out, and the note says so).
+ */
+export function mergeServerAggregates(sources: readonly SourceSummary[]): ServerAggregateDto | undefined {
+  const withServer = sources.filter((s) => s.live?.server);
+  if (withServer.length === 0) return undefined;
+  if (withServer.length === 1) return withServer[0].live?.server;
+  const notes: string[] = [];
+  const facets = new Map<string, Map<string, number>>();
+  let total: number | undefined = 0;
+  let bucketMs: number | undefined;
+  const buckets = new Map<number, number>();
+  for (const s of withServer) {
+    const a = s.live?.server;
+    if (!a) continue;
+    let note = `${s.label}: ${a.note}`;
+    total = total !== undefined && a.total !== undefined ? total + a.total : undefined;
+    for (const [field, values] of Object.entries(a.facets)) {
+      const m = facets.get(field) ?? new Map<string, number>();
+      facets.set(field, m);
+      for (const v of values) m.set(v.value, (m.get(v.value) ?? 0) + v.count);
+    }
+    if (a.histogram) {
+      bucketMs ??= a.histogram.bucketMs;
+      if (a.histogram.bucketMs === bucketMs) for (const b of a.histogram.buckets) buckets.set(b.time, (buckets.get(b.time) ?? 0) + b.count);
+      else note += ' (its timeline uses other buckets and is not shown)';
+    }
+    notes.push(note);
+  }
+  const out: ServerAggregateDto = { note: notes.join('\n'), facets: {} };
+  if (total !== undefined) out.total = total;
+  for (const [field, m] of facets) {
+    out.facets[field] = [...m].map(([value, count]): FacetValue => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+  if (bucketMs !== undefined) out.histogram = { bucketMs, buckets: [...buckets].sort((a, b) => a[0] - b[0]).map(([time, count]) => ({ time, count })) };
+  return out;
 }

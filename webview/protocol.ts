@@ -10,9 +10,13 @@
 import type {
   CancelParams,
   CopyParams,
+  DetailActionParams,
+  DetailExpandParams,
+  DetailExpandResult,
   DetailResult,
   EmptyParams,
   ExportParams,
+  LiveActionParams,
   LoadState,
   PanelState,
   QueryResult,
@@ -24,8 +28,12 @@ import type {
 } from '../src/vscode/protocol';
 
 export type {
+  ActionDto,
   LiveSummary,
+  DetailExpandResult,
   DetailResult,
+  DetailSectionDto,
+  ServerAggregateDto,
   FacetValue,
   HistogramDto,
   LoadState,
@@ -86,9 +94,12 @@ export const CopyCommand = command<Infer<typeof CopyParams>>('copy');
 export const ExportCommand = command<Infer<typeof ExportParams>>('export');
 export const CancelCommand = command<Infer<typeof CancelParams>>('cancel');
 export const RefetchCommand = command<Infer<typeof RefetchParams>>('live/refetch');
+export const DetailActionCommand = command<Infer<typeof DetailActionParams>>('detail/action');
+export const LiveActionCommand = command<Infer<typeof LiveActionParams>>('live/action');
 
 export const RowsRequest = request<RowsParams, RowsResult>('rows');
 export const DetailRequest = request<{ row: number }, DetailResult>('detail');
+export const DetailExpandRequest = request<Infer<typeof DetailExpandParams>, DetailExpandResult>('detail/expand');
 
 export const DidChangeStateNotification = notification<PanelState>('state/didChange');
 export const DidQueryNotification = notification<QueryResult>('query/didRun');
@@ -106,4 +117,7 @@ export const LIMITS = {
   widthMin: 24,
   widthMax: 4000,
   rowsLimit: 2000,
+  /** DetailActionParams.actionId, LiveActionParams.sourcePath. */
+  actionId: 200,
+  sourcePath: 4096,
 } as const;

@@ -13,17 +13,23 @@ import {
   RefetchCommand,
   CopyCommand,
   DEFAULT_COLUMNS,
+  DetailActionCommand,
+  DetailExpandRequest,
   DetailRequest,
   DidChangeStateNotification,
   DidLoadProgressNotification,
   DidQueryNotification,
   ExportCommand,
   LIMITS,
+  LiveActionCommand,
   QueryCommand,
   ReadyCommand,
   RowsRequest,
   SaveViewCommand,
   type DetailResult,
+  type DetailSectionDto,
+  type HistogramDto,
+  type ServerAggregateDto,
   type LoadState,
   type PanelState,
   type QueryErrorDto,
@@ -36,7 +42,7 @@ import {
   type TimeRange,
   type ViewState,
 } from './protocol';
-import { addTerm, filterTerm } from './format';
+import { addTerm, filterTerm, mergeServerAggregates, serverHistogram } from './format';
 
 export interface Layout {
   facets: boolean;
@@ -124,6 +130,11 @@ function coerceLayout(x: unknown): Layout {
   return l;
 }
 
+export interface ServerView {
+  aggregate: ServerAggregateDto;
+  timeline?: { histogram: HistogramDto; note: string };
+}
+
 /** What a running query was asked with; `user` queries reset the grid to the top. */
 interface Pending extends QuerySpec {
   user: boolean;
@@ -153,6 +164,8 @@ export class AppState extends EventTarget {
   detail?: DetailResult;
   detailLoading = false;
   detailError?: string;
+  /** What the selected event's API said about it ("Load from API"), for the event it was asked for. */
+  expand?: { row: number; loading: boolean; sections?: DetailSectionDto[]; error?: string };
   /** Grid position to restore after the first result (panel hidden and shown again). */
   restorePos?: GridPosition;
   /**
@@ -171,6 +184,7 @@ export class AppState extends EventTarget {
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private noticeTimer?: ReturnType<typeof setTimeout>;
   private lastRefreshAt = 0;
+  private serverMemo?: { sources: PanelState['sources'] | undefined; view: ServerView | undefined };
   private queriedEvents = -1;
 
   constructor(readonly ipc: HostIpc) {
@@ -347,6 +361,7 @@ export class AppState extends EventTarget {
       return;
     }
     this.selectedRow = row;
+    if (this.expand?.row !== row) this.expand = undefined;
     clearTimeout(this.detailTimer);
     if (row === undefined) {
       this.detailLoading = false;
@@ -372,6 +387,59 @@ export class AppState extends EventTarget {
     }
     this.detailLoading = false;
     this.changed();
+  }
+
+  /** Asks the selected event's API for more of it; the answer shows as extra tabs of the detail pane. */
+  async loadFromApi(): Promise<void> {
+    const row = this.selectedRow;
+    if (row === undefined || this.expand?.loading) return;
+    this.expand = { row, loading: true };
+    this.changed();
+    let next: NonNullable<AppState['expand']>;
+    try {
+      // An API may need a few calls (and retries) for this: more time than a window of rows.
+      const r = await this.ipc.sendRequest(DetailExpandRequest, { row }, 180_000);
+      next = 'error' in r ? { row, loading: false, error: r.error } : { row, loading: false, sections: r.sections };
+    } catch (e) {
+      next = { row, loading: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    if (this.expand?.row !== row) return; // another event was selected meanwhile
+    this.expand = next;
+    this.changed();
+  }
+
+  /** The host asks for input and a confirmation before anything changes in the API. */
+  runEventAction(actionId: string): void {
+    const row = this.detail?.row;
+    if (row === undefined || actionId.length > LIMITS.actionId) return;
+    this.ipc.sendCommand(DetailActionCommand, { row, actionId });
+  }
+
+  /** A live source's query action, with the filter in the bar (confirmed on the host). */
+  runQueryAction(sourcePath: string, actionId: string): void {
+    if (sourcePath.length > LIMITS.sourcePath || actionId.length > LIMITS.actionId) return;
+    this.ipc.sendCommand(LiveActionCommand, { sourcePath, actionId, filter: this.draft.slice(0, LIMITS.filter) });
+  }
+
+  /**
+   * The counts the live APIs made over everything they hold (not what was fetched), if any did, and
+   * their histogram as the timeline draws it. The same objects until the panel state changes, so
+   * the facets and timeline do not redraw for nothing.
+   */
+  get server(): ServerView | undefined {
+    const sources = this.panel?.sources;
+    let memo = this.serverMemo;
+    if (memo?.sources !== sources) {
+      const aggregate = mergeServerAggregates(sources ?? []);
+      memo = this.serverMemo = {
+        sources,
+        view: aggregate && {
+          aggregate,
+          timeline: aggregate.histogram ? { histogram: serverHistogram(aggregate.histogram), note: aggregate.note } : undefined,
+        },
+      };
+    }
+    return memo?.view;
   }
 
   setPosition(pos: GridPosition): void {

@@ -78,11 +78,12 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       }
       const filter = await vscode.window.showInputBox({
         title: `Query ${account.label}`,
+        ignoreFocusOut: true,
         prompt: 'Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)',
         placeHolder: 'e.g. action:delete* region:eu-*',
       });
       if (filter === undefined) return undefined;
-      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range' });
+      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range', ignoreFocusOut: true });
       if (!range) return undefined;
       const now = Date.now();
       return runQuery(d, provider, account, secret, { filter, from: now - range.ms, to: now }, range.ms);
@@ -92,11 +93,11 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       if (direct.success) return d.saved.add(direct.data);
       const account = await pickAccount(d, node, 'Save a query for which account?');
       if (!account) return undefined;
-      const name = await vscode.window.showInputBox({ title: 'Name of the saved query', validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+      const name = await vscode.window.showInputBox({ title: 'Name of the saved query', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
       if (!name) return undefined;
-      const filter = await vscode.window.showInputBox({ title: `${name}: filter`, placeHolder: 'e.g. action:delete* region:eu-*' });
+      const filter = await vscode.window.showInputBox({ title: `${name}: filter`, ignoreFocusOut: true, placeHolder: 'e.g. action:delete* region:eu-*' });
       if (filter === undefined) return undefined;
-      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range (counted back from when it runs)' });
+      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range (counted back from when it runs)', ignoreFocusOut: true });
       if (!range) return undefined;
       return d.saved.add({ accountId: account.id, name: name.trim(), filter, rangeMs: range.ms });
     }),
@@ -161,20 +162,21 @@ async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAcc
 
 async function addAccount(d: AccountCommandDeps, preset?: string): Promise<AccountConfig | undefined> {
   const items = [...d.providers.values()].map((entry) => ({ label: entry.provider.displayName, entry }));
-  const picked = preset ? items.find((i) => i.entry.provider.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?' });
+  const picked = preset ? items.find((i) => i.entry.provider.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?', ignoreFocusOut: true });
   if (!picked) return undefined;
   const { provider, prompts } = picked.entry;
-  const label = await vscode.window.showInputBox({ title: `${provider.displayName}: a name for this account`, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+  // Every step survives a click elsewhere: people switch windows to copy an id or a key.
+  const label = await vscode.window.showInputBox({ title: `${provider.displayName}: a name for this account`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
   if (!label) return undefined;
   let region: string | undefined;
   if (prompts.regionPrompt) {
-    region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title });
+    region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true });
     if (!region) return undefined;
   }
   let scope: string | undefined;
   if (prompts.scopePrompt) {
     const optional = prompts.scopePrompt.optional === true;
-    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, validateInput: (v) => (v.trim() || optional ? undefined : 'Required') });
+    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, ignoreFocusOut: true, validateInput: (v) => (v.trim() || optional ? undefined : 'Required') });
     if (scope === undefined || (!scope && !optional)) return undefined;
   }
   const endpoint = await askEndpoint(prompts.defaultEndpoint(region));
@@ -269,7 +271,7 @@ async function pickAccount(d: AccountCommandDeps, node: unknown, title: string):
   }
   const pick = await vscode.window.showQuickPick(
     all.map((a) => ({ label: a.label, description: [a.provider, a.scope, a.region].filter(Boolean).join(' · '), account: a })),
-    { title },
+    { title, ignoreFocusOut: true },
   );
   return pick?.account;
 }

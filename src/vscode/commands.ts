@@ -103,7 +103,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
             { label: 'JSON', description: 'an array of the raw events', format: 'json' as const },
             { label: 'JSON Lines', description: 'one raw event per line', format: 'jsonl' as const },
           ],
-          { title: 'Export the filtered events as' },
+          { title: 'Export the filtered events as', ignoreFocusOut: true },
         );
         if (!pick) return undefined;
         format = pick.format;

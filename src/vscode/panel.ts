@@ -10,13 +10,18 @@ import * as vscode from 'vscode';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
 import { ResultView } from '../core/view';
-import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
+import { isApiError, redact } from '../core/errors';
+import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
 import { SourceInfo, SourceSet } from '../providers/sourceSet';
 import {
   CancelCommand,
   CopyCommand,
   DEFAULT_COLUMNS,
+  DETAIL_SECTION_MAX,
+  DetailActionCommand,
+  DetailExpandRequest,
   DetailRequest,
+  type DetailSectionDto,
   DidChangeStateNotification,
   DidLoadProgressNotification,
   DidQueryNotification,
@@ -25,6 +30,7 @@ import {
   IpcEnvelope,
   IpcMessage,
   IpcNotification,
+  LiveActionCommand,
   LiveSummary,
   LoadState,
   PanelState,
@@ -35,6 +41,7 @@ import {
   RefetchCommand,
   RowsRequest,
   SaveViewCommand,
+  type ServerAggregateDto,
   ViewState,
 } from './protocol';
 import { exportView, ExportFormat } from './exporter';
@@ -66,7 +73,9 @@ export class EventsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private msgSeq = 0;
   /** Live sources of this panel by source path, kept so the panel can fetch them again. */
-  private readonly liveSources = new Map<string, { provider: LiveProvider; account: AccountConfig; secret: string; query: LiveQuery }>();
+  private readonly liveSources = new Map<string, LiveSource>();
+  /** Cancels what this panel still asks the APIs outside a fetch (counts, detail sections, actions). */
+  private readonly apiCalls = new AbortController();
 
   static all(): readonly EventsPanel[] {
     return [...EventsPanel.panels];
@@ -174,7 +183,11 @@ export class EventsPanel implements vscode.Disposable {
    */
   async fetch(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<LiveResult> {
     this.view = { ...this.view, filter: query.filter };
-    this.liveSources.set(`${provider.id}:${account.id}`, { provider, account, secret, query });
+    const key = `${provider.id}:${account.id}`;
+    this.liveSources.get(key)?.aggregating?.abort();
+    // The counts of the previous query would pass for this one's: they go until the new ones come.
+    const source: LiveSource = { provider, account, secret, query };
+    this.liveSources.set(key, source);
     const live = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
@@ -195,6 +208,8 @@ export class EventsPanel implements vscode.Disposable {
     if (live.stoppedBy) {
       void vscode.window.showWarningMessage(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
     }
+    // A cancelled fetch means "stop asking this API", so no counts either.
+    if (provider.aggregate && !live.cancelled && this.liveSources.get(key) === source) void this.aggregate(source);
     return { pages: live.pages, events: live.added, sentToApi: live.pushDown.sentToApi, localFilter: live.pushDown.localFilter, stoppedBy: live.stoppedBy?.message, cancelled: live.cancelled };
   }
 
@@ -214,6 +229,7 @@ export class EventsPanel implements vscode.Disposable {
     if (!EventsPanel.panels.delete(this)) return;
     if (EventsPanel.active === this) EventsPanel.active = undefined;
     this.sources.cancel();
+    this.apiCalls.abort();
     if (this.requery) clearTimeout(this.requery);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
@@ -253,13 +269,149 @@ export class EventsPanel implements vscode.Disposable {
         const { row } = DetailRequest.schema.parse(msg.params);
         if (row >= this.sources.store.size) return;
         this.selectedRow = row;
-        await this.respond(DetailRequest.response, msg, { row, raw: this.sources.store.rawText(row), source: this.sources.store.value(row, 'source') });
+        const live = this.liveSourceOf(row);
+        const actions = live?.provider.eventActions ?? [];
+        await this.respond(DetailRequest.response, msg, {
+          row,
+          raw: this.sources.store.rawText(row),
+          source: this.sources.store.value(row, 'source'),
+          ...(live && (live.provider.expandEvent || actions.length > 0)
+            ? { live: { expandable: live.provider.expandEvent !== undefined, actions: actions.map((a) => ({ id: a.id, title: a.title })) } }
+            : {}),
+        });
+      } else if (DetailExpandRequest.is(msg)) {
+        const { row } = DetailExpandRequest.schema.parse(msg.params);
+        if (row >= this.sources.store.size) return;
+        await this.respond(DetailExpandRequest.response, msg, { row, ...(await this.expand(row)) });
+      } else if (DetailActionCommand.is(msg)) {
+        const { row, actionId } = DetailActionCommand.schema.parse(msg.params);
+        await this.runEventAction(row, actionId);
+      } else if (LiveActionCommand.is(msg)) {
+        await this.runQueryAction(LiveActionCommand.schema.parse(msg.params));
       } else {
         this.log.warn(`ignored an unknown message from the events panel: ${msg.method.slice(0, 60)}`);
       }
     } catch (err) {
       this.log.warn(`the events panel sent a message that was rejected (${msg.method.slice(0, 60)}): ${err instanceof Error ? err.message.slice(0, 500) : String(err)}`);
     }
+  }
+
+  /** The live source a row was fetched from: its provider, and the account label it was put under. */
+  private liveSourceOf(row: number): LiveSource | undefined {
+    if (this.liveSources.size === 0 || row >= this.sources.store.size) return undefined;
+    const provider = this.sources.store.value(row, 'provider');
+    const label = this.sources.store.value(row, 'source');
+    for (const live of this.liveSources.values()) if (live.provider.id === provider && live.account.label === label) return live;
+    return undefined;
+  }
+
+  /** Asks the event's API for more of it; failures come back as text for the detail pane. */
+  private async expand(row: number): Promise<{ sections: DetailSectionDto[] } | { error: string }> {
+    const live = this.liveSourceOf(row);
+    if (!live?.provider.expandEvent) return { error: 'This event did not come from an API that can say more about it.' };
+    try {
+      const sections = await live.provider.expandEvent(live.account, live.secret, { id: this.sources.store.idOf(row), raw: this.sources.store.raw(row) }, this.apiCalls.signal);
+      return { sections: sections.slice(0, 50).map((s) => ({ title: s.title.slice(0, 200), text: sectionText(s.json) })) };
+    } catch (e) {
+      const message = apiMessage(e, live.secret);
+      this.log.warn(`${live.provider.displayName} "${live.account.label}": could not load more of event ${this.sources.store.idOf(row).slice(0, 200)}: ${message}`);
+      return { error: message };
+    }
+  }
+
+  private async runEventAction(row: number, actionId: string): Promise<void> {
+    const live = this.liveSourceOf(row);
+    const action = live?.provider.eventActions?.find((a) => a.id === actionId);
+    if (!live || !action) {
+      this.log.warn(`the events panel asked for an action this event does not have: ${actionId.slice(0, 60)}`);
+      return;
+    }
+    const event = { id: this.sources.store.idOf(row), raw: this.sources.store.raw(row) };
+    await this.confirmAndRun(live, action, (input, signal) => action.run(live.account, live.secret, event, input, signal));
+  }
+
+  private async runQueryAction(p: { sourcePath: string; actionId: string; filter: string }): Promise<void> {
+    const live = this.liveSources.get(p.sourcePath);
+    const action = live?.provider.queryActions?.find((a) => a.id === p.actionId);
+    if (!live || !action) {
+      this.log.warn(`the events panel asked for a query action this source does not have: ${p.actionId.slice(0, 60)}`);
+      return;
+    }
+    try {
+      parseQuery(p.filter);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
+      return;
+    }
+    const query: LiveQuery = { ...live.query, filter: p.filter };
+    await this.confirmAndRun(live, action, (input, signal) => action.run(live.account, live.secret, query, input, signal));
+  }
+
+  /**
+   * A change to something in the API: the optional one line of input, then a modal confirmation
+   * naming what will happen. Nothing runs without that confirmation, since the webview that asked
+   * renders attacker-controlled data.
+   */
+  private async confirmAndRun(
+    live: LiveSource,
+    action: { title: string; input?: { prompt: string; placeholder?: string }; confirm: string },
+    run: (input: string, signal: AbortSignal) => Promise<string>,
+  ): Promise<void> {
+    const label = action.title.replace(/(…|\.\.\.)$/, '').trim();
+    let input = '';
+    if (action.input) {
+      const typed = await vscode.window.showInputBox({ title: `${label} (${live.account.label})`, prompt: action.input.prompt, placeHolder: action.input.placeholder, ignoreFocusOut: true });
+      if (typed === undefined) return;
+      input = typed;
+    }
+    // split/join, not replace(): `$&` and the like in what was typed stay as typed.
+    const question = action.confirm.split('{input}').join(input);
+    const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
+    if (ok !== label) return;
+    try {
+      const message = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `${label} (${live.account.label})`, cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          const stop = () => abort.abort();
+          this.apiCalls.signal.addEventListener('abort', stop, { once: true });
+          return run(input, abort.signal).finally(() => this.apiCalls.signal.removeEventListener('abort', stop));
+        },
+      );
+      this.log.info(`${live.provider.displayName} "${live.account.label}": ${label}: ${message}`);
+      void vscode.window.showInformationMessage(`Audit Logs: ${message}`);
+    } catch (e) {
+      const message = apiMessage(e, live.secret);
+      this.log.warn(`${live.provider.displayName} "${live.account.label}": ${label} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Audit Logs: ${label} failed: ${message}`);
+    }
+  }
+
+  /**
+   * The API's own counts for a live source's query, after its fetch: they come when they come (the
+   * fetch result never waits for them) and a failure only says so next to where they would be.
+   */
+  private async aggregate(source: LiveSource): Promise<void> {
+    const provider = source.provider;
+    if (!provider.aggregate) return;
+    const abort = new AbortController();
+    source.aggregating = abort;
+    const stop = () => abort.abort();
+    this.apiCalls.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const agg = await provider.aggregate(source.account, source.secret, source.query, abort.signal);
+      if (abort.signal.aborted) return;
+      source.server = serverDto(agg);
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      source.serverError = apiMessage(e, source.secret);
+      this.log.warn(`${provider.displayName} "${source.account.label}": no counts from the API: ${source.serverError}`);
+    } finally {
+      this.apiCalls.signal.removeEventListener('abort', stop);
+      if (source.aggregating === abort) source.aggregating = undefined;
+    }
+    if (EventsPanel.panels.has(this)) this.pushState();
   }
 
   /**
@@ -346,7 +498,7 @@ export class EventsPanel implements vscode.Disposable {
         duplicates: s.report?.duplicates ?? 0,
         errors: s.report?.errors.length ?? 0,
         skipped: s.report?.skipped.length ?? 0,
-        ...(s.liveQuery ? { live: liveSummary(s) } : {}),
+        ...(s.liveQuery ? { live: liveSummary(s, this.liveSources.get(s.path)) } : {}),
       })),
       load: this.sources.status,
       availableColumns: this.sources.loading ? [] : this.sources.availableColumns(),
@@ -406,7 +558,50 @@ function baseName(p: string): string {
   return parts[parts.length - 1] || p;
 }
 
-function liveSummary(s: SourceInfo): LiveSummary {
+interface LiveSource {
+  provider: LiveProvider;
+  account: AccountConfig;
+  secret: string;
+  query: LiveQuery;
+  /** The API's counts for `query`, or why there are none; set after the fetch. */
+  server?: ServerAggregateDto;
+  serverError?: string;
+  aggregating?: AbortController;
+}
+
+/** An error for the user: ApiError messages are redacted already, anything else is redacted here. */
+function apiMessage(e: unknown, secret: string): string {
+  if (isApiError(e)) return e.message;
+  return redact(e instanceof Error ? e.message : String(e), [secret]).slice(0, 2000);
+}
+
+/** A section's JSON as indented text, cut where a webview would only struggle with it. */
+function sectionText(json: unknown): string {
+  let text: string;
+  try {
+    text = typeof json === 'string' ? json : (JSON.stringify(json, null, 2) ?? String(json));
+  } catch (e) {
+    text = `(could not be shown as JSON: ${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (text.length <= DETAIL_SECTION_MAX) return text;
+  return `${text.slice(0, DETAIL_SECTION_MAX)}\n\n… cut here: ${text.length.toLocaleString('en-US')} characters in all, the first ${DETAIL_SECTION_MAX.toLocaleString('en-US')} are shown.`;
+}
+
+/** Capped so a chatty API cannot flood the webview; the note says what the numbers cover. */
+function serverDto(a: ServerAggregate): ServerAggregateDto {
+  const facets: ServerAggregateDto['facets'] = {};
+  for (const [field, values] of Object.entries(a.facets).slice(0, 50)) {
+    facets[field] = values.slice(0, 50).map((v) => ({ value: String(v.value).slice(0, 2000), count: v.count }));
+  }
+  const dto: ServerAggregateDto = { note: a.note.slice(0, 2000), facets };
+  if (a.total !== undefined && Number.isFinite(a.total)) dto.total = a.total;
+  if (a.histogram && a.histogram.bucketMs > 0) {
+    dto.histogram = { bucketMs: a.histogram.bucketMs, buckets: a.histogram.buckets.filter((b) => Number.isFinite(b.time) && Number.isFinite(b.count)).slice(0, 10_000) };
+  }
+  return dto;
+}
+
+function liveSummary(s: SourceInfo, source: LiveSource | undefined): LiveSummary {
   const q = s.liveQuery!;
   const l = s.live;
   return {
@@ -421,5 +616,8 @@ function liveSummary(s: SourceInfo): LiveSummary {
     stoppedBy: l?.stoppedBy?.message,
     cancelled: l?.cancelled ?? false,
     fetching: q.fetching,
+    actions: (source?.provider.queryActions ?? []).map((a) => ({ id: a.id, title: a.title })),
+    ...(source?.server ? { server: source.server } : {}),
+    ...(source?.serverError ? { serverError: source.serverError } : {}),
   };
 }

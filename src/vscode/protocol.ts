@@ -130,6 +130,28 @@ export interface LiveSummary {
   stoppedBy?: string;
   cancelled: boolean;
   fetching: boolean;
+  /** Changes the provider can make from this query ("Save Query in Cloudflare…"); confirmed on the host. */
+  actions: ActionDto[];
+  /** Counts the API made over everything it holds for the query, not only what was fetched. */
+  server?: ServerAggregateDto;
+  /** Why the API's counts are missing (already redacted). */
+  serverError?: string;
+}
+
+export interface ActionDto {
+  id: string;
+  title: string;
+}
+
+/** A provider's ServerAggregate as the webview gets it. */
+export interface ServerAggregateDto {
+  /** What the counts cover, said plainly; the webview shows it next to them. */
+  note: string;
+  total?: number;
+  /** By normalized field name, most frequent first. */
+  facets: Record<string, FacetValue[]>;
+  /** Oldest first; `time` is epoch ms at the start of each bucket. */
+  histogram?: { bucketMs: number; buckets: Array<{ time: number; count: number }> };
 }
 
 export interface LoadState {
@@ -196,13 +218,30 @@ export interface DetailResult {
   /** The raw event exactly as it arrived (parsed by the webview for the tree; shown as text). */
   raw: string;
   source: string;
+  /** Set for an event of a live source whose API can say more about it or change it. */
+  live?: { expandable: boolean; actions: ActionDto[] };
 }
+
+/** One more view of the event from its API, as JSON text (cut at DETAIL_SECTION_MAX with a note). */
+export interface DetailSectionDto {
+  title: string;
+  text: string;
+}
+
+export type DetailExpandResult = { row: number; sections: DetailSectionDto[] } | { row: number; error: string };
+
+/** Each section of detail/expand stops here: a webview does not need more than this to read. */
+export const DETAIL_SECTION_MAX = 2_000_000;
 
 export const CopyParams = z.object({ text: z.string().max(50_000_000) });
 export const ExportParams = z.object({ format: z.enum(['csv', 'json', 'jsonl']) });
 export const CancelParams = z.object({ queryId: z.number().int().nonnegative().optional() });
 export const RefetchParams = z.object({ filter: z.string().max(20_000), timeRange: TimeRange.optional() });
 export const EmptyParams = z.object({}).strict();
+const ActionId = z.string().min(1).max(200);
+export const DetailExpandParams = z.object({ row: z.number().int().nonnegative() });
+export const DetailActionParams = z.object({ row: z.number().int().nonnegative(), actionId: ActionId });
+export const LiveActionParams = z.object({ sourcePath: z.string().min(1).max(4096), actionId: ActionId, filter: z.string().max(20_000) });
 
 // ---- messages ------------------------------------------------------------------------------------
 
@@ -218,16 +257,35 @@ export const ExportCommand = new IpcCommand('export', ExportParams);
 export const CancelCommand = new IpcCommand('cancel', CancelParams);
 /** Fetch the panel's live sources again with this filter (what the API can filter goes to it). */
 export const RefetchCommand = new IpcCommand('live/refetch', RefetchParams);
+/** Run one of the selected event's live actions; the host asks for input and confirmation first. */
+export const DetailActionCommand = new IpcCommand('detail/action', DetailActionParams);
+/** Run one of a live source's query actions with this filter in place of the fetched one; confirmed on the host. */
+export const LiveActionCommand = new IpcCommand('live/action', LiveActionParams);
 
 export const RowsRequest = new IpcRequest('rows', RowsParams, z.custom<RowsResult>());
 export const DetailRequest = new IpcRequest('detail', DetailParams, z.custom<DetailResult>());
+/** More of the event from its API (read by id, raw data, relations), for the detail pane. */
+export const DetailExpandRequest = new IpcRequest('detail/expand', DetailExpandParams, z.custom<DetailExpandResult>());
 
 export const DidChangeStateNotification = new IpcNotification('state/didChange', z.custom<PanelState>());
 export const DidQueryNotification = new IpcNotification('query/didRun', z.custom<QueryResult>());
 export const DidLoadProgressNotification = new IpcNotification('load/progress', z.custom<LoadState>());
 
 /** Every call the webview may make, for the host's dispatcher. */
-export const WEBVIEW_CALLS = [ReadyCommand, QueryCommand, SaveViewCommand, CopyCommand, ExportCommand, CancelCommand, RefetchCommand, RowsRequest, DetailRequest] as const;
+export const WEBVIEW_CALLS = [
+  ReadyCommand,
+  QueryCommand,
+  SaveViewCommand,
+  CopyCommand,
+  ExportCommand,
+  CancelCommand,
+  RefetchCommand,
+  DetailActionCommand,
+  LiveActionCommand,
+  RowsRequest,
+  DetailRequest,
+  DetailExpandRequest,
+] as const;
 
 /** The envelope itself, checked before any params are looked at. */
 export const IpcEnvelope = z.object({

@@ -165,11 +165,16 @@ async function runCommand(label) {
   await row.first().click();
 }
 
-/** Picks `label` in the open quick pick. */
+/** Picks `label` in the open quick pick: types it (the list narrows to it, as a person would), then Enter. */
 async function pickQuick(label) {
   const row = quickRow(label);
   await until(`"${label}" in the quick pick`, async () => (await row.count()) > 0, 10_000);
-  await row.first().click();
+  await quickInputBox().fill(label);
+  await until(`"${label}" as the first row`, async () => {
+    const first = quickRows().first();
+    return (await first.locator('.label-name').textContent({ timeout: 1_000 }).catch(() => ''))?.trim() === label;
+  }, 10_000);
+  await quickInputBox().press('Enter');
 }
 
 /** Answers the input box whose title matches `title` with `text` (typed like a person) and Enter. */
@@ -182,8 +187,10 @@ async function answerInput(title, text, { password = false } = {}) {
     const type = await quickInputBox().getAttribute('type');
     assert(type === 'password', `the key box is type="${type}", so the key shows on screen`);
   }
-  await quickInputBox().fill('');
-  await quickInputBox().pressSequentially(text, { delay: 5 });
+  if (text) {
+    await quickInputBox().fill('');
+    await quickInputBox().pressSequentially(text, { delay: 5 });
+  }
   await quickInputBox().press('Enter');
 }
 
@@ -517,8 +524,7 @@ async function main() {
     await runFilter('eventSource:ssm.amazonaws.com');
     const s = await waitForCount(ssm.length);
     assert(s.total === RECORDS.length, s.text);
-    const rows = await current.frame.locator('ae-grid .row[data-row]:not([data-row=""])').count();
-    assert(rows === ssm.length, `${rows} rows in the grid`);
+    await until(`${ssm.length} rows in the grid`, async () => (await current.frame.locator('ae-grid .row[data-row]:not([data-row=""])').count()) === ssm.length);
     return s.text;
   }, { needs: ['webview'] });
 
@@ -691,6 +697,115 @@ async function main() {
     }, { needs: ['webview'] });
   } finally {
     await fake.close();
+  }
+
+  // ---- Exoscale: two password boxes (key, then secret) make one stored credential; signed requests
+  const exo = require(join(REPO, 'out', 'test', 'support', 'fakes', 'exoscale.js'));
+  const exoEvents = exo.generateEvents(80, Date.now() - 20 * 3_600_000);
+  const exoFake = await exo.startExoscaleFake({ events: exoEvents });
+  try {
+    await check('Add Account… → Exoscale → zone de-fra-1 → endpoint → API key and API secret in two password boxes: checked with a signed request, added', async () => {
+      await runCommand('Audit Logs: Add Account…');
+      await pickQuick('Exoscale');
+      await answerInput(/a name for this account/, 'exo e2e');
+      await pickQuick('de-fra-1');
+      await answerInput(/Organization name/, '');
+      await answerInput(/API endpoint/, exoFake.endpoint);
+      await answerInput(/Exoscale API key/, exo.FAKE_KEY, { password: true });
+      await answerInput(/Exoscale API secret/, exo.FAKE_SECRET, { password: true });
+      const toast = await until('the "added" notification', async () => {
+        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        return t.find((x) => /added "exo e2e"/.test(x));
+      }, 15_000);
+      assert(exoFake.verdicts.length > 0 && exoFake.verdicts.every((v) => v === ''), `signature verdicts: ${JSON.stringify(exoFake.verdicts)}`);
+      return toast.trim().replace(/\s+/g, ' ');
+    });
+
+    await check(`Query Account… → exo e2e → last 24 hours: the ${exoEvents.length} Exoscale events in the panel, fetched in windows`, async () => {
+      await runCommand('Audit Logs: Query Account…');
+      await pickQuick('exo e2e');
+      await answerInput(/Query exo e2e/, '');
+      await pickQuick('Last 24 hours');
+      await waitForTab('Audit Logs: exo e2e');
+      const frame = await until('the Exoscale panel frame', () => findPanelFrame('Audit Logs: exo e2e', { upgraded: true }).then(async (f) => {
+        const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+        return t?.trim() === 'Audit Logs: exo e2e' ? f : undefined;
+      }));
+      current = { title: 'Audit Logs: exo e2e', frame };
+      const s = await waitForCount(exoEvents.length, frame);
+      const strip = (await frame.locator('ale-app .strip.live').textContent()).replace(/\s+/g, ' ').trim();
+      assert(/Exoscale · exo e2e: [45] pages/.test(strip) && /Sent to the API: time range/.test(strip), `live strip: ${strip}`);
+      return `${s.text}; ${strip}`;
+    }, { needs: ['webview'] });
+  } finally {
+    await exoFake.close();
+  }
+
+  // ---- Cloudflare Cloudforce One: the detail pane asks the API for more, and a tag is written after a modal confirmation
+  const cfk = require(join(REPO, 'out', 'test', 'support', 'fakes', 'cloudflare.js'));
+  const cfEvents = cfk.generateThreatEvents(20, Date.now() - 20 * 3_600_000); // an hour apart, all in the last day
+  const cfFake = await cfk.startCloudflareFake({ events: cfEvents });
+  const apt = cfEvents.filter((e) => e.datasetId === cfk.DEFAULT_DATASET && e.attacker === 'APT28');
+  try {
+    await check('Add Account… → Cloudflare Cloudforce One → account id → endpoint → API token: checked live and added', async () => {
+      await runCommand('Audit Logs: Add Account…');
+      await pickQuick('Cloudflare Cloudforce One');
+      await answerInput(/a name for this account/, 'cf e2e');
+      await answerInput(/Cloudflare account id/, cfk.FAKE_ACCOUNT);
+      await answerInput(/API endpoint/, cfFake.base);
+      await answerInput(/API token/, cfk.FAKE_TOKEN, { password: true });
+      return (await until('the "added" notification', async () => {
+        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        return t.find((x) => /added "cf e2e"/.test(x));
+      }, 15_000)).trim().replace(/\s+/g, ' ');
+    });
+
+    await check(`Query Account… → cf e2e → actor:"APT28" → last 24 hours: ${apt.length} threat events; "Load from API" shows the event read by id, its raw data and relations`, async () => {
+      await runCommand('Audit Logs: Query Account…');
+      await pickQuick('cf e2e');
+      await answerInput(/Query cf e2e/, 'actor:"APT28"');
+      await pickQuick('Last 24 hours');
+      await waitForTab('Audit Logs: cf e2e');
+      const frame = await until('the Cloudflare panel frame', () => findPanelFrame('Audit Logs: cf e2e', { upgraded: true }).then(async (f) => {
+        const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+        return t?.trim() === 'Audit Logs: cf e2e' ? f : undefined;
+      }));
+      current = { title: 'Audit Logs: cf e2e', frame };
+      const s = await waitForCount(apt.length, frame);
+      await until('the server-side counts in the live strip', async () => /In the API: [\d,]+ events/.test((await frame.locator('ale-app .strip.live').textContent()) ?? ''));
+      await frame.locator('ae-grid .row[data-index="0"]').click();
+      await frame.locator('ae-detail vscode-button.load-api').click();
+      const tabs = await until('the API tabs in the detail pane', async () => {
+        const t = await frame.locator('ae-detail vscode-tab-header.api-tab').allTextContents();
+        return t.length === 3 ? t.map((x) => x.trim()) : false;
+      });
+      assert(tabs.join('|') === 'Event (read by id)|Raw data|Related events', `tabs: ${tabs.join('|')}`);
+      return `${s.text}; tabs ${tabs.join(', ')}`;
+    }, { needs: ['webview'] });
+
+    await check('"Add Tags…" in the detail pane → input box → modal confirmation → the tag is written to the API', async () => {
+      const row = current.frame.locator('ae-grid .row[data-index="0"]');
+      const id = await until('the selected event id', async () => {
+        const raw = await current.frame.evaluate(() => {
+          const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail');
+          return d?.detail?.raw ?? '';
+        });
+        return raw ? JSON.parse(raw).uuid : false;
+      }).catch(() => undefined);
+      assert(await row.count() === 1, 'a selected row');
+      await current.frame.locator('ae-detail vscode-button.event-action[data-action="cloudflare.addTags"]').click();
+      await answerInput(/^Add Tags \(cf e2e\)/, 'e2e-reviewed');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+      const question = (await dialog.textContent()) ?? '';
+      assert(/Add the tags "e2e-reviewed"/.test(question), `dialog: ${question}`);
+      await dialog.locator('.monaco-button', { hasText: /^Add Tags$/ }).click();
+      const tagged = await until('the tag in the fake API', async () => cfFake.events.find((e) => (e.tags ?? []).includes('e2e-reviewed')));
+      assert(!id || tagged.uuid === id, `tagged ${tagged.uuid}, selected ${id}`);
+      return `tagged ${tagged.uuid}`;
+    }, { needs: ['webview'] });
+  } finally {
+    await cfFake.close();
   }
 
   await check('window.__pwned is undefined in every frame and in the top window', async () => {

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import {
   CopyCommand,
+  DETAIL_SECTION_MAX,
+  DetailActionCommand,
+  DetailExpandRequest,
   DetailRequest,
   IpcEnvelope,
+  LiveActionCommand,
   QueryCommand,
   RestoreState,
   RowsRequest,
@@ -16,6 +20,9 @@ describe('webview protocol', () => {
     assert.equal(new Set(methods).size, methods.length);
     assert.equal(RowsRequest.response.method, 'rows/completion');
     assert.equal(DetailRequest.response.method, 'detail/completion');
+    assert.equal(DetailExpandRequest.response.method, 'detail/expand/completion');
+    for (const c of [DetailExpandRequest, DetailActionCommand, LiveActionCommand]) assert.ok(methods.includes(c.method), c.method);
+    assert.ok(DETAIL_SECTION_MAX >= 1_000_000);
   });
 
   it('accepts well-formed messages', () => {
@@ -24,6 +31,10 @@ describe('webview protocol', () => {
     assert.ok(QueryCommand.schema.safeParse({ queryId: 3, filter: '', sort: { field: 'action', dir: 'asc' }, timeRange: { from: 1, to: 2 } }).success);
     assert.ok(RowsRequest.schema.safeParse({ queryId: 3, offset: 0, limit: 200, columns: ['time', 'action'] }).success);
     assert.ok(SaveViewCommand.schema.safeParse({ filter: '', sort: { field: 'time', dir: 'asc' }, columns: ['time'], widths: { time: 180 } }).success);
+    assert.ok(DetailExpandRequest.schema.safeParse({ row: 0 }).success);
+    assert.ok(DetailActionCommand.schema.safeParse({ row: 12, actionId: 'cloudflare.addTags' }).success);
+    assert.ok(LiveActionCommand.schema.safeParse({ sourcePath: 'cloudflare:acct-1', actionId: 'cloudflare.saveQuery', filter: 'action:delete*' }).success);
+    assert.ok(LiveActionCommand.schema.safeParse({ sourcePath: 'cloudflare:acct-1', actionId: 'cloudflare.saveQuery', filter: '' }).success);
   });
 
   // The webview renders attacker-controlled data: whatever it sends is checked like outside input.
@@ -42,6 +53,17 @@ describe('webview protocol', () => {
     ['a view with no columns', SaveViewCommand.schema, { filter: '', sort: { field: 'time', dir: 'asc' }, columns: [] }],
     ['a column width of zero', SaveViewCommand.schema, { filter: '', sort: { field: 'time', dir: 'asc' }, columns: ['time'], widths: { time: 0 } }],
     ['restore state without paths', RestoreState, { paths: [] }],
+    ['a negative row to load from the API', DetailExpandRequest.schema, { row: -1 }],
+    ['a row to load from the API that is not a whole number', DetailExpandRequest.schema, { row: 0.5 }],
+    ['an event action on a negative row', DetailActionCommand.schema, { row: -3, actionId: 'cloudflare.addTags' }],
+    ['an event action without an id', DetailActionCommand.schema, { row: 1, actionId: '' }],
+    ['an event action with a huge id', DetailActionCommand.schema, { row: 1, actionId: 'a'.repeat(100_000) }],
+    ['an event action with no row', DetailActionCommand.schema, { actionId: 'cloudflare.addTags' }],
+    ['a query action with a huge source path', LiveActionCommand.schema, { sourcePath: 's'.repeat(100_000), actionId: 'x', filter: '' }],
+    ['a query action without a source', LiveActionCommand.schema, { sourcePath: '', actionId: 'x', filter: '' }],
+    ['a query action with a filter longer than any query', LiveActionCommand.schema, { sourcePath: 'cloudflare:a', actionId: 'x', filter: 'x'.repeat(20_001) }],
+    ['a query action without a filter', LiveActionCommand.schema, { sourcePath: 'cloudflare:a', actionId: 'x' }],
+    ['a query action whose id is not a string', LiveActionCommand.schema, { sourcePath: 'cloudflare:a', actionId: 7, filter: '' }],
   ];
   for (const [what, schema, value] of rejected) {
     it(`rejects ${what}`, () => {

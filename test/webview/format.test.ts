@@ -12,7 +12,7 @@ import { loadWebview } from './support';
 
 // webview/ is not in the project's node build: bundled on the fly (support.ts).
 const { protocol: mirror, format, ipc: ipcModule, state } = loadWebview();
-const { RESERVED_FIELDS, ScrollMap, addTerm, dottedPath, filterFieldForPath, filterTerm, formatTime, quoteValue } = format;
+const { RESERVED_FIELDS, ScrollMap, addTerm, dottedPath, filterFieldForPath, filterTerm, formatTime, mergeServerAggregates, quoteValue, serverHistogram } = format;
 const { HostIpc } = ipcModule;
 const { coerceView, defaultView } = state;
 
@@ -26,8 +26,11 @@ describe('webview: protocol mirror', () => {
       [mirror.ExportCommand, contract.ExportCommand],
       [mirror.CancelCommand, contract.CancelCommand],
       [mirror.RefetchCommand, contract.RefetchCommand],
+      [mirror.DetailActionCommand, contract.DetailActionCommand],
+      [mirror.LiveActionCommand, contract.LiveActionCommand],
       [mirror.RowsRequest, contract.RowsRequest],
       [mirror.DetailRequest, contract.DetailRequest],
+      [mirror.DetailExpandRequest, contract.DetailExpandRequest],
       [mirror.DidChangeStateNotification, contract.DidChangeStateNotification],
       [mirror.DidQueryNotification, contract.DidQueryNotification],
       [mirror.DidLoadProgressNotification, contract.DidLoadProgressNotification],
@@ -35,6 +38,7 @@ describe('webview: protocol mirror', () => {
     for (const [m, c] of pairs) assert.equal(m.method, c.method);
     assert.equal(mirror.RowsRequest.response, contract.RowsRequest.response.method);
     assert.equal(mirror.DetailRequest.response, contract.DetailRequest.response.method);
+    assert.equal(mirror.DetailExpandRequest.response, contract.DetailExpandRequest.response.method);
     // Every call the host dispatches is mirrored.
     const mirrored = new Set(pairs.map(([m]) => m.method));
     for (const c of contract.WEBVIEW_CALLS) assert.ok(mirrored.has(c.method), c.method);
@@ -47,6 +51,12 @@ describe('webview: protocol mirror', () => {
     assert.equal(contract.QuerySpec.safeParse({ queryId: 1, filter: longest, sort: { field: 'time', dir: 'asc' } }).success, true);
     assert.equal(contract.QuerySpec.safeParse({ queryId: 1, filter: longest + 'x', sort: { field: 'time', dir: 'asc' } }).success, false);
     assert.equal(contract.RowsParams.safeParse({ queryId: 1, offset: 0, limit: mirror.LIMITS.rowsLimit, columns: ['a'] }).success, true);
+    const id = 'a'.repeat(mirror.LIMITS.actionId);
+    assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id }).success, true);
+    assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id + 'a' }).success, false);
+    const path = 'p'.repeat(mirror.LIMITS.sourcePath);
+    assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path, actionId: 'x', filter: '' }).success, true);
+    assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path + 'p', actionId: 'x', filter: '' }).success, false);
   });
 
   it('coerces any saved view into one the contract accepts', () => {
@@ -123,6 +133,40 @@ describe('webview: filter terms', () => {
     assert.equal(formatTime(Number.NaN), '');
     assert.equal(formatTime(null), '');
     assert.equal(formatTime('2024'), '');
+  });
+});
+
+describe('webview: the API’s own counts', () => {
+  const day = 86_400_000;
+  const live = (label: string, server?: contract.ServerAggregateDto): contract.SourceSummary => ({
+    label,
+    path: `cloudflare:${label}`,
+    events: 0,
+    duplicates: 0,
+    errors: 0,
+    skipped: 0,
+    live: { provider: 'Cloudflare', filter: '', pages: 1, events: 0, sentToApi: [], localFilter: '', cancelled: false, fetching: false, actions: [], server },
+  });
+
+  it('turns sparse day buckets into the timeline’s dense histogram', () => {
+    const h = serverHistogram({ bucketMs: day, buckets: [{ time: 10 * day, count: 3 }, { time: 13 * day, count: 5 }] });
+    assert.deepEqual(h, { start: 10 * day, bucketMs: day, counts: [3, 0, 0, 5], untimed: 0 });
+    assert.deepEqual(serverHistogram({ bucketMs: 0, buckets: [{ time: 1, count: 1 }] }).counts, []);
+    assert.deepEqual(serverHistogram({ bucketMs: day, buckets: [] }).counts, []);
+    // A broken answer spanning ages does not become a billion bars.
+    assert.ok(serverHistogram({ bucketMs: 1, buckets: [{ time: 0, count: 1 }, { time: 1e12, count: 1 }] }).counts.length <= 10_000);
+  });
+
+  it('adds up the counts of several live sources and keeps each note', () => {
+    assert.equal(mergeServerAggregates([live('a')]), undefined);
+    const a: contract.ServerAggregateDto = { note: 'A', total: 5, facets: { action: [{ value: 'x', count: 3 }, { value: 'y', count: 2 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 5 }] } };
+    const b: contract.ServerAggregateDto = { note: 'B', total: 4, facets: { action: [{ value: 'y', count: 4 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 4 }] } };
+    assert.equal(mergeServerAggregates([live('a', a), live('c')]), a);
+    const m = mergeServerAggregates([live('a', a), live('b', b)]);
+    assert.equal(m?.total, 9);
+    assert.deepEqual(m?.facets.action, [{ value: 'y', count: 6 }, { value: 'x', count: 3 }]);
+    assert.deepEqual(m?.histogram, { bucketMs: day, buckets: [{ time: day, count: 9 }] });
+    assert.equal(m?.note, 'a: A\nb: B');
   });
 });
 

@@ -180,6 +180,13 @@ async function runFilter(page: Page, text: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** A live panel opens on the fetched filter, which matches none of the fake rows: show them all. */
+async function showAll(page: Page): Promise<void> {
+  await runFilter(page, '');
+  await waitForStatus(page, /^200,000 of 200,000 events/);
+  await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+}
+
 // ---- suite -------------------------------------------------------------------------------------------
 
 describe('webview: events panel in Chromium (dev harness)', function () {
@@ -511,6 +518,130 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     assert.equal(log.filter((m) => m.method === 'query').pop()?.params.filter, 'action:create', 'the panel filters locally at once too');
     await strip.locator('vscode-button.refetch').waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() => (window as unknown as Win).__pwned), undefined);
+    assert.deepEqual(problems, []);
+  });
+
+  it('loads more of a live event from its API into extra tabs, as text', async () => {
+    const { page, problems } = await open('&live=1');
+    await showAll(page);
+    await page.locator('ae-grid .row').first().click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    const load = page.locator('ae-detail vscode-button.load-api');
+    assert.equal((await load.textContent())?.trim(), 'Load from API');
+    await load.click();
+    await page.locator('ae-detail vscode-button.load-api', { hasText: 'Loading from API…' }).waitFor({ state: 'visible' });
+    await page.locator('ae-detail vscode-tab-header.api-tab').first().waitFor({ state: 'visible' });
+    assert.deepEqual(await page.evaluate(() => {
+      const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail')?.shadowRoot;
+      return Array.from(d?.querySelectorAll('vscode-tab-header.api-tab') ?? []).map((t) => t.textContent?.trim());
+    }), ['Event (read by id)', 'Related events']);
+    const detailRow = (await hostLog(page)).filter((m) => m.method === 'detail').pop()?.params.row;
+    assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'detail/expand').pop()?.params, { row: detailRow });
+    // The first section is shown at once: the API's JSON, with the hostile tag as its literal text.
+    const text = (await page.locator('ae-detail pre.api-text').first().textContent()) ?? '';
+    assert.ok(text.includes('"<img src=x onerror=window.__pwned=7>"'), 'the hostile string shows as text');
+    assert.ok(await page.locator('ae-detail pre.api-text').first().isVisible());
+    await page.locator('ae-detail vscode-tab-header.api-tab', { hasText: 'Related events' }).click();
+    assert.match((await page.locator('ae-detail pre.api-text').nth(1).textContent()) ?? '', /"relation": "parent"/);
+    await page.locator('ae-detail .api-panel button[aria-label="Copy Related events"]').click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'copy'));
+    assert.match(String((await hostLog(page)).filter((m) => m.method === 'copy').pop()?.params.text), /"relation": "parent"/);
+    // Another event starts on its tree again, without the previous one's sections.
+    await page.locator('ae-grid .row').nth(1).click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('ae-detail vscode-tab-header.api-tab').count(), 0);
+    const verdict = await page.evaluate(() => {
+      let imgs = 0;
+      const walk = (root: Document | ShadowRoot) => {
+        imgs += root.querySelectorAll('img, iframe').length;
+        for (const el of Array.from(root.querySelectorAll('*'))) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      const w = window as unknown as Win;
+      return { pwned: w.__pwned, csp: w.__cspViolations, imgs };
+    });
+    assert.deepEqual(verdict, { pwned: undefined, csp: [], imgs: 0 });
+    assert.deepEqual(problems, []);
+
+    // When the API fails, the detail pane says why, as text.
+    const failing = await open('&live=1&expandError=1');
+    await showAll(failing.page);
+    await failing.page.locator('ae-grid .row').first().click();
+    await failing.page.locator('ae-detail vscode-button.load-api').click();
+    await failing.page.locator('ae-detail .api-error').waitFor({ state: 'visible' });
+    assert.equal(
+      (await failing.page.locator('ae-detail .api-error').textContent())?.trim(),
+      'Could not load from the API: The API said no (HTTP 403) <img src=x onerror=window.__pwned=7>',
+    );
+    assert.equal(await failing.page.evaluate(() => (window as unknown as Win).__pwned), undefined);
+    assert.deepEqual(failing.problems, []);
+  });
+
+  it('sends a live event’s and a live query’s actions to the host, which confirms them', async () => {
+    const { page, problems } = await open('&live=1');
+    await showAll(page);
+    await page.locator('ae-grid .row').nth(2).click();
+    const action = page.locator('ae-detail vscode-button.event-action[data-action="fake.addTags"]');
+    await action.waitFor({ state: 'visible' });
+    assert.equal((await action.textContent())?.trim(), 'Add Tags…');
+    await action.click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'detail/action'));
+    const detailRow = (await hostLog(page)).filter((m) => m.method === 'detail').pop()?.params.row;
+    assert.equal(typeof detailRow, 'number');
+    assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'detail/action').pop()?.params, { row: detailRow, actionId: 'fake.addTags' });
+    // A query action goes with the filter in the bar, which replaces the fetched one.
+    await page.locator('ae-filter-bar vscode-textfield input').fill('action:create');
+    const save = page.locator('ale-app .strip.live vscode-button.query-action[data-action="fake.saveQuery"]');
+    assert.equal((await save.textContent())?.trim(), 'Save Query in the API…');
+    await save.click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'live/action'));
+    assert.deepEqual((await hostLog(page)).filter((m) => m.method === 'live/action').pop()?.params, {
+      sourcePath: 'controlplane:acct-1',
+      actionId: 'fake.saveQuery',
+      filter: 'action:create',
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows the API’s own counts apart from the fetched ones, in the facets and the timeline', async () => {
+    const { page, problems } = await open('&live=1');
+    await showAll(page);
+    const caption = page.locator('ae-facets .server-caption');
+    await caption.waitFor({ state: 'visible' });
+    assert.match((await caption.textContent())?.replace(/\s+/g, ' ') ?? '', /the API’s own counts \(\d[\d,]* events\), not the fetched events’: Counted by the fake API .*<img src=x onerror=window\.__pwned=7>/);
+    const actions = page.locator('ae-facets section').first();
+    assert.match((await actions.locator('.server-head').textContent()) ?? '', /In the API/);
+    const server = actions.locator('.server-values .value');
+    assert.equal(await server.count(), 3);
+    assert.equal((await server.nth(0).locator('.text').textContent())?.trim(), 'DeleteObject');
+    assert.equal((await server.nth(0).locator('.count').textContent())?.trim(), '412,345');
+    assert.equal((await server.nth(2).locator('.text').textContent())?.trim(), '<img src=x onerror=window.__pwned=7>');
+    // The fetched counts are still there, above, and are not the API's.
+    assert.ok((await actions.locator(':scope > ul:not(.server-values) .value').count()) > 0);
+    // Fields the API did not count have no "In the API" list.
+    assert.equal(await page.locator('ae-facets section').nth(1).locator('.server-values').count(), 0);
+    // A click on an API value filters like any facet value.
+    await server.nth(1).click();
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    assert.equal(await input.inputValue(), 'action:"DeleteBucket"');
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && String(m.params.filter).endsWith('action:"DeleteBucket"')));
+
+    // The timeline switches between the fetched events and the API's counts.
+    const fetchedBars = await page.locator('ae-timeline rect.bar').count();
+    assert.ok(fetchedBars > 0);
+    assert.equal(await page.locator('ae-timeline rect.bar.server').count(), 0);
+    assert.equal(await page.locator('ae-timeline .modes button.mode-fetched').getAttribute('aria-pressed'), 'true');
+    await page.locator('ae-timeline .modes button.mode-server').click();
+    assert.equal(await page.locator('ae-timeline .modes button.mode-server').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('ae-timeline rect.bar.server').count(), 14);
+    assert.match((await page.locator('ae-timeline .legend').textContent()) ?? '', /^In the API \(not all fetched\): [\d,]+ events · 1 d(ay)? per bar/);
+    assert.match((await page.locator('ae-timeline .legend').getAttribute('title')) ?? '', /^Counted by the fake API/);
+    await page.locator('ae-timeline .modes button.mode-fetched').click();
+    assert.equal(await page.locator('ae-timeline rect.bar.server').count(), 0);
+    // The live strip says the API counted more than was fetched.
+    assert.match((await page.locator('ale-app .strip.live .live-server').textContent())?.replace(/\s+/g, ' ') ?? '', /In the API: [\d,]+ events by its own count, not all fetched/);
+    assert.equal(await page.evaluate(() => (window as unknown as Win).__pwned), undefined);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as Win).__cspViolations), []);
     assert.deepEqual(problems, []);
   });
 

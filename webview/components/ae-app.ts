@@ -156,6 +156,15 @@ export class AeApp extends LitElement {
         border-radius: 3px;
         overflow-wrap: anywhere;
       }
+      .live-server {
+        cursor: help;
+      }
+      .live-server .codicon {
+        vertical-align: text-bottom;
+      }
+      .live-server-error {
+        overflow-wrap: anywhere;
+      }
       .strip.problems {
         background: color-mix(in srgb, var(--vscode-editorWarning-foreground, #cca700) 10%, transparent);
         cursor: pointer;
@@ -484,12 +493,30 @@ export class AeApp extends LitElement {
         >
         <span class="live-sent" title="Filtered by the API">Sent to the API: <code>${sent}</code></span>
         <span class="live-local" title="Filtered in this panel over the fetched events">Applied here: <code>${l.localFilter || 'nothing more'}</code></span>
+        ${l.server
+          ? html`<span class="live-server muted" title=${l.server.note}
+              >${icon('info')} In the API: ${l.server.total !== undefined ? `${formatCount(l.server.total)} events` : 'more events'} by its own count, not
+              all fetched (“In the API” in the facets and timeline; hover for what it covers)</span
+            >`
+          : nothing}
+        ${l.serverError ? html`<span class="live-server-error muted" title=${l.serverError}>No counts from the API: ${l.serverError}</span>` : nothing}
         <span class="grow"></span>
         ${changed && !l.fetching
           ? html`<vscode-button secondary class="refetch" title="Fetch from the API again with the filter in the bar" @click=${() => s.refetchLive()}
               >Fetch with This Filter</vscode-button
             >`
           : nothing}
+        ${l.actions.map(
+          (a) => html`<vscode-button
+            secondary
+            class="query-action"
+            data-action=${a.id}
+            ?disabled=${l.fetching}
+            title=${`${a.title} with the filter in the bar (asks for confirmation before anything changes)`}
+            @click=${() => !l.fetching && s.runQueryAction(src.path, a.id)}
+            >${a.title}</vscode-button
+          >`,
+        )}
       </div>`;
     })}`;
   }
@@ -517,10 +544,16 @@ export class AeApp extends LitElement {
     const layout = s.layout;
     const emptyText = r ? (r.total === 0 ? 'No events loaded yet' : 'No events match the filter') : s.error ? 'Fix the filter to see events' : 'Loading…';
     const popup = this._popup;
+    const server = s.server;
     return html`${codicons()}
       ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderLive(s)} ${this.renderProblems(s)}
       ${layout.timeline
-        ? html`<ae-timeline .histogram=${r?.histogram} .timeRange=${s.view.timeRange} @ae-range=${(e: CustomEvent<TimeRange>) => s.setTimeRange(e.detail)}></ae-timeline>`
+        ? html`<ae-timeline
+            .histogram=${r?.histogram}
+            .server=${server?.timeline}
+            .timeRange=${s.view.timeRange}
+            @ae-range=${(e: CustomEvent<TimeRange>) => s.setTimeRange(e.detail)}
+          ></ae-timeline>`
         : nothing}
       <div class="main">
         ${layout.facets
@@ -528,6 +561,7 @@ export class AeApp extends LitElement {
                 ${styleProps({ width: `${layout.facetsWidth}px` })}
                 .facets=${r?.facets ?? {}}
                 .total=${r?.count ?? 0}
+                .server=${server?.aggregate}
                 @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}
               ></ae-facets
               ><div class="sash left" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'facets')}></div>`
@@ -560,6 +594,9 @@ export class AeApp extends LitElement {
                 .detail=${s.detail}
                 .loading=${s.detailLoading}
                 .error=${s.detailError}
+                .expand=${s.expand}
+                @ae-api-load=${() => void s.loadFromApi()}
+                @ae-api-action=${(e: CustomEvent<string>) => s.runEventAction(e.detail)}
                 @ae-detail-action=${(e: CustomEvent<DetailActionDetail>) => this.onDetailAction(e.detail)}
                 @ae-detail-close=${() => s.setLayout({ detail: false })}
               ></ae-detail>`

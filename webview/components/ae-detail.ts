@@ -3,6 +3,10 @@
  * (keys and values are text bindings, colored by CSS class); "Raw" is the exact text in a <pre>.
  * Per node: copy value, copy path (`userIdentity.sessionContext.sessionIssuer.userName`, array
  * indices as `.0`), filter on / exclude the value.
+ *
+ * An event of a live source whose API can say more shows "Load from API": each section the API
+ * answers becomes one more tab, its JSON as text in a <pre>. The provider's actions on the event
+ * (tagging, …) are buttons next to it; the host asks for input and confirmation before any runs.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
@@ -11,9 +15,10 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
 import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
-import type { DetailResult } from '../protocol';
+import type { DetailResult, DetailSectionDto } from '../protocol';
 import { dottedPath, filterFieldForPath, formatCount, leafText, type PathSegment } from '../format';
 import { baseStyles, codicons, emit, icon } from './shared';
 
@@ -37,6 +42,17 @@ export interface DetailActionDetail {
   value?: string;
   what?: string;
 }
+
+/** AppState.expand: the API's sections for one event, while loading or once answered. */
+export interface ExpandState {
+  row: number;
+  loading: boolean;
+  sections?: DetailSectionDto[];
+  error?: string;
+}
+
+/** Tree and Raw come first; the API's sections follow. */
+const FIXED_TABS = 2;
 
 /** Nodes with more children than this start collapsed, and so do nodes this deep. */
 const AUTO_OPEN_DEPTH = 3;
@@ -70,6 +86,7 @@ export class AeDetail extends LitElement {
     detail: { attribute: false },
     loading: { type: Boolean },
     error: { attribute: false },
+    expand: { attribute: false },
     _tab: { state: true },
     _mode: { state: true },
     _toggled: { state: true },
@@ -80,6 +97,7 @@ export class AeDetail extends LitElement {
   declare detail: DetailResult | undefined;
   declare loading: boolean;
   declare error: string | undefined;
+  declare expand: ExpandState | undefined;
   declare _tab: number;
   declare _mode: 'auto' | 'all' | 'none';
   declare _toggled: Map<string, boolean>;
@@ -96,6 +114,7 @@ export class AeDetail extends LitElement {
     this.detail = undefined;
     this.loading = false;
     this.error = undefined;
+    this.expand = undefined;
     this._tab = 0;
     this._mode = 'auto';
     this._toggled = new Map();
@@ -259,10 +278,39 @@ export class AeDetail extends LitElement {
         z-index: 50;
         min-width: 200px;
       }
+      .api {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px;
+        padding: 0 8px 6px 12px;
+        flex: none;
+      }
+      .api vscode-button {
+        --vscode-font-size: 12px;
+      }
+      .api-error {
+        color: var(--vscode-errorForeground, #f85149);
+        overflow-wrap: anywhere;
+        flex-basis: 100%;
+      }
+      .section-bar {
+        display: flex;
+        justify-content: flex-end;
+        padding: 4px 8px 0;
+        position: sticky;
+        top: 0;
+        background: var(--vscode-sideBar-background, var(--vscode-editor-background, #1e1e1e));
+      }
     `,
   ];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('expand')) {
+      const before = changed.get('expand');
+      // The API's first tab is what "Load from API" was clicked for; a new event starts on the tree.
+      if (this.expand?.sections?.length && !before?.sections && this.expand.row === this.detail?.row) this._tab = FIXED_TABS;
+    }
     if (changed.has('detail')) {
       const raw = this.detail?.raw;
       if (raw === undefined) this.parsed = undefined;
@@ -539,8 +587,47 @@ export class AeDetail extends LitElement {
       ${this.truncated ? html`<div class="notice">The tree stops at ${formatCount(MAX_LINES)} lines; the Raw tab has the whole event.</div>` : nothing}`;
   }
 
+  /** The API's sections when they belong to the event shown. */
+  private apiSections(): DetailSectionDto[] {
+    const e = this.expand;
+    return e && this.detail && e.row === this.detail.row ? (e.sections ?? []) : [];
+  }
+
+  private renderApi(d: DetailResult) {
+    const live = d.live;
+    if (!live || (!live.expandable && live.actions.length === 0)) return nothing;
+    const e = this.expand?.row === d.row ? this.expand : undefined;
+    return html`<div class="api">
+      ${live.expandable
+        ? html`<vscode-button
+            secondary
+            class="load-api"
+            icon=${e?.loading ? 'loading' : 'cloud-download'}
+            ?icon-spin=${e?.loading ?? false}
+            ?disabled=${e?.loading ?? false}
+            title="Ask the API for more of this event (read by id, raw data, relations)"
+            @click=${() => !e?.loading && emit(this, 'ae-api-load', d.row)}
+            >${e?.loading ? 'Loading from API…' : e?.sections ? 'Load from API Again' : 'Load from API'}</vscode-button
+          >`
+        : nothing}
+      ${live.actions.map(
+        (a) => html`<vscode-button
+          secondary
+          class="event-action"
+          data-action=${a.id}
+          title=${`${a.title} (asks for confirmation before anything changes)`}
+          @click=${() => emit(this, 'ae-api-action', a.id)}
+          >${a.title}</vscode-button
+        >`,
+      )}
+      ${e?.error ? html`<div class="api-error" role="alert">Could not load from the API: ${e.error}</div>` : nothing}
+    </div>`;
+  }
+
   override render() {
     const d = this.detail;
+    const sections = this.apiSections();
+    const tab = this._tab < FIXED_TABS + sections.length ? this._tab : 0;
     const menu = this._menu;
     const menuLine = menu ? this.lines[menu.line] : undefined;
     return html`${codicons()}
@@ -558,11 +645,20 @@ export class AeDetail extends LitElement {
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d
           ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
-          : html`<vscode-tabs selected-index=${this._tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
+          : html`${this.renderApi(d)}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>
               <vscode-tab-panel><pre class="raw">${d.raw}</pre></vscode-tab-panel>
+              ${sections.map(
+                (s) => html`<vscode-tab-header slot="header" class="api-tab" title=${`${s.title} (from the API)`}>${s.title}</vscode-tab-header>
+                  <vscode-tab-panel class="api-panel">
+                    <div class="section-bar">
+                      <button class="icon-btn" title="Copy" aria-label=${`Copy ${s.title}`} @click=${() => emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: s.text, what: s.title })}>${icon('copy')}</button>
+                    </div>
+                    <pre class="raw api-text">${s.text}</pre>
+                  </vscode-tab-panel>`,
+              )}
             </vscode-tabs>`}
       ${menu && menuLine
         ? keyed(

@@ -1,10 +1,14 @@
 /**
  * ae-facets: top values per facet field with counts. Click adds `field:"value"` to the filter and
  * runs it; Alt+click adds `-field:"value"`. Values are text bindings; the empty value is "(none)".
+ *
+ * With a live source whose API counts for itself, each field also lists "In the API": the API's
+ * counts over everything it holds for the query, which are not the fetched events' counts. They
+ * are kept apart (own heading, own bar color, the API's note as caption) so the two never mix.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { styleProps } from './style-props';
-import type { FacetValue } from '../protocol';
+import type { FacetValue, ServerAggregateDto } from '../protocol';
 import { FACET_FIELDS } from '../protocol';
 import { formatCount } from '../format';
 import { baseStyles, codicons, columnLabel, emit, icon } from './shared';
@@ -19,17 +23,20 @@ export class AeFacets extends LitElement {
   static override properties = {
     facets: { attribute: false },
     total: { type: Number },
+    server: { attribute: false },
     _collapsed: { state: true },
   };
 
   declare facets: Record<string, FacetValue[]>;
   declare total: number;
+  declare server: ServerAggregateDto | undefined;
   declare _collapsed: Set<string>;
 
   constructor() {
     super();
     this.facets = {};
     this.total = 0;
+    this.server = undefined;
     this._collapsed = new Set();
   }
 
@@ -129,6 +136,39 @@ export class AeFacets extends LitElement {
         font-size: 12px;
         line-height: 22px;
       }
+      .server-caption {
+        display: flex;
+        gap: 6px;
+        padding: 6px 10px;
+        font-size: 11px;
+        line-height: 1.4;
+        border-bottom: 1px solid var(--vscode-sideBarSectionHeader-border, transparent);
+        cursor: help;
+      }
+      .server-caption span:last-child {
+        display: -webkit-box;
+        -webkit-line-clamp: 4;
+        -webkit-box-orient: vertical;
+        overflow: hidden;
+        overflow-wrap: anywhere;
+      }
+      .server-head {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+        height: 20px;
+        padding: 0 8px 0 22px;
+        font-size: 11px;
+        cursor: help;
+      }
+      .server .bar {
+        background: var(--vscode-charts-purple, #b180d7);
+      }
+      .server .count::after {
+        content: ' API';
+        font-size: 9px;
+        opacity: 0.8;
+      }
     `,
   ];
 
@@ -143,9 +183,44 @@ export class AeFacets extends LitElement {
     emit<FacetPickDetail>(this, 'ae-facet', { field, value, exclude: e.altKey });
   }
 
+  private renderValue(field: string, v: FacetValue, total: number, server: boolean) {
+    const what = server ? 'events in the API (not all fetched)' : 'events';
+    return html`<li
+      class="value ${server ? 'server' : ''}"
+      role="button"
+      tabindex="0"
+      title=${`${v.value === '' ? '(none)' : v.value}\n${formatCount(v.count)} ${what}\nClick: filter to this value · Alt+click: exclude it`}
+      @click=${(e: MouseEvent) => this.pick(e, field, v.value)}
+      @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.pick(e, field, v.value)}
+    >
+      <span class="text ${v.value === '' ? 'none' : ''}">${v.value === '' ? '(none)' : v.value}</span>
+      <span class="count">${formatCount(v.count)}</span>
+      <span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((v.count / total) * 100))}%` })}></span>
+    </li>`;
+  }
+
+  private renderServer(field: string) {
+    const values = this.server?.facets[field] ?? [];
+    if (values.length === 0) return nothing;
+    const total = Math.max(1, this.server?.total ?? values.reduce((n, v) => n + v.count, 0));
+    return html`<div class="server-head muted" title=${this.server?.note ?? ''}>${icon('cloud')}<span>In the API</span></div>
+      <ul role="list" class="server-values" aria-label=${`${columnLabel(field)}: counts in the API`}>
+        ${values.map((v) => this.renderValue(field, v, total, true))}
+      </ul>`;
+  }
+
   override render() {
     const total = Math.max(1, this.total);
+    const server = this.server;
     return html`${codicons()}
+      ${server
+        ? html`<div class="server-caption muted" title=${server.note}>
+            ${icon('cloud')}<span
+              >Values under “In the API” are the API’s own counts${server.total !== undefined ? ` (${formatCount(server.total)} events)` : ''}, not the fetched
+              events’: ${server.note}</span
+            >
+          </div>`
+        : nothing}
       ${FACET_FIELDS.map((field) => {
         const values = this.facets[field] ?? [];
         const open = !this._collapsed.has(field);
@@ -163,24 +238,11 @@ export class AeFacets extends LitElement {
             <span class="n muted">${values.length ? formatCount(values.length) : ''}</span>
           </div>
           ${open
-            ? values.length === 0
-              ? html`<div class="empty muted">No values</div>`
-              : html`<ul role="list">
-                  ${values.map(
-                    (v) => html`<li
-                      class="value"
-                      role="button"
-                      tabindex="0"
-                      title=${`${v.value === '' ? '(none)' : v.value}\n${formatCount(v.count)} events\nClick: filter to this value · Alt+click: exclude it`}
-                      @click=${(e: MouseEvent) => this.pick(e, field, v.value)}
-                      @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.pick(e, field, v.value)}
-                    >
-                      <span class="text ${v.value === '' ? 'none' : ''}">${v.value === '' ? '(none)' : v.value}</span>
-                      <span class="count">${formatCount(v.count)}</span>
-                      <span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((v.count / total) * 100))}%` })}></span>
-                    </li>`,
-                  )}
-                </ul>`
+            ? html`${values.length === 0
+                  ? html`<div class="empty muted">No values</div>`
+                  : html`<ul role="list">
+                      ${values.map((v) => this.renderValue(field, v, total, false))}
+                    </ul>`}${this.renderServer(field)}`
             : nothing}
         </section>`;
       })}

@@ -1,6 +1,10 @@
 /**
  * ae-timeline: the result's time histogram as SVG bars (Lit `svg` templates, no canvas, no
  * markup strings). Drag across it to pick a time range; a click picks one bucket. Times are UTC.
+ *
+ * With a live source whose API counts for itself, "Fetched | In the API" switches to the API's
+ * histogram over everything it holds for the query (its own bar color, and the API's note as the
+ * legend's tooltip), so it is not read as the fetched events'.
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { HistogramDto, TimeRange } from '../protocol';
@@ -16,12 +20,16 @@ const MIN_TICK_PX = 120;
 export class AeTimeline extends LitElement {
   static override properties = {
     histogram: { attribute: false },
+    server: { attribute: false },
     timeRange: { attribute: false },
     _width: { state: true },
     _drag: { state: true },
+    _mode: { state: true },
   };
 
   declare histogram: HistogramDto | undefined;
+  declare server: { histogram: HistogramDto; note: string } | undefined;
+  declare _mode: 'fetched' | 'server';
   declare timeRange: TimeRange | undefined;
   declare _width: number;
   declare _drag: { x0: number; x1: number } | undefined;
@@ -31,6 +39,8 @@ export class AeTimeline extends LitElement {
   constructor() {
     super();
     this.histogram = undefined;
+    this.server = undefined;
+    this._mode = 'fetched';
     this.timeRange = undefined;
     this._width = 0;
     this._drag = undefined;
@@ -106,6 +116,33 @@ export class AeTimeline extends LitElement {
         font-size: 10px;
         font-family: var(--vscode-font-family, sans-serif);
       }
+      rect.bar.server {
+        fill: var(--vscode-charts-purple, #b180d7);
+      }
+      .modes {
+        display: inline-flex;
+        border: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.35));
+        border-radius: 3px;
+        overflow: hidden;
+      }
+      .modes button {
+        border: none;
+        padding: 0 6px;
+        height: 16px;
+        font: inherit;
+        font-size: 11px;
+        color: var(--vscode-foreground);
+        background: transparent;
+        cursor: pointer;
+      }
+      .modes button[aria-pressed='true'] {
+        background: var(--vscode-inputOption-activeBackground, rgba(36, 137, 219, 0.5));
+        color: var(--vscode-inputOption-activeForeground, inherit);
+      }
+      .modes button:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline-offset: -1px;
+      }
       .empty {
         display: flex;
         align-items: center;
@@ -134,8 +171,13 @@ export class AeTimeline extends LitElement {
     this.ro?.disconnect();
   }
 
+  /** The histogram on screen: the fetched events', or the API's when that is chosen and there. */
+  private get shown(): HistogramDto | undefined {
+    return this._mode === 'server' && this.server ? this.server.histogram : this.histogram;
+  }
+
   private xToTime(x: number): number {
-    const h = this.histogram;
+    const h = this.shown;
     if (!h || h.counts.length === 0 || this._width <= 0) return 0;
     const span = h.counts.length * h.bucketMs;
     return h.start + (Math.min(Math.max(0, x), this._width) / this._width) * span;
@@ -147,7 +189,7 @@ export class AeTimeline extends LitElement {
   }
 
   private onPointerDown = (e: PointerEvent): void => {
-    if (e.button !== 0 || !this.histogram?.counts.length) return;
+    if (e.button !== 0 || !this.shown?.counts.length) return;
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
     const x = this.localX(e);
     this._drag = { x0: x, x1: x };
@@ -161,7 +203,7 @@ export class AeTimeline extends LitElement {
   private onPointerUp = (e: PointerEvent): void => {
     const d = this._drag;
     this._drag = undefined;
-    const h = this.histogram;
+    const h = this.shown;
     if (!d || !h || h.counts.length === 0) return;
     d.x1 = this.localX(e);
     const b = h.bucketMs;
@@ -182,21 +224,30 @@ export class AeTimeline extends LitElement {
   };
 
   override render() {
-    const h = this.histogram;
+    const server = this._mode === 'server' && this.server ? this.server : undefined;
+    const h = this.shown;
+    const mode = (m: 'fetched' | 'server', label: string, title: string) =>
+      html`<button class="mode-${m}" aria-pressed=${(server ? 'server' : 'fetched') === m ? 'true' : 'false'} title=${title} @click=${() => (this._mode = m)}>${label}</button>`;
     return html`<div class="head">
         <span class="section-title">Timeline</span>
-        <span class="legend muted">${h && h.counts.length > 0 ? this.legend(h) : ''}</span>
+        ${this.server
+          ? html`<span class="modes" role="group" aria-label="Which events the timeline counts"
+              >${mode('fetched', 'Fetched', 'The events fetched into this panel that match the filter')}${mode('server', 'In the API', this.server.note)}</span
+            >`
+          : nothing}
+        <span class="legend muted" title=${server?.note ?? ''}>${h && h.counts.length > 0 ? this.legend(h, server !== undefined) : ''}</span>
       </div>
-      <div class="plot">${this.renderPlot(h)}</div>`;
+      <div class="plot">${this.renderPlot(h, server !== undefined)}</div>`;
   }
 
-  private legend(h: HistogramDto): string {
+  private legend(h: HistogramDto, server: boolean): string {
     const max = Math.max(0, ...h.counts);
     const untimed = h.untimed > 0 ? ` · ${formatCount(h.untimed)} without a time` : '';
-    return `${formatDuration(h.bucketMs)} per bar · peak ${formatCount(max)}${untimed} · UTC · drag to zoom`;
+    const what = server ? `In the API (not all fetched): ${formatCount(h.counts.reduce((n, c) => n + c, 0))} events · ` : '';
+    return `${what}${formatDuration(h.bucketMs)} per bar · peak ${formatCount(max)}${untimed} · UTC · drag to zoom`;
   }
 
-  private renderPlot(h: HistogramDto | undefined) {
+  private renderPlot(h: HistogramDto | undefined, server: boolean) {
     const w = this._width;
     if (!h || h.counts.length === 0) {
       return html`<div class="empty muted">${h && h.untimed > 0 ? `${formatCount(h.untimed)} events without a time` : 'No events in time'}</div>`;
@@ -212,11 +263,11 @@ export class AeTimeline extends LitElement {
       const c = h.counts[i];
       const x = i * bw;
       const t0 = h.start + i * h.bucketMs;
-      const label = `${formatTime(t0)} – ${formatTime(t0 + h.bucketMs)} UTC: ${formatCount(c)} event${c === 1 ? '' : 's'}`;
+      const label = `${formatTime(t0)} – ${formatTime(t0 + h.bucketMs)} UTC: ${formatCount(c)} event${c === 1 ? '' : 's'}${server ? ' in the API' : ''}`;
       const bh = c > 0 ? Math.max(1.5, (c / max) * barH) : 0;
       bars.push(svg`<g class="bucket"><title>${label}</title>
         <rect class="hit" x=${x} y=${BAR_TOP} width=${Math.max(1, bw)} height=${barH}></rect>
-        <rect class="bar" x=${x + gap / 2} y=${BAR_BOTTOM - bh} width=${Math.max(0.5, bw - gap)} height=${bh}></rect></g>`);
+        <rect class="bar ${server ? 'server' : ''}" x=${x + gap / 2} y=${BAR_BOTTOM - bh} width=${Math.max(0.5, bw - gap)} height=${bh}></rect></g>`);
     }
     // Ticks every k buckets, k chosen so labels do not collide.
     const k = Math.max(1, Math.ceil(MIN_TICK_PX / Math.max(bw, 0.0001)));
@@ -244,7 +295,7 @@ export class AeTimeline extends LitElement {
       viewBox="0 0 ${Math.max(1, w)} ${SVG_HEIGHT}"
       preserveAspectRatio="none"
       role="img"
-      aria-label="Events over time"
+      aria-label=${server ? 'Events in the API over time' : 'Events over time'}
       @pointerdown=${this.onPointerDown}
       @pointermove=${this.onPointerMove}
       @pointerup=${this.onPointerUp}

@@ -9,12 +9,15 @@
  * tokens as in VS Code (a query containing `((` is one).
  *
  * URL parameters: rows=N (default 200000), latency=ms (rows answers, default 8), load=1 (simulate
- * a streaming load with progress and cancel), theme=dark|light|hc, fresh=1 (forget saved state).
+ * a streaming load with progress and cancel), theme=dark|light|hc, fresh=1 (forget saved state),
+ * live=1 (the source is a live API query: its API's counts, query and event actions, and "Load
+ * from API" sections with hostile text), expandError=1 (with live=1: "Load from API" fails).
  *
  * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
  */
 import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
 import type {
+  DetailExpandResult,
   DetailResult,
   FacetValue,
   HistogramDto,
@@ -39,6 +42,7 @@ const SIMULATE_LOAD = params.get('load') === '1';
 /** `live=1`: one of the sources is a live API query, as a panel opened by "Query Account…" has. */
 const LIVE = params.get('live') === '1';
 let liveFilter = 'action:delete actor:"<b>alice</b>"';
+const EXPAND_ERROR = params.get('expandError') === '1';
 const STATE_KEY = 'ale-dev-state';
 if (params.get('fresh') === '1') sessionStorage.removeItem(STATE_KEY);
 
@@ -47,6 +51,8 @@ const SPAN = 7 * 86_400_000;
 
 export const HOSTILE_ACTOR = '<img src=x onerror=window.__pwned=1>';
 export const HOSTILE_AGENT = '</script><script>window.__pwned=2</script>';
+/** In the API's answers (detail sections, server counts): shown as text like everything else. */
+export const HOSTILE_API = '<img src=x onerror=window.__pwned=7>';
 const HOSTILE_NOTE = '"><svg onload=window.__pwned=3> {{constructor.constructor(\'window.__pwned=4\')()}} \\ "quoted" \u202e';
 
 function hash(i: number, salt: number): number {
@@ -546,7 +552,43 @@ function liveSource(): SourceSummary {
       localFilter: 'actor:"<b>alice</b>"',
       cancelled: false,
       fetching: false,
+      actions: [{ id: 'fake.saveQuery', title: 'Save Query in the API…' }],
+      server: serverAggregate(),
     },
+  };
+}
+
+/** What the fake API counts: far more than was fetched, over a wider range, with markup in a value. */
+function serverAggregate(): NonNullable<NonNullable<SourceSummary['live']>['server']> {
+  const day = 86_400_000;
+  const buckets = Array.from({ length: 14 }, (_, i) => ({ time: START - 7 * day + i * day, count: 40_000 + ((i * 7919) % 23) * 1000 }));
+  return {
+    note: `Counted by the fake API over every event of the last 14 days ${HOSTILE_API}; the other filter terms are not applied.`,
+    total: buckets.reduce((n, b) => n + b.count, 0),
+    facets: {
+      action: [
+        { value: 'DeleteObject', count: 412_345 },
+        { value: 'DeleteBucket', count: 98_765 },
+        { value: HOSTILE_API, count: 7 },
+      ],
+      region: [
+        { value: 'us-east-1', count: 300_000 },
+        { value: 'eu-west-1', count: 111_111 },
+      ],
+    },
+    histogram: { bucketMs: day, buckets },
+  };
+}
+
+function expandAnswer(row: number): DetailExpandResult {
+  if (EXPAND_ERROR) return { row, error: `The API said no (HTTP 403) ${HOSTILE_API}` };
+  const e = eventAt(row);
+  return {
+    row,
+    sections: [
+      { title: 'Event (read by id)', text: JSON.stringify({ ...rawObject(e), tags: ['reviewed', HOSTILE_API] }, null, 2) },
+      { title: 'Related events', text: JSON.stringify([{ id: `${e.id}-parent`, relation: 'parent', note: HOSTILE_API }], null, 2) },
+    ],
   };
 }
 
@@ -611,9 +653,17 @@ function handle(msg: IpcMessage): void {
       const row = Number(p.row);
       const e = eventAt(row);
       const d: DetailResult = { row, raw: rawText(row), source: `/data/${e.source}` };
+      if (LIVE) d.live = { expandable: true, actions: [{ id: 'fake.addTags', title: 'Add Tags…' }] };
       toWebview('detail/completion', d, msg.completionId, LATENCY);
       return;
     }
+    case 'detail/expand':
+      // Slower than a window of rows, as an API is: long enough to see the loading state.
+      toWebview('detail/expand/completion', expandAnswer(Number(p.row)), msg.completionId, LATENCY + 250);
+      return;
+    case 'detail/action':
+    case 'live/action':
+      return; // the real host asks for input and a modal confirmation; the log is what tests read
     case 'live/refetch':
       liveFilter = String(p.filter);
       toWebview('state/didChange', panelState());
