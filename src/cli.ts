@@ -25,8 +25,8 @@ const USAGE = `Usage:
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
 
-  audit-log-explorer fetch <conformity|controlplane|exoscale|cloudflare> [--endpoint URL]
-                                     [--region R | --zone Z] [--account ID] [--org ORG] [--dataset ID]
+  audit-log-explorer fetch <cloudtrail|conformity|controlplane|exoscale|cloudflare> [--endpoint URL]
+                                     [--region R]... [--zone Z] [--account ID] [--org ORG] [--dataset ID]
                                      [--from T] [--to T] [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--max-pages N] [--verbose]
 
@@ -38,6 +38,8 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
 fetch     queries a live audit API; credentials come from the environment only, never from flags:
+            cloudtrail    the AWS SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+                          SSO after aws sso login); --region (repeatable; default us-east-1)
             conformity    CONFORMITY_API_KEY; --region, --account (cloud account ids, comma-separated)
             controlplane  CPLN_TOKEN; --org
             exoscale      EXOSCALE_API_KEY and EXOSCALE_API_SECRET; --zone (default ch-gva-2)
@@ -165,7 +167,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     allowPositionals: true,
     options: {
       endpoint: { type: 'string' },
-      region: { type: 'string' },
+      region: { type: 'string', multiple: true },
       zone: { type: 'string' },
       account: { type: 'string' },
       org: { type: 'string' },
@@ -185,7 +187,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const providers = liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined);
   const entry = providerId ? providers.get(providerId as ProviderId) : undefined;
   if (!entry) throw new UsageError(`fetch needs a provider: ${[...providers.keys()].join(', ')}`);
-  if (values.region && values.zone) throw new UsageError('give --region or --zone, not both');
+  if (values.region?.length && values.zone) throw new UsageError('give --region or --zone, not both');
   const output = outputOptions(values);
   const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
   if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
@@ -205,7 +207,8 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   if (!secret) throw new UsageError(`set ${cli.env.join(' and ')} in the environment: credentials are never taken from flags`);
   const accountIsScope = cli.account !== undefined && 'scope' in cli.account;
   const scope = accountIsScope ? values.account : values.org;
-  const region = values.region ?? values.zone;
+  // --region is repeatable (AWS CloudTrail queries each region in turn).
+  const region = values.region?.length ? values.region.join(',') : values.zone;
   const params: Record<string, string> = {};
   if (values.account && cli.account && 'param' in cli.account) params[cli.account.param] = values.account;
   if (values.dataset) params.datasetId = values.dataset;
@@ -306,6 +309,9 @@ function parseSort(text: string): SortSpec {
 }
 
 if (require.main === module) {
+  // The SDK's notice that future versions need Node 22 is about our dependency, not the user's
+  // data; on stderr it would read like a problem with the fetch. Whoever wants it sets the variable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

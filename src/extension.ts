@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { SourceSet } from './providers/sourceSet';
 import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
+import { registerLakeCommand } from './vscode/lakeCommand';
 import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     saved,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.reloadScopes() }),
     ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
+    registerLakeCommand({ context, log, accounts, saved, recent, providers }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

@@ -50,6 +50,8 @@ export interface FetchReport {
   pushDown: PushDown;
   /** Set when fetching stopped early: what was fetched before it stays. */
   stoppedBy?: ApiError;
+  /** Things the API sent that could not be shown (a record that does not parse, …), one line each. */
+  problems?: string[];
   cancelled: boolean;
 }
 

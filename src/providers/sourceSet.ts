@@ -176,6 +176,7 @@ export class SourceSet extends EventEmitter {
     const out: Problem[] = [];
     for (const s of this.sources) {
       if (s.live?.stoppedBy) out.push({ path: s.label, message: s.live.stoppedBy.message });
+      for (const p of s.live?.problems ?? []) out.push({ path: s.label, message: p });
       for (const e of s.report?.errors ?? []) {
         out.push(e.position ? { path: e.path, message: e.message, line: e.position.line, column: e.position.column } : { path: e.path, message: e.message });
       }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import { PROVIDER_IDS, ProviderId } from '../core/event';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
-import type { RegisteredProvider } from '../providers/registry';
+import type { RegisteredProvider, SecretField } from '../providers/registry';
 import { AccountStore } from './accounts';
 import { RecentList } from './recent';
 import { SavedQueries } from './savedQueries';
@@ -170,8 +170,14 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   if (!label) return undefined;
   let region: string | undefined;
   if (prompts.regionPrompt) {
-    region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true });
-    if (!region) return undefined;
+    if (prompts.regionPrompt.many) {
+      const picked = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true, canPickMany: true });
+      if (!picked || picked.length === 0) return undefined;
+      region = picked.join(',');
+    } else {
+      region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true });
+      if (!region) return undefined;
+    }
   }
   let scope: string | undefined;
   if (prompts.scopePrompt) {
@@ -228,18 +234,45 @@ function endpointProblem(v: string): string | undefined {
   return undefined;
 }
 
-/** The key (or key and secret) in password boxes; several answers become the one stored secret. */
+/**
+ * The credentials: one password box, or a choice of ways (an AWS profile, access keys, …) each with
+ * its own boxes, whose answers become the one stored secret. undefined = cancelled.
+ */
 async function askSecret(entry: RegisteredProvider): Promise<string | undefined> {
-  const ask = (title: string) => vscode.window.showInputBox({ title, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required') });
   const p = entry.prompts.secretPrompt;
-  if (typeof p === 'string') return ask(p);
-  const parts: string[] = [];
-  for (const title of p.prompts) {
-    const v = await ask(title);
-    if (!v) return undefined;
-    parts.push(v.trim());
+  if (typeof p === 'string') return askField({ title: p });
+  const method =
+    p.length === 1
+      ? p[0]
+      : (await vscode.window.showQuickPick(p.map((m) => ({ label: m.label, detail: m.detail, method: m })), { title: `${entry.provider.displayName}: credentials from`, ignoreFocusOut: true }))?.method;
+  if (!method) return undefined;
+  const answers: string[] = [];
+  for (const field of method.fields) {
+    const v = await askField(field);
+    if (v === undefined) return undefined;
+    answers.push(v.trim());
   }
-  return p.combine(parts);
+  try {
+    return method.combine(answers);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Audit Logs: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+async function askField(field: SecretField): Promise<string | undefined> {
+  const suggestions = field.suggestions ? await field.suggestions().catch(() => []) : [];
+  if (suggestions.length > 0) {
+    const other = '$(edit) Another name…';
+    const pick = await vscode.window.showQuickPick([...suggestions, other], { title: field.title, ignoreFocusOut: true });
+    if (pick !== other) return pick;
+  }
+  return vscode.window.showInputBox({
+    title: field.title,
+    password: field.password ?? true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() || field.optional ? undefined : 'Required'),
+  });
 }
 
 /** One cheap live call with the key, before anything is saved. */

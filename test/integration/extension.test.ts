@@ -264,6 +264,52 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
   });
 
+  it('queries live AWS CloudTrail in two regions, saves the results as a file the reader opens again, and runs a Lake query', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const ct = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'awsCloudtrail.js')) as {
+      startAwsCloudTrailFake(): Promise<{ url: string; records: Record<string, Array<Record<string, unknown>>>; close(): Promise<void> }>;
+      FAKE_KEY_ID: string;
+      FAKE_SECRET: string;
+    };
+    const fake = await ct.startAwsCloudTrailFake();
+    try {
+      const base = { provider: 'cloudtrail', label: 'aws (local)', endpoint: fake.url, region: 'us-east-1,eu-west-1' };
+      assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: `${ct.FAKE_KEY_ID}:wrongSecretWrongSecret` }), undefined, 'a wrong secret is refused');
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: `${ct.FAKE_KEY_ID}:${ct.FAKE_SECRET}` });
+      assert.ok(account?.id);
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children?.find((c) => c.label === 'aws (local)');
+      assert.deepEqual(node?.children?.map((c) => c.label), ['us-east-1', 'eu-west-1'], 'the regions under the account');
+
+      const day = 86_400_000;
+      const since = Date.now() - day;
+      const r = await vscode.commands.executeCommand<{ events: number; sentToApi: string[]; stoppedBy?: string }>('auditLogs.query', { accountId: account.id, filter: 'eventName:ConsoleLogin', rangeMs: day });
+      const want = ['us-east-1', 'eu-west-1'].flatMap((reg) => fake.records[reg]).filter((e) => e.eventName === 'ConsoleLogin' && Date.parse(String(e.eventTime)) >= since).length;
+      assert.equal(r.stoppedBy, undefined);
+      assert.equal(r.events, want);
+      assert.ok(r.sentToApi.includes('EventName = ConsoleLogin'), r.sentToApi.join());
+
+      // "Save results as…": the JSON export is a file the CloudTrail reader opens with the same events.
+      const out = path.join(mkdtempSync(path.join(tmpdir(), 'ale-live-')), 'live.json');
+      assert.equal(await vscode.commands.executeCommand<number>('auditLogs.exportResults', 'json', vscode.Uri.file(out)), want);
+      const again = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', [vscode.Uri.file(out)]);
+      assert.equal(again.events, want);
+      assert.equal(again.errors, 0);
+
+      const lake = await vscode.commands.executeCommand<{ events: number; status?: string; bytesScanned?: number; stoppedBy?: string }>('auditLogs.lakeQuery', {
+        accountId: account.id,
+        sql: 'SELECT eventJson FROM eds-1234',
+      });
+      const total = Object.values(fake.records).reduce((n, recs) => n + recs.length, 0);
+      assert.equal(lake.stoppedBy, undefined, lake.stoppedBy);
+      assert.equal(lake.status, 'FINISHED');
+      assert.equal(lake.events, total);
+      assert.ok((lake.bytesScanned ?? 0) > 0, 'the bytes scanned are reported');
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
   it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
     const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {

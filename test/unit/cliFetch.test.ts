@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startFakeConformity } from '../support/fakes/conformity';
 import { FAKE_ORG, FAKE_TOKEN, startCplnFake } from '../support/fakes/controlplane';
+import * as ct from '../support/fakes/awsCloudtrail';
 import * as cf from '../support/fakes/cloudflare';
 import * as exo from '../support/fakes/exoscale';
 
@@ -162,6 +163,32 @@ describe('CLI: fetch from live APIs', function () {
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /Cloudflare error \d+/);
       assert.ok(!refused.stderr.includes('nope-token-123'));
+    } finally {
+      await fake.close();
+    }
+  });
+  it('fetches live CloudTrail with the AWS default chain (environment keys), several --region, one attribute pushed down', async () => {
+    const fake = await ct.startAwsCloudTrailFake();
+    try {
+      const env = { AWS_ACCESS_KEY_ID: ct.FAKE_KEY_ID, AWS_SECRET_ACCESS_KEY: ct.FAKE_SECRET, AWS_EC2_METADATA_DISABLED: 'true' };
+      const base = ['fetch', 'cloudtrail', '--endpoint', fake.url, '--region', 'us-east-1', '--region', 'eu-west-1', '--from', '-30d'];
+      const all = await run([...base, '--format', 'count'], env);
+      assert.equal(all.code, 0, all.stderr);
+      const inRange = (recs: Record<string, unknown>[]) => recs.filter((r) => Date.parse(String(r.eventTime)) >= Date.now() - 30 * 86_400_000).length;
+      assert.equal(Number(all.stdout.trim()), inRange(fake.records['us-east-1']) + inRange(fake.records['eu-west-1']));
+
+      const logins = await run([...base, '--filter', 'eventName:ConsoleLogin', '--format', 'jsonl'], env);
+      assert.equal(logins.code, 0, logins.stderr);
+      const lines = logins.stdout.trim().split('\n').map((l) => JSON.parse(l) as { eventName: string; awsRegion: string });
+      assert.ok(lines.length > 0 && lines.every((r) => r.eventName === 'ConsoleLogin'));
+      assert.deepEqual([...new Set(lines.map((r) => r.awsRegion))].sort(), ['eu-west-1', 'us-east-1']);
+      assert.match(logins.stderr, /sent to the API: .*EventName = ConsoleLogin/);
+      for (const out of [all.stderr, logins.stderr, logins.stdout]) assert.ok(!out.includes(ct.FAKE_SECRET));
+
+      const wrong = await run([...base, '--format', 'count'], { ...env, AWS_SECRET_ACCESS_KEY: 'wrongSecretValue0123456789' });
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /signature|secret/i);
+      assert.ok(!wrong.stderr.includes('wrongSecretValue0123456789'));
     } finally {
       await fake.close();
     }

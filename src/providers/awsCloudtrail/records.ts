@@ -1,0 +1,81 @@
+// Live CloudTrail results → EventBatches built exactly the way the file reader builds them
+// (providers/cloudtrail/fileReader.ts), so a live event and the same event read from a log file or
+// a `lookup-events` / Lake export are indistinguishable in the panel: the same columns
+// (CloudTrailColumns: normalized fields + EXTRACTED_PATHS), and as raw bytes the record's JSON text
+// as AWS sent it (the `CloudTrailEvent` string's content; for Lake, the embedded event JSON or the
+// row). providers/ never imports vscode.
+import { BatchBuilder, type EventBatch } from '../../core/batch';
+import { CloudTrailColumns, looksLikeEvent, type PathHints } from '../cloudtrail/normalize';
+import { lakeRowToRecord } from '../cloudtrail/tabular';
+
+export interface SkippedRecord {
+  /** The LookupEvents EventId (outside the broken string), or the Lake row number. */
+  id: string;
+  reason: string;
+}
+
+/** One page of results on its way into a batch. */
+export class LiveCloudTrailBatch {
+  private readonly builder = new BatchBuilder();
+  private readonly cols: CloudTrailColumns;
+  readonly skipped: SkippedRecord[] = [];
+
+  constructor(
+    source: string,
+    private readonly hints: PathHints,
+  ) {
+    this.cols = new CloudTrailColumns(this.builder, source);
+  }
+
+  get size(): number {
+    return this.builder.size;
+  }
+
+  /**
+   * A LookupEvents `CloudTrailEvent` string: the record is its JSON content, kept byte for byte as
+   * the raw text (as the file reader does for `lookup-events` output).
+   */
+  addEventJson(json: string | undefined, id: string): void {
+    if (typeof json !== 'string' || json === '') {
+      this.skipped.push({ id, reason: 'it has no CloudTrailEvent' });
+      return;
+    }
+    let inner: unknown;
+    try {
+      inner = JSON.parse(json);
+    } catch (err) {
+      // V8 quotes part of the text in its message; keep it short, the log is not the place for records.
+      const why = (err instanceof Error ? err.message : String(err)).slice(0, 160);
+      this.skipped.push({ id, reason: `its CloudTrailEvent is not valid JSON (${why})` });
+      return;
+    }
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || !looksLikeEvent(inner as Record<string, unknown>)) {
+      this.skipped.push({ id, reason: 'its CloudTrailEvent is not a CloudTrail record (no eventName, eventTime or eventID)' });
+      return;
+    }
+    const span = this.builder.addSynthetic(json);
+    this.cols.add(inner as Record<string, unknown>, span.seg, span.start, span.end, this.hints);
+  }
+
+  /** A CloudTrail Lake `QueryResultRows` row (one single-key object per column), as the file reader reads Lake results. */
+  addLakeRow(row: ReadonlyArray<Record<string, unknown>>, index: number): void {
+    const rec = lakeRowToRecord(row, index);
+    if (!looksLikeEvent(rec.record)) {
+      this.skipped.push({ id: `row ${index + 1}`, reason: 'the row has no eventName, eventTime or eventID column (not an event: an aggregate?)' });
+      return;
+    }
+    const at = this.builder.addSynthetic(rec.embeddedJson ?? JSON.stringify(rec.raw));
+    this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
+  }
+
+  build(): EventBatch {
+    return this.builder.build().batch;
+  }
+}
+
+/** One line for the log about what a page skipped (the first few ids named, never the content). */
+export function describeSkipped(skipped: readonly SkippedRecord[], where: string): string {
+  const shown = skipped.slice(0, 3).map((s) => `${s.id}: ${s.reason}`);
+  const more = skipped.length > 3 ? `; and ${skipped.length - 3} more` : '';
+  return `${where}: skipped ${skipped.length} event(s) that could not be read (${shown.join('; ')}${more})`;
+}

@@ -1,0 +1,105 @@
+/**
+ * "Run CloudTrail Lake Query…": SQL over an event data store, run by AWS, its rows streamed into an
+ * events panel like any live query (progress, cancel, what was read stays when it fails). The bytes
+ * scanned — what AWS charges for — are said when it ends.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { AwsCloudTrailProvider, LakeReport } from '../providers/awsCloudtrail/index';
+import type { AccountConfig, LiveProvider } from '../providers/provider';
+import type { AccountCommandDeps } from './accountCommands';
+import { EventsPanel } from './panel';
+
+const LakeArgs = z.object({
+  accountId: z.string().min(1),
+  sql: z.string().min(1).max(100_000),
+  eventDataStore: z.string().max(2048).optional(),
+  region: z.string().max(50).optional(),
+});
+
+function isAwsProvider(p: LiveProvider | undefined): p is AwsCloudTrailProvider {
+  return !!p && typeof (p as Partial<AwsCloudTrailProvider>).runLakeQuery === 'function';
+}
+
+/** A starting point people can edit: the last day, newest first, the columns the panel shows. */
+function sqlTemplate(now: number): string {
+  const since = new Date(now - 86_400_000).toISOString().replace('T', ' ').slice(0, 19);
+  return `SELECT eventJson FROM <event-data-store-id> WHERE eventTime > '${since}' ORDER BY eventTime DESC LIMIT 1000`;
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** The Lake query as a LiveProvider, so the panel's fetch (progress, cancel, report) runs it. */
+function lakeSource(aws: AwsCloudTrailProvider, q: z.infer<typeof LakeArgs>, onDone: (r: LakeReport) => void): LiveProvider {
+  return {
+    id: 'cloudtrail',
+    displayName: 'CloudTrail Lake',
+    validate: (account, secret, signal) => aws.validate(account, secret, signal),
+    async fetch(account, secret, query, sink, signal) {
+      const report = await aws.runLakeQuery(account, secret, { sql: q.sql, eventDataStore: q.eventDataStore, region: q.region, maxPages: query.maxPages }, sink, signal);
+      const scanned = report.statistics.bytesScanned;
+      report.pushDown = { sentToApi: [scanned === undefined ? 'SQL query' : `SQL query (${formatBytes(scanned)} scanned)`], localFilter: query.filter };
+      onDone(report);
+      return report;
+    },
+  };
+}
+
+export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
+  return vscode.commands.registerCommand('auditLogs.lakeQuery', async (arg?: unknown) => {
+    const direct = LakeArgs.safeParse(arg);
+    let args: z.infer<typeof LakeArgs> | undefined = direct.success ? direct.data : undefined;
+    let account: AccountConfig | undefined = args ? d.accounts.get(args.accountId) : undefined;
+    if (!args) {
+      const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
+      if (aws.length === 0) {
+        const add = await vscode.window.showInformationMessage('Audit Logs: add an AWS CloudTrail account first.', 'Add Account…');
+        if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
+        return undefined;
+      }
+      account =
+        aws.length === 1
+          ? aws[0]
+          : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: 'CloudTrail Lake: which AWS account?', ignoreFocusOut: true }))?.account;
+      if (!account) return undefined;
+      const sql = await vscode.window.showInputBox({
+        title: `CloudTrail Lake query (${account.label})`,
+        prompt: 'SQL over your event data store; AWS charges by the bytes it scans',
+        value: sqlTemplate(Date.now()),
+        ignoreFocusOut: true,
+        validateInput: (v) => (/<event-data-store-id>/.test(v) ? 'Put your event data store id in place of <event-data-store-id>' : v.trim() ? undefined : 'Required'),
+      });
+      if (!sql) return undefined;
+      args = { accountId: account.id, sql };
+    }
+    const entry = account ? d.providers.get(account.provider) : undefined;
+    const aws = entry?.provider;
+    if (!account || !isAwsProvider(aws)) {
+      void vscode.window.showErrorMessage('Audit Logs: CloudTrail Lake queries need an AWS CloudTrail account.');
+      return undefined;
+    }
+    const secret = await d.accounts.secret(account.id);
+    if (!secret) {
+      void vscode.window.showErrorMessage(`Audit Logs: no credentials are stored for "${account.label}". Use "Replace Key…" to add them.`);
+      return undefined;
+    }
+    let lake: LakeReport | undefined;
+    const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Lake (${account.label})`, d.log);
+    const result = await panel.fetch(lakeSource(aws, args, (r) => (lake = r)), account, secret, { filter: '' });
+    const s = lake?.statistics;
+    if (lake && !lake.stoppedBy) {
+      const scanned = s?.bytesScanned === undefined ? '' : `, ${formatBytes(s.bytesScanned)} scanned`;
+      void vscode.window.showInformationMessage(`Audit Logs: Lake query ${lake.queryId ?? ''} finished: ${result.events.toLocaleString('en-US')} events${scanned}.`);
+    }
+    return { ...result, queryId: lake?.queryId, status: lake?.status, bytesScanned: s?.bytesScanned };
+  });
+}
