@@ -6,6 +6,7 @@ import { SourceSet } from './providers/sourceSet';
 import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { registerLakeCommand } from './vscode/lakeCommand';
+import { registerTimelineCommands } from './vscode/timelineCommands';
 import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.reloadScopes() }),
     ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
     registerLakeCommand({ context, log, accounts, saved, recent, providers }),
+    registerTimelineCommands({ context, log, accounts, saved, recent, providers }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

@@ -94,6 +94,7 @@ export const CopyCommand = command<Infer<typeof CopyParams>>('copy');
 export const ExportCommand = command<Infer<typeof ExportParams>>('export');
 export const CancelCommand = command<Infer<typeof CancelParams>>('cancel');
 export const RefetchCommand = command<Infer<typeof RefetchParams>>('live/refetch');
+export const AddSourceCommand = command<Infer<typeof EmptyParams>>('panel/addSource');
 export const DetailActionCommand = command<Infer<typeof DetailActionParams>>('detail/action');
 export const LiveActionCommand = command<Infer<typeof LiveActionParams>>('live/action');
 
@@ -105,7 +106,7 @@ export const DidChangeStateNotification = notification<PanelState>('state/didCha
 export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 
-export const FACET_FIELDS = ['action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
 export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
 
 /** Limits of the contract's zod schemas, so the webview never sends what the host would reject. */

@@ -11,6 +11,7 @@ import type { HostIpc } from './ipc';
 import {
   CancelCommand,
   RefetchCommand,
+  AddSourceCommand,
   CopyCommand,
   DEFAULT_COLUMNS,
   DetailActionCommand,
@@ -480,6 +481,10 @@ export class AppState extends EventTarget {
     this.ipc.sendCommand(CancelCommand, {});
   }
 
+  addSource(): void {
+    this.ipc.sendCommand(AddSourceCommand, {});
+  }
+
   /** Asks the host to fetch the live sources again with the filter in the bar (and the timeline's range). */
   refetchLive(): void {
     const filter = this.draft.slice(0, LIMITS.filter);
@@ -510,7 +515,15 @@ export class AppState extends EventTarget {
   // ---- host notifications --------------------------------------------------------------------------
 
   private onPanelState(s: PanelState): void {
+    const before = this.panel?.sources.length ?? 0;
     this.panel = s;
+    // A second source joined this panel: show where each event came from, once (removing the
+    // column afterwards sticks).
+    if (this.started && before === 1 && s.sources.length > 1 && !this.view.columns.includes('source')) {
+      const cols = [...this.view.columns];
+      cols.splice(cols[0] === 'time' ? 1 : 0, 0, 'source');
+      this.setColumns(cols);
+    }
     if (s.restore) {
       this.hostRestore = s.restore;
       this.persist();

@@ -69,24 +69,9 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
         return runQuery(d, provider, account, secret, query, rangeMs ?? (query.from !== undefined ? (query.to ?? now) - query.from : DAY));
       }
       const account = await pickAccount(d, node, 'Query which account?');
-      const provider = account && d.providers.get(account.provider)?.provider;
-      if (!account || !provider) return undefined;
-      const secret = await d.accounts.secret(account.id);
-      if (!secret) {
-        void vscode.window.showErrorMessage(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
-        return undefined;
-      }
-      const filter = await vscode.window.showInputBox({
-        title: `Query ${account.label}`,
-        ignoreFocusOut: true,
-        prompt: 'Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)',
-        placeHolder: 'e.g. action:delete* region:eu-*',
-      });
-      if (filter === undefined) return undefined;
-      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range', ignoreFocusOut: true });
-      if (!range) return undefined;
-      const now = Date.now();
-      return runQuery(d, provider, account, secret, { filter, from: now - range.ms, to: now }, range.ms);
+      const asked = account && (await askLiveQuery(d, account));
+      if (!account || !asked) return undefined;
+      return runQuery(d, asked.provider, account, asked.secret, asked.query, asked.rangeMs);
     }),
     cmd('auditLogs.saveQuery', async (node?: unknown) => {
       const direct = SaveQueryArgs.safeParse(node);
@@ -119,7 +104,7 @@ const AddAccountArgs = z.object({
   secret: z.string().min(1).max(10_000),
 });
 
-const QueryArgs = z.object({
+export const QueryArgs = z.object({
   accountId: z.string().min(1),
   filter: z.string().max(20_000).default(''),
   from: z.number().optional(),
@@ -141,6 +126,33 @@ const SaveQueryArgs = z.object({
 const DAY = 86_400_000;
 
 /** Runs a query into a new live panel and remembers it in Recent. */
+/** The provider, secret, filter and time range of a query a person asks for interactively. */
+export async function askLiveQuery(
+  d: AccountCommandDeps,
+  account: AccountConfig,
+  initialFilter = '',
+): Promise<{ provider: LiveProvider; secret: string; query: LiveQuery; rangeMs: number } | undefined> {
+  const provider = d.providers.get(account.provider)?.provider;
+  if (!provider) return undefined;
+  const secret = await d.accounts.secret(account.id);
+  if (!secret) {
+    void vscode.window.showErrorMessage(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
+    return undefined;
+  }
+  const filter = await vscode.window.showInputBox({
+    title: `Query ${account.label}`,
+    ignoreFocusOut: true,
+    value: initialFilter,
+    prompt: 'Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)',
+    placeHolder: 'e.g. action:delete* region:eu-*',
+  });
+  if (filter === undefined) return undefined;
+  const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range', ignoreFocusOut: true });
+  if (!range) return undefined;
+  const now = Date.now();
+  return { provider, secret, query: { filter, from: now - range.ms, to: now }, rangeMs: range.ms };
+}
+
 async function runQuery(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery, rangeMs: number) {
   const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
   await d.recent.add({
@@ -291,7 +303,7 @@ async function validate(d: AccountCommandDeps, provider: LiveProvider, account: 
   }
 }
 
-async function pickAccount(d: AccountCommandDeps, node: unknown, title: string): Promise<AccountConfig | undefined> {
+export async function pickAccount(d: AccountCommandDeps, node: unknown, title: string): Promise<AccountConfig | undefined> {
   if (node && typeof node === 'object' && 'account' in node) {
     const id = (node as { account: { id?: unknown } }).account.id;
     if (typeof id === 'string') return d.accounts.get(id);

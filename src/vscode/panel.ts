@@ -39,6 +39,7 @@ import {
   QuerySpec,
   ReadyCommand,
   RefetchCommand,
+  AddSourceCommand,
   RowsRequest,
   SaveViewCommand,
   type ServerAggregateDto,
@@ -141,10 +142,29 @@ export class EventsPanel implements vscode.Disposable {
     this.disposables.push({ dispose: () => sources.removeAllListeners() });
   }
 
-  /** Loads the panel's paths, with a cancellable progress notification. */
-  async load(): Promise<void> {
+  /**
+   * Adds files or folders to this panel (one timeline with what is already in it): they are read
+   * into the same store, merged by time, and each event keeps its source.
+   */
+  async addPaths(paths: string[]): Promise<void> {
+    const added = paths.filter((p) => !this.paths.includes(p));
+    if (added.length === 0) return;
+    this.paths.push(...added);
+    this.retitle();
+    await this.load(added);
+  }
+
+  /** "Audit Logs: 3 sources" once a panel holds more than one. */
+  private retitle(): void {
+    const n = new Set([...this.paths, ...this.liveSources.keys()]).size;
+    if (n > 1) this.panel.title = `Audit Logs: ${n} sources`;
+  }
+
+  /** Loads the panel's paths (or some of them), with a cancellable progress notification. */
+  async load(paths: string[] = this.paths): Promise<void> {
+    const what = paths.length === 1 ? baseName(paths[0]) : `${paths.length} sources`;
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reading ${this.panel.title.replace(/^Audit Logs: /, '')}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${what}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
         let last = 0;
@@ -156,7 +176,7 @@ export class EventsPanel implements vscode.Disposable {
         this.sources.on('progress', onProgress);
         try {
           const t0 = Date.now();
-          const reports = await this.sources.openPaths(this.paths);
+          const reports = await this.sources.openPaths(paths);
           for (const r of reports) {
             this.log.info(`read ${r.files} files, ${r.events} events, ${r.duplicates} duplicates, ${r.skipped.length} skipped, ${r.errors.length} problems in ${Date.now() - t0} ms${r.cancelled ? ' (cancelled)' : ''}`);
             for (const e of r.errors) this.log.warn(`${e.path}${e.position ? `:${e.position.line}:${e.position.column}` : ''}: ${e.message}`);
@@ -188,6 +208,7 @@ export class EventsPanel implements vscode.Disposable {
     // The counts of the previous query would pass for this one's: they go until the new ones come.
     const source: LiveSource = { provider, account, secret, query };
     this.liveSources.set(key, source);
+    this.retitle();
     const live = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
@@ -211,6 +232,11 @@ export class EventsPanel implements vscode.Disposable {
     // A cancelled fetch means "stop asking this API", so no counts either.
     if (provider.aggregate && !live.cancelled && this.liveSources.get(key) === source) void this.aggregate(source);
     return { pages: live.pages, events: live.added, sentToApi: live.pushDown.sentToApi, localFilter: live.pushDown.localFilter, stoppedBy: live.stoppedBy?.message, cancelled: live.cancelled };
+  }
+
+  /** The filter the panel shows now (a live source added to it starts from it). */
+  get currentFilter(): string {
+    return this.view.filter;
   }
 
   get selected(): number | undefined {
@@ -257,6 +283,10 @@ export class EventsPanel implements vscode.Disposable {
         await this.export(ExportCommand.schema.parse(msg.params).format);
       } else if (CancelCommand.is(msg)) {
         this.sources.cancel();
+      } else if (AddSourceCommand.is(msg)) {
+        AddSourceCommand.schema.parse(msg.params);
+        EventsPanel.active = this;
+        await vscode.commands.executeCommand('auditLogs.addToPanel');
       } else if (RefetchCommand.is(msg)) {
         await this.refetch(RefetchCommand.schema.parse(msg.params));
       } else if (RowsRequest.is(msg)) {

@@ -255,6 +255,8 @@ export const CopyCommand = new IpcCommand('copy', CopyParams);
 export const ExportCommand = new IpcCommand('export', ExportParams);
 /** Stop loading, or a running query. */
 export const CancelCommand = new IpcCommand('cancel', CancelParams);
+/** Add files, folders or a live account to this panel (the host asks which). */
+export const AddSourceCommand = new IpcCommand('panel/addSource', EmptyParams);
 /** Fetch the panel's live sources again with this filter (what the API can filter goes to it). */
 export const RefetchCommand = new IpcCommand('live/refetch', RefetchParams);
 /** Run one of the selected event's live actions; the host asks for input and confirmation first. */
@@ -279,6 +281,7 @@ export const WEBVIEW_CALLS = [
   CopyCommand,
   ExportCommand,
   CancelCommand,
+  AddSourceCommand,
   RefetchCommand,
   DetailActionCommand,
   LiveActionCommand,
@@ -295,5 +298,5 @@ export const IpcEnvelope = z.object({
   completionId: z.string().max(100).optional(),
 });
 
-export const FACET_FIELDS = ['action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
 export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];

@@ -1,6 +1,20 @@
-/** The event count of the active panel in the status bar ("12,345 of 1,000,000 events"). */
+/**
+ * The active panel in the status bar: "12,345 of 1,000,000 events · 3 sources", and per source its
+ * events and problems in the tooltip (labels are data: they go in as text, never as markdown).
+ */
 import * as vscode from 'vscode';
+import type { SourceInfo } from '../providers/sourceSet';
 import { EventsPanel } from './panel';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** "acme (prod): 1,234 events, 2 problems" for one source of a panel. */
+export function sourceLine(s: SourceInfo): string {
+  const events = s.report?.events ?? s.live?.added ?? 0;
+  const problems = (s.report?.errors.length ?? 0) + (s.live?.stoppedBy ? 1 : 0) + (s.live?.problems?.length ?? 0);
+  const state = s.liveQuery?.fetching ? ', fetching…' : s.live?.cancelled || s.report?.cancelled ? ', cancelled' : '';
+  return `${s.label}: ${fmt(events)} events${problems ? `, ${fmt(problems)} problem${problems === 1 ? '' : 's'}` : ''}${state}`;
+}
 
 export function createStatusBar(): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('auditLogs.count', vscode.StatusBarAlignment.Left, 50);
@@ -14,10 +28,16 @@ export function createStatusBar(): vscode.Disposable {
     }
     const total = panel.sources.store.size;
     const shown = panel.currentView?.count ?? total;
-    const fmt = (n: number) => n.toLocaleString('en-US');
-    item.text = `$(list-flat) ${shown === total ? fmt(total) : `${fmt(shown)} of ${fmt(total)}`} events${panel.sources.loading ? ' $(loading~spin)' : ''}`;
+    const sources = panel.sources.sources;
     const problems = panel.sources.problems().length;
-    item.tooltip = `${panel.panel.title}${problems ? ` — ${problems} problems while reading` : ''}`;
+    const many = sources.length > 1 ? ` · ${sources.length} sources` : '';
+    const warn = problems ? ' $(warning)' : '';
+    item.text = `$(list-flat) ${shown === total ? fmt(total) : `${fmt(shown)} of ${fmt(total)}`} events${many}${warn}${panel.sources.loading ? ' $(loading~spin)' : ''}`;
+    const tip = new vscode.MarkdownString();
+    tip.appendText(panel.panel.title);
+    for (const s of sources) tip.appendMarkdown('\n\n').appendText(sourceLine(s));
+    if (problems) tip.appendMarkdown('\n\n').appendText(`${fmt(problems)} problem${problems === 1 ? '' : 's'} in all; everything readable is shown. See the panel's problems strip.`);
+    item.tooltip = tip;
     item.show();
   };
   const sub = EventsPanel.onDidChange(update);

@@ -11,6 +11,7 @@ import type { RegisteredProvider } from '../providers/registry';
 import type { AccountStore } from './accounts';
 import type { SavedQuery, SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
+import { sourceLine } from './statusBar';
 import { RecentList, RecentItem } from './recent';
 
 type SourceNode =
@@ -165,10 +166,17 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const a = node.account;
       const hasChildren = this.saved.list(a.id).length > 0 || !!this.providers.get(a.provider)?.provider.listScopes;
       const item = new vscode.TreeItem(a.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      item.description = [a.scope, a.region].filter(Boolean).join(' · ');
-      item.iconPath = new vscode.ThemeIcon('key');
+      // What the open panels hold from this account: its events and problems, per panel.
+      const inPanels = EventsPanel.all().flatMap((p) => p.sources.sources.filter((x) => x.path === `${a.provider}:${a.id}`));
+      const events = inPanels.reduce((n, x) => n + (x.live?.added ?? 0), 0);
+      const problems = inPanels.reduce((n, x) => n + (x.live?.stoppedBy ? 1 : 0) + (x.live?.problems?.length ?? 0), 0);
+      const where = [a.scope, a.region].filter(Boolean).join(' · ');
+      const shown = inPanels.length ? `${events.toLocaleString('en-US')} events${problems ? `, ${problems} problem${problems === 1 ? '' : 's'}` : ''}` : '';
+      item.description = [where, shown].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon(problems ? 'warning' : 'key');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${PROVIDER_NAMES[a.provider]}\n${item.description}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
+      tip.appendText(`${PROVIDER_NAMES[a.provider]}\n${where}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
+      for (const x of inPanels) tip.appendMarkdown('\n\n').appendText(`In a panel: ${sourceLine(x)}${x.live?.stoppedBy ? `\n${x.live.stoppedBy.message}` : ''}`);
       item.tooltip = tip;
       item.contextValue = 'account';
       item.command = { command: 'auditLogs.query', title: 'Query…', arguments: [node] };

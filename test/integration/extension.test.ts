@@ -310,6 +310,45 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
   });
 
+  it('puts files and a live account into one timeline: merged by time, a source to filter on, counts per source in the tree', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
+      startCplnFake(): Promise<{ url: string; events: unknown[]; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ORG: string;
+    };
+    const fake = await fakes.startCplnFake();
+    const ext = await api();
+    const testPanels = (ext as { testPanels?: () => ReadonlyArray<{ panel: vscode.WebviewPanel; sources: { sources: Array<{ label: string }>; query(q: { filter: string; sort: { field: string; dir: 'asc' | 'desc' } }): { ok: boolean; view?: { count: number; rows(o: number, n: number, f: string[]): Array<Record<string, unknown>> } } } }> }).testPanels;
+    assert.ok(testPanels);
+    try {
+      const fixtures = path.join(repo, 'test', 'fixtures', 'shapes');
+      const files = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', [vscode.Uri.file(path.join(fixtures, 'lookup-events-pretty.json'))]);
+      const more = await vscode.commands.executeCommand<{ sources: number; events: number }>('auditLogs.addToPanel', { paths: [path.join(fixtures, 'lake-query-results.json')] });
+      assert.equal(more.sources, 2);
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'controlplane', label: 'timeline (local)', endpoint: fake.url, scope: fakes.FAKE_ORG, secret: fakes.FAKE_TOKEN });
+      const r = await vscode.commands.executeCommand<{ events: number; sources: number; total: number }>('auditLogs.addToPanel', { accountId: account.id, filter: '', rangeMs: 400 * 86_400_000 });
+      assert.equal(r.events, fake.events.length);
+      assert.equal(r.sources, 3);
+      assert.equal(r.total, files.events + (more.events - files.events) + fake.events.length);
+
+      const panel = testPanels().find((p) => p.panel.title === 'Audit Logs: 3 sources');
+      assert.ok(panel, `titles: ${testPanels().map((p) => p.panel.title).join(', ')}`);
+      const live = panel.sources.query({ filter: 'source:"timeline (local)"', sort: { field: 'time', dir: 'asc' } });
+      assert.equal(live.view?.count, fake.events.length, 'source: picks the live account’s events');
+      const all = panel.sources.query({ filter: '', sort: { field: 'time', dir: 'asc' } });
+      const times = all.view!.rows(0, all.view!.count, ['time', 'source']).map((row) => Number(row.time));
+      assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'one timeline, in time order across sources');
+      assert.equal(new Set(all.view!.rows(0, all.view!.count, ['source']).map((row) => row.source)).size, 3);
+
+      const node = (await ext.trees()).sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'timeline (local)');
+      assert.match(node?.description ?? '', new RegExp(`${fake.events.length} events`), 'the tree shows what the panel holds from the account');
+    } finally {
+      await fake.close();
+      await closeAllPanels();
+    }
+  });
+
   it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
     const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {

@@ -26,6 +26,7 @@ describe('webview: protocol mirror', () => {
       [mirror.ExportCommand, contract.ExportCommand],
       [mirror.CancelCommand, contract.CancelCommand],
       [mirror.RefetchCommand, contract.RefetchCommand],
+      [mirror.AddSourceCommand, contract.AddSourceCommand],
       [mirror.DetailActionCommand, contract.DetailActionCommand],
       [mirror.LiveActionCommand, contract.LiveActionCommand],
       [mirror.RowsRequest, contract.RowsRequest],

@@ -645,6 +645,27 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     assert.deepEqual(problems, []);
   });
 
+  it('asks the host to add a source, and shows a Source column once the panel holds two', async () => {
+    const { page, problems } = await open('&live=1');
+    const headers = () =>
+      page.evaluate(() => {
+        const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid');
+        return Array.from(grid?.shadowRoot?.querySelectorAll('.hcell') ?? []).map((h) => h.textContent?.trim() ?? '');
+      });
+    await page.locator('ale-app .strip.live').waitFor({ state: 'visible' });
+    assert.ok(!(await headers()).includes('Source'));
+    await page.locator('#add-source-btn').click();
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'panel/addSource'));
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid');
+      return Array.from(grid?.shadowRoot?.querySelectorAll('.hcell') ?? []).some((h) => h.textContent?.trim() === 'Source');
+    });
+    const h = await headers();
+    assert.equal(h[1], 'Source', `columns: ${h.join(', ')}`);
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'view/save' && (m.params.columns as string[]).includes('source')));
+    assert.deepEqual(problems, []);
+  });
+
   it('renders hostile strings as text, never as markup, with no CSP violation', async () => {
     const { page, problems } = await open();
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));

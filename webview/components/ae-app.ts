@@ -391,6 +391,7 @@ export class AeApp extends LitElement {
         <span class="sources muted" title=${sources.map((x) => x.path).join('\n')}>${srcText}</span>
         <vscode-toolbar-container>
           <vscode-toolbar-button icon="refresh" label="Run Again" title="Run Again" @click=${() => s.runQuery(s.draft)}></vscode-toolbar-button>
+          <vscode-toolbar-button id="add-source-btn" icon="add" label="Add Source" title="Add Files, Folders or an Account to This Timeline…" @click=${() => s.addSource()}></vscode-toolbar-button>
           <vscode-toolbar-button id="columns-btn" icon="list-selection" label="Choose Columns" title="Choose Columns" @click=${this.toggleColumns}></vscode-toolbar-button>
           <vscode-toolbar-button icon="json" label="Copy Event JSON" title="Copy Event JSON of the Selected Row" ?disabled=${s.selectedRow === undefined} @click=${() => void s.copySelectedEvent()}></vscode-toolbar-button>
           <vscode-toolbar-button id="export-btn" icon="export" label="Export" title="Export Matching Events…" @click=${this.openExport}></vscode-toolbar-button>

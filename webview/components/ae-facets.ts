@@ -223,6 +223,8 @@ export class AeFacets extends LitElement {
         : nothing}
       ${FACET_FIELDS.map((field) => {
         const values = this.facets[field] ?? [];
+        // One source says nothing; the facet appears once a panel holds several (one timeline).
+        if (field === 'source' && values.length < 2) return nothing;
         const open = !this._collapsed.has(field);
         return html`<section>
           <div

@@ -41,6 +41,8 @@ const LATENCY = Math.max(0, Number(params.get('latency') ?? 8) || 0);
 const SIMULATE_LOAD = params.get('load') === '1';
 /** `live=1`: one of the sources is a live API query, as a panel opened by "Query Account…" has. */
 const LIVE = params.get('live') === '1';
+/** Sources added through "Add Source" (panel/addSource). */
+let extraSources = 0;
 let liveFilter = 'action:delete actor:"<b>alice</b>"';
 const EXPAND_ERROR = params.get('expandError') === '1';
 const STATE_KEY = 'ale-dev-state';
@@ -522,7 +524,7 @@ function panelState(): PanelState {
       { label: 'AWSLogs/123456789012 (fake)', path: '/data/AWSLogs/123456789012', events: Math.floor(N * 0.6), duplicates: 12, errors: 2, skipped: 1 },
       { label: 'AWSLogs/210987654321 (fake)', path: '/data/AWSLogs/210987654321', events: N - Math.floor(N * 0.6), duplicates: 0, errors: 1, skipped: 0 },
     ],
-    ...(LIVE ? { sources: [liveSource()] } : {}),
+    ...(LIVE ? { sources: [liveSource(), ...addedSources()] } : {}),
     load: { ...load },
     availableColumns: AVAILABLE,
     view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
@@ -533,6 +535,10 @@ function panelState(): PanelState {
       { path: '/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/digest.json.gz', message: 'CloudTrail digest file: skipped' },
     ],
   };
+}
+
+function addedSources(): SourceSummary[] {
+  return Array.from({ length: extraSources }, (_, i) => ({ label: `added-${i + 1}`, path: `/data/added-${i + 1}`, events: 10, duplicates: 0, errors: 0, skipped: 0 }));
 }
 
 function liveSource(): SourceSummary {
@@ -664,6 +670,11 @@ function handle(msg: IpcMessage): void {
     case 'detail/action':
     case 'live/action':
       return; // the real host asks for input and a modal confirmation; the log is what tests read
+    case 'panel/addSource':
+      // As the host does once the person picked something: a second source joins the panel.
+      extraSources++;
+      toWebview('state/didChange', panelState());
+      return;
     case 'live/refetch':
       liveFilter = String(p.filter);
       toWebview('state/didChange', panelState());

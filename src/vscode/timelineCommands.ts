@@ -1,0 +1,59 @@
+/**
+ * One timeline: "Add Source to Panel…" puts more files, folders or live accounts (of any provider)
+ * into the active events panel, so they are filtered, faceted and read in time order together,
+ * each event keeping its `source`.
+ */
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { askLiveQuery, pickAccount, QueryArgs, type AccountCommandDeps } from './accountCommands';
+import { EventsPanel } from './panel';
+
+const AddPathsArgs = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) });
+
+export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposable {
+  return vscode.commands.registerCommand('auditLogs.addToPanel', async (arg?: unknown) => {
+    const panel = EventsPanel.activePanel() ?? EventsPanel.all().at(-1);
+    if (!panel) {
+      void vscode.window.showInformationMessage('Audit Logs: open logs or query an account first; then add more sources to that panel.');
+      return undefined;
+    }
+    const paths = AddPathsArgs.safeParse(arg);
+    if (paths.success) {
+      await panel.addPaths(paths.data.paths);
+      return { sources: panel.sources.sources.length, events: panel.sources.store.size };
+    }
+    const direct = QueryArgs.safeParse(arg);
+    if (direct.success) {
+      const account = d.accounts.get(direct.data.accountId);
+      const provider = account && d.providers.get(account.provider)?.provider;
+      const secret = account && (await d.accounts.secret(account.id));
+      if (!account || !provider || !secret) return undefined;
+      const { accountId: _a, rangeMs, ...query } = direct.data;
+      const now = Date.now();
+      if (rangeMs !== undefined && query.from === undefined) Object.assign(query, { from: now - rangeMs, to: now });
+      const r = await panel.fetch(provider, account, secret, query);
+      return { ...r, sources: panel.sources.sources.length, total: panel.sources.store.size };
+    }
+    const FILES = 'files';
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: '$(folder-opened) CloudTrail files or folders…', id: FILES },
+        ...d.accounts.list().map((a) => ({ label: `$(cloud) ${a.label}`, description: d.providers.get(a.provider)?.provider.displayName, id: a.id })),
+      ],
+      { title: `Add a source to "${panel.panel.title.replace(/^Audit Logs: /, '')}"`, ignoreFocusOut: true },
+    );
+    if (!choice) return undefined;
+    if (choice.id === FILES) {
+      const uris = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: 'Add to the Panel', title: 'Add CloudTrail logs to the panel' });
+      const local = uris?.filter((u) => u.scheme === 'file') ?? [];
+      if (local.length === 0) return undefined;
+      await panel.addPaths(local.map((u) => u.fsPath));
+      return { sources: panel.sources.sources.length, events: panel.sources.store.size };
+    }
+    const account = await pickAccount(d, { account: { id: choice.id } }, 'Add which account?');
+    const asked = account && (await askLiveQuery(d, account, panel.currentFilter));
+    if (!account || !asked) return undefined;
+    const r = await panel.fetch(asked.provider, account, asked.secret, asked.query);
+    return { ...r, sources: panel.sources.sources.length, total: panel.sources.store.size };
+  });
+}
