@@ -59,14 +59,8 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
     cmd('auditLogs.query', async (node?: unknown) => {
       const direct = QueryArgs.safeParse(node);
       if (direct.success) {
-        const account = d.accounts.get(direct.data.accountId);
-        const provider = account && d.providers.get(account.provider)?.provider;
-        const secret = account && (await d.accounts.secret(account.id));
-        if (!account || !provider || !secret) return undefined;
-        const { accountId: _a, rangeMs, ...query } = direct.data;
-        const now = Date.now();
-        if (rangeMs !== undefined && query.from === undefined) Object.assign(query, { from: now - rangeMs, to: now });
-        return runQuery(d, provider, account, secret, query, rangeMs ?? (query.from !== undefined ? (query.to ?? now) - query.from : DAY));
+        const q = await directQuery(d, direct.data);
+        return q && runQuery(d, q.provider, q.account, q.secret, q.query, q.rangeMs);
       }
       const account = await pickAccount(d, node, 'Query which account?');
       const asked = account && (await askLiveQuery(d, account));
@@ -126,6 +120,21 @@ const SaveQueryArgs = z.object({
 const DAY = 86_400_000;
 
 /** Runs a query into a new live panel and remembers it in Recent. */
+/** A query given as arguments (saved and recent queries, tests, other extensions), ready to run. */
+export async function directQuery(
+  d: AccountCommandDeps,
+  args: z.infer<typeof QueryArgs>,
+): Promise<{ account: AccountConfig; provider: LiveProvider; secret: string; query: LiveQuery; rangeMs: number } | undefined> {
+  const account = d.accounts.get(args.accountId);
+  const provider = account && d.providers.get(account.provider)?.provider;
+  const secret = account && (await d.accounts.secret(account.id));
+  if (!account || !provider || !secret) return undefined;
+  const { accountId: _a, rangeMs, ...query } = args;
+  const now = Date.now();
+  if (rangeMs !== undefined && query.from === undefined) Object.assign(query, { from: now - rangeMs, to: now });
+  return { account, provider, secret, query, rangeMs: rangeMs ?? (query.from !== undefined ? (query.to ?? now) - query.from : DAY) };
+}
+
 /** The provider, secret, filter and time range of a query a person asks for interactively. */
 export async function askLiveQuery(
   d: AccountCommandDeps,

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { askLiveQuery, pickAccount, QueryArgs, type AccountCommandDeps } from './accountCommands';
+import { askLiveQuery, directQuery, pickAccount, QueryArgs, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 
 const AddPathsArgs = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) });
@@ -24,14 +24,9 @@ export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposab
     }
     const direct = QueryArgs.safeParse(arg);
     if (direct.success) {
-      const account = d.accounts.get(direct.data.accountId);
-      const provider = account && d.providers.get(account.provider)?.provider;
-      const secret = account && (await d.accounts.secret(account.id));
-      if (!account || !provider || !secret) return undefined;
-      const { accountId: _a, rangeMs, ...query } = direct.data;
-      const now = Date.now();
-      if (rangeMs !== undefined && query.from === undefined) Object.assign(query, { from: now - rangeMs, to: now });
-      const r = await panel.fetch(provider, account, secret, query);
+      const q = await directQuery(d, direct.data);
+      if (!q) return undefined;
+      const r = await panel.fetch(q.provider, q.account, q.secret, q.query);
       return { ...r, sources: panel.sources.sources.length, total: panel.sources.store.size };
     }
     const FILES = 'files';

@@ -8,10 +8,9 @@
 //   orderBy    an event field, e.g. `date`;  order  `asc` | `desc`
 // providers/ never imports vscode.
 import type { Dispatcher } from 'undici';
-import { AuditEventBatch } from '../../core/eventBatch';
 import { ApiError, isApiError, redact } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http';
-import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
+import { limiterPerAccount, pageBatch, recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, DetailSection, FetchReport, LiveProvider, LiveQuery, Scope, ServerAggregate } from '../provider';
 import {
   bareToken,
@@ -144,16 +143,7 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
         api = apiFor(account, secret);
         const source = accountLabel(account);
         for await (const page of listEventPages(api, params, { signal, maxPages: query.maxPages })) {
-          const batch = new AuditEventBatch('cloudflare', source);
-          let skipped = 0;
-          for (const item of page.items) {
-            const parsed = CfThreatEvent.safeParse(item);
-            if (!parsed.success) {
-              skipped++;
-              continue;
-            }
-            batch.add(normalizeEvent(parsed.data), JSON.stringify(item), extraFields(parsed.data));
-          }
+          const { batch, skipped } = pageBatch('cloudflare', source, page.items, CfThreatEvent, normalizeEvent, extraFields);
           report.pages++;
           report.events += batch.size;
           if (skipped) opts.log?.(`Cloudflare: skipped ${skipped} item(s) on page ${report.pages} that are not threat events`);

@@ -5,9 +5,8 @@
 // gvcAlias, podId, actionType, resourceType, fromEvent, toEvent, contextName, subjectName), which
 // wins over what the filter pushed down. providers/ never imports vscode.
 import type { Dispatcher } from 'undici';
-import { AuditEventBatch } from '../../core/eventBatch';
 import type { HttpClientOptions } from '../../core/http';
-import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
+import { limiterPerAccount, pageBatch, recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import {
   createCplnHttpClient,
@@ -77,16 +76,7 @@ export function createControlPlaneProvider(opts: ControlPlaneProviderOptions = {
       try {
         const first = firstRequest(org, params);
         for await (const page of http.paginate(first, CplnQueryPage, (p, info) => nextRequest(p, info.request), { signal, maxPages: query.maxPages })) {
-          const batch = new AuditEventBatch('controlplane', source);
-          let skipped = 0;
-          for (const item of page.items) {
-            const parsed = CplnAuditEvent.safeParse(item);
-            if (!parsed.success) {
-              skipped++;
-              continue;
-            }
-            batch.add(normalizeEvent(parsed.data), JSON.stringify(item), extraFields(parsed.data));
-          }
+          const { batch, skipped } = pageBatch('controlplane', source, page.items, CplnAuditEvent, normalizeEvent, extraFields);
           report.pages++;
           report.events += batch.size;
           if (skipped) opts.log?.(`Control Plane: skipped ${skipped} item(s) on page ${report.pages} that are not audit events`);
