@@ -150,7 +150,8 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
   }
 }
 
-function mergeResult(result: FileResult, store: EventStore, report: LoadReport): void {
+/** Adds one read file to the store and the report (local loads and S3 loads alike). */
+export function mergeResult(result: FileResult, store: EventStore, report: LoadReport): void {
   report.bytes += result.bytes;
   if (result.skipped) {
     report.skipped.push({ path: result.path, reason: result.skipped });
