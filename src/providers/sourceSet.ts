@@ -13,6 +13,7 @@ import { loadFiles, LoadProgress, LoadReport } from './cloudtrail/files';
 import { EXTRACTED_PATHS } from './cloudtrail/normalize';
 import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from './provider';
+import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from './s3Trail/index';
 
 export interface SourceInfo {
   label: string;
@@ -28,6 +29,9 @@ export interface SourceInfo {
 export interface LoadStatus {
   files: number;
   filesTotal: number;
+  /** Downloads (S3): compressed bytes so far and in all. */
+  bytes?: number;
+  bytesTotal?: number;
   events: number;
   done: boolean;
   cancelled: boolean;
@@ -114,6 +118,35 @@ export class SourceSet extends EventEmitter {
     this.abort = undefined;
     this.emit('loaded', this.status);
     return reports;
+  }
+
+  /**
+   * Streams a trail bucket's log objects into the store (the same readers as local files). Like
+   * openPaths: never rejects on bad input; what was read before a failure or a cancel stays.
+   * `status.bytes` counts the compressed bytes downloaded for the progress line.
+   */
+  async openS3(session: S3TrailSession, selection: S3Selection, label: string, opts: { concurrency?: number } = {}): Promise<S3LoadReport> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const key = `s3://${selection.bucket}/${'prefixes' in selection ? selection.prefixes.join(',') : `${selection.prefix ?? ''}#${selection.account}/${selection.regions.join(',')}/${selection.from}..${selection.to}`}`;
+    const source = this.sources.find((x) => x.path === key) ?? { label, path: key };
+    if (!this.sources.includes(source)) this.sources.push(source);
+    this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    const report = await loadFromS3(session, selection, this.store, {
+      signal,
+      source: label,
+      concurrency: opts.concurrency,
+      onProgress: (pr) => {
+        this.status = { ...this.status, files: pr.files, filesTotal: pr.filesTotal, events: this.store.size, bytes: pr.bytes, bytesTotal: pr.bytesTotal };
+        this.emit('progress', this.status);
+      },
+    });
+    source.report = report;
+    this.rawPaths = undefined;
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted };
+    this.abort = undefined;
+    this.emit('loaded', this.status);
+    return report;
   }
 
   /**
