@@ -18,6 +18,9 @@ import { liveProviders } from './providers/registry';
 import { SourceSet } from './providers/sourceSet';
 import { ResultView, SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/cloudtrail/files';
+import { createAthena, type AthenaReport } from './providers/athena/index';
+import { listLevel, openS3Session } from './providers/s3Trail/index';
+import { isApiError } from './core/errors';
 import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './core/formats';
 
 const USAGE = `Usage:
@@ -29,6 +32,11 @@ const USAGE = `Usage:
                                      [--region R]... [--zone Z] [--account ID] [--org ORG] [--dataset ID]
                                      [--from T] [--to T] [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--max-pages N] [--verbose]
+  audit-log-explorer fetch s3 --bucket B [--prefix P] --region R... [--bucket-region R] [--account ID]
+                                     [--org O] --from DAY [--to DAY] [--filter EXPR] [--format …] [--endpoint URL]
+  audit-log-explorer athena (--sql SQL | --filter EXPR) --database D [--table T] --region R
+                                     [--workgroup W] [--output s3://…] [--from T] [--to T] [--limit N]
+                                     [--format …] [--endpoint URL]
 
 Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jsonl, .csv, …).
 --filter  the filter language, e.g. 'eventName:Delete* -userIdentity.type:AWSService time:>-24h'
@@ -48,6 +56,10 @@ fetch     queries a live audit API; credentials come from the environment only, 
           What the API can filter on is sent to it; the rest of --filter applies locally.
           jsonl and csv stream page by page (unless --sort is given); a failure after some pages
           leaves those printed, says why on stderr and exits 1.
+fetch s3  streams a trail bucket's log objects for those days and regions (AWS credentials as for
+          cloudtrail) through the same readers as local files; digests are skipped.
+athena    runs SQL (or --filter translated to SQL; what cannot be translated applies locally) on the
+          CloudTrail table and prints the rows; stderr says the SQL's translation and the bytes scanned.
 Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
 
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
@@ -70,7 +82,9 @@ export async function main(argv: string[], out: OutputWriter = process.stdout, e
   try {
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
+    if (command === 'fetch' && rest[0] === 's3') return await fetchS3(rest.slice(1), out, err);
     if (command === 'fetch') return await fetchLive(rest, out, err);
+    if (command === 'athena') return await athena(rest, out, err);
     if (command === '--help' || command === '-h' || command === 'help') {
       out.write(USAGE + '\n');
       return 0;
@@ -258,6 +272,151 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     await writeResult(set.store.query(node, { sort: output.sort }), output, out);
   }
   return live.stoppedBy ? 1 : 0;
+}
+
+/** The AWS credentials the CLI uses: the environment as the AWS CLI reads it, else the SDK's default chain. */
+function awsAccount(values: { endpoint?: string; region?: string[]; account?: string }, label: string): { account: AccountConfig; secret: string } {
+  const entry = liveProviders().get('cloudtrail');
+  const secret = entry?.cli.secret(process.env);
+  if (!secret) throw new UsageError('no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  return {
+    secret,
+    account: {
+      id: 'cli',
+      provider: 'cloudtrail',
+      label,
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      ...(values.region?.length ? { region: values.region.join(',') } : {}),
+      ...(values.account ? { scope: values.account } : {}),
+    },
+  };
+}
+
+function dayOf(flag: string, v: string | undefined, now: number, end: boolean): string | undefined {
+  if (v === undefined) return undefined;
+  const t = parseTimeValue(v, now);
+  if (!t) throw new UsageError(`${flag} takes a date or a relative time like -7d, not '${v}'`);
+  return new Date(end ? t.end - 1 : t.start).toISOString().slice(0, 10);
+}
+
+async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { values } = parseArgs({
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--bucket', '--prefix', '--region', '--bucket-region', '--account', '--org', '--from', '--to', '--endpoint'])),
+    options: {
+      bucket: { type: 'string' },
+      prefix: { type: 'string' },
+      region: { type: 'string', multiple: true },
+      'bucket-region': { type: 'string' },
+      account: { type: 'string' },
+      org: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      endpoint: { type: 'string' },
+      filter: { type: 'string', short: 'f', default: '' },
+      format: { type: 'string', default: 'jsonl' },
+      fields: { type: 'string' },
+      sort: { type: 'string', default: 'time' },
+      limit: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.bucket) throw new UsageError('fetch s3 needs --bucket');
+  if (!values.region?.length) throw new UsageError('fetch s3 needs --region (the trail regions to read; repeatable)');
+  const now = Date.now();
+  const from = dayOf('--from', values.from, now, false);
+  if (!from) throw new UsageError('fetch s3 needs --from (a day, e.g. 2026-11-01, or -7d)');
+  const to = dayOf('--to', values.to, now, true) ?? new Date(now).toISOString().slice(0, 10);
+  const output = outputOptions(values);
+  const node = parseFilter(values.filter ?? '', now);
+  const { account, secret } = awsAccount({ endpoint: values.endpoint, region: values.region }, values.bucket);
+  const log = values.verbose ? (line: string) => err.write(`${terminalSafe(line)}\n`) : undefined;
+  const session = openS3Session(account, secret, { region: values['bucket-region'] ?? values.region[0], log });
+  const location = { bucket: values.bucket, ...(values.prefix ? { prefix: values.prefix } : {}), ...(values['bucket-region'] ? { bucketRegion: values['bucket-region'] } : {}) };
+  const set = new SourceSet();
+  let failed = false;
+  try {
+    // Without --account: every account the bucket holds logs for (under the org, if given).
+    let accounts: string[] = values.account ? [values.account] : [];
+    if (accounts.length === 0) {
+      const level = await listLevel(session, location, values.org ? [values.org] : []);
+      accounts = level.filter((c) => c.kind === 'account').map((c) => c.name);
+      if (accounts.length === 0) throw new UsageError(`no account folders under s3://${values.bucket}/${values.prefix ?? ''}AWSLogs/${values.org ? `${values.org}/` : ''}`);
+    }
+    for (const acct of accounts) {
+      const report = await set.openS3(session, { ...location, ...(values.org ? { org: values.org } : {}), account: acct, regions: values.region, from, to }, `s3://${values.bucket} ${acct}`);
+      err.write(`s3://${values.bucket} ${acct}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped\n`);
+      for (const e of report.errors) err.write(`${terminalSafe(e.path)}: ${terminalSafe(e.message)}\n`);
+      if (report.stoppedBy) err.write(`audit-log-explorer: stopped because ${terminalSafe(report.stoppedBy.message)}\n`);
+      failed ||= report.errors.length > 0 || !!report.stoppedBy;
+    }
+  } catch (e) {
+    if (isApiError(e)) {
+      err.write(`audit-log-explorer: ${terminalSafe(e.message)}\n`);
+      failed = true;
+    } else throw e;
+  } finally {
+    session.close();
+  }
+  await writeResult(set.store.query(node, { sort: output.sort }), output, out);
+  return failed ? 1 : 0;
+}
+
+async function athena(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { values } = parseArgs({
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--sql', '--database', '--table', '--region', '--workgroup', '--output', '--from', '--to', '--endpoint'])),
+    options: {
+      sql: { type: 'string' },
+      database: { type: 'string' },
+      table: { type: 'string', default: 'cloudtrail_logs' },
+      region: { type: 'string', multiple: true },
+      workgroup: { type: 'string' },
+      output: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      endpoint: { type: 'string' },
+      filter: { type: 'string', short: 'f' },
+      format: { type: 'string', default: 'jsonl' },
+      fields: { type: 'string' },
+      sort: { type: 'string', default: 'time' },
+      limit: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if ((values.sql === undefined) === (values.filter === undefined)) throw new UsageError('athena needs --sql SQL or --filter EXPR (one of them)');
+  if (!values.database) throw new UsageError('athena needs --database (where the CloudTrail table is)');
+  if (!values.region?.length) throw new UsageError('athena needs --region');
+  const now = Date.now();
+  const time = (flag: string, v: string | undefined, end: boolean): number | undefined => {
+    if (v === undefined) return undefined;
+    const t = parseTimeValue(v, now);
+    if (!t) throw new UsageError(`${flag} takes a date, a date-time or a relative time like -24h, not '${v}'`);
+    return end ? t.end : t.start;
+  };
+  const output = outputOptions({ ...values, limit: undefined });
+  const limit = values.limit === undefined ? 10_000 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number, not '${values.limit}'`);
+  const node = parseFilter(values.filter ?? '', now);
+  const { account, secret } = awsAccount({ endpoint: values.endpoint, region: values.region }, 'athena');
+  const log = values.verbose ? (line: string) => err.write(`${terminalSafe(line)}\n`) : undefined;
+  const client = createAthena({ log });
+  const target = { database: values.database, region: values.region[0], ...(values.workgroup ? { workgroup: values.workgroup } : {}), ...(values.output ? { outputLocation: values.output } : {}) };
+  const store = new EventStore();
+  const sink = { onBatch: (b: Parameters<typeof store.appendBatch>[0]) => void store.appendBatch(b) };
+  let report: AthenaReport;
+  if (values.sql !== undefined) {
+    report = await client.runQuery(account, secret, { ...target, sql: values.sql }, sink);
+  } else {
+    const r = await client.runFilter(account, secret, { ...target, filter: values.filter ?? '', table: values.table, from: time('--from', values.from, false), to: time('--to', values.to, true), limit, now }, sink);
+    if (r.translation) {
+      err.write(`SQL: ${terminalSafe(r.translation.sql)}\n`);
+      if (r.translation.untranslated.length) err.write(`applied here, not in SQL: ${terminalSafe(r.translation.untranslated.join('; '))}\n`);
+    }
+    report = r;
+  }
+  err.write(`Athena query ${report.queryExecutionId ?? '?'}: ${report.state ?? 'not started'}, ${report.events} events, ${report.dataScannedBytes ?? 0} bytes scanned\n`);
+  if (report.stoppedBy) err.write(`audit-log-explorer: stopped because ${terminalSafe(report.stoppedBy.message)}\n`);
+  await writeResult(store.query(node, { sort: output.sort }), { ...output, limit: values.limit === undefined ? Infinity : limit }, out);
+  return report.stoppedBy ? 1 : 0;
 }
 
 /** A filter that did not parse: main() prints it with a caret under the token, exit 2. */

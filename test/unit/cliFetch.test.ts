@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startFakeConformity } from '../support/fakes/conformity';
 import { FAKE_ORG, FAKE_TOKEN, startCplnFake } from '../support/fakes/controlplane';
+import * as ath from '../support/fakes/athena';
 import * as ct from '../support/fakes/awsCloudtrail';
+import * as s3 from '../support/fakes/s3';
 import * as cf from '../support/fakes/cloudflare';
 import * as exo from '../support/fakes/exoscale';
 
@@ -189,6 +191,58 @@ describe('CLI: fetch from live APIs', function () {
       assert.equal(wrong.code, 1);
       assert.match(wrong.stderr, /signature|secret/i);
       assert.ok(!wrong.stderr.includes('wrongSecretValue0123456789'));
+    } finally {
+      await fake.close();
+    }
+  });
+  it('fetch s3 streams a trail bucket’s objects for a range of days and regions, skipping digests', async () => {
+    const fake = await s3.startS3Fake({ buckets: { 'trail-bucket': 'us-east-1' } });
+    try {
+      const ids: string[] = [];
+      const days = ['2026-11-01', '2026-11-02', '2026-11-03'];
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        for (const day of days) {
+          const f = s3.generatedLogFile('111122223333', region, day, 0, 5);
+          fake.put('trail-bucket', `ct/AWSLogs/111122223333/CloudTrail/${region}/${day.replace(/-/g, '/')}/${f.name}`, f.body);
+          if (region === 'us-east-1' && day !== '2026-11-03') ids.push(...f.eventIds);
+        }
+      }
+      fake.put('trail-bucket', s3.digestKey('ct/AWSLogs', '111122223333', 'us-east-1', '2026-11-01', 'main'), s3.digestBody('111122223333'));
+      const env = { AWS_ACCESS_KEY_ID: s3.S3_KEY_ID, AWS_SECRET_ACCESS_KEY: s3.S3_SECRET, AWS_EC2_METADATA_DISABLED: 'true' };
+      const r = await run(['fetch', 's3', '--endpoint', fake.url, '--bucket', 'trail-bucket', '--prefix', 'ct', '--region', 'us-east-1', '--from', '2026-11-01', '--to', '2026-11-02'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const got = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { eventID: string }).eventID);
+      assert.deepEqual(got.sort(), ids.sort(), 'the two days of us-east-1, every event once');
+      assert.match(r.stderr, /111122223333: 2 objects, \d+ bytes, 10 events, 0 duplicates, \d+ skipped/);
+      assert.ok(!r.stderr.includes(s3.S3_SECRET));
+
+      const denied = await run(['fetch', 's3', '--endpoint', fake.url, '--bucket', 'trail-bucket', '--prefix', 'ct', '--region', 'us-east-1', '--from', '2026-11-01'], { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret-key-0123' });
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /signature|credentials|secret/i);
+      assert.ok(!denied.stderr.includes('not-the-secret-key-0123'));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('athena runs a filter as SQL, prints the rows and the bytes scanned, and says what stayed local', async () => {
+    const fake = await ath.startAthenaFake();
+    try {
+      const env = { AWS_ACCESS_KEY_ID: ath.FAKE_KEY_ID, AWS_SECRET_ACCESS_KEY: ath.FAKE_SECRET, AWS_EC2_METADATA_DISABLED: 'true' };
+      const r = await run(['athena', '--endpoint', fake.url, '--region', 'us-east-1', '--database', 'audit', '--table', 'cloudtrail_logs', '--filter', 'action:ConsoleLogin "needle"', '--from', '-30d', '--format', 'count'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const q = [...fake.queries.values()].pop();
+      const sql = q?.sql ?? '';
+      assert.equal(q?.database, 'audit');
+      assert.match(sql, /FROM "cloudtrail_logs"/);
+      assert.match(sql, /eventname/i);
+      assert.match(r.stderr, /SQL: SELECT/);
+      assert.match(r.stderr, /applied here, not in SQL: .*needle/);
+      assert.match(r.stderr, /SUCCEEDED, \d+ events, \d+ bytes scanned/);
+
+      const bad = await run(['athena', '--endpoint', fake.url, '--region', 'us-east-1', '--database', 'audit'], env);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--sql SQL or --filter EXPR/);
     } finally {
       await fake.close();
     }
