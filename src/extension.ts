@@ -7,6 +7,9 @@ import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { registerLakeCommand } from './vscode/lakeCommand';
 import { registerTimelineCommands } from './vscode/timelineCommands';
+import { listBucketLevel, registerS3Commands } from './vscode/s3Commands';
+import { TrailBuckets } from './vscode/trailBuckets';
+import { registerAthenaCommands } from './vscode/athenaCommands';
 import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
@@ -45,7 +48,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const accounts = new AccountStore(context.globalState, context.secrets);
   const saved = new SavedQueries(context.globalState);
   const providers = liveProviders((line) => log.info(line));
-  const sources = new SourcesTree(accounts, saved, providers);
+  const buckets = new TrailBuckets(context.globalState);
+  const deps = { context, log, accounts, saved, recent, providers };
+  const sources = new SourcesTree(accounts, saved, providers, { buckets, list: (b, path) => listBucketLevel({ ...deps, buckets }, b, path) });
   const recentTree = new RecentTree(recent);
 
   context.subscriptions.push(
@@ -62,6 +67,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
     registerLakeCommand({ context, log, accounts, saved, recent, providers }),
     registerTimelineCommands({ context, log, accounts, saved, recent, providers }),
+    buckets,
+    ...registerS3Commands({ ...deps, buckets }),
+    ...registerAthenaCommands({ ...deps, buckets }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         // The state comes back from the webview: checked like any other input.

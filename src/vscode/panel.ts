@@ -12,6 +12,7 @@ import { parseQuery } from '../core/query';
 import { ResultView } from '../core/view';
 import { isApiError, redact } from '../core/errors';
 import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
+import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import { SourceInfo, SourceSet } from '../providers/sourceSet';
 import {
   CancelCommand,
@@ -156,8 +157,46 @@ export class EventsPanel implements vscode.Disposable {
 
   /** "Audit Logs: 3 sources" once a panel holds more than one. */
   private retitle(): void {
-    const n = new Set([...this.paths, ...this.liveSources.keys()]).size;
+    const n = Math.max(this.sources.sources.length, new Set([...this.paths, ...this.liveSources.keys()]).size);
     if (n > 1) this.panel.title = `Audit Logs: ${n} sources`;
+  }
+
+  /**
+   * Streams a trail bucket's objects into this panel, with a cancellable progress notification that
+   * counts files and bytes; per-object problems go to the log and the problems strip.
+   */
+  async loadS3(session: S3TrailSession, selection: S3Selection, label: string, concurrency?: number): Promise<S3LoadReport> {
+    const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${label}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => this.sources.cancel());
+        let last = 0;
+        const onProgress = (st: LoadState) => {
+          const pct = st.bytesTotal ? (100 * (st.bytes ?? 0)) / st.bytesTotal : st.filesTotal ? (100 * st.files) / st.filesTotal : 0;
+          const bytes = st.bytesTotal ? `, ${mb(st.bytes ?? 0)} of ${mb(st.bytesTotal)}` : '';
+          progress.report({ increment: pct - last, message: `${st.files.toLocaleString('en-US')} of ${st.filesTotal.toLocaleString('en-US')} files${bytes}, ${st.events.toLocaleString('en-US')} events` });
+          last = pct;
+        };
+        this.sources.on('progress', onProgress);
+        try {
+          return await this.sources.openS3(session, selection, label, { concurrency });
+        } finally {
+          this.sources.off('progress', onProgress);
+        }
+      },
+    );
+    this.retitle();
+    this.log.info(`${label}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped, ${report.errors.length} problems${report.cancelled ? ' (cancelled)' : ''}`);
+    for (const e of report.errors) this.log.warn(`${e.path}: ${e.message}`);
+    if (report.stoppedBy) {
+      void vscode.window.showWarningMessage(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${report.events.toLocaleString('en-US')} events read are shown.`);
+    } else if (report.errors.length) {
+      void vscode.window.showWarningMessage(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, 'Show Problems').then((c) => {
+        if (c) this.log.show(true);
+      });
+    }
+    return report;
   }
 
   /** Loads the panel's paths (or some of them), with a cancellable progress notification. */

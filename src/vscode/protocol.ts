@@ -157,6 +157,9 @@ export interface ServerAggregateDto {
 export interface LoadState {
   files: number;
   filesTotal: number;
+  /** Downloads (S3 trail buckets): compressed bytes so far and in all. */
+  bytes?: number;
+  bytesTotal?: number;
   events: number;
   done: boolean;
   cancelled: boolean;

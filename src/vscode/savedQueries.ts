@@ -10,6 +10,16 @@ const SavedQuerySchema = z.object({
   filter: z.string().max(20_000),
   /** How far back from "now" the query reaches when it is run. */
   rangeMs: z.number().int().positive(),
+  /** An Athena query (its SQL, where it runs); `filter` is then what the panel applies to its rows. */
+  athena: z
+    .object({
+      sql: z.string().min(1).max(262_144),
+      database: z.string().min(1).max(255),
+      workgroup: z.string().max(128).optional(),
+      outputLocation: z.string().max(1024).optional(),
+      region: z.string().max(50).optional(),
+    })
+    .optional(),
 });
 export type SavedQuery = z.infer<typeof SavedQuerySchema>;
 

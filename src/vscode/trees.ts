@@ -13,6 +13,8 @@ import type { SavedQuery, SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
 import { sourceLine } from './statusBar';
 import { RecentList, RecentItem } from './recent';
+import type { LevelChild } from '../providers/s3Trail/index';
+import type { TrailBucket, TrailBuckets } from './trailBuckets';
 
 type SourceNode =
   | { kind: 'provider'; id: ProviderId; label: string }
@@ -20,7 +22,15 @@ type SourceNode =
   | { kind: 'account'; account: AccountConfig }
   | { kind: 'saved'; saved: SavedQuery }
   | { kind: 'scope'; account: AccountConfig; scope: Scope }
-  | { kind: 'message'; text: string; icon: string };
+  | { kind: 'message'; text: string; icon: string }
+  | { kind: 'bucket'; account: AccountConfig; bucket: TrailBucket }
+  | { kind: 's3level'; account: AccountConfig; bucket: TrailBucket; child: LevelChild };
+
+/** What the tree needs to show trail buckets (s3Commands.ts provides it). */
+export interface BucketBrowser {
+  buckets: TrailBuckets;
+  list(bucket: TrailBucket, path: readonly string[]): Promise<LevelChild[]>;
+}
 
 /** Display names of the providers, for the tree's top level. */
 export const PROVIDER_NAMES: Record<ProviderId, string> = {
@@ -46,6 +56,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     private readonly accounts: AccountStore,
     private readonly saved: SavedQueries,
     private readonly providers: ReadonlyMap<ProviderId, RegisteredProvider> = new Map(),
+    private readonly s3?: BucketBrowser,
   ) {
     this.accountSub = vscode.Disposable.from(
       accounts.onDidChange(() => {
@@ -53,6 +64,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
         this.refresh();
       }),
       saved.onDidChange(() => this.refresh()),
+      ...(s3 ? [s3.buckets.onDidChange(() => this.refresh())] : []),
     );
     // Counts change many times a second while loading: redraw at most a few times a second.
     this.sub = EventsPanel.onDidChange(() => {
@@ -105,7 +117,15 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     }
     if (node.kind === 'account') {
       const saved: SourceNode[] = this.saved.list(node.account.id).map((q) => ({ kind: 'saved', saved: q }));
-      return this.scopeNodes(node.account).then((scopes) => [...saved, ...scopes]);
+      const buckets: SourceNode[] = (this.s3?.buckets.list(node.account.id) ?? []).map((bucket) => ({ kind: 'bucket', account: node.account, bucket }));
+      return this.scopeNodes(node.account).then((scopes) => [...saved, ...buckets, ...scopes]);
+    }
+    if ((node.kind === 'bucket' || node.kind === 's3level') && this.s3) {
+      const path = node.kind === 'bucket' ? [] : node.child.path;
+      return this.s3.list(node.bucket, path).then(
+        (children) => (children.length ? children.map((child): SourceNode => ({ kind: 's3level', account: node.account, bucket: node.bucket, child })) : [{ kind: 'message', text: 'no log folders here', icon: 'info' }]),
+        (err: unknown) => [{ kind: 'message', text: isApiError(err) ? err.message : 'could not list the bucket', icon: 'error' }],
+      );
     }
     if (node.kind !== 'provider') return [];
     const out: SourceNode[] = accounts.filter((a) => a.provider === node.id).map((account) => ({ kind: 'account', account }));
@@ -128,6 +148,30 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
   }
 
   getTreeItem(node: SourceNode): vscode.TreeItem {
+    if (node.kind === 'bucket') {
+      const b = node.bucket;
+      const item = new vscode.TreeItem(`s3://${b.bucket}${b.prefix ? `/${b.prefix}` : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = b.bucketRegion ?? 'trail bucket';
+      item.iconPath = new vscode.ThemeIcon('archive');
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`Trail bucket s3://${b.bucket}/${b.prefix ?? ''}\nBrowse by organization → account → region → year → month → day; right-click a folder to open it.`);
+      item.tooltip = tip;
+      item.contextValue = 'trailBucket';
+      return item;
+    }
+    if (node.kind === 's3level') {
+      const c = node.child;
+      const leaf = c.kind === 'day';
+      const item = new vscode.TreeItem(c.name, leaf ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = c.insights ? `${c.kind} · Insights` : c.kind;
+      item.iconPath = new vscode.ThemeIcon(leaf ? 'calendar' : c.kind === 'region' ? 'globe' : c.kind === 'account' || c.kind === 'org' ? 'organization' : 'folder');
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`s3://${node.bucket.bucket}/${c.prefix}`);
+      item.tooltip = tip;
+      item.contextValue = c.kind === 'region' || c.kind === 'account' ? 's3Level.days' : 's3Level';
+      if (leaf) item.command = { command: 'auditLogs.openS3', title: 'Open in Panel', arguments: [node] };
+      return item;
+    }
     if (node.kind === 'provider') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('cloud');
@@ -153,13 +197,15 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     if (node.kind === 'saved') {
       const q = node.saved;
       const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
-      item.description = q.filter || '(all events)';
+      item.description = q.athena ? `Athena · ${q.athena.database}${q.filter ? ` · ${q.filter}` : ''}` : q.filter || '(all events)';
       item.iconPath = new vscode.ThemeIcon('search');
       const tip = new vscode.MarkdownString();
       tip.appendText(`${q.filter || '(all events)'}\nthe last ${Math.round(q.rangeMs / 3_600_000)} hours, counted from when it runs`);
       item.tooltip = tip;
       item.contextValue = 'savedQuery';
-      item.command = { command: 'auditLogs.query', title: 'Run', arguments: [{ accountId: q.accountId, filter: q.filter, rangeMs: q.rangeMs }] };
+      item.command = q.athena
+        ? { command: 'auditLogs.athenaRunSql', title: 'Run in Athena', arguments: [{ accountId: q.accountId, ...q.athena, localFilter: q.filter }] }
+        : { command: 'auditLogs.query', title: 'Run', arguments: [{ accountId: q.accountId, filter: q.filter, rangeMs: q.rangeMs }] };
       return item;
     }
     if (node.kind === 'account') {

@@ -349,6 +349,66 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
   });
 
+  it('browses a trail bucket by its layout, opens days of a region straight from S3, and runs a filter through Athena', async () => {
+    const req = (name: string) => require(path.join(repo, 'out', 'test', 'support', 'fakes', `${name}.js`)) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- compiled fakes in out/
+    const ct = req('awsCloudtrail') as { startAwsCloudTrailFake(): Promise<{ url: string; close(): Promise<void> }>; FAKE_KEY_ID: string; FAKE_SECRET: string };
+    const s3 = req('s3') as {
+      startS3Fake(o: { accessKeyId: string; secretAccessKey: string; buckets: Record<string, string> }): Promise<{ url: string; put(b: string, k: string, body: Buffer): void; close(): Promise<void> }>;
+      generatedLogFile(account: string, region: string, day: string, slot: number, count: number): { name: string; body: Buffer; eventIds: string[] };
+    };
+    const ath = req('athena') as { startAthenaFake(): Promise<{ url: string; queries: Map<string, { sql: string; database?: string }>; close(): Promise<void> }> };
+    const ctFake = await ct.startAwsCloudTrailFake();
+    const s3Fake = await s3.startS3Fake({ accessKeyId: ct.FAKE_KEY_ID, secretAccessKey: ct.FAKE_SECRET, buckets: { 'trail-bucket': 'us-east-1' } });
+    const athFake = await ath.startAthenaFake();
+    let bucketId: string | undefined;
+    try {
+      const want: string[] = [];
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        for (const day of ['2026-11-01', '2026-11-02', '2026-11-03']) {
+          for (const slot of [0, 1]) {
+            const f = s3.generatedLogFile('111122223333', region, day, slot, 4);
+            s3Fake.put('trail-bucket', `ct/AWSLogs/111122223333/CloudTrail/${region}/${day.replace(/-/g, '/')}/${f.name}`, f.body);
+            if (region === 'eu-west-1' && day !== '2026-11-01') want.push(...f.eventIds);
+          }
+        }
+      }
+      const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'cloudtrail', label: 'aws s3 (local)', endpoint: ctFake.url, region: 'us-east-1', secret: `${ct.FAKE_KEY_ID}:${ct.FAKE_SECRET}` });
+      assert.ok(account?.id);
+      const bucket = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addTrailBucket', { accountId: account.id, bucket: 'trail-bucket', prefix: 'ct', endpoint: s3Fake.url });
+      bucketId = bucket.id;
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children?.find((c) => c.label === 'aws s3 (local)')?.children?.find((c) => c.label === 's3://trail-bucket/ct');
+      assert.deepEqual(node?.children?.map((c) => [c.label, c.description]), [['111122223333', 'account']], 'the bucket lists its account folder');
+
+      const r = await vscode.commands.executeCommand<{ events: number; objects: number; errors: number; estimate: { objects: number; bytes: number } }>('auditLogs.openS3', {
+        bucketId: bucket.id,
+        days: { account: '111122223333', regions: ['eu-west-1'], from: '2026-11-02', to: '2026-11-03' },
+        confirmed: true,
+      });
+      assert.equal(r.events, want.length);
+      assert.equal(r.objects, 4);
+      assert.equal(r.errors, 0);
+      assert.equal(r.estimate.objects, 4, 'the estimate counted the same objects');
+      assert.ok(r.estimate.bytes > 0);
+
+      const a = await vscode.commands.executeCommand<{ events: number; dataScannedBytes?: number; state?: string; sql: string }>('auditLogs.athenaQuery', {
+        accountId: account.id,
+        filter: 'action:ConsoleLogin',
+        database: 'audit',
+        rangeMs: 30 * 86_400_000,
+        endpoint: athFake.url,
+      });
+      assert.equal(a.state, 'SUCCEEDED');
+      assert.ok(a.events > 0, 'rows became events');
+      assert.ok((a.dataScannedBytes ?? 0) > 0, 'the data scanned is reported');
+      assert.match(a.sql, /eventname/i);
+      assert.equal([...athFake.queries.values()].pop()?.database, 'audit');
+    } finally {
+      if (bucketId) await vscode.commands.executeCommand('auditLogs.removeTrailBucket', { bucket: { id: bucketId } });
+      await Promise.all([ctFake.close(), s3Fake.close(), athFake.close()]);
+      await closeAllPanels();
+    }
+  });
+
   it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
     const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {

@@ -427,7 +427,9 @@ export class AeApp extends LitElement {
   private renderLoad(s: AppState) {
     const l = s.load;
     if (!l || l.done || l.cancelled) return nothing;
-    const files = l.filesTotal > 0 ? `Reading ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files… ` : 'Reading… ';
+    const mb = (n: number) => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
+    const bytes = l.bytesTotal ? ` (${mb(l.bytes ?? 0)} of ${mb(l.bytesTotal)} MB)` : '';
+    const files = l.filesTotal > 0 ? `Reading ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files${bytes}… ` : 'Reading… ';
     return html`<div class="load" role="status">
       <vscode-progress-bar .value=${l.filesTotal > 0 ? l.files : undefined} .max=${Math.max(1, l.filesTotal)} aria-label="Loading"></vscode-progress-bar>
       <div class="strip">
