@@ -10,6 +10,7 @@ import type { AccountConfig } from '../providers/provider';
 import {
   discoverTrails,
   estimate,
+  findBucketRegion,
   listLevel,
   openS3Session,
   type LevelChild,
@@ -124,9 +125,25 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
         prefix = (await vscode.window.showInputBox({ title: 'The trail’s key prefix (empty when the logs start at AWSLogs/)', ignoreFocusOut: true }))?.trim();
         if (prefix === undefined) return undefined;
       }
-      const bucketRegion = (await vscode.window.showInputBox({ title: 'The bucket’s region (empty: the account’s first region)', ignoreFocusOut: true, value: '' }))?.trim();
+      let bucketRegion = (await vscode.window.showInputBox({ title: 'The bucket’s region (empty: ask S3)', ignoreFocusOut: true, value: '' }))?.trim();
       if (bucketRegion === undefined) return undefined;
-      return d.buckets.add({ accountId: account.id, bucket, ...(prefix ? { prefix } : {}), ...(bucketRegion ? { bucketRegion } : {}) });
+      const endpoint = (
+        await vscode.window.showInputBox({
+          title: 'S3 endpoint (empty for AWS; an S3-compatible or private endpoint otherwise)',
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() === '' || /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v.trim()) ? undefined : 'A URL such as https://s3.example.internal, or empty'),
+        })
+      )?.trim();
+      if (endpoint === undefined) return undefined;
+      if (!bucketRegion) {
+        const probe = openS3Session(account, secret, { ...(endpoint ? { endpoint } : {}), log: (l) => d.log.info(l) });
+        try {
+          bucketRegion = await findBucketRegion(probe, bucket);
+        } finally {
+          probe.close();
+        }
+      }
+      return d.buckets.add({ accountId: account.id, bucket, ...(prefix ? { prefix } : {}), ...(bucketRegion ? { bucketRegion } : {}), ...(endpoint ? { endpoint } : {}) });
     }),
 
     cmd('auditLogs.removeTrailBucket', async (node?: unknown) => {

@@ -172,7 +172,8 @@ async function pickQuick(label) {
   await quickInputBox().fill(label);
   await until(`"${label}" as the first row`, async () => {
     const first = quickRows().first();
-    return (await first.locator('.label-name').textContent({ timeout: 1_000 }).catch(() => ''))?.trim() === label;
+    // Rows with a detail line hold two .label-name elements: the label is the first.
+    return (await first.locator('.label-name').first().textContent({ timeout: 1_000 }).catch(() => ''))?.trim() === label;
   }, 10_000);
   await quickInputBox().press('Enter');
 }
@@ -377,7 +378,8 @@ async function main() {
   const exportsDir = join(tmp, 'exports');
   mkdirSync(exportsDir);
   // Light first; the dark screenshot switches theme through the palette like a user.
-  writeUserSettings(dirs.userData, { 'workbench.colorTheme': 'Default Light Modern', 'explorer.confirmDragAndDrop': false });
+  // confirmAboveBytes 1: every S3 open shows its estimate and asks first (checked below).
+  writeUserSettings(dirs.userData, { 'workbench.colorTheme': 'Default Light Modern', 'explorer.confirmDragAndDrop': false, 'auditLogs.s3.confirmAboveBytes': 1 });
   const extId = extensionId(REPO);
   log(`temp ${tmp}`);
 
@@ -806,6 +808,91 @@ async function main() {
     }, { needs: ['webview'] });
   } finally {
     await cfFake.close();
+  }
+
+  // ---- AWS: an access-key account for one region, a trail bucket on a local S3, days opened from the tree after the estimate
+  const ctk = require(join(REPO, 'out', 'test', 'support', 'fakes', 'awsCloudtrail.js'));
+  const s3k = require(join(REPO, 'out', 'test', 'support', 'fakes', 's3.js'));
+  const ctFake = await ctk.startAwsCloudTrailFake();
+  const s3Fake = await s3k.startS3Fake({ accessKeyId: ctk.FAKE_KEY_ID, secretAccessKey: ctk.FAKE_SECRET, buckets: { 'trail-bucket': 'us-east-1' } });
+  const s3Want = [];
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    for (const day of ['2026-11-01', '2026-11-02', '2026-11-03']) {
+      const f = s3k.generatedLogFile('111122223333', region, day, 0, 6);
+      s3Fake.put('trail-bucket', `ct/AWSLogs/111122223333/CloudTrail/${region}/${day.replace(/-/g, '/')}/${f.name}`, f.body);
+      if (region === 'eu-west-1' && day !== '2026-11-01') s3Want.push(...f.eventIds);
+    }
+  }
+  // The bucket's eu-west-1 folder (the account's own eu-west-1 event-history row is above it).
+  const s3RegionRow = () => page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*eu-west-1\s*$/ }) }).filter({ hasText: /region/ }).first(); // label and description run together in the row's text
+  const sourcesRow = (text) => page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(text)}\\s*$`) }) }).first();
+  try {
+    await check('Add Account… → AWS CloudTrail → a region (multi-pick) → endpoint → "An access key" → key id, secret: checked with LookupEvents and added', async () => {
+      await runCommand('Audit Logs: Add Account…');
+      await pickQuick('AWS CloudTrail');
+      await answerInput(/a name for this account/, 'aws e2e');
+      // A multi-select quick pick: narrow the list, click the row (toggles its checkbox), then OK.
+      const region = quickRows().filter({ hasText: /^\s*eu-west-1\s*$/ });
+      await until('the region list', async () => (await quickRows().count()) > 5, 10_000);
+      await quickInputBox().fill('eu-west-1');
+      await until('eu-west-1 alone in the list', async () => (await region.count()) === 1, 10_000);
+      await region.first().click();
+      await until('"1 Selected"', async () => /1 Selected/.test((await quickInput().textContent()) ?? ''), 5_000);
+      await quickInput().locator('.monaco-button', { hasText: /^OK$/ }).first().click();
+      await answerInput(/AWS account id/, '');
+      await answerInput(/API endpoint/, ctFake.url);
+      await pickQuick('An access key');
+      await answerInput(/Access key id/, ctk.FAKE_KEY_ID);
+      await answerInput(/Secret access key/, ctk.FAKE_SECRET, { password: true });
+      await answerInput(/Session token/, '');
+      return (await until('the "added" notification', async () => {
+        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        return t.find((x) => /added "aws e2e"/.test(x));
+      }, 20_000)).trim().replace(/\s+/g, ' ');
+    });
+
+    await check('Add Trail Bucket… → typed bucket, prefix and a local S3 endpoint → the Sources tree browses it: account → eu-west-1', async () => {
+      await runCommand('Audit Logs: Add Trail Bucket…');
+      await pickQuick('Type a bucket name…');
+      await answerInput(/S3 bucket the trail delivers to/, 'trail-bucket');
+      await answerInput(/key prefix/, 'ct');
+      await answerInput(/bucket’s region/, '');
+      await answerInput(/S3 endpoint/, s3Fake.url);
+      await page.locator('.activitybar .action-item a[aria-label^="Audit Logs"], .activitybar .action-item[aria-label^="Audit Logs"]').first().click();
+      for (const label of ['aws e2e', 's3://trail-bucket/ct', '111122223333']) {
+        const row = sourcesRow(label);
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        // The twistie, not the row: a click on an account's row runs its command (Query Account…).
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+      }
+      await s3RegionRow().waitFor({ state: 'visible', timeout: 15_000 });
+      return 'eu-west-1 listed under 111122223333';
+    });
+
+    await check(`right-click eu-west-1 → "Open a Range of Days…" → the estimate asks first (modal) → "Read Them": ${s3Want.length} events streamed from S3`, async () => {
+      await s3RegionRow().click({ button: 'right' });
+      const entry = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Open a Range of Days…$/ });
+      await entry.waitFor({ state: 'visible', timeout: 10_000 });
+      await sleep(500);
+      await entry.click();
+      await answerInput(/First day/, '2026-11-02');
+      await answerInput(/Last day/, '2026-11-03');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+      const question = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+      assert(/this reads 2 log files, [\d.]+ KB compressed, from S3/.test(question), `dialog: ${question}`);
+      await dialog.locator('.monaco-button', { hasText: /^Read Them$/ }).click();
+      const title = await until('the S3 panel tab', async () => (await tabTitles()).map((t) => t.trim()).find((t) => t.startsWith('Audit Logs: s3://trail-bucket')));
+      const frame = await until('the S3 panel frame', () => findPanelFrame(title, { upgraded: true }).then(async (f) => {
+        const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+        return t?.trim() === title ? f : undefined;
+      }));
+      current = { title, frame };
+      const st = await waitForCount(s3Want.length, frame);
+      return `${question.slice(0, 90)}… → ${st.text}`;
+    }, { needs: ['webview'] });
+  } finally {
+    await Promise.all([ctFake.close(), s3Fake.close()]);
   }
 
   await check('window.__pwned is undefined in every frame and in the top window', async () => {

@@ -15,7 +15,7 @@
 //   s.close();
 export { S3_PROVIDER_NAME, bucketRegionOf, toS3ApiError, type S3ErrorContext, type S3Operation } from './errors';
 export { awsLogsRoot, parseDay, type LevelChild, type LevelKind, type TrailLocation } from './layout';
-export { discoverTrails, listAll, listLevel, type ListOptions, type ListedObject, type Listing, type TrailInfo } from './list';
+export { discoverTrails, findBucketRegion, listAll, listLevel, type ListOptions, type ListedObject, type Listing, type TrailInfo } from './list';
 export {
   DEFAULT_CONCURRENCY,
   estimate,

@@ -2,10 +2,10 @@
 // layout's folders level by level, and the account's trails (DescribeTrails) to know where to look.
 // providers/ never imports vscode.
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { ApiError } from '../../core/errors';
 import { toApiError } from '../awsCloudtrail/errors';
-import { S3_PROVIDER_NAME, s3Url } from './errors';
+import { bucketRegionOf, S3_PROVIDER_NAME, s3Url } from './errors';
 import {
   ACCOUNT_RE,
   INSIGHT_FOLDER,
@@ -202,4 +202,17 @@ export async function discoverTrails(session: S3TrailSession, region: string = s
     });
   }
   return trails;
+}
+
+/**
+ * The region a bucket lives in (HeadBucket answers it, and S3 names it in a wrong-region error), so
+ * a bucket can be added without knowing it; undefined when S3 will not say (no access, no bucket).
+ */
+export async function findBucketRegion(session: S3TrailSession, bucket: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const r = await session.s3().send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal });
+    return r.BucketRegion ?? session.defaultRegion;
+  } catch (e) {
+    return bucketRegionOf(e);
+  }
 }
