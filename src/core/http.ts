@@ -8,6 +8,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ApiError, formatDuration, redact, type ApiErrorKind } from './errors';
 import type { RateLimiter } from './rateLimit';
+import { sleep } from './sleep';
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number | boolean)[];
 export type Query = Record<string, QueryValue>;
@@ -614,17 +615,3 @@ function formatPath(path: readonly PropertyKey[]): string {
   return s;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

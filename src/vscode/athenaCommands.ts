@@ -13,6 +13,7 @@ import { listLevel, openS3Session } from '../providers/s3Trail/index';
 import { pickAccount, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 import type { TrailBucket, TrailBuckets } from './trailBuckets';
+import { formatBytes } from '../core/formats';
 
 export interface AthenaDeps extends AccountCommandDeps {
   buckets: TrailBuckets;
@@ -64,7 +65,7 @@ const RANGES = [
   { label: 'Last 365 days', ms: 365 * 86_400_000 },
 ];
 
-const mb = (n: number | undefined) => (n === undefined ? '?' : n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+const mb = (n: number | undefined) => (n === undefined ? '?' : formatBytes(n));
 
 /** What an SQL document opened by "Query with Athena…" runs against, by document URI. */
 const documents = new Map<string, z.infer<typeof SqlArgs>>();
@@ -115,11 +116,18 @@ async function runSql(d: AthenaDeps, args: z.infer<typeof SqlArgs>): Promise<Rec
   const athena = createAthena({ log: (l) => d.log.info(l) });
   let report: AthenaReport | undefined;
   const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Athena (${account.label})`, d.log);
+  // While Athena queues and runs there are no pages yet: say its state and the data scanned so far.
+  let status: vscode.Disposable | undefined;
+  const onStatus = (state: string, stats: { dataScannedBytes: number }) => {
+    status?.dispose();
+    status = vscode.window.setStatusBarMessage(`$(loading~spin) Athena: ${state.toLowerCase()}, ${mb(stats.dataScannedBytes)} scanned`);
+    d.log.info(`Athena ${state}: ${mb(stats.dataScannedBytes)} scanned`);
+  };
   const provider = athenaSource(
-    (sink, signal) => athena.runQuery(account, secret, { ...targetOf(args), sql: args.sql }, sink, signal),
+    (sink, signal) => athena.runQuery(account, secret, { ...targetOf(args), sql: args.sql }, { onBatch: (b, p) => sink.onBatch(b, p), onStatus }, signal),
     (r) => (report = r),
   );
-  const result = await panel.fetch(provider, account, secret, { filter: args.localFilter ?? '' });
+  const result = await panel.fetch(provider, account, secret, { filter: args.localFilter ?? '' }).finally(() => status?.dispose());
   if (report && !report.stoppedBy && !report.cancelled) {
     void vscode.window.showInformationMessage(`Audit Logs: Athena query ${report.queryExecutionId ?? ''} ${report.state ?? ''}: ${result.events.toLocaleString('en-US')} events, ${mb(report.dataScannedBytes)} scanned.`);
   }

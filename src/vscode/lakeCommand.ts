@@ -9,6 +9,7 @@ import type { AwsCloudTrailProvider, LakeReport } from '../providers/awsCloudtra
 import type { AccountConfig, LiveProvider } from '../providers/provider';
 import type { AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
+import { formatBytes } from '../core/formats';
 
 const LakeArgs = z.object({
   accountId: z.string().min(1),
@@ -27,16 +28,6 @@ function sqlTemplate(now: number): string {
   return `SELECT eventJson FROM <event-data-store-id> WHERE eventTime > '${since}' ORDER BY eventTime DESC LIMIT 1000`;
 }
 
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 /** The Lake query as a LiveProvider, so the panel's fetch (progress, cancel, report) runs it. */
 function lakeSource(aws: AwsCloudTrailProvider, q: z.infer<typeof LakeArgs>, onDone: (r: LakeReport) => void): LiveProvider {

@@ -21,6 +21,7 @@ import {
 import type { AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 import type { TrailBucket, TrailBuckets } from './trailBuckets';
+import { formatBytes } from '../core/formats';
 
 export interface S3Deps extends AccountCommandDeps {
   buckets: TrailBuckets;
@@ -56,7 +57,6 @@ const OpenArgs = z.object({
   confirmed: z.boolean().optional(),
 });
 
-const formatBytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} KB`);
 
 function location(b: TrailBucket): TrailLocation {
   return { bucket: b.bucket, ...(b.prefix ? { prefix: b.prefix } : {}), ...(b.bucketRegion ? { bucketRegion: b.bucketRegion } : {}) };

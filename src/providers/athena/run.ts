@@ -24,6 +24,8 @@ import { AthenaNameError, checkIdentifier, cloudTrailTableDdl, type TableSpec } 
 import { ATHENA_PROVIDER_NAME, queryEndedError } from './errors';
 import { AthenaRowBatch } from './records';
 import { filterToSql, SqlTranslationError, type SqlTranslation } from './translate';
+import { sleep } from '../../core/sleep';
+import { formatBytes } from '../../core/formats';
 
 export interface AthenaTarget {
   /** The database the query runs in (QueryExecutionContext). */
@@ -83,23 +85,6 @@ export type SessionFor = (account: AccountConfig, secret: string, region: string
 const WAITING = new Set(['QUEUED', 'RUNNING']);
 const MAX_PROBLEMS = 20;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function badRequest(message: string): ApiError {
   return new ApiError({ kind: 'bad-request', provider: ATHENA_PROVIDER_NAME, url: '', message });
@@ -406,16 +391,6 @@ export interface AthenaFilterReport extends AthenaReport {
   translation?: SqlTranslation;
 }
 
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 /** The filter translated (filterToSql) and run; pushDown says what SQL did and what is left to filter here. */
 export async function runFilter(

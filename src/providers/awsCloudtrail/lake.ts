@@ -19,6 +19,7 @@ import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import { isRegionName, regionsOf, type AwsSession } from './client';
 import { PROVIDER_NAME } from './credentials';
 import { describeSkipped, LiveCloudTrailBatch } from './records';
+import { sleep } from '../../core/sleep';
 
 export interface LakeQuery {
   /** The SQL, e.g. `SELECT eventJson FROM <event data store id> WHERE eventTime > '2026-11-01 00:00:00'`. */
@@ -67,23 +68,6 @@ export interface LakeOptions {
 
 const WAITING = new Set(['QUEUED', 'RUNNING']);
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function lakeFailure(status: string, message: string | undefined, queryId: string, url: string): ApiError {
   const why = message ? `: ${message}` : '';
