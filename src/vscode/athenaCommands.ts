@@ -25,11 +25,12 @@ const Settings = z.object({
   workgroup: z.string().catch(''),
   outputLocation: z.string().catch(''),
   limit: z.number().int().positive().catch(10_000),
+  endpoint: z.union([z.literal(''), z.string().url()]).catch(''),
 });
 
 function settings(): z.infer<typeof Settings> {
   const c = vscode.workspace.getConfiguration('auditLogs.athena');
-  return Settings.parse({ database: c.get('database'), table: c.get('table'), workgroup: c.get('workgroup'), outputLocation: c.get('outputLocation'), limit: c.get('limit') });
+  return Settings.parse({ database: c.get('database'), table: c.get('table'), workgroup: c.get('workgroup'), outputLocation: c.get('outputLocation'), limit: c.get('limit'), endpoint: c.get('endpoint') });
 }
 
 const Target = z.object({
@@ -91,7 +92,7 @@ async function askTarget(): Promise<z.infer<typeof Target> | undefined> {
     s.database ||
     (await vscode.window.showInputBox({ title: 'Athena database of the CloudTrail table', value: 'default', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9_]+$/.test(v.trim()) ? undefined : 'Letters, digits and _') }))?.trim();
   if (!database) return undefined;
-  return { database, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}) };
+  return { database, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) };
 }
 
 /** The query as a LiveProvider, so the panel's fetch (progress, cancel, report, live strip) runs it. */
@@ -102,7 +103,7 @@ function athenaSource(run: (sink: AthenaSink, signal?: AbortSignal) => Promise<A
     validate: async () => 'Athena',
     async fetch(_account, _secret, query, sink, signal) {
       const report = await run(sink, signal);
-      report.pushDown = { sentToApi: [`Athena SQL (${mb(report.dataScannedBytes)} scanned)`, ...report.pushDown.sentToApi.filter((x) => !/^Athena SQL/.test(x))], localFilter: query.filter };
+      report.pushDown = { sentToApi: [`Athena SQL (${mb(report.dataScannedBytes)} scanned)`, ...report.pushDown.sentToApi.filter((x) => !/^(Athena SQL|SQL query)/.test(x))], localFilter: query.filter };
       onDone(report);
       return report;
     },

@@ -317,6 +317,7 @@ function scanFrame(frame) {
 let server;
 let browser;
 let tmp;
+let athenaFake;
 let wbInfo;
 let tearingDown;
 let interrupted = false;
@@ -378,8 +379,15 @@ async function main() {
   const exportsDir = join(tmp, 'exports');
   mkdirSync(exportsDir);
   // Light first; the dark screenshot switches theme through the palette like a user.
+  // A local Athena for "Query with Athena…" (its endpoint is a setting, read when the query runs).
+  athenaFake = await createRequire(import.meta.url)(join(REPO, 'out', 'test', 'support', 'fakes', 'athena.js')).startAthenaFake();
   // confirmAboveBytes 1: every S3 open shows its estimate and asks first (checked below).
-  writeUserSettings(dirs.userData, { 'workbench.colorTheme': 'Default Light Modern', 'explorer.confirmDragAndDrop': false, 'auditLogs.s3.confirmAboveBytes': 1 });
+  writeUserSettings(dirs.userData, {
+    'workbench.colorTheme': 'Default Light Modern',
+    'explorer.confirmDragAndDrop': false,
+    'auditLogs.s3.confirmAboveBytes': 1,
+    'auditLogs.athena.endpoint': athenaFake.url,
+  });
   const extId = extensionId(REPO);
   log(`temp ${tmp}`);
 
@@ -891,8 +899,34 @@ async function main() {
       const st = await waitForCount(s3Want.length, frame);
       return `${question.slice(0, 90)}… → ${st.text}`;
     }, { needs: ['webview'] });
+
+    await check('palette "Query with Athena…" → database, filter, last 30 days → the SQL opens in an editor → "Run in Athena" → rows in a panel with the data scanned', async () => {
+      await runCommand('Audit Logs: Query with Athena…');
+      await answerInput(/Athena database/, 'audit');
+      await answerInput(/Filter to run in Athena/, 'action:ConsoleLogin');
+      await pickQuick('Last 30 days');
+      const sql = await until('the SQL in an editor', async () => {
+        const text = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText({ timeout: 1_000 }).catch(() => '');
+        return /SELECT/.test(text) ? text.replace(/\u00a0/g, ' ') : false;
+      });
+      assert(/eventname/i.test(sql) && /'consolelogin'/.test(sql), `SQL: ${sql.slice(0, 400)}`);
+      await page.locator('.notifications-toasts .notification-toast .monaco-button', { hasText: /^Run in Athena$/ }).first().click();
+      const title = 'Audit Logs: Athena (aws e2e)';
+      await waitForTab(title);
+      const frame = await until('the Athena panel frame', () => findPanelFrame(title, { upgraded: true }).then(async (f) => {
+        const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+        return t?.trim() === title ? f : undefined;
+      }));
+      current = { title, frame };
+      const st = await waitForCount(athenaFake.records.length, frame);
+      const strip = (await frame.locator('ale-app .strip.live').textContent()).replace(/\s+/g, ' ').trim();
+      assert(/Sent to the API: Athena SQL \([\d.]+ (KB|MB|bytes) scanned\)/.test(strip), `live strip: ${strip}`);
+      const q = [...athenaFake.queries.values()].pop();
+      assert(q?.database === 'audit', `database ${q?.database}`);
+      return `${st.text}; ${strip.slice(0, 140)}`;
+    }, { needs: ['webview'] });
   } finally {
-    await Promise.all([ctFake.close(), s3Fake.close()]);
+    await Promise.all([ctFake.close(), s3Fake.close(), athenaFake.close()]);
   }
 
   await check('window.__pwned is undefined in every frame and in the top window', async () => {
