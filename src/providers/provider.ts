@@ -122,5 +122,10 @@ export interface LiveProvider {
   /** Server-side counts for the query (histogram, facets) when the API can aggregate. */
   aggregate?(account: AccountConfig, secret: string, query: LiveQuery, signal?: AbortSignal): Promise<ServerAggregate>;
   readonly eventActions?: readonly EventAction[];
+  /**
+   * The query is fixed (Lake or Athena SQL): a new filter in the panel only filters what was
+   * fetched, so the panel does not offer to fetch again with it (that would rerun, and pay for, the SQL).
+   */
+  readonly fixedQuery?: boolean;
   readonly queryActions?: readonly QueryAction[];
 }

@@ -100,6 +100,7 @@ function athenaSource(run: (sink: AthenaSink, signal?: AbortSignal) => Promise<A
   return {
     id: 'cloudtrail',
     displayName: 'Amazon Athena',
+    fixedQuery: true,
     validate: async () => 'Athena',
     async fetch(_account, _secret, query, sink, signal) {
       const report = await run(sink, signal);

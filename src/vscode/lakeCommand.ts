@@ -34,6 +34,7 @@ function lakeSource(aws: AwsCloudTrailProvider, q: z.infer<typeof LakeArgs>, onD
   return {
     id: 'cloudtrail',
     displayName: 'CloudTrail Lake',
+    fixedQuery: true,
     validate: (account, secret, signal) => aws.validate(account, secret, signal),
     async fetch(account, secret, query, sink, signal) {
       const report = await aws.runLakeQuery(account, secret, { sql: q.sql, eventDataStore: q.eventDataStore, region: q.region, maxPages: query.maxPages }, sink, signal);

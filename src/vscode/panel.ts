@@ -685,6 +685,7 @@ function liveSummary(s: SourceInfo, source: LiveSource | undefined): LiveSummary
     stoppedBy: l?.stoppedBy?.message,
     cancelled: l?.cancelled ?? false,
     fetching: q.fetching,
+    refetchable: source?.provider.fixedQuery !== true,
     actions: (source?.provider.queryActions ?? []).map((a) => ({ id: a.id, title: a.title })),
     ...(source?.server ? { server: source.server } : {}),
     ...(source?.serverError ? { serverError: source.serverError } : {}),

@@ -130,6 +130,8 @@ export interface LiveSummary {
   stoppedBy?: string;
   cancelled: boolean;
   fetching: boolean;
+  /** False when the query is fixed SQL: a new filter only applies to what was fetched. */
+  refetchable: boolean;
   /** Changes the provider can make from this query ("Save Query in Cloudflare…"); confirmed on the host. */
   actions: ActionDto[];
   /** Counts the API made over everything it holds for the query, not only what was fetched. */

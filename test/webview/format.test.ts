@@ -146,7 +146,7 @@ describe('webview: the API’s own counts', () => {
     duplicates: 0,
     errors: 0,
     skipped: 0,
-    live: { provider: 'Cloudflare', filter: '', pages: 1, events: 0, sentToApi: [], localFilter: '', cancelled: false, fetching: false, actions: [], server },
+    live: { provider: 'Cloudflare', filter: '', pages: 1, events: 0, sentToApi: [], localFilter: '', cancelled: false, fetching: false, refetchable: true, actions: [], server },
   });
 
   it('turns sparse day buckets into the timeline’s dense histogram', () => {

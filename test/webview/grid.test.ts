@@ -645,6 +645,17 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     assert.deepEqual(problems, []);
   });
 
+  it('does not offer to fetch again when the query is fixed SQL (Lake, Athena): a new filter only filters', async () => {
+    const { page, problems } = await open('&live=1&fixed=1');
+    const strip = page.locator('ale-app .strip.live');
+    await strip.waitFor({ state: 'visible' });
+    await page.locator('ae-filter-bar vscode-textfield input').fill('action:create');
+    await page.locator('ae-filter-bar vscode-textfield input').press('Enter');
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && m.params.filter === 'action:create'));
+    assert.equal(await strip.locator('vscode-button.refetch').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+
   it('asks the host to add a source, and shows a Source column once the panel holds two', async () => {
     const { page, problems } = await open('&live=1');
     const headers = () =>

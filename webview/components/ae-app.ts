@@ -486,7 +486,7 @@ export class AeApp extends LitElement {
     if (live.length === 0) return nothing;
     return html`${live.map((src) => {
       const l = src.live!;
-      const changed = s.draft.trim() !== l.filter.trim();
+      const changed = l.refetchable && s.draft.trim() !== l.filter.trim();
       const sent = l.sentToApi.length ? l.sentToApi.join(', ') : 'nothing the API can filter on';
       return html`<div class="strip live" role="status" data-source=${src.path}>
         ${icon(l.fetching ? 'loading' : 'cloud', l.fetching ? 'codicon-modifier-spin' : '')}

@@ -558,6 +558,8 @@ function liveSource(): SourceSummary {
       localFilter: 'actor:"<b>alice</b>"',
       cancelled: false,
       fetching: false,
+      // `fixed=1`: a Lake/Athena panel, whose SQL a new filter does not change.
+      refetchable: params.get('fixed') !== '1',
       actions: [{ id: 'fake.saveQuery', title: 'Save Query in the API…' }],
       server: serverAggregate(),
     },
