@@ -971,6 +971,30 @@ async function main() {
     return `canary refused and reported; ${ignored} workbench gallery messages ignored`;
   }, { needs: ['frame'] });
 
+  await check(`after a window reload the file panels come back (panel serializer): "${hostileTitle}" reads its ${RECORDS.length} events again; live panels, whose credentials are not restored unasked, do not`, async () => {
+    await page.reload();
+    await until('the workbench after the reload', async () => (await page.locator('.monaco-workbench').count()) > 0, 60_000);
+    await until('the restored editor tabs', async () => (await tabTitles()).map((t) => t.trim()).includes(hostileTitle), 60_000);
+    await page.locator('.tabs-container .tab', { hasText: hostileTitle }).first().click();
+    const frame = await until('the restored panel frame', () => findPanelFrame(hostileTitle, { upgraded: true }).then(async (f) => {
+      const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+      return t?.trim() === hostileTitle ? f : undefined;
+    }), 60_000);
+    // It reads the file again and comes back as it was left, filter included.
+    const st = await until(`the status line to read "… of ${RECORDS.length} events"`, async () => {
+      const x = await status(frame);
+      return x.total === RECORDS.length ? x : false;
+    });
+    // VS Code lists every tab again at once and revives a webview when its tab is shown: a live
+    // panel's tab then closes (its query is run again from the Sources view, not silently).
+    const liveTab = page.locator('.tabs-container .tab', { hasText: 'Audit Logs: acme e2e' }).first();
+    if (await liveTab.count()) {
+      await liveTab.click();
+      await until('the live panel’s tab to close', async () => !(await tabTitles()).map((t) => t.trim()).includes('Audit Logs: acme e2e'), 30_000);
+    }
+    return `${st.text} (the filter it had is back); the live panel's tab closed when shown`;
+  }, { needs: ['webview'] });
+
   timings.checks = secs(sChecks);
   await screenshot(page, join(PATHS.results, 'e2e-workbench.png'), { log: () => {} });
 }
