@@ -312,12 +312,13 @@ async function validate(d: AccountCommandDeps, provider: LiveProvider, account: 
   }
 }
 
-export async function pickAccount(d: AccountCommandDeps, node: unknown, title: string): Promise<AccountConfig | undefined> {
+/** The account a tree node stands for, else one the person picks (of those `only` keeps). */
+export async function pickAccount(d: AccountCommandDeps, node: unknown, title: string, only: (a: AccountConfig) => boolean = () => true): Promise<AccountConfig | undefined> {
   if (node && typeof node === 'object' && 'account' in node) {
     const id = (node as { account: { id?: unknown } }).account.id;
     if (typeof id === 'string') return d.accounts.get(id);
   }
-  const all = d.accounts.list();
+  const all = d.accounts.list().filter(only);
   if (all.length === 0) {
     const add = await vscode.window.showInformationMessage('Audit Logs: no accounts yet.', 'Add Account…');
     if (add) await vscode.commands.executeCommand('auditLogs.addAccount');

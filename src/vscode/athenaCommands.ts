@@ -83,7 +83,7 @@ async function awsAccount(d: AthenaDeps, node: unknown, title: string): Promise<
     void vscode.window.showInformationMessage('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
     return undefined;
   }
-  return pickAccount({ ...d, accounts: { ...d.accounts, list: () => aws } as typeof d.accounts }, undefined, title);
+  return pickAccount(d, undefined, title, (a) => a.provider === 'cloudtrail');
 }
 
 async function askTarget(): Promise<z.infer<typeof Target> | undefined> {
