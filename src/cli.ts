@@ -206,12 +206,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
   if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
   const now = Date.now();
-  const time = (flag: string, v: string | undefined, end: boolean): number | undefined => {
-    if (v === undefined) return undefined;
-    const t = parseTimeValue(v, now);
-    if (!t) throw new UsageError(`${flag} takes a date, a date-time or a relative time like -24h, not '${v}'`);
-    return end ? t.end : t.start;
-  };
+  const time = (flag: string, v: string | undefined, end: boolean) => timeArg(flag, v, now, end);
   const from = time('--from', values.from, false) ?? now - 86_400_000;
   const to = time('--to', values.to, true) ?? now;
   const filterText = values.filter ?? '';
@@ -292,11 +287,18 @@ function awsAccount(values: { endpoint?: string; region?: string[]; account?: st
   };
 }
 
-function dayOf(flag: string, v: string | undefined, now: number, end: boolean): string | undefined {
+/** --from/--to: an ISO date or date-time or a relative time, as epoch ms (the end of it for --to). */
+function timeArg(flag: string, v: string | undefined, now: number, end: boolean): number | undefined {
   if (v === undefined) return undefined;
   const t = parseTimeValue(v, now);
-  if (!t) throw new UsageError(`${flag} takes a date or a relative time like -7d, not '${v}'`);
-  return new Date(end ? t.end - 1 : t.start).toISOString().slice(0, 10);
+  if (!t) throw new UsageError(`${flag} takes a date, a date-time or a relative time like -24h, not '${v}'`);
+  return end ? t.end : t.start;
+}
+
+/** The same, as the UTC day it falls on (trail bucket folders are days). */
+function dayOf(flag: string, v: string | undefined, now: number, end: boolean): string | undefined {
+  const t = timeArg(flag, v, now, end);
+  return t === undefined ? undefined : new Date(end ? t - 1 : t).toISOString().slice(0, 10);
 }
 
 async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
@@ -386,12 +388,7 @@ async function athena(args: string[], out: OutputWriter, err: OutputWriter): Pro
   if (!values.database) throw new UsageError('athena needs --database (where the CloudTrail table is)');
   if (!values.region?.length) throw new UsageError('athena needs --region');
   const now = Date.now();
-  const time = (flag: string, v: string | undefined, end: boolean): number | undefined => {
-    if (v === undefined) return undefined;
-    const t = parseTimeValue(v, now);
-    if (!t) throw new UsageError(`${flag} takes a date, a date-time or a relative time like -24h, not '${v}'`);
-    return end ? t.end : t.start;
-  };
+  const time = (flag: string, v: string | undefined, end: boolean) => timeArg(flag, v, now, end);
   const output = outputOptions({ ...values, limit: undefined });
   const limit = values.limit === undefined ? 10_000 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number, not '${values.limit}'`);
