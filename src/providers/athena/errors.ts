@@ -3,7 +3,7 @@
 // permissions. Every message goes through `redact`. providers/ never imports vscode.
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
-import { isAbortError } from '../awsCloudtrail/errors';
+import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
 
 export const ATHENA_PROVIDER_NAME = 'Amazon Athena';
 
@@ -27,7 +27,6 @@ interface SdkErrorShape {
   Reason?: unknown;
 }
 
-const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
 const BAD_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
@@ -40,7 +39,6 @@ const BAD_CREDENTIALS = new Set([
 ]);
 const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'SlowDown']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** Maps anything thrown around `client.send` (or a credential provider) to an ApiError. */
 export function athenaApiError(e: unknown, ctx: AthenaErrorContext): ApiError {

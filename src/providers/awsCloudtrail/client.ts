@@ -6,7 +6,7 @@ import { redact } from '../../core/errors';
 import type { RateLimiter } from '../../core/rateLimit';
 import { limiterPerAccount } from '../fetchSupport';
 import type { AccountConfig } from '../provider';
-import { credentialsFor, decodeAwsCredentials, secretsOf, type AwsCredentials, type CredentialOptions } from './credentials';
+import { decodeAwsCredentials, secretsOf, sharedCredentialsFor, type AwsCredentials, type CredentialOptions } from './credentials';
 import { toApiError } from './errors';
 
 /** LookupEvents: 2 requests per second per account and Region (API-NOTES §5). */
@@ -64,18 +64,7 @@ export class AwsSession {
   ) {
     this.secrets = secretsOf(secret);
     this.creds = decodeAwsCredentials(secret);
-    const base = credentialsFor(this.creds, opts.credentials);
-    // One resolution shared by every region's client (a profile's SSO or assume-role call runs once).
-    let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
-    this.provider = (...args) => {
-      if (!pending) {
-        pending = base(...args);
-        pending.catch(() => {
-          pending = undefined;
-        });
-      }
-      return pending;
-    };
+    this.provider = sharedCredentialsFor(this.creds, opts.credentials);
   }
 
   redact = (text: string): string => redact(text, this.secrets);

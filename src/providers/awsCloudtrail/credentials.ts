@@ -136,6 +136,25 @@ export function credentialsFor(c: AwsCredentials, opts: CredentialOptions = {}):
 }
 
 /**
+ * credentialsFor, resolved once for all the clients of one session (every region's CloudTrail client,
+ * the S3 and CloudTrail clients of a bucket): a profile's SSO or assume-role call runs once. A failed
+ * resolution is forgotten, so the next call tries again.
+ */
+export function sharedCredentialsFor(c: AwsCredentials, opts: CredentialOptions = {}): AwsCredentialIdentityProvider {
+  const base = credentialsFor(c, opts);
+  let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  return (...args) => {
+    if (!pending) {
+      pending = base(...args);
+      pending.catch(() => {
+        pending = undefined;
+      });
+    }
+    return pending;
+  };
+}
+
+/**
  * The stored secret from the environment variables the AWS CLI reads (for the command line):
  * keys when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set, else AWS_PROFILE, else undefined.
  */

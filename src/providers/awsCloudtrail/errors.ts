@@ -24,7 +24,8 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 }
 
-const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
+/** Expired-credential error names, the same for every AWS service (S3 and Athena use them too). */
+export const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
 const BAD_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
@@ -54,7 +55,8 @@ const BAD_REQUEST = new Set([
   'UnsupportedOperationException',
 ]);
 const NOT_FOUND = new Set(['EventDataStoreNotFoundException', 'QueryIdNotFoundException', 'InactiveEventDataStoreException', 'EventDataStoreARNInvalidException']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+/** Node's codes for a request that never got an answer. */
+export const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** Permissions the caller needs, named in 'forbidden' messages. */
 function permissionFor(operation: string): string {

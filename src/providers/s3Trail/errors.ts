@@ -4,7 +4,7 @@
 // Every message goes through `redact`. providers/ never imports vscode.
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
-import { isAbortError } from '../awsCloudtrail/errors';
+import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
 
 export const S3_PROVIDER_NAME = 'AWS CloudTrail (S3 logs)';
 
@@ -34,11 +34,9 @@ interface SdkErrorShape {
   $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
 }
 
-const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired', 'RequestExpired']);
 const BAD_CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'InvalidSecurity', 'MissingSecurityHeader', 'UnrecognizedClientException']);
 const WRONG_REGION = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'MovedPermanently', 'TemporaryRedirect']);
 const THROTTLED = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** The region S3 says the bucket is in: the x-amz-bucket-region header, else the error's <Region>. */
 export function bucketRegionOf(e: unknown): string | undefined {

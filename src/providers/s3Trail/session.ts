@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { redact, type ApiError } from '../../core/errors';
 import { DEFAULT_REGION, regionsOf } from '../awsCloudtrail/client';
-import { credentialsFor, decodeAwsCredentials, secretsOf, type AwsCredentials, type CredentialOptions } from '../awsCloudtrail/credentials';
+import { decodeAwsCredentials, secretsOf, sharedCredentialsFor, type AwsCredentials, type CredentialOptions } from '../awsCloudtrail/credentials';
 import type { AccountConfig } from '../provider';
 import { toS3ApiError, type S3Operation } from './errors';
 
@@ -49,18 +49,7 @@ export class S3TrailSession {
   ) {
     this.secrets = secretsOf(secret);
     this.creds = decodeAwsCredentials(secret);
-    const base = credentialsFor(this.creds, opts.credentials);
-    // One resolution shared by every client (an SSO or assume-role profile is resolved once).
-    let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
-    this.provider = (...args) => {
-      if (!pending) {
-        pending = base(...args);
-        pending.catch(() => {
-          pending = undefined;
-        });
-      }
-      return pending;
-    };
+    this.provider = sharedCredentialsFor(this.creds, opts.credentials);
     this.defaultRegion = opts.region ?? (account.region ? regionsOf(account)[0] : DEFAULT_REGION);
     const fromAccount = account.endpoint && !looksLikeCloudTrailEndpoint(account.endpoint) ? account.endpoint : undefined;
     this.endpoint = opts.endpoint ?? fromAccount;

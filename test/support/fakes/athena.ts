@@ -12,9 +12,9 @@
 // Athena prints them for the table of ddl.ts (structs in Trino text form, JSON text columns as JSON,
 // NULL as a cell without VarCharValue), header row first; other statements (DDL) return no rows.
 // Tests check the SQL text the client sent.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
-import type * as http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { CLOUDTRAIL_COLUMNS, type ColumnType } from '../../../src/providers/athena/ddl';
+import { expectedSignature } from '../sigv4';
 import { startFakeServer, type FakeServer } from '../fakeServer';
 import { FAKE_KEY_ID, FAKE_SECRET, generateRecords } from './awsCloudtrail';
 
@@ -125,22 +125,6 @@ export const ATHENA_COLUMNS: readonly string[] = CLOUDTRAIL_COLUMNS.map(([n]) =>
 
 // ---------------------------------------------------------------------------------------------
 // SigV4
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
-function expectedSignature(req: http.IncomingMessage, body: Buffer, secret: string, scope: string, signedHeaders: string[]): string {
-  const [date, region, service] = scope.split('/');
-  const amzDate = String(req.headers['x-amz-date'] ?? '');
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = createHash('sha256').update(body).digest('hex');
-  const path = (req.url ?? '/').split('?')[0] || '/';
-  const canonical = ['POST', path, '', canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  const kSigning = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-  return createHmac('sha256', kSigning).update(toSign, 'utf8').digest('hex');
-}
 
 // ---------------------------------------------------------------------------------------------
 

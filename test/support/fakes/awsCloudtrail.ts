@@ -11,8 +11,8 @@
 // parameters (InvalidNextTokenException otherwise).
 // Lake: StartQuery / DescribeQuery / GetQueryResults / CancelQuery; a query goes QUEUED → RUNNING →
 // FINISHED over a few DescribeQuery polls; SQL containing FAIL fails with an ErrorMessage.
-import { createHash, createHmac } from 'node:crypto';
-import type * as http from 'node:http';
+import { createHash } from 'node:crypto';
+import { expectedSignature } from '../sigv4';
 import { startFakeServer, type FakeServer } from '../fakeServer';
 
 export const FAKE_KEY_ID = 'AKIAFAKE0EXAMPLE0001';
@@ -225,25 +225,6 @@ function attributeMatches(ev: Rec, key: string, value: string): boolean {
 
 const LOOKUP_KEYS = new Set(['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId']);
 
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
-/** SigV4 (AWS4-HMAC-SHA256) for a POST / with no query string: recomputed, then compared. */
-function expectedSignature(req: http.IncomingMessage, body: Buffer, secret: string, scope: string, signedHeaders: string[]): string {
-  const [date, region, service] = scope.split('/');
-  const amzDate = String(req.headers['x-amz-date'] ?? '');
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = createHash('sha256').update(body).digest('hex');
-  const path = (req.url ?? '/').split('?')[0] || '/';
-  const canonical = ['POST', path, '', canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  const kDate = hmac(`AWS4${secret}`, date);
-  const kRegion = hmac(kDate, region);
-  const kService = hmac(kRegion, service);
-  const kSigning = hmac(kService, 'aws4_request');
-  return createHmac('sha256', kSigning).update(toSign, 'utf8').digest('hex');
-}
 
 export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<CtFake> {
   const now = opts.now ?? Date.now();

@@ -16,11 +16,11 @@
 // for another region than the bucket's gets the 301 real S3 answers.
 // Knobs: per-key failures, slow keys, downloads cut off mid-body, a cap on max-keys (tiny pages),
 // expired credentials, denied listings; stats record the most simultaneous GetObjects.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import type * as http from 'node:http';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { awsEscape, expectedSignature, queryPairs, safeDecode } from '../sigv4';
 import { startFakeServer, type FakeServer } from '../fakeServer';
 
 export const S3_KEY_ID = 'AKIAS3FAKE0EXAMPLE01';
@@ -105,50 +105,6 @@ export interface S3FakeOptions {
   buckets?: Record<string, string>;
   trails?: FakeTrail[];
   pageSize?: number;
-}
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
-/** AWS's URI encoding (RFC 3986 unreserved characters kept). */
-function awsEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** The raw query as decoded pairs, in order. */
-function queryPairs(rawQuery: string): Array<[string, string]> {
-  if (!rawQuery) return [];
-  return rawQuery.split('&').map((part) => {
-    const eq = part.indexOf('=');
-    return eq < 0 ? [safeDecode(part), ''] : [safeDecode(part.slice(0, eq)), safeDecode(part.slice(eq + 1))];
-  });
-}
-
-/** SigV4 recomputed: S3 signs the path as sent (no second encoding) and the x-amz-content-sha256 value. */
-function expectedSignature(req: http.IncomingMessage, body: Buffer, secret: string, scope: string, signedHeaders: string[], service: string): string {
-  const [date, region, svc] = scope.split('/');
-  const amzDate = String(req.headers['x-amz-date'] ?? '');
-  const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
-  const query = queryPairs(rawQuery)
-    .map(([k, v]) => [awsEscape(k), awsEscape(v)] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = service === 's3' ? String(req.headers['x-amz-content-sha256'] ?? '') : createHash('sha256').update(body).digest('hex');
-  const canonical = [req.method ?? 'GET', rawPath || '/', query, canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  const kSigning = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), svc), 'aws4_request');
-  return createHmac('sha256', kSigning).update(toSign, 'utf8').digest('hex');
 }
 
 function xmlEscape(s: string): string {
@@ -238,7 +194,7 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
         const fail = (type: string, message: string) => jsonReply(400, { __type: type, message });
         if (!am) return fail('MissingAuthenticationTokenException', 'Missing Authentication Token');
         if (am[1] !== keyId) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
-        if (expectedSignature(req, body, secretKey, am[2], am[3].split(';'), 'cloudtrail') !== am[4]) {
+        if (expectedSignature(req, body, secretKey, am[2], am[3].split(';')) !== am[4]) {
           return fail('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
         }
         if (knobs.expired) return fail('ExpiredTokenException', 'The security token included in the request is expired');
@@ -260,7 +216,7 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
       if (hash !== 'UNSIGNED-PAYLOAD' && hash !== createHash('sha256').update(body).digest('hex')) {
         return xmlError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
       }
-      if (expectedSignature(req, body, secretKey, scope, signed.split(';'), 's3') !== signature) {
+      if (expectedSignature(req, body, secretKey, scope, signed.split(';')) !== signature) {
         return xmlError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', { AWSAccessKeyId: id });
       }
       if (opts.sessionToken !== undefined && req.headers['x-amz-security-token'] !== opts.sessionToken) {
