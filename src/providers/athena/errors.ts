@@ -4,6 +4,7 @@
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
 import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 export const ATHENA_PROVIDER_NAME = 'Amazon Athena';
 
@@ -63,6 +64,8 @@ export function athenaApiError(e: unknown, ctx: AthenaErrorContext): ApiError {
       cause: e,
     });
 
+  const slow = requestTimedOut(e);
+  if (slow) return make('timeout', `Athena ${where} ${slow.message}. The network or AWS is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${where} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return make('auth', `The AWS credentials could not be loaded (${raw}). To fix it, ${loginHint(ctx.credentials)}.`);

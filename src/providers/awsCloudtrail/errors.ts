@@ -4,6 +4,7 @@
 // providers/ never imports vscode.
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, PROVIDER_NAME, type AwsCredentials } from './credentials';
+import { requestTimedOut } from './httpHandler';
 
 export interface ErrorContext {
   /** e.g. "LookupEvents", "StartQuery". */
@@ -91,6 +92,8 @@ export function toApiError(e: unknown, ctx: ErrorContext): ApiError {
       cause: e,
     });
 
+  const slow = requestTimedOut(e);
+  if (slow) return make('timeout', `${where} ${slow.message}. The network or AWS is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${where} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     const sso = /sso|token/i.test(raw);

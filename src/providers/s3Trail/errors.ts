@@ -5,6 +5,7 @@
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
 import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 export const S3_PROVIDER_NAME = 'AWS CloudTrail (S3 logs)';
 
@@ -75,6 +76,8 @@ export function toS3ApiError(e: unknown, ctx: S3ErrorContext): ApiError {
     });
   const detail = `${name || code || (status ? `HTTP ${status}` : 'error')}: ${raw}`;
 
+  const slow = requestTimedOut(e);
+  if (slow) return make('timeout', `${cap(where)} ${slow.message}. The network or S3 is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${cap(where)} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return make('auth', `The AWS credentials could not be loaded (${raw}). To fix it, ${loginHint(ctx.credentials)}, or check that the profile exists in ~/.aws/config or ~/.aws/credentials.`);

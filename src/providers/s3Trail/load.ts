@@ -13,6 +13,7 @@ import { S3_PROVIDER_NAME, s3Url } from './errors';
 import { ACCOUNT_RE, cleanPrefix, DAY_MS, dayPrefixes, INSIGHT_FOLDER, LOGS_FOLDER, MAX_DAYS, ORG_RE, parseDay, prefixOf, type TrailLocation } from './layout';
 import { listAll, type ListedObject, type ListOptions } from './list';
 import type { S3TrailSession } from './session';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 /** Days × regions of one account in a trail's bucket. */
 export interface DaySelection extends TrailLocation {
@@ -309,7 +310,8 @@ export async function loadFromS3(session: S3TrailSession, selection: S3Selection
         // A failed try's bytes are not part of the object.
         report.downloadedBytes -= counted;
         const err = e instanceof ApiError ? e : session.error(e, 'GetObject', target);
-        const retryable = err.kind === 'network' || err.kind === 'timeout';
+        // A try that used up its whole deadline is not tried again: that would multiply the bound.
+        const retryable = err.kind === 'network' || (err.kind === 'timeout' && requestTimedOut(e)?.limit !== 'deadline');
         if (retryable && attempt < retries && !signal?.aborted) {
           session.log(`GetObject ${s3Url(target)}: ${err.message}; trying again (${attempt + 2} of ${retries + 1})`);
           continue;
