@@ -4,6 +4,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
+import { showError, showInfo } from './notify';
 import { writeSamples } from '../samples/generator';
 import { ExportFormat } from './exporter';
 import { EventsPanel } from './panel';
@@ -66,7 +67,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       const nonFile = uris.find((u) => u.scheme !== 'file');
       if (nonFile) {
-        void vscode.window.showErrorMessage(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
+        void showError(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
         return undefined;
       }
       return openPaths(uris.map((u) => u.fsPath));
@@ -92,7 +93,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     cmd('auditLogs.exportResults', async (f?: unknown, target?: unknown) => {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       if (!panel) {
-        void vscode.window.showInformationMessage('Audit Logs: open some logs first; the export writes the events the panel shows.');
+        void showInfo('Audit Logs: open some logs first; the export writes the events the panel shows.');
         return undefined;
       }
       let format = EXPORT_FORMATS.find((x) => x === f);
@@ -117,7 +118,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.selected;
       if (!panel || row === undefined || row < 0 || row >= panel.sources.store.size) {
-        void vscode.window.showInformationMessage('Audit Logs: select an event in the panel first.');
+        void showInfo('Audit Logs: select an event in the panel first.');
         return undefined;
       }
       const text = panel.sources.store.rawText(row);

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning } from './notify';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
 import { ResultView } from '../core/view';
@@ -190,9 +191,9 @@ export class EventsPanel implements vscode.Disposable {
     this.log.info(`${label}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped, ${report.errors.length} problems${report.cancelled ? ' (cancelled)' : ''}`);
     for (const e of report.errors) this.log.warn(`${e.path}: ${e.message}`);
     if (report.stoppedBy) {
-      void vscode.window.showWarningMessage(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${report.events.toLocaleString('en-US')} events read are shown.`);
+      void showWarning(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${report.events.toLocaleString('en-US')} events read are shown.`);
     } else if (report.errors.length) {
-      void vscode.window.showWarningMessage(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, 'Show Problems').then((c) => {
+      void showWarning(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, 'Show Problems').then((c) => {
         if (c) this.log.show(true);
       });
     }
@@ -222,7 +223,7 @@ export class EventsPanel implements vscode.Disposable {
           }
           const problems = reports.reduce((n, r) => n + r.errors.length, 0);
           if (problems > 0) {
-            void vscode.window.showWarningMessage(
+            void showWarning(
               `Audit Logs: ${problems} problem${problems === 1 ? '' : 's'} while reading; everything readable was loaded.`,
               'Show Problems',
             ).then((choice) => {
@@ -266,7 +267,7 @@ export class EventsPanel implements vscode.Disposable {
     const sent = live.pushDown.sentToApi.length ? live.pushDown.sentToApi.join(', ') : 'nothing';
     this.log.info(`${provider.displayName} "${account.label}": ${live.pages} pages, ${live.added} events; sent to the API: ${sent}; applied here: ${live.pushDown.localFilter || 'nothing more'}`);
     if (live.stoppedBy) {
-      void vscode.window.showWarningMessage(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
+      void showWarning(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
     }
     // A cancelled fetch means "stop asking this API", so no counts either.
     if (provider.aggregate && !live.cancelled && this.liveSources.get(key) === source) void this.aggregate(source);
@@ -409,7 +410,7 @@ export class EventsPanel implements vscode.Disposable {
     try {
       parseQuery(p.filter);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
+      void showError(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
       return;
     }
     const query: LiveQuery = { ...live.query, filter: p.filter };
@@ -435,7 +436,7 @@ export class EventsPanel implements vscode.Disposable {
     }
     // split/join, not replace(): `$&` and the like in what was typed stay as typed.
     const question = action.confirm.split('{input}').join(input);
-    const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
+    const ok = await showWarning(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
     if (ok !== label) return;
     try {
       const message = await vscode.window.withProgress(
@@ -449,11 +450,11 @@ export class EventsPanel implements vscode.Disposable {
         },
       );
       this.log.info(`${live.provider.displayName} "${live.account.label}": ${label}: ${message}`);
-      void vscode.window.showInformationMessage(`Audit Logs: ${message}`);
+      void showInfo(`Audit Logs: ${message}`);
     } catch (e) {
       const message = apiMessage(e, live.secret);
       this.log.warn(`${live.provider.displayName} "${live.account.label}": ${label} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Audit Logs: ${label} failed: ${message}`);
+      void showError(`Audit Logs: ${label} failed: ${message}`);
     }
   }
 
@@ -490,7 +491,7 @@ export class EventsPanel implements vscode.Disposable {
    */
   async refetch(params: { filter: string; timeRange?: { from?: number; to?: number } }): Promise<void> {
     if (this.sources.loading) {
-      void vscode.window.showInformationMessage('Audit Logs: still fetching; cancel it or wait before fetching again.');
+      void showInfo('Audit Logs: still fetching; cancel it or wait before fetching again.');
       return;
     }
     if (this.liveSources.size === 0) return;
@@ -581,7 +582,7 @@ export class EventsPanel implements vscode.Disposable {
   async export(format: ExportFormat): Promise<void> {
     const view = this.current?.view;
     if (!view) {
-      void vscode.window.showInformationMessage('Audit Logs: run a query first; the export writes its matching events.');
+      void showInfo('Audit Logs: run a query first; the export writes its matching events.');
       return;
     }
     const stamp = formatTime(Date.now()).replace(/[:.]/g, '-');
@@ -593,7 +594,7 @@ export class EventsPanel implements vscode.Disposable {
     });
     if (!target) return;
     const n = await this.exportTo(format, target);
-    void vscode.window.showInformationMessage(`Audit Logs: exported ${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} to ${baseName(target.fsPath)}.`);
+    void showInfo(`Audit Logs: exported ${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} to ${baseName(target.fsPath)}.`);
   }
 
   /** Writes the current result to `target`; returns the number of events written. */
