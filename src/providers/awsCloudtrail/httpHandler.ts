@@ -21,6 +21,9 @@ export const DEFAULT_DEADLINE_MS = 120_000;
 /** A try that ran out of time. Not retried by the SDK (no `$retryable`, a name it does not know). */
 export class RequestTimedOut extends Error {
   override readonly name = 'RequestTimedOut';
+  /** The message without what the SDK's deserializer may append to `message`. */
+  readonly detail: string;
+
   constructor(
     readonly limitMs: number,
     /** What the limit was for. */
@@ -28,12 +31,17 @@ export class RequestTimedOut extends Error {
     /** Whether the response headers had arrived. */
     readonly started: boolean,
   ) {
-    super(
+    super(RequestTimedOut.describe(limitMs, limit, started));
+    this.detail = RequestTimedOut.describe(limitMs, limit, started);
+  }
+
+  private static describe(limitMs: number, limit: RequestTimedOut['limit'], started: boolean): string {
+    return (
       limit === 'deadline'
         ? `timed out after ${formatDuration(limitMs)}, the limit for one request (${started ? 'the response began but did not finish' : 'no response had begun'})`
         : limit === 'connection'
           ? `timed out after ${formatDuration(limitMs)} waiting for a connection`
-          : `timed out after ${formatDuration(limitMs)} waiting for the response`,
+          : `timed out after ${formatDuration(limitMs)} waiting for the response`
     );
   }
 }
@@ -104,7 +112,7 @@ export class BoundedHttpHandler extends NodeHttpHandler {
     let timedOut: RequestTimedOut | undefined;
     const timer = setTimeout(() => {
       timedOut = new RequestTimedOut(this.deadlineMs, 'deadline', body !== undefined);
-      this.log(what, `${timedOut.message}`, started);
+      this.log(what, timedOut.detail, started);
       body?.destroy(timedOut);
       deadline.abort(timedOut);
     }, this.deadlineMs);
@@ -120,7 +128,7 @@ export class BoundedHttpHandler extends NodeHttpHandler {
         // Which limit: connecting, or waiting for the headers (both are TimeoutError in the SDK).
         const connecting = /establish a connection/i.test(String((e as Error).message));
         const t = new RequestTimedOut(connecting ? this.connectMs : this.responseMs, connecting ? 'connection' : 'response', false);
-        this.log(what, t.message, started);
+        this.log(what, t.detail, started);
         throw t;
       }
       const code = (e as { code?: unknown }).code;
