@@ -4,7 +4,7 @@
  * and go only to SecretStorage; error messages come from ApiError, which never carries a secret.
  */
 import * as vscode from 'vscode';
-import { showError, showInfo, showWarning } from './notify';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { endpointCredentialsProblem } from '../core/endpoint';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
@@ -312,7 +312,7 @@ async function askField(field: SecretField): Promise<string | undefined> {
 /** One cheap live call with the key, before anything is saved. */
 async function validate(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string): Promise<boolean> {
   try {
-    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
+    const detail = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
       provider.validate(account, secret),
     );
     d.log.info(`${provider.displayName}: key for "${account.label}" accepted (${detail})`);

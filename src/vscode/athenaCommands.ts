@@ -5,7 +5,7 @@
  * after its DDL is shown.
  */
 import * as vscode from 'vscode';
-import { showError, showInfo, showWarning } from './notify';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import { createAthena, filterToSql, tableSetupStatements, type AthenaReport, type AthenaSink, type AthenaTarget } from '../providers/athena/index';
@@ -251,7 +251,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       const go = await showWarning(`Audit Logs: run these ${statements.length} statements in Athena (account ${account.label})?`, { modal: true, detail: 'They create the database if needed and the CloudTrail table with partition projection over the bucket.' }, 'Create Table');
       if (go !== 'Create Table') return undefined;
       const athena = createAthena({ log: (l) => d.log.info(l) });
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the Athena table…', cancellable: true }, (_p, token) => {
+      const r = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the Athena table…', cancellable: true }, (_p, token) => {
         const ctl = new AbortController();
         token.onCancellationRequested(() => ctl.abort());
         return athena.createTable(account, secret, { ...spec, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}) }, ctl.signal);

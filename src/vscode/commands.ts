@@ -4,7 +4,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { showError, showInfo } from './notify';
+import { showError, showInfo, withProgress } from './notify';
 import { writeSamples } from '../samples/generator';
 import { ExportFormat } from './exporter';
 import { EventsPanel } from './panel';
@@ -164,7 +164,7 @@ async function ensureSamples(context: vscode.ExtensionContext): Promise<string> 
   if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;
   if (!existsSync(`${dir}/AWSLogs`)) {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
+    await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
       writeSamples(dir),
     );
   }

@@ -3,7 +3,8 @@
  * body, a server message, a file or bucket name) reaches VS Code's notification renderer as
  * markdown-like links: `[x](command:…)` would become a link that runs a command (see
  * core/safeText.ts). Buttons (`items`) are our own labels; the `detail` of a modal dialog is plain
- * text, but is made safe too. test/unit/trust.net.test.ts fails when a show*Message call bypasses this.
+ * text, but is made safe too. Progress notifications likewise (withProgress). test/unit/trust.net.test.ts
+ * fails when a show*Message or withProgress call bypasses this.
  */
 import * as vscode from 'vscode';
 import { notificationSafe } from '../core/safeText';
@@ -35,4 +36,18 @@ export function showWarning<T extends string>(message: string, ...rest: Array<Op
 
 export function showError<T extends string>(message: string, ...rest: Array<Options | T>): Thenable<T | undefined> {
   return show((m, o, ...i: T[]) => vscode.window.showErrorMessage(m, o, ...i), message, rest);
+}
+
+/**
+ * vscode.window.withProgress, with the title and every progress message made safe: a progress
+ * notification renders links like any other (titles name files, buckets and accounts).
+ */
+export function withProgress<R>(
+  options: vscode.ProgressOptions,
+  task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+): Thenable<R> {
+  const safe = options.title === undefined ? options : { ...options, title: notificationSafe(options.title) };
+  return vscode.window.withProgress(safe, (progress, token) =>
+    task({ report: (v) => progress.report(v.message === undefined ? v : { ...v, message: notificationSafe(v.message) }) }, token),
+  );
 }

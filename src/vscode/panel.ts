@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showError, showInfo, showWarning } from './notify';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
 import { ResultView } from '../core/view';
@@ -168,7 +168,7 @@ export class EventsPanel implements vscode.Disposable {
    */
   async loadS3(session: S3TrailSession, selection: S3Selection, label: string, concurrency?: number): Promise<S3LoadReport> {
     const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
-    const report = await vscode.window.withProgress(
+    const report = await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading ${label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -203,7 +203,7 @@ export class EventsPanel implements vscode.Disposable {
   /** Loads the panel's paths (or some of them), with a cancellable progress notification. */
   async load(paths: string[] = this.paths): Promise<void> {
     const what = paths.length === 1 ? baseName(paths[0]) : `${paths.length} sources`;
-    await vscode.window.withProgress(
+    await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading ${what}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -249,7 +249,7 @@ export class EventsPanel implements vscode.Disposable {
     const source: LiveSource = { provider, account, secret, query };
     this.liveSources.set(key, source);
     this.retitle();
-    const live = await vscode.window.withProgress(
+    const live = await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -439,7 +439,7 @@ export class EventsPanel implements vscode.Disposable {
     const ok = await showWarning(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
     if (ok !== label) return;
     try {
-      const message = await vscode.window.withProgress(
+      const message = await withProgress(
         { location: vscode.ProgressLocation.Notification, title: `${label} (${live.account.label})`, cancellable: true },
         (_progress, token) => {
           const abort = new AbortController();

@@ -4,7 +4,7 @@
  * panel — after an estimate, confirmed above `auditLogs.s3.confirmAboveBytes`.
  */
 import * as vscode from 'vscode';
-import { showError, showInfo, showWarning } from './notify';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import type { AccountConfig } from '../providers/provider';
@@ -107,7 +107,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const session = openS3Session(account, secret, { log: (l) => d.log.info(l) });
       let trails: Array<{ label: string; description?: string; bucket: string; prefix?: string; bucketRegion?: string }> = [];
       try {
-        const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for trails (DescribeTrails)…' }, () => discoverTrails(session));
+        const found = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for trails (DescribeTrails)…' }, () => discoverTrails(session));
         trails = found.map((t) => ({ label: t.name, description: `s3://${t.bucket}/${t.prefix ?? ''}${t.isOrganizationTrail ? ' · organization trail' : ''}`, bucket: t.bucket, ...(t.prefix ? { prefix: t.prefix } : {}) }));
       } catch (e) {
         d.log.warn(`DescribeTrails: ${isApiError(e) ? e.message : String(e)}`);
@@ -165,7 +165,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const s = await sessionFor(d, b);
       if (!s) return undefined;
       try {
-        const est = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Counting the objects in s3://${b.bucket}…`, cancellable: false }, () => estimate(s.session, selection));
+        const est = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Counting the objects in s3://${b.bucket}…`, cancellable: false }, () => estimate(s.session, selection));
         const { confirmAboveBytes, concurrency } = settings();
         if (!args.confirmed && est.bytes > confirmAboveBytes) {
           const go = await showWarning(

@@ -386,14 +386,14 @@ describe('trust: network (issue 12)', function () {
       );
     });
 
-    it('every notification in src/vscode goes through the helper (src/vscode/notify.ts)', () => {
+    it('every notification and progress notification in src/vscode goes through the helper (src/vscode/notify.ts)', () => {
       const dir = path.join(ROOT, 'src/vscode');
       const offenders: string[] = [];
       const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)), path.join(ROOT, 'src/extension.ts')];
       for (const file of files) {
         if (file.endsWith(`${path.sep}notify.ts`)) continue;
         const text = readFileSync(file, 'utf8');
-        for (const m of text.matchAll(/\bshow(?:Information|Warning|Error)Message\s*\(/g)) {
+        for (const m of text.matchAll(/\bshow(?:Information|Warning|Error)Message\s*\(|\bwindow\.withProgress\s*\(/g)) {
           offenders.push(`${path.relative(ROOT, file)}:${text.slice(0, m.index).split('\n').length}`);
         }
       }
@@ -401,6 +401,8 @@ describe('trust: network (issue 12)', function () {
       const notify = readFileSync(path.join(dir, 'notify.ts'), 'utf8');
       assert.match(notify, /fn\(notificationSafe\(message\), options, \.\.\.items\)/);
       assert.equal((notify.match(/vscode\.window\.show(?:Information|Warning|Error)Message\(/g) ?? []).length, 3);
+      assert.match(notify, /title: notificationSafe\(options\.title\)/);
+      assert.match(notify, /message: notificationSafe\(v\.message\)/);
     });
   });
 });
