@@ -420,12 +420,10 @@ export class HttpClient {
         bodyTimeout: this.readMs,
       });
     } catch (e) {
-      if (overall && !signal?.aborted) {
-        clearTimeout(totalTimer);
-        throw tooSlow(0, e);
-      }
+      // Every way out of here ends the try; a timer left running would hold the process open.
+      clearTimeout(totalTimer);
+      if (overall && !signal?.aborted) throw tooSlow(0, e);
       if (deadline.signal.aborted && !signal?.aborted) {
-        clearTimeout(totalTimer);
         throw new AttemptError('timeout', `Timed out after ${formatDuration(this.readMs)} waiting for the response from ${url.host} (${method} ${url.pathname}).`, false, { cause: e });
       }
       throw e;
