@@ -258,3 +258,36 @@ export function mergeServerAggregates(sources: readonly SourceSummary[]): Server
   if (bucketMs !== undefined) out.histogram = { bucketMs, buckets: [...buckets].sort((a, b) => a[0] - b[0]).map(([time, count]) => ({ time, count })) };
   return out;
 }
+
+// ---- raw event text ------------------------------------------------------------------------------
+
+/** A run of raw event text; `string` runs are JSON string literals, quotes included. */
+export interface RawRun {
+  text: string;
+  string: boolean;
+}
+
+/**
+ * The raw text cut into JSON string literals and what lies between them, so each string can be its
+ * own bidi island in the Raw view (a right-to-left string cannot reorder the keys around it). Text
+ * that is not JSON still splits at its quotes, which is harmless. Bounded: past `maxRuns` runs (or
+ * for text over `maxChars`) the rest is one run, so a huge event stays a handful of DOM nodes.
+ */
+export function rawRuns(raw: string, maxRuns = 20_000, maxChars = 2_000_000): RawRun[] {
+  if (raw.length > maxChars) return [{ text: raw, string: false }];
+  const out: RawRun[] = [];
+  let last = 0;
+  let i = 0;
+  while (i < raw.length && out.length < maxRuns) {
+    const q = raw.indexOf('"', i);
+    if (q < 0) break;
+    let j = q + 1;
+    while (j < raw.length && raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
+    const end = Math.min(raw.length, j + 1);
+    if (q > last) out.push({ text: raw.slice(last, q), string: false });
+    out.push({ text: raw.slice(q, end), string: true });
+    last = i = end;
+  }
+  if (last < raw.length) out.push({ text: raw.slice(last), string: false });
+  return out;
+}

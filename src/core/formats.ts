@@ -6,6 +6,7 @@
 import type { EventStore } from './store';
 import { formatTime } from './store';
 import type { ResultView } from './view';
+import { escapeHiddenChars } from './invisible';
 
 export interface OutputWriter {
   write(chunk: string | Uint8Array): unknown;
@@ -92,10 +93,9 @@ export async function writeCsv(view: ResultView, n: number, fields: readonly str
   await w.flush();
 }
 
-/** Control characters (and the bidi overrides used to disguise text) as visible escapes. */
+/** Control characters, bidi controls and zero-width characters (core/invisible.ts) as visible escapes. */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeHiddenChars(text);
 }
 
 export async function writeTable(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {

@@ -19,8 +19,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
 import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
 import type { DetailResult, DetailSectionDto } from '../protocol';
-import { dottedPath, filterFieldForPath, formatCount, leafText, type PathSegment } from '../format';
-import { baseStyles, codicons, emit, icon } from './shared';
+import { dottedPath, filterFieldForPath, formatCount, leafText, rawRuns, type PathSegment } from '../format';
+import { baseStyles, codicons, emit, icon, shownText, shownTitle } from './shared';
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -533,11 +533,11 @@ export class AeDetail extends LitElement {
       case 'array':
         return html`<span class="summary">[…] ${formatCount(line.size)} ${line.size === 1 ? 'item' : 'items'}</span>`;
       case 'string':
-        return html`<span class="string">"${String(line.value)}"</span>`;
+        return html`<span class="string v">"${shownText(String(line.value))}"</span>`;
       case 'null':
         return html`<span class="null">null</span>`;
       default:
-        return html`<span class=${line.kind}>${String(line.value)}</span>`;
+        return html`<span class="${line.kind} v">${shownText(String(line.value))}</span>`;
     }
   }
 
@@ -548,7 +548,7 @@ export class AeDetail extends LitElement {
         ? nothing
         : typeof line.key === 'number'
           ? html`<span class="key index">${line.key}</span>: `
-          : html`<span class="key">${line.key}</span>: `;
+          : html`<span class="key v">${shownText(line.key)}</span>: `;
     return html`<div
       class="line ${active ? 'active' : ''}"
       data-i=${i}
@@ -556,7 +556,7 @@ export class AeDetail extends LitElement {
       aria-level=${line.depth + 1}
       aria-expanded=${line.size > 0 ? (line.open ? 'true' : 'false') : nothing}
       ${styleProps({ '--depth': String(line.depth) })}
-      title=${dottedPath(line.path)}
+      title=${shownTitle(dottedPath(line.path))}
     >
       <span class="twisty" @click=${() => this.toggle(line)}>${line.size > 0 ? icon(line.open ? 'chevron-down' : 'chevron-right') : nothing}</span>
       <span class="kv" @dblclick=${() => this.toggle(line)}>${key}${this.renderValue(line)}</span>
@@ -586,6 +586,20 @@ export class AeDetail extends LitElement {
       </div>
       ${this.truncated ? html`<div class="notice">The tree stops at ${formatCount(MAX_LINES)} lines; the Raw tab has the whole event.</div>` : nothing}`;
   }
+
+  /** Raw JSON as text: each string literal an isolated run, hidden characters as escapes. */
+  private renderRaw(raw: string) {
+    let runs = this.rawMemo.get(raw);
+    if (!runs) {
+      runs = rawRuns(raw).map((r) => (r.string ? html`<span class="v">${shownText(r.text)}</span>` : shownText(r.text)));
+      // The event and its API sections render together; a few entries cover them.
+      if (this.rawMemo.size >= 8) this.rawMemo.clear();
+      this.rawMemo.set(raw, runs);
+    }
+    return runs;
+  }
+
+  private readonly rawMemo = new Map<string, unknown[]>();
 
   /** The API's sections when they belong to the event shown. */
   private apiSections(): DetailSectionDto[] {
@@ -633,7 +647,7 @@ export class AeDetail extends LitElement {
     return html`${codicons()}
       <div class="title">
         <span class="section-title">Event</span>
-        <span class="source muted" title=${d?.source ?? ''}>${d ? baseName(d.source) : ''}</span>
+        <span class="source muted" title=${shownTitle(d?.source ?? '')}>${d ? shownText(baseName(d.source)) : ''}</span>
         <span class="actions">
           <button class="icon-btn" title="Expand All" aria-label="Expand all" @click=${() => this.expandAll()}>${icon('expand-all')}</button>
           <button class="icon-btn" title="Collapse All" aria-label="Collapse all" @click=${() => this.collapseAll()}>${icon('collapse-all')}</button>
@@ -649,14 +663,14 @@ export class AeDetail extends LitElement {
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>
-              <vscode-tab-panel><pre class="raw">${d.raw}</pre></vscode-tab-panel>
+              <vscode-tab-panel><pre class="raw">${this.renderRaw(d.raw)}</pre></vscode-tab-panel>
               ${sections.map(
                 (s) => html`<vscode-tab-header slot="header" class="api-tab" title=${`${s.title} (from the API)`}>${s.title}</vscode-tab-header>
                   <vscode-tab-panel class="api-panel">
                     <div class="section-bar">
                       <button class="icon-btn" title="Copy" aria-label=${`Copy ${s.title}`} @click=${() => emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: s.text, what: s.title })}>${icon('copy')}</button>
                     </div>
-                    <pre class="raw api-text">${s.text}</pre>
+                    <pre class="raw api-text">${this.renderRaw(s.text)}</pre>
                   </vscode-tab-panel>`,
               )}
             </vscode-tabs>`}

@@ -11,7 +11,7 @@ import { styleProps } from './style-props';
 import type { FacetValue, ServerAggregateDto } from '../protocol';
 import { FACET_FIELDS } from '../protocol';
 import { formatCount } from '../format';
-import { baseStyles, codicons, columnLabel, emit, icon } from './shared';
+import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle } from './shared';
 
 export interface FacetPickDetail {
   field: string;
@@ -117,6 +117,14 @@ export class AeFacets extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      /* ARNs and paths: the ellipsis at the start, so the end (role, session, file) shows. */
+      .text.tail {
+        direction: rtl;
+        text-align: left;
+      }
+      .text.tail > .v {
+        direction: ltr;
+      }
       .text.none {
         font-style: italic;
         color: var(--vscode-descriptionForeground, #9d9d9d);
@@ -189,11 +197,11 @@ export class AeFacets extends LitElement {
       class="value ${server ? 'server' : ''}"
       role="button"
       tabindex="0"
-      title=${`${v.value === '' ? '(none)' : v.value}\n${formatCount(v.count)} ${what}\nClick: filter to this value · Alt+click: exclude it`}
+      title=${`${v.value === '' ? '(none)' : shownTitle(v.value)}\n${formatCount(v.count)} ${what}\nClick: filter to this value · Alt+click: exclude it`}
       @click=${(e: MouseEvent) => this.pick(e, field, v.value)}
       @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.pick(e, field, v.value)}
     >
-      <span class="text ${v.value === '' ? 'none' : ''}">${v.value === '' ? '(none)' : v.value}</span>
+      <span class="text ${v.value === '' ? 'none' : endMatters(field, v.value) ? 'tail' : ''}"><span class="v">${v.value === '' ? '(none)' : shownText(v.value)}</span></span>
       <span class="count">${formatCount(v.count)}</span>
       <span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((v.count / total) * 100))}%` })}></span>
     </li>`;

@@ -21,7 +21,7 @@ import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/v
 import type { RowDto, RowsParams, RowsResult, Sort } from '../protocol';
 import { LIMITS } from '../protocol';
 import { ScrollMap, formatTime, isoTime } from '../format';
-import { baseStyles, codicons, columnLabel, defaultWidth, emit, icon, isTimeColumn } from './shared';
+import { baseStyles, codicons, columnLabel, defaultWidth, emit, endMatters, icon, isTimeColumn, shownText, shownTitle } from './shared';
 import type { GridPosition } from '../state';
 
 export const ROW_HEIGHT = 22;
@@ -278,6 +278,17 @@ export class AeGrid extends LitElement {
       }
       .cell.time {
         font-variant-numeric: tabular-nums;
+      }
+      /*
+       * Ellipsis at the start: the cell runs right to left so the overflow (and the "…") is on the
+       * left, while the value inside stays an isolated left-to-right run.
+       */
+      .cell.tail {
+        direction: rtl;
+        text-align: left;
+      }
+      .cell.tail > .v {
+        direction: ltr;
       }
       .cell.num {
         text-align: right;
@@ -704,10 +715,15 @@ export class AeGrid extends LitElement {
     const text = String(v);
     if (field === 'outcome') {
       const oc = OUTCOMES.has(text) ? text : 'unknown';
-      return html`<div class="cell ${oc}" data-col=${col} role="gridcell" title=${text}><span class="oc ${oc}"></span>${text}</div>`;
+      return html`<div class="cell ${oc}" data-col=${col} role="gridcell" title=${shownTitle(text)}><span class="oc ${oc}"></span><span class="v">${shownText(text)}</span></div>`;
     }
     if (typeof v === 'number') return html`<div class="cell num" data-col=${col} role="gridcell">${text}</div>`;
-    return html`<div class="cell" data-col=${col} role="gridcell" title=${text.length > 40 ? text.slice(0, 2000) : text}>${text}</div>`;
+    const title = shownTitle(text.length > 2000 ? text.slice(0, 2000) : text);
+    // ARNs and paths end in what tells them apart (the role and session, the file): cut at the start.
+    if (endMatters(field, text)) {
+      return html`<div class="cell tail" data-col=${col} role="gridcell" title=${title}><span class="v">${shownText(text)}</span></div>`;
+    }
+    return html`<div class="cell" data-col=${col} role="gridcell" title=${title}><span class="v">${shownText(text)}</span></div>`;
   }
 
   private renderRows() {

@@ -3,6 +3,7 @@
  * column labels.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { HIDDEN_CHARS, escapeHiddenChars, hasHiddenChars, hiddenCharEscape, hiddenCharName } from '../../src/core/invisible';
 
 let codiconHref: string | null | undefined;
 
@@ -92,6 +93,26 @@ export const baseStyles = css`
   ::-webkit-scrollbar-thumb:active {
     background-color: var(--vscode-scrollbarSlider-activeBackground, rgba(191, 191, 191, 0.4));
   }
+  /*
+   * Event text: every value is its own bidi island (a right-to-left value cannot reorder the key or
+   * the next value), and hidden characters show as escapes (see shownText).
+   */
+  .v,
+  .esc {
+    unicode-bidi: isolate;
+  }
+  .esc {
+    direction: ltr;
+    padding: 0 2px;
+    margin: 0 1px;
+    border-radius: 3px;
+    font-family: var(--vscode-editor-font-family, ui-monospace, monospace);
+    font-size: 0.9em;
+    font-style: normal;
+    color: var(--vscode-editorWarning-foreground, currentColor);
+    outline: 1px solid currentColor;
+    outline-offset: -1px;
+  }
   .section-title {
     font-size: 11px;
     font-weight: 700;
@@ -143,6 +164,11 @@ export function defaultWidth(field: string): number {
   return DEFAULT_WIDTHS[field] ?? 160;
 }
 
+/** Values whose end tells them apart (ARNs, file paths): shown with the ellipsis at the start. */
+export function endMatters(field: string, value: string): boolean {
+  return value.startsWith('arn:') || field === 'source';
+}
+
 export function isTimeColumn(field: string): boolean {
   const f = field.toLowerCase();
   return f === 'time' || f === 'eventtime';
@@ -151,4 +177,33 @@ export function isTimeColumn(field: string): boolean {
 /** Fires a bubbling, composed CustomEvent from `el`. */
 export function emit<T>(el: HTMLElement, type: string, detail: T): void {
   el.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
+/** Most styled escapes in one piece of text; past that they are plain text (a value of a million NULs stays one text node). */
+const MAX_ESCAPE_SPANS = 2_000;
+
+/**
+ * Event text for a text binding: control characters, bidi controls and zero-width characters
+ * (src/core/invisible.ts, the set the CLI escapes) become visible `\u202e` tokens, so a hostile
+ * value can neither reorder what follows it nor hide inside a name. Plain text comes back as the
+ * same string; never markup.
+ */
+export function shownText(text: string): string | TemplateResult {
+  if (!hasHiddenChars(text)) return text;
+  const out: Array<string | TemplateResult> = [];
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN_CHARS)) {
+    if (out.length >= 2 * MAX_ESCAPE_SPANS) break;
+    const i = m.index;
+    if (i > last) out.push(text.slice(last, i));
+    out.push(html`<span class="esc" title=${`${hiddenCharName(m[0])} (hidden character, shown as an escape)`}>${hiddenCharEscape(m[0])}</span>`);
+    last = i + 1;
+  }
+  if (last < text.length) out.push(escapeHiddenChars(text.slice(last)));
+  return html`${out}`;
+}
+
+/** Event text for an attribute (a tooltip): the same escapes, as plain text. */
+export function shownTitle(text: string): string {
+  return escapeHiddenChars(text);
 }

@@ -52,6 +52,10 @@ const START = Date.UTC(2024, 4, 1, 0, 0, 0);
 const SPAN = 7 * 86_400_000;
 
 export const HOSTILE_ACTOR = '<img src=x onerror=window.__pwned=1>';
+/** Hidden characters (core/invisible.ts): they must show as escapes, never act. */
+export const SPOOF_ACTOR = 'ad\u200bmin';
+export const SPOOF_FILE = 'invoice-\u202egpj.exe';
+export const SPOOF_ANSI = '\u001b[31mred\u001b[0m and a NUL: \u0000.';
 export const HOSTILE_AGENT = '</script><script>window.__pwned=2</script>';
 /** In the API's answers (detail sections, server counts): shown as text like everything else. */
 export const HOSTILE_API = '<img src=x onerror=window.__pwned=7>';
@@ -93,6 +97,8 @@ const ACTORS = [
   HOSTILE_ACTOR,
   'arn:aws:iam::123456789012:user/svc "quoted\\name"',
   '',
+  // Only on SPOOF_ROW: a zero-width space inside "admin".
+  SPOOF_ACTOR,
 ];
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'us-west-2', 'ap-southeast-2', 'sa-east-1'];
 const ACCOUNTS = ['123456789012', '210987654321', '555555555555'];
@@ -143,11 +149,14 @@ const COL = {
   error: new Uint8Array(N),
 };
 const OUTCOMES = ['success', 'failure', 'unknown'];
+/** The fifth newest event carries the hidden characters (grid index 4 in the default sort). */
+const SPOOF_ROW = N - 5;
 for (let i = 0; i < N; i++) {
   const a = pickIndex(ACTIONS.length, i, 1, 2);
   COL.action[i] = a;
   // The newest events (top of the default sort) are hostile, so every test sees them.
-  COL.actor[i] = i === N - 1 || i === N - 4 ? ACTORS.indexOf(HOSTILE_ACTOR) : pickIndex(ACTORS.length, i, 2, 1.6);
+  COL.actor[i] =
+    i === N - 1 || i === N - 4 ? ACTORS.indexOf(HOSTILE_ACTOR) : i === SPOOF_ROW ? ACTORS.indexOf(SPOOF_ACTOR) : pickIndex(ACTORS.length - 1, i, 2, 1.6);
   COL.agent[i] = i === N - 1 || i === N - 2 ? AGENTS.indexOf(HOSTILE_AGENT) : pickIndex(AGENTS.length, i, 5, 1.5);
   COL.account[i] = pickIndex(ACCOUNTS.length, i, 4, 1.3);
   COL.region[i] = pickIndex(REGIONS.length, i, 6, 1.8);
@@ -263,6 +272,10 @@ export function rawObject(e: FakeEvent): Record<string, unknown> {
     rec.errorMessage = `User: ${e.actor} is not authorized to perform: ${e.service.split('.')[0]}:${e.action} <b>${HOSTILE_NOTE}</b>`;
   }
   if (i % 997 === 3 || i === N - 3) rec.requestParameters = { policy: `{"Statement":[${'{"Effect":"Allow","Action":"s3:*","Resource":"*"},'.repeat(200)}]}`.slice(0, 10_000), note: HOSTILE_NOTE };
+  if (i === SPOOF_ROW) {
+    rec.requestParameters = { fileName: SPOOF_FILE, [`key\u202e`]: 'value' };
+    rec.responseElements = { message: SPOOF_ANSI };
+  }
   if (i === N - 1) rec.annotation = `</script><img src=x onerror=window.__pwned=5>${HOSTILE_NOTE}`;
   return rec;
 }
