@@ -220,4 +220,71 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.ok(String((await hostLog(page)).filter((m) => m.method === 'copy').pop()?.params.text).includes('"invoice-\u202egpj.exe"'));
     assert.deepEqual(problems, []);
   });
+
+  it('item 20: header, cells and section titles are readable in all four themes (dark, light, high contrast, high contrast light)', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    const results: string[] = [];
+    for (const theme of ['dark', 'light', 'hc', 'hcLight']) {
+      await page.evaluate((t) => (window as unknown as Win).__fakeHost.setTheme(t), theme);
+      await page.waitForTimeout(100);
+      const pairs = await page.evaluate(() => {
+        const parse = (c: string): [number, number, number, number] => {
+          const m = /rgba?\(([^)]+)\)/.exec(c);
+          if (m) {
+            const p = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+            return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+          }
+          const s = /color\(srgb ([^)]+)\)/.exec(c);
+          if (s) {
+            const p = s[1].split(/[\s/]+/).filter(Boolean).map(Number);
+            return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+          }
+          return [0, 0, 0, 0];
+        };
+        const parentOf = (el: Element): Element | null => el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null);
+        /** The color behind `el`: its and its ancestors' backgrounds, composited over white. */
+        const background = (el: Element): [number, number, number] => {
+          const chain: Element[] = [];
+          for (let e: Element | null = el; e; e = parentOf(e)) chain.push(e);
+          let c: [number, number, number] = [255, 255, 255];
+          for (const e of chain.reverse()) {
+            const [r, g, b, a] = parse(getComputedStyle(e).backgroundColor);
+            c = [r * a + c[0] * (1 - a), g * a + c[1] * (1 - a), b * a + c[2] * (1 - a)];
+          }
+          return c;
+        };
+        const lum = ([r, g, b]: number[]) => {
+          const f = (x: number) => ((x /= 255) <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const contrast = (el: Element) => {
+          const bg = background(el);
+          const [r, g, b, a] = parse(getComputedStyle(el).color);
+          const fg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+          const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+          return (l1 + 0.05) / (l2 + 0.05);
+        };
+        const app = document.querySelector('ale-app')?.shadowRoot;
+        const pick = (host: string, sel: string) => app?.querySelector(host)?.shadowRoot?.querySelector(sel);
+        const out: Record<string, number> = {};
+        const targets: Array<[string, Element | null | undefined]> = [
+          ['grid header', pick('ae-grid', '.hcell .label')],
+          ['grid cell', pick('ae-grid', '.row .cell[data-col="1"]')],
+          ['facet title', pick('ae-facets', '.section-title')],
+          ['facet value', pick('ae-facets', '.value .text')],
+          ['status', app?.querySelector('.status .count')],
+        ];
+        for (const [name, el] of targets) out[name] = el ? contrast(el) : -1;
+        return out;
+      });
+      for (const [name, ratio] of Object.entries(pairs)) {
+        // WCAG AA for text; high contrast themes promise more (AAA).
+        const need = theme.startsWith('hc') ? 7 : 4.5;
+        if (!(ratio >= need)) results.push(`${theme}: ${name} contrast ${ratio.toFixed(2)} < ${need}`);
+      }
+    }
+    assert.deepEqual(results, []);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -37,11 +37,11 @@ export class AeColumns extends LitElement {
         flex-direction: column;
         width: 320px;
         max-height: min(560px, calc(100vh - 80px));
-        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, #454545));
+        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, currentColor));
         border-radius: 5px;
-        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, #252526));
+        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, transparent));
         color: var(--vscode-menu-foreground, var(--vscode-foreground));
-        box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
         overflow: hidden;
       }
       .head {
@@ -60,7 +60,7 @@ export class AeColumns extends LitElement {
       .current {
         flex: none;
         max-height: 45%;
-        border-bottom: 1px solid var(--vscode-menu-separatorBackground, var(--vscode-widget-border, #454545));
+        border-bottom: 1px solid var(--vscode-menu-separatorBackground, var(--vscode-widget-border, currentColor));
         padding-bottom: 4px;
       }
       .avail {
@@ -74,7 +74,7 @@ export class AeColumns extends LitElement {
         padding: 0 6px 0 10px;
       }
       .item:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .item .name {
         flex: 1;
@@ -96,7 +96,7 @@ export class AeColumns extends LitElement {
         cursor: pointer;
       }
       .item.add:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .search {

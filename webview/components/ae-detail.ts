@@ -190,10 +190,10 @@ export class AeDetail extends LitElement {
       }
       .line:hover,
       .line.active {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .tree:focus-visible .line.active {
-        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, #0078d4));
+        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, currentColor));
         outline-offset: -1px;
       }
       .twisty {
@@ -213,27 +213,27 @@ export class AeDetail extends LitElement {
         word-break: break-word;
       }
       .key {
-        color: var(--vscode-debugTokenExpression-name, #c586c0);
+        color: var(--vscode-debugTokenExpression-name, currentColor);
       }
       .key.index {
-        color: var(--vscode-debugTokenExpression-name, #c586c0);
+        color: var(--vscode-debugTokenExpression-name, currentColor);
         opacity: 0.8;
       }
       .string {
-        color: var(--vscode-debugTokenExpression-string, #ce9178);
+        color: var(--vscode-debugTokenExpression-string, currentColor);
       }
       .number {
-        color: var(--vscode-debugTokenExpression-number, #b5cea8);
+        color: var(--vscode-debugTokenExpression-number, currentColor);
       }
       .boolean {
-        color: var(--vscode-debugTokenExpression-boolean, #4e94ce);
+        color: var(--vscode-debugTokenExpression-boolean, currentColor);
       }
       .null {
-        color: var(--vscode-debugTokenExpression-value, #9d9d9d);
+        color: var(--vscode-debugTokenExpression-value, currentColor);
         font-style: italic;
       }
       .summary {
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .line-actions[hidden] {
         display: none;
@@ -246,7 +246,7 @@ export class AeDetail extends LitElement {
         display: flex;
         gap: 1px;
         padding-left: 4px;
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
         border-radius: 3px;
       }
       .line-actions button.icon-btn {
@@ -271,7 +271,7 @@ export class AeDetail extends LitElement {
       .notice {
         padding: 6px 12px;
         font-size: 12px;
-        color: var(--vscode-editorWarning-foreground, #cca700);
+        color: var(--vscode-editorWarning-foreground, currentColor);
       }
       .menu {
         position: fixed;
@@ -290,7 +290,7 @@ export class AeDetail extends LitElement {
         --vscode-font-size: 12px;
       }
       .api-error {
-        color: var(--vscode-errorForeground, #f85149);
+        color: var(--vscode-errorForeground, currentColor);
         overflow-wrap: anywhere;
         flex-basis: 100%;
       }
@@ -300,7 +300,7 @@ export class AeDetail extends LitElement {
         padding: 4px 8px 0;
         position: sticky;
         top: 0;
-        background: var(--vscode-sideBar-background, var(--vscode-editor-background, #1e1e1e));
+        background: var(--vscode-sideBar-background, var(--vscode-editor-background, transparent));
       }
     `,
   ];

@@ -64,11 +64,11 @@ export class AeFacets extends LitElement {
         border-top: 1px solid var(--vscode-sideBarSectionHeader-border, transparent);
       }
       .head:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .head:focus-visible,
       .value:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .head .n {
@@ -91,7 +91,7 @@ export class AeFacets extends LitElement {
         isolation: isolate;
       }
       .value:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .bar {
         position: absolute;
@@ -99,7 +99,7 @@ export class AeFacets extends LitElement {
         top: 2px;
         bottom: 2px;
         border-radius: 2px;
-        background: var(--vscode-charts-blue, #3794ff);
+        background: var(--vscode-charts-blue, currentColor);
         opacity: 0.16;
         max-width: calc(100% - 20px);
         pointer-events: none;
@@ -127,13 +127,13 @@ export class AeFacets extends LitElement {
       }
       .text.none {
         font-style: italic;
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .count {
         flex: none;
         font-size: 11px;
         font-variant-numeric: tabular-nums;
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .hint {
         padding: 6px 10px;
@@ -170,7 +170,7 @@ export class AeFacets extends LitElement {
         cursor: help;
       }
       .server .bar {
-        background: var(--vscode-charts-purple, #b180d7);
+        background: var(--vscode-charts-purple, currentColor);
       }
       .server .count::after {
         content: ' API';

@@ -78,13 +78,13 @@ export class AeFilterBar extends LitElement {
         cursor: pointer;
       }
       .slot-btn:hover {
-        background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+        background: var(--vscode-toolbar-hoverBackground, transparent);
       }
       .lead {
         display: inline-flex;
         align-items: center;
         padding-left: 4px;
-        color: var(--vscode-input-placeholderForeground, #989898);
+        color: var(--vscode-input-placeholderForeground, currentColor);
       }
       .chips {
         display: flex;
@@ -103,8 +103,8 @@ export class AeFilterBar extends LitElement {
         padding: 0 2px 0 8px;
         border-radius: 11px;
         font-size: 12px;
-        background: var(--vscode-badge-background, #616161);
-        color: var(--vscode-badge-foreground, #f8f8f8);
+        background: var(--vscode-badge-background, transparent);
+        color: var(--vscode-badge-foreground, currentColor);
         border: 1px solid var(--vscode-contrastBorder, transparent);
       }
       .chip .slot-btn {
@@ -119,8 +119,8 @@ export class AeFilterBar extends LitElement {
       .error {
         margin-top: 6px;
         padding: 4px 8px 6px;
-        border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
-        background: var(--vscode-inputValidation-errorBackground, #5a1d1d);
+        border: 1px solid var(--vscode-inputValidation-errorBorder, currentColor);
+        background: var(--vscode-inputValidation-errorBackground, transparent);
         color: var(--vscode-inputValidation-errorForeground, var(--vscode-foreground));
         border-radius: 2px;
       }
@@ -132,7 +132,7 @@ export class AeFilterBar extends LitElement {
         overflow-wrap: anywhere;
       }
       .error .msg .codicon {
-        color: var(--vscode-errorForeground, #f48771);
+        color: var(--vscode-errorForeground, currentColor);
         margin-top: 1px;
       }
       .query {
@@ -145,10 +145,10 @@ export class AeFilterBar extends LitElement {
         line-height: 20px;
       }
       .query .bad {
-        text-decoration: underline wavy var(--vscode-editorError-foreground, #f14c4c);
+        text-decoration: underline wavy var(--vscode-editorError-foreground, currentColor);
         text-decoration-skip-ink: none;
         text-underline-offset: 3px;
-        background: color-mix(in srgb, var(--vscode-editorError-foreground, #f14c4c) 22%, transparent);
+        background: color-mix(in srgb, var(--vscode-editorError-foreground, currentColor) 22%, transparent);
         border-radius: 2px;
       }
       .query .bad.empty {
@@ -166,11 +166,11 @@ export class AeFilterBar extends LitElement {
         max-height: 320px;
         overflow-y: auto;
         padding: 4px 0;
-        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, #454545));
+        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, currentColor));
         border-radius: 5px;
-        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, #252526));
+        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, transparent));
         color: var(--vscode-menu-foreground, var(--vscode-foreground));
-        box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
       }
       .history .item {
         display: block;
@@ -191,8 +191,8 @@ export class AeFilterBar extends LitElement {
       }
       .history .item:hover,
       .history .item:focus {
-        background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground, #04395e));
-        color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground, #fff));
+        background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground, transparent));
+        color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground, currentColor));
         outline: none;
       }
       .history .empty {

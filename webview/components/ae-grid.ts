@@ -143,7 +143,7 @@ export class AeGrid extends LitElement {
         overflow: hidden;
         --row-height: 22px;
         --header-height: 24px;
-        --grid-border: var(--vscode-tree-tableColumnsBorder, rgba(204, 204, 204, 0.13));
+        --grid-border: var(--vscode-tree-tableColumnsBorder, var(--vscode-contrastBorder, transparent));
       }
       .viewport {
         position: absolute;
@@ -153,7 +153,7 @@ export class AeGrid extends LitElement {
         overscroll-behavior: contain;
       }
       .viewport:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .canvas {
@@ -167,8 +167,8 @@ export class AeGrid extends LitElement {
         height: var(--header-height);
         display: grid;
         grid-template-columns: var(--cols);
-        background: var(--vscode-keybindingTable-headerBackground, var(--vscode-editorGroupHeader-tabsBackground, #252526));
-        border-bottom: 1px solid var(--vscode-editorGroup-border, var(--vscode-panel-border, #2b2b2b));
+        background: var(--vscode-keybindingTable-headerBackground, var(--vscode-editorGroupHeader-tabsBackground, transparent));
+        border-bottom: 1px solid var(--vscode-editorGroup-border, var(--vscode-panel-border, currentColor));
         user-select: none;
       }
       .hcell {
@@ -185,7 +185,7 @@ export class AeGrid extends LitElement {
         color: var(--vscode-foreground);
       }
       .hcell:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .hcell .label {
         overflow: hidden;
@@ -220,7 +220,7 @@ export class AeGrid extends LitElement {
       .resizer.active::after {
         top: 0;
         bottom: 0;
-        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, #0078d4));
+        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, currentColor));
         width: 2px;
       }
       .layer {
@@ -244,28 +244,28 @@ export class AeGrid extends LitElement {
         cursor: default;
       }
       .row.odd {
-        background: var(--vscode-keybindingTable-rowsBackground, rgba(130, 130, 130, 0.04));
+        background: var(--vscode-keybindingTable-rowsBackground, transparent);
       }
       .row:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
         color: var(--vscode-list-hoverForeground, inherit);
       }
       .row.selected {
-        background: var(--vscode-list-inactiveSelectionBackground, #37373d);
+        background: var(--vscode-list-inactiveSelectionBackground, transparent);
         color: var(--vscode-list-inactiveSelectionForeground, inherit);
       }
       .viewport:focus-within .row.selected {
-        background: var(--vscode-list-activeSelectionBackground, #04395e);
-        color: var(--vscode-list-activeSelectionForeground, #ffffff);
-        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, #0078d4));
+        background: var(--vscode-list-activeSelectionBackground, transparent);
+        color: var(--vscode-list-activeSelectionForeground, currentColor);
+        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, currentColor));
         outline-offset: -1px;
       }
       :host-context(.vscode-high-contrast) .row:hover {
-        outline: 1px dashed var(--vscode-contrastActiveBorder, #f38518);
+        outline: 1px dashed var(--vscode-contrastActiveBorder, currentColor);
         outline-offset: -1px;
       }
       :host-context(.vscode-high-contrast) .row.selected {
-        outline: 1px solid var(--vscode-contrastActiveBorder, #f38518);
+        outline: 1px solid var(--vscode-contrastActiveBorder, currentColor);
         outline-offset: -1px;
       }
       .cell {
@@ -304,7 +304,7 @@ export class AeGrid extends LitElement {
         height: 6px;
         border-radius: 3px;
         vertical-align: middle;
-        background: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.25));
+        background: var(--vscode-editorWidget-border, currentColor);
         opacity: 0.5;
       }
       .oc {
@@ -314,16 +314,16 @@ export class AeGrid extends LitElement {
         margin-right: 6px;
         border-radius: 50%;
         vertical-align: 0;
-        background: var(--vscode-disabledForeground, #888);
+        background: var(--vscode-disabledForeground, currentColor);
       }
       .oc.success {
-        background: var(--vscode-testing-iconPassed, #73c991);
+        background: var(--vscode-testing-iconPassed, currentColor);
       }
       .oc.failure {
-        background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground, #f14c4c));
+        background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground, currentColor));
       }
       .cell.failure {
-        color: var(--vscode-errorForeground, #f48771);
+        color: var(--vscode-errorForeground, currentColor);
       }
       .viewport:focus-within .row.selected .cell.failure {
         color: inherit;
@@ -334,7 +334,7 @@ export class AeGrid extends LitElement {
         right: 0;
         top: 24px;
         text-align: center;
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .menu {
         position: fixed;

@@ -29,7 +29,7 @@ export const baseStyles = css`
     box-sizing: border-box;
     font-family: var(--vscode-font-family, system-ui, sans-serif);
     font-size: var(--vscode-font-size, 13px);
-    color: var(--vscode-foreground, #cccccc);
+    color: var(--vscode-foreground, currentColor);
   }
   *,
   *::before,
@@ -55,10 +55,10 @@ export const baseStyles = css`
     flex: none;
   }
   button.icon-btn:hover {
-    background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+    background: var(--vscode-toolbar-hoverBackground, transparent);
   }
   button.icon-btn:active {
-    background: var(--vscode-toolbar-activeBackground, rgba(99, 102, 103, 0.31));
+    background: var(--vscode-toolbar-activeBackground, transparent);
   }
   button.icon-btn:disabled {
     opacity: 0.4;
@@ -66,15 +66,15 @@ export const baseStyles = css`
     background: transparent;
   }
   button.icon-btn:focus-visible {
-    outline: 1px solid var(--vscode-focusBorder, #0078d4);
+    outline: 1px solid var(--vscode-focusBorder, currentColor);
     outline-offset: -1px;
   }
   :host-context(.vscode-high-contrast) button.icon-btn:hover {
-    border: 1px dashed var(--vscode-contrastActiveBorder, #f38518);
+    border: 1px dashed var(--vscode-contrastActiveBorder, currentColor);
     background: transparent;
   }
   .muted {
-    color: var(--vscode-descriptionForeground, #9d9d9d);
+    color: var(--vscode-descriptionForeground, currentColor);
   }
   /* Document-level scrollbar styles do not reach into shadow roots: the same look here. */
   ::-webkit-scrollbar {
@@ -85,13 +85,13 @@ export const baseStyles = css`
     background-color: transparent;
   }
   ::-webkit-scrollbar-thumb {
-    background-color: var(--vscode-scrollbarSlider-background, rgba(121, 121, 121, 0.4));
+    background-color: var(--vscode-scrollbarSlider-background, transparent);
   }
   ::-webkit-scrollbar-thumb:hover {
-    background-color: var(--vscode-scrollbarSlider-hoverBackground, rgba(100, 100, 100, 0.7));
+    background-color: var(--vscode-scrollbarSlider-hoverBackground, transparent);
   }
   ::-webkit-scrollbar-thumb:active {
-    background-color: var(--vscode-scrollbarSlider-activeBackground, rgba(191, 191, 191, 0.4));
+    background-color: var(--vscode-scrollbarSlider-activeBackground, transparent);
   }
   /*
    * Event text: every value is its own bidi island (a right-to-left value cannot reorder the key or

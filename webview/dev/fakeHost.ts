@@ -9,7 +9,7 @@
  * tokens as in VS Code (a query containing `((` is one).
  *
  * URL parameters: rows=N (default 200000), latency=ms (rows answers, default 8), load=1 (simulate
- * a streaming load with progress and cancel), theme=dark|light|hc, fresh=1 (forget saved state),
+ * a streaming load with progress and cancel), theme=dark|light|hc|hcLight, fresh=1 (forget saved state),
  * live=1 (the source is a live API query: its API's counts, query and event actions, and "Load
  * from API" sections with hostile text), expandError=1 (with live=1: "Load from API" fails).
  *
@@ -615,7 +615,7 @@ function expandAnswer(row: number): DetailExpandResult {
 
 export interface FakeHostHooks {
   log: IpcMessage[];
-  setTheme(theme: 'dark' | 'light' | 'hc'): void;
+  setTheme(theme: ThemeName): void;
   post(msg: IpcMessage): void;
   savedView(): ViewState | undefined;
   rows: number;
@@ -726,7 +726,9 @@ const COMMON: Record<string, string> = {
   '--vscode-editor-font-weight': 'normal',
 };
 
-const THEMES: Record<'dark' | 'light' | 'hc', Record<string, string>> = {
+type ThemeName = 'dark' | 'light' | 'hc' | 'hcLight';
+
+const THEMES: Record<ThemeName, Record<string, string>> = {
   dark: {
     '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-errorForeground': '#f85149', '--vscode-disabledForeground': '#cccccc80',
     '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-sideBar-background': '#181818', '--vscode-panel-background': '#181818',
@@ -792,16 +794,37 @@ const THEMES: Record<'dark' | 'light' | 'hc', Record<string, string>> = {
     '--vscode-scrollbarSlider-background': '#6fc3df99', '--vscode-editor-selectionBackground': '#ffffff', '--vscode-sash-hoverBorder': '#f38518',
     '--vscode-inputOption-activeBackground': '#00000000', '--vscode-inputOption-activeBorder': '#6fc3df', '--vscode-inputOption-activeForeground': '#ffffff',
   },
+  // High Contrast Light: as in VS Code, the colors without an hcLight default (keybindingTable's
+  // header and rows, editorGroupHeader's tabs, list hover and selection) are not defined at all.
+  hcLight: {
+    '--vscode-foreground': '#292929', '--vscode-descriptionForeground': '#292929', '--vscode-errorForeground': '#b5200d', '--vscode-disabledForeground': '#7f7f7f',
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-sideBar-background': '#ffffff', '--vscode-panel-background': '#ffffff',
+    '--vscode-panel-border': '#0f4a85', '--vscode-editorGroup-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-contrastBorder': '#0f4a85',
+    '--vscode-contrastActiveBorder': '#006bbd', '--vscode-input-background': '#ffffff', '--vscode-input-border': '#0f4a85', '--vscode-input-foreground': '#292929',
+    '--vscode-settings-textInputBackground': '#ffffff', '--vscode-settings-textInputBorder': '#0f4a85', '--vscode-settings-textInputForeground': '#292929',
+    '--vscode-list-focusOutline': '#006bbd', '--vscode-icon-foreground': '#292929', '--vscode-badge-background': '#0f4a85', '--vscode-badge-foreground': '#ffffff',
+    '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-menu-background': '#ffffff',
+    '--vscode-menu-foreground': '#292929', '--vscode-menu-border': '#0f4a85', '--vscode-menu-selectionBackground': '#0f4a85', '--vscode-menu-selectionForeground': '#ffffff',
+    '--vscode-charts-blue': '#0f4a85', '--vscode-charts-purple': '#652d90', '--vscode-testing-iconPassed': '#388a34', '--vscode-testing-iconFailed': '#b5200d',
+    '--vscode-editorError-foreground': '#b5200d', '--vscode-editorWarning-foreground': '#895503', '--vscode-inputValidation-errorBackground': '#ffffff',
+    '--vscode-inputValidation-errorBorder': '#b5200d', '--vscode-debugTokenExpression-name': '#264f78', '--vscode-debugTokenExpression-string': '#a31515',
+    '--vscode-debugTokenExpression-boolean': '#0000ff', '--vscode-debugTokenExpression-number': '#098658', '--vscode-debugTokenExpression-value': '#292929',
+    '--vscode-scrollbarSlider-background': '#0f4a8566', '--vscode-editor-selectionBackground': '#0f4a85', '--vscode-sash-hoverBorder': '#006bbd',
+    '--vscode-inputOption-activeBackground': '#00000000', '--vscode-inputOption-activeBorder': '#006bbd', '--vscode-inputOption-activeForeground': '#292929',
+  },
 };
 
-function setTheme(theme: 'dark' | 'light' | 'hc'): void {
+function setTheme(theme: ThemeName): void {
   const root = document.documentElement;
   for (const t of Object.values(THEMES)) for (const k of Object.keys(t)) root.style.removeProperty(k);
   for (const [k, v] of Object.entries({ ...COMMON, ...THEMES[theme] })) root.style.setProperty(k, v);
   const body = document.body;
-  body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
-  body.classList.add(theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : 'vscode-high-contrast');
-  body.dataset.vscodeThemeKind = theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : 'vscode-high-contrast';
+  body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+  const kind = theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : theme === 'hc' ? 'vscode-high-contrast' : 'vscode-high-contrast-light';
+  body.classList.add(kind);
+  // VS Code adds vscode-high-contrast to High Contrast Light too, for webviews written before it existed.
+  if (theme === 'hcLight') body.classList.add('vscode-high-contrast');
+  body.dataset.vscodeThemeKind = kind;
 }
 
 // ---- install -------------------------------------------------------------------------------------------
@@ -841,4 +864,4 @@ let acquired = false;
 };
 
 const theme = params.get('theme');
-setTheme(theme === 'light' || theme === 'hc' ? theme : 'dark');
+setTheme(theme === 'light' || theme === 'hc' || theme === 'hcLight' ? theme : 'dark');
