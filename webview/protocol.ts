@@ -107,7 +107,8 @@ export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 
 export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
+/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
 
 /** Limits of the contract's zod schemas, so the webview never sends what the host would reject. */
 export const LIMITS = {

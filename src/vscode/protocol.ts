@@ -304,4 +304,5 @@ export const IpcEnvelope = z.object({
 });
 
 export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
+/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];

@@ -378,7 +378,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     const rv = (await region.locator('.text').textContent())?.trim() ?? '';
     await region.click({ modifiers: ['Alt'] });
     assert.equal(await input.inputValue(), `action:"${value}" -region:"${rv}"`);
-    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[1] === value && x.cells[4] !== rv));
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[1] === value && x.cells[6] !== rv));
     // Values with quotes and backslashes are escaped the way the filter language reads them back.
     const actor = page.locator('ae-facets section').nth(1).locator('.value', { hasText: 'svc "quoted' });
     assert.equal(await actor.count(), 1);

@@ -287,4 +287,56 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.deepEqual(results, []);
     assert.deepEqual(problems, []);
   });
+
+  it('item 25: Source IP, Outcome and Error fit a 1600 px panel, and ARNs show their end with the whole value as tooltip', async () => {
+    const { page, problems } = await open('', { width: 1600, height: 900 });
+    await waitRowsLoaded(page);
+    const fit = await page.evaluate(() => {
+      const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid');
+      const vp = grid?.shadowRoot?.querySelector('.viewport')?.getBoundingClientRect();
+      const out: Record<string, number> = {};
+      for (const h of Array.from(grid?.shadowRoot?.querySelectorAll('.hcell:not(.filler)') ?? [])) out[h.textContent?.trim() ?? ''] = h.getBoundingClientRect().right - (vp?.right ?? 0);
+      return out;
+    });
+    for (const col of ['Time', 'Action', 'Actor', 'Source IP', 'Outcome', 'Error']) assert.ok(fit[col] !== undefined && fit[col] <= 0, `${col} ends ${fit[col]} px past the grid: ${JSON.stringify(fit)}`);
+
+    /** For each element showing `text`: is its last character inside it, and its first cut off? */
+    const ends = (host: string, selector: string, text: string) =>
+      page.evaluate(
+        ({ host, selector, text }) => {
+          const root = document.querySelector('ale-app')?.shadowRoot?.querySelector(host)?.shadowRoot;
+          const el = Array.from(root?.querySelectorAll<HTMLElement>(selector) ?? []).find((e) => e.textContent === text);
+          if (!el) return undefined;
+          const box = el.getBoundingClientRect();
+          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          const node = walker.nextNode();
+          if (!node) return undefined;
+          const rect = (k: number) => {
+            const r = document.createRange();
+            r.setStart(node, k);
+            r.setEnd(node, k + 1);
+            return r.getBoundingClientRect();
+          };
+          return {
+            lastInside: rect(text.length - 1).right <= box.right + 0.5 && rect(text.length - 1).left >= box.left,
+            firstCut: rect(0).left < box.left,
+            title: el.closest('[title]')?.getAttribute('title') ?? '',
+          };
+        },
+        { host, selector, text },
+      );
+    const arn = 'arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com';
+    await runFilter(page, `actor:"${arn}"`);
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+    await waitRowsLoaded(page);
+    const cell = await ends('ae-grid', '.row .cell', arn);
+    assert.ok(cell, 'an actor cell with the ARN');
+    assert.deepEqual(cell, { lastInside: true, firstCut: true, title: arn });
+    const facet = await ends('ae-facets', '.value .text', arn);
+    assert.ok(facet, 'an actor facet value with the ARN');
+    assert.equal(facet.lastInside, true);
+    assert.equal(facet.firstCut, true);
+    assert.ok(facet.title.startsWith(`${arn}\n`), facet.title);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -144,15 +144,17 @@ export function columnLabel(field: string): string {
   return LABELS[field] ?? field;
 }
 
+/** Sized so the default columns up to Error fit the grid of a 1600 px panel with facets and detail open. */
 const DEFAULT_WIDTHS: Record<string, number> = {
   time: 166,
-  action: 190,
-  actor: 280,
-  sourceIp: 120,
+  action: 165,
+  // ARNs ellipsize at the start, so the role and session name still show.
+  actor: 230,
+  sourceIp: 115,
   region: 110,
-  service: 180,
-  outcome: 96,
-  error: 170,
+  service: 170,
+  outcome: 90,
+  error: 150,
   account: 120,
   id: 270,
   userAgent: 260,

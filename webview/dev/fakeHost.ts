@@ -16,6 +16,7 @@
  * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
  */
 import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
+import { DEFAULT_COLUMNS } from '../protocol';
 import type {
   DetailExpandResult,
   DetailResult,
@@ -540,7 +541,7 @@ function panelState(): PanelState {
     ...(LIVE ? { sources: [liveSource(), ...addedSources()] } : {}),
     load: { ...load },
     availableColumns: AVAILABLE,
-    view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
+    view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: [...DEFAULT_COLUMNS] },
     restore: { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] },
     problems: [
       { path: '/data/AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/01/truncated.json.gz', message: 'Unexpected end of data (gzip stream truncated); 41 events before it were kept', line: 1, column: 18231 },
