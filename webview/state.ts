@@ -21,6 +21,7 @@ import {
   DidLoadProgressNotification,
   DidQueryNotification,
   ExportCommand,
+  FacetRequest,
   LIMITS,
   LiveActionCommand,
   QueryCommand,
@@ -29,6 +30,8 @@ import {
   SaveViewCommand,
   type DetailResult,
   type DetailSectionDto,
+  type FacetParams,
+  type FacetResult,
   type HistogramDto,
   type ServerAggregateDto,
   type LoadState,
@@ -350,6 +353,9 @@ export class AppState extends EventTarget {
 
   /** A window of rows of a query (a stable function, handed to the grid). */
   readonly fetchRows = (params: RowsParams): Promise<RowsResult> => this.ipc.sendRequest(RowsRequest, params);
+
+  /** A page of one facet's values of a query (a stable function, handed to the facets). */
+  readonly fetchFacet = (params: FacetParams): Promise<FacetResult> => this.ipc.sendRequest(FacetRequest, params);
 
   // ---- selection and detail ----------------------------------------------------------------------
 

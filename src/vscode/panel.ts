@@ -28,6 +28,7 @@ import {
   DidQueryNotification,
   ExportCommand,
   FACET_FIELDS,
+  FacetRequest,
   IpcEnvelope,
   IpcMessage,
   IpcNotification,
@@ -334,6 +335,12 @@ export class EventsPanel implements vscode.Disposable {
         if (!cur || cur.spec.queryId !== p.queryId) return; // a window of a query no longer shown
         const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
         await this.respond(RowsRequest.response, msg, { queryId: p.queryId, offset: p.offset, rows });
+      } else if (FacetRequest.is(msg)) {
+        const p = FacetRequest.schema.parse(msg.params);
+        const cur = this.current;
+        if (!cur || cur.spec.queryId !== p.queryId) return; // a facet of a query no longer shown
+        const page = cur.view.facetPage(p.field, p);
+        await this.respond(FacetRequest.response, msg, { queryId: p.queryId, field: p.field, offset: p.offset, ...page });
       } else if (DetailRequest.is(msg)) {
         const { row } = DetailRequest.schema.parse(msg.params);
         if (row >= this.sources.store.size) return;
@@ -531,12 +538,14 @@ export class EventsPanel implements vscode.Disposable {
       return;
     }
     this.current = { spec, view: outcome.view };
+    const facets = outcome.view.facetSummary(FACET_FIELDS, 10);
     const result: QueryResult = {
       queryId: spec.queryId,
       count: outcome.view.count,
       total,
       histogram: outcome.view.histogram(),
-      facets: outcome.view.facets(FACET_FIELDS, 10),
+      facets: facets.facets,
+      facetDistinct: facets.distinct,
       ms: Math.round(outcome.ms * 10) / 10,
     };
     void this.post(DidQueryNotification, result);

@@ -9,6 +9,10 @@ import * as path from 'node:path';
 import { escapeHiddenChars, hasHiddenChars, hiddenCharName } from '../../src/core/invisible';
 import { terminalSafe } from '../../src/core/formats';
 import { loadWebview, projectRoot } from '../webview/support';
+import { compareFacetValues, facetPage, type FacetValue } from '../../src/core/facetPage';
+import { EventStore } from '../../src/core/store';
+import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
+import * as contract from '../../src/vscode/protocol';
 
 const ROOT = projectRoot();
 
@@ -72,6 +76,60 @@ describe('trust: the panel (issue 12)', () => {
           });
       }
       assert.deepEqual(found, []);
+    });
+  });
+
+  describe('item 23: facet pages', () => {
+    const pairs: FacetValue[] = Array.from({ length: 5000 }, (_, i) => ({ value: `v${String(i).padStart(4, '0')}`, count: 1 + ((i * 7919) % 97) }));
+
+    it('pages by count both ways, with the distinct count, like a full sort would', () => {
+      for (const order of ['desc', 'asc'] as const) {
+        const sorted = [...pairs].sort(compareFacetValues(order));
+        for (const [offset, limit] of [[0, 10], [10, 50], [4990, 50], [123, 1]]) {
+          const page = facetPage(pairs, { offset, limit, order });
+          assert.equal(page.distinct, 5000);
+          assert.equal(page.matched, 5000);
+          assert.deepEqual(page.values, sorted.slice(offset, offset + limit), `${order} ${offset}+${limit}`);
+        }
+      }
+      // Rarest first starts at the smallest count.
+      assert.equal(facetPage(pairs, { offset: 0, limit: 1, order: 'asc' }).values[0].count, 1);
+    });
+
+    it('finds values containing a text, case-insensitively, and counts them', () => {
+      const page = facetPage([{ value: 'Alice', count: 5 }, { value: 'bob', count: 9 }, { value: 'MALICE', count: 1 }], { offset: 0, limit: 10, order: 'desc', search: 'alic' });
+      assert.deepEqual(page, { values: [{ value: 'Alice', count: 5 }, { value: 'MALICE', count: 1 }], distinct: 3, matched: 2 });
+    });
+
+    it('pages a store column over the matching events (the host side), and the protocol bounds a request', () => {
+      const records = Array.from({ length: 60 }, (_, i) => ({
+        eventVersion: '1.08',
+        eventID: `e${i}`,
+        eventTime: `2024-05-01T10:${String(i).padStart(2, '0')}:00Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: i < 40 ? 'GetObject' : `Rare${i}`,
+        awsRegion: 'eu-west-1',
+      }));
+      const r = readLogBuffer('a.json', Buffer.from(JSON.stringify({ Records: records })), 'trust');
+      assert.ok(r.batch);
+      const store = new EventStore();
+      store.appendBatch(r.batch);
+      const view = store.query('');
+      const summary = view.facetSummary(['action'], 10);
+      assert.equal(summary.distinct.action, 21);
+      assert.equal(summary.facets.action.length, 10);
+      assert.deepEqual(summary.facets.action[0], { value: 'GetObject', count: 40 });
+      const rare = view.facetPage('action', { offset: 0, limit: 3, order: 'asc' });
+      assert.deepEqual(rare.values, [{ value: 'Rare40', count: 1 }, { value: 'Rare41', count: 1 }, { value: 'Rare42', count: 1 }]);
+      assert.deepEqual(view.facetPage('action', { offset: 0, limit: 5, order: 'desc', search: 'rare5' }).values.map((v) => v.value), ['Rare50', 'Rare51', 'Rare52', 'Rare53', 'Rare54']);
+      assert.equal(view.facetPage('action', { offset: 20, limit: 5, order: 'desc' }).values.length, 1);
+      // The CLI still counts every distinct value.
+      assert.equal(view.facets(['action'], Number.MAX_SAFE_INTEGER).action.length, 21);
+      const ok = { queryId: 1, field: 'action', offset: 0, limit: 50, order: 'asc' };
+      assert.equal(contract.FacetParams.safeParse(ok).success, true);
+      assert.equal(contract.FacetParams.safeParse({ ...ok, limit: 100_000 }).success, false);
+      assert.equal(contract.FacetParams.safeParse({ ...ok, offset: 1_000_000 }).success, false);
+      assert.equal(contract.FacetParams.safeParse({ ...ok, order: 'random' }).success, false);
     });
   });
 });

@@ -339,4 +339,61 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.ok(facet.title.startsWith(`${arn}\n`), facet.title);
     assert.deepEqual(problems, []);
   });
+
+  it('item 23: facets show the distinct count, page in more values, sort rarest first and find a rare value', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    const section = (field: string) => page.locator(`ae-facets section[data-field="${field}"]`);
+    const texts = async (field: string) =>
+      page.evaluate((f) => {
+        const root = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot;
+        return Array.from(root?.querySelectorAll(`section[data-field="${f}"] > ul:not(.server-values) .value .text`) ?? []).map((e) => e.textContent ?? '');
+      }, field);
+    // The header counts the distinct values (17 actions), not the 10 shown.
+    assert.equal((await section('action').locator('.head .n').textContent())?.trim(), '17');
+    assert.equal((await texts('action')).length, 10);
+    assert.match((await section('sourceIp').locator('.head .n').textContent())?.trim() ?? '', /^\d{2,3},\d{3}$/);
+    // "Show 7 more" asks the host for the next page.
+    await section('action').locator('button.more').click();
+    await page.waitForFunction(() => (document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot?.querySelectorAll('section[data-field="action"] > ul .value').length ?? 0) === 17);
+    const req = (await hostLog(page)).filter((m) => m.method === 'facet').pop()?.params;
+    assert.deepEqual({ field: req?.field, offset: req?.offset, limit: req?.limit, order: req?.order }, { field: 'action', offset: 10, limit: 50, order: 'desc' });
+    assert.equal(await section('action').locator('button.more').count(), 0);
+
+    // Rarest first: the one event of "ad<ZWSP>min" comes to the top (shown with its escape).
+    await section('actor').locator('button.order-btn').click();
+    await page.waitForFunction(() => {
+      const root = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot;
+      return root?.querySelector('section[data-field="actor"] > ul .value .text')?.textContent === 'ad\\u200bmin';
+    });
+    assert.equal(await section('actor').locator('button.order-btn').getAttribute('aria-pressed'), 'true');
+    assert.equal((await section('actor').locator('> ul .value').first().locator('.count').textContent())?.trim(), '1');
+    assert.equal(await section('actor').locator('> ul .value').first().locator('.esc').count(), 1);
+
+    // A field with more values than the list holds says so, and offers "Show all" only up to it.
+    const more = (await section('sourceIp').locator('.more-row').textContent())?.replace(/\s+/g, ' ') ?? '';
+    assert.match(more, /Show 50 more/);
+    assert.match(more, /Show all 10,000/);
+    assert.match(more, /the list stops at 10,000/);
+
+    // Find a value among 100,000+ source IPs by typing, then filter on it with the keyboard.
+    await section('sourceIp').locator('button.search-btn').click();
+    const search = section('sourceIp').locator('input.facet-search');
+    await search.fill('10.10.8.');
+    await page.waitForFunction(() => {
+      const root = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot;
+      const v = Array.from(root?.querySelectorAll('section[data-field="sourceIp"] > ul .value .text') ?? []).map((e) => e.textContent ?? '');
+      return v.length > 0 && v.every((x) => x.includes('10.10.8.'));
+    });
+    const found = await texts('sourceIp');
+    await search.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    await page.waitForFunction(() => {
+      const bar = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-filter-bar')?.shadowRoot;
+      return (bar?.querySelector('vscode-textfield') as unknown as { value: string } | null)?.value.startsWith('sourceIp:');
+    });
+    assert.equal(await input.inputValue(), `sourceIp:"${found[0]}"`);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -563,6 +563,10 @@ export class AeApp extends LitElement {
           ? html`<ae-facets
                 ${styleProps({ width: `${layout.facetsWidth}px` })}
                 .facets=${r?.facets ?? {}}
+                .distinct=${r?.facetDistinct ?? {}}
+                .queryId=${s.shown?.queryId}
+                .version=${s.resultVersion}
+                .fetchFacet=${s.fetchFacet}
                 .total=${r?.count ?? 0}
                 .server=${server?.aggregate}
                 @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}

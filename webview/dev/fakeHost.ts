@@ -16,10 +16,13 @@
  * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
  */
 import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
+import { facetPage } from '../../src/core/facetPage';
 import { DEFAULT_COLUMNS } from '../protocol';
 import type {
   DetailExpandResult,
   DetailResult,
+  FacetParams,
+  FacetResult,
   FacetValue,
   HistogramDto,
   IpcMessage,
@@ -397,6 +400,8 @@ const FACET_FIELDS = ['action', 'actor', 'sourceIp', 'region', 'service', 'error
 interface View {
   queryId: number;
   order: Int32Array;
+  /** Value counts per facet field, for the facet/more requests. */
+  tallies: Map<string, Map<string, number>>;
 }
 
 const views = new Map<number, View>();
@@ -444,7 +449,8 @@ function runQuery(spec: QuerySpec): QueryResult {
     }));
   }
   if (spec.sort.dir === 'desc') order.reverse();
-  views.set(spec.queryId, { queryId: spec.queryId, order });
+  const tallies = new Map<string, Map<string, number>>();
+  views.set(spec.queryId, { queryId: spec.queryId, order, tallies });
   while (views.size > 3) views.delete(views.keys().next().value as number);
 
   // Histogram and facets over the matching rows.
@@ -464,6 +470,7 @@ function runQuery(spec: QuerySpec): QueryResult {
     histogram = { start, bucketMs: b, counts, untimed: 0 };
   }
   const facets: Record<string, FacetValue[]> = {};
+  const facetDistinct: Record<string, number> = {};
   const column: Record<(typeof FACET_FIELDS)[number], (i: number) => string> = {
     action: (i) => ACTIONS[COL.action[i]][0],
     actor: (i) => ACTORS[COL.actor[i]],
@@ -480,21 +487,22 @@ function runQuery(spec: QuerySpec): QueryResult {
       const v = get(i);
       tally.set(v, (tally.get(v) ?? 0) + 1);
     }
-    facets[f] = top10(tally);
+    tallies.set(f, tally);
+    const top = facetPage(pairsOf(tally), { offset: 0, limit: 10, order: 'desc' });
+    facets[f] = top.values;
+    facetDistinct[f] = top.distinct;
   }
-  return { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, ms: performance.now() - t0 };
+  return { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, facetDistinct, ms: performance.now() - t0 };
 }
 
-function top10(tally: Map<string, number>): FacetValue[] {
-  const better = (a: FacetValue, b: FacetValue) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
-  const best: FacetValue[] = [];
-  for (const [value, count] of tally) {
-    if (best.length === 10 && count < best[9].count) continue;
-    best.push({ value, count });
-    best.sort(better);
-    if (best.length > 10) best.pop();
-  }
-  return best;
+function* pairsOf(tally: Map<string, number>): Generator<FacetValue> {
+  for (const [value, count] of tally) yield { value, count };
+}
+
+function facetAnswer(p: FacetParams): FacetResult {
+  const tally = views.get(p.queryId)?.tallies.get(p.field);
+  const page = tally ? facetPage(pairsOf(tally), p) : { values: [], distinct: 0, matched: 0 };
+  return { queryId: p.queryId, field: p.field, offset: p.offset, ...page };
 }
 
 function cellOf(e: FakeEvent, column: string): string | number {
@@ -668,6 +676,9 @@ function handle(msg: IpcMessage): void {
       toWebview('query/didRun', r, undefined, 5);
       return;
     }
+    case 'facet':
+      toWebview('facet/completion', facetAnswer(p as unknown as FacetParams), msg.completionId, LATENCY);
+      return;
     case 'rows':
       toWebview('rows/completion', rows(p as unknown as RowsParams), msg.completionId, LATENCY + Math.random() * LATENCY);
       return;
