@@ -291,3 +291,57 @@ export function rawRuns(raw: string, maxRuns = 20_000, maxChars = 2_000_000): Ra
   if (last < raw.length) out.push({ text: raw.slice(last), string: false });
   return out;
 }
+
+// ---- field-name completion ----------------------------------------------------------------------
+
+export interface FieldCompletion {
+  /** The typed part of the field name: [start, end) of the text, replaced on accept. */
+  start: number;
+  end: number;
+  options: string[];
+}
+
+const TERM_BREAK = /[\s()]/;
+
+/**
+ * Field names for the word at the caret, while it is still a field name (no `:` or quote yet):
+ * names starting with it first, then names containing it, case-insensitively. Undefined when
+ * nothing fits or the word is already a whole field name.
+ */
+export function fieldCompletion(text: string, caret: number, fields: readonly string[], max = 12): FieldCompletion | undefined {
+  const at = Math.max(0, Math.min(text.length, caret));
+  let start = at;
+  while (start > 0 && !TERM_BREAK.test(text[start - 1])) start--;
+  if (text[start] === '-') start++;
+  let end = at;
+  while (end < text.length && !TERM_BREAK.test(text[end]) && text[end] !== ':') end++;
+  const word = text.slice(start, end);
+  if (word.length === 0 || /[:"\\*?]/.test(word) || at < start) return undefined;
+  const w = word.toLowerCase();
+  const starts: string[] = [];
+  const contains: string[] = [];
+  const seen = new Set<string>();
+  for (const f of fields) {
+    const l = f.toLowerCase();
+    if (seen.has(l)) continue;
+    seen.add(l);
+    if (l.startsWith(w)) starts.push(f);
+    else if (l.includes(w)) contains.push(f);
+  }
+  const options = [...starts, ...contains].slice(0, max);
+  if (options.length === 0 || (options.length === 1 && options[0].toLowerCase() === w)) return undefined;
+  return { start, end, options };
+}
+
+/** The text with a completion accepted: the word replaced by `field:` (one colon), and where the caret goes. */
+export function acceptCompletion(text: string, c: FieldCompletion, field: string): { text: string; caret: number } {
+  const colon = text[c.end] === ':' ? '' : ':';
+  const before = text.slice(0, c.start) + field + colon;
+  return { text: before + text.slice(c.end), caret: before.length + (colon ? 0 : 1) };
+}
+
+/** The filter with one field name replaced by another wherever it stands before a colon. */
+export function replaceField(filter: string, from: string, to: string): string {
+  const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return filter.replace(new RegExp(`(^|[\\s(-])${esc}(?=:)`, 'gi'), `$1${to}`);
+}

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
+import { missingFields } from '../core/fieldSuggest';
+import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../core/event';
 import { ResultView } from '../core/view';
 import { isApiError, redact } from '../core/errors';
 import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
@@ -548,8 +550,21 @@ export class EventsPanel implements vscode.Disposable {
       facetDistinct: facets.distinct,
       ms: Math.round(outcome.ms * 10) / 10,
     };
+    const missing = this.missingFields(spec.filter);
+    if (missing.length > 0) result.missingFields = missing;
     void this.post(DidQueryNotification, result);
     EventsPanel.changed.fire(this);
+  }
+
+  /** Fields of a filter that no event has, with the closest known name (a typo gives 0 results, not silence). */
+  private missingFields(filter: string): NonNullable<QueryResult['missingFields']> {
+    if (filter.trim() === '' || this.sources.store.size === 0) return [];
+    try {
+      const known = [...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...(this.sources.loading ? this.sources.store.columnNames() : this.sources.availableColumns())];
+      return missingFields(parseQuery(filter), (f) => this.sources.store.hasField(f), known).slice(0, 20);
+    } catch {
+      return []; // the filter ran, so it parses; nothing to add if it somehow does not
+    }
   }
 
   /** Runs the last query again (new events arrived); same queryId, so the webview refetches rows. */

@@ -100,6 +100,8 @@ export interface QueryResult {
   facets: Record<string, FacetValue[]>;
   /** Distinct values of each facet field over the matching events (the facets show the top 10). */
   facetDistinct?: Record<string, number>;
+  /** Fields the filter names that no event has, each with the closest field that exists (if one is close). */
+  missingFields?: Array<{ field: string; suggestion?: string }>;
   /** Set when the filter did not parse: the previous result stays on screen. */
   error?: QueryErrorDto;
   /** Time the query took on the host, for the status line. */

@@ -13,6 +13,9 @@ import { compareFacetValues, facetPage, type FacetValue } from '../../src/core/f
 import { EventStore } from '../../src/core/store';
 import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
 import * as contract from '../../src/vscode/protocol';
+import { editDistance, missingFields, queryFields, suggestField } from '../../src/core/fieldSuggest';
+import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
+import { parseQuery } from '../../src/core/query';
 
 const ROOT = projectRoot();
 
@@ -130,6 +133,63 @@ describe('trust: the panel (issue 12)', () => {
       assert.equal(contract.FacetParams.safeParse({ ...ok, limit: 100_000 }).success, false);
       assert.equal(contract.FacetParams.safeParse({ ...ok, offset: 1_000_000 }).success, false);
       assert.equal(contract.FacetParams.safeParse({ ...ok, order: 'random' }).success, false);
+    });
+  });
+
+  describe('item 24: fields no event has', () => {
+    const known = [...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), 'userIdentity.userName', 'userIdentity.arn', 'requestParameters.bucketName', 'tlsDetails.tlsVersion'];
+
+    it('measures edit distance with swaps', () => {
+      assert.equal(editDistance('kitten', 'sitting'), 3);
+      assert.equal(editDistance('acotr', 'actor'), 1);
+      assert.equal(editDistance('', 'abc'), 3);
+      assert.equal(editDistance('same', 'same'), 0);
+    });
+
+    it('suggests the closest known field', () => {
+      assert.equal(suggestField('srcip', known), 'sourceIp');
+      assert.equal(suggestField('sourceip2', known), 'sourceIp');
+      assert.equal(suggestField('evntName', known), 'eventName');
+      assert.equal(suggestField('bucketName', known), 'requestParameters.bucketName');
+      assert.equal(suggestField('usrName', known), 'userIdentity.userName');
+      assert.equal(suggestField('regoin', known), 'region');
+      assert.equal(suggestField('zzzzzzzzzz', known), undefined);
+      assert.equal(suggestField('x'.repeat(5000), known), undefined);
+    });
+
+    it('lists the fields a filter tests, and those no event has', () => {
+      assert.deepEqual(queryFields(parseQuery('srcip:1.2.3.4 (action:Get* OR -x.y:*) "free text" time:>2024-01-01 n:>5')), ['srcip', 'action', 'x.y', 'n']);
+      const r = readLogBuffer('a.json', Buffer.from(JSON.stringify({ Records: [{ eventVersion: '1.08', eventID: 'e1', eventTime: '2024-05-01T10:00:00Z', eventName: 'GetObject', sourceIPAddress: '1.2.3.4', requestParameters: { bucketName: 'b' } }] })), 'trust');
+      assert.ok(r.batch);
+      const store = new EventStore();
+      store.appendBatch(r.batch);
+      const present = (f: string) => store.hasField(f);
+      assert.deepEqual(missingFields(parseQuery('srcip:1.2.3.4 requestParameters.bucketName:b error:* bucketname:x'), present, [...known]), [
+        { field: 'srcip', suggestion: 'sourceIp' },
+        { field: 'bucketname', suggestion: 'requestParameters.bucketName' },
+      ]);
+      assert.equal(store.hasField('requestParameters.bucketName'), true);
+      assert.equal(store.hasField('requestParameters.nothing'), false);
+      assert.equal(store.hasField('error'), true, 'normalized fields always count');
+    });
+
+    it('completes the field name at the caret', () => {
+      const { format } = loadWebview();
+      const fields = ['sourceIp', 'source', 'sourceIPAddress', 'region', 'requestParameters.bucketName'];
+      assert.deepEqual(format.fieldCompletion('sourc', 5, fields), { start: 0, end: 5, options: ['sourceIp', 'source', 'sourceIPAddress'] });
+      assert.deepEqual(format.fieldCompletion('action:x -reg', 13, fields), { start: 10, end: 13, options: ['region'] });
+      assert.deepEqual(format.fieldCompletion('(buck', 5, fields), { start: 1, end: 5, options: ['requestParameters.bucketName'] });
+      assert.equal(format.fieldCompletion('region:eu', 9, fields), undefined, 'a value, not a field');
+      assert.equal(format.fieldCompletion('"sourc', 6, fields), undefined, 'a phrase');
+      assert.equal(format.fieldCompletion('region', 6, fields), undefined, 'already whole');
+      assert.equal(format.fieldCompletion('', 0, fields), undefined);
+      const c = format.fieldCompletion('a -reg b', 6, fields);
+      assert.ok(c);
+      assert.deepEqual(format.acceptCompletion('a -reg b', c, 'region'), { text: 'a -region: b', caret: 10 });
+      const d = format.fieldCompletion('reg:x', 2, fields);
+      assert.ok(d);
+      assert.deepEqual(format.acceptCompletion('reg:x', d, 'region'), { text: 'region:x', caret: 7 });
+      assert.equal(format.replaceField('srcip:1 (SRCIP:2 OR -srcip:3) xsrcip:4 "srcip:5"', 'srcip', 'sourceIp'), 'sourceIp:1 (sourceIp:2 OR -sourceIp:3) xsrcip:4 "srcip:5"');
     });
   });
 });

@@ -396,4 +396,54 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.equal(await input.inputValue(), `sourceIp:"${found[0]}"`);
     assert.deepEqual(problems, []);
   });
+
+  it('item 24: warns about a field no event has, suggests the closest, and completes field names from the keyboard', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    const input = page.locator('ae-filter-bar vscode-textfield input');
+    await runFilter(page, 'srcip:1.2.3.4');
+    await waitForStatus(page, /^0 of 200,000 events/);
+    const warning = page.locator('ae-filter-bar .warning');
+    await warning.waitFor({ state: 'visible' });
+    assert.equal((await warning.locator('.message').textContent())?.replace(/\s+/g, ' ').trim(), 'No event has the field srcip — did you mean sourceIp?');
+    await warning.locator('button.use-field').click();
+    assert.equal(await input.inputValue(), 'sourceIp:1.2.3.4');
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && m.params.filter === 'sourceIp:1.2.3.4'));
+    await warning.waitFor({ state: 'hidden' });
+    // A known field that matches nothing is not a typo: no warning.
+    await runFilter(page, 'action:NoSuchAction');
+    await waitForStatus(page, /^0 of 200,000 events/);
+    await page.waitForTimeout(200);
+    assert.equal(await warning.count(), 0);
+
+    // Completion: typing a field prefix lists names; ↓ and Enter insert one with its colon.
+    await input.fill('');
+    await input.focus();
+    await page.keyboard.type('sourc');
+    const list = page.locator('ae-filter-bar .completion');
+    await list.waitFor({ state: 'visible' });
+    const options = await page.evaluate(() =>
+      Array.from(document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-filter-bar')?.shadowRoot?.querySelectorAll('.completion .option') ?? []).map((o) => o.textContent),
+    );
+    assert.deepEqual(options.slice(0, 3), ['sourceIp', 'source', 'sourceIPAddress']);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await list.locator('.option.active').textContent(), 'sourceIp');
+    await page.keyboard.press('Enter');
+    assert.equal(await input.inputValue(), 'sourceIp:');
+    await page.keyboard.type('10.*');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && m.params.filter === 'sourceIp:10.*'));
+    // Tab takes the first name; raw paths seen in the data are offered too.
+    await page.keyboard.type(' requestParameters.buck');
+    await list.waitFor({ state: 'visible' });
+    await page.keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'sourceIp:10.* requestParameters.bucketName:');
+    // Escape closes the list and keeps the text.
+    await page.keyboard.type('x -reg');
+    await list.waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    assert.equal(await input.inputValue(), 'sourceIp:10.* requestParameters.bucketName:x -reg');
+    assert.deepEqual(problems, []);
+  });
 });

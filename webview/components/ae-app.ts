@@ -24,7 +24,7 @@ import type { FacetPickDetail } from './ae-facets';
 import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
 import type { Sort, TimeRange } from '../protocol';
-import { formatCount } from '../format';
+import { RESERVED_FIELDS, formatCount } from '../format';
 import { baseStyles, codicons, icon } from './shared';
 
 type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };
@@ -44,6 +44,16 @@ export class AeApp extends LitElement {
   declare _problemsOpen: boolean;
 
   private popupSeq = 0;
+  private fieldsMemo?: { from: string[] | undefined; names: string[] };
+
+  /** Names the filter bar completes: normalized fields and their aliases, then the raw paths the host saw. */
+  private fieldNames(available: string[] | undefined): string[] {
+    const memo = this.fieldsMemo;
+    if (memo && memo.from === available) return memo.names;
+    const names = [...new Set([...RESERVED_FIELDS, ...(available ?? [])])];
+    this.fieldsMemo = { from: available, names };
+    return names;
+  }
   private readonly onChange = (): void => this.requestUpdate();
 
   constructor() {
@@ -406,6 +416,8 @@ export class AeApp extends LitElement {
         .error=${s.error}
         .history=${s.view.history ?? []}
         .timeRange=${s.view.timeRange}
+        .fields=${this.fieldNames(s.panel?.availableColumns)}
+        .missing=${s.result?.missingFields}
         @ae-run=${(e: CustomEvent<string>) => s.runQuery(e.detail)}
         @ae-draft=${(e: CustomEvent<string>) => s.setDraft(e.detail)}
         @ae-escape=${() => this.onEscape()}

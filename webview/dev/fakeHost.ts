@@ -17,6 +17,7 @@
  */
 import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
 import { facetPage } from '../../src/core/facetPage';
+import { missingFields } from '../../src/core/fieldSuggest';
 import { DEFAULT_COLUMNS } from '../protocol';
 import type {
   DetailExpandResult,
@@ -492,7 +493,18 @@ function runQuery(spec: QuerySpec): QueryResult {
     facets[f] = top.values;
     facetDistinct[f] = top.distinct;
   }
-  return { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, facetDistinct, ms: performance.now() - t0 };
+  const result: QueryResult = { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, facetDistinct, ms: performance.now() - t0 };
+  const missing = missingFields(parseQuery(spec.filter), hasField, [...AVAILABLE, ...Object.keys(NORMALIZED)]);
+  if (missing.length > 0) result.missingFields = missing;
+  return result;
+}
+
+/** Whether some event has the field (the fake looks at a sample; its rare paths are on known rows). */
+function hasField(field: string): boolean {
+  if (!field.startsWith('raw.') && NORMALIZED[field.toLowerCase()]) return true;
+  const get = getter(field);
+  for (let i = 0; i < Math.min(loaded, 3000); i++) if (get(eventAt(i)).length > 0 || get(eventAt(loaded - 1 - i)).length > 0) return true;
+  return false;
 }
 
 function* pairsOf(tally: Map<string, number>): Generator<FacetValue> {
