@@ -28,15 +28,21 @@ export function isoTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
 }
 
-/** Short UTC label for a timeline tick, precise enough for the bucket size. */
-export function formatTick(ms: number, bucketMs: number, spanMs: number): string {
+/**
+ * UTC label for a timeline tick, precise enough for the tick step. The first tick and every tick
+ * on a new UTC day carry the date, so a zoomed-in axis still says which day it shows.
+ */
+export function tickLabel(ms: number, stepMs: number, prevMs?: number): string {
   const d = new Date(ms);
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  if (stepMs >= 86_400_000) return date;
   const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  if (bucketMs >= 86_400_000) return date;
-  if (bucketMs < 60_000) return `${hm}:${pad(d.getUTCSeconds())}`;
-  if (spanMs <= 86_400_000 && d.getUTCHours() + d.getUTCMinutes() !== 0) return hm;
-  return d.getUTCHours() === 0 && d.getUTCMinutes() === 0 ? date : `${date.slice(5)} ${hm}`;
+  const time = stepMs < 60_000 ? `${hm}:${pad(d.getUTCSeconds())}` : hm;
+  const day = Math.floor(ms / 86_400_000);
+  if (prevMs !== undefined && Math.floor(prevMs / 86_400_000) === day) return time;
+  const midnight = ms % 86_400_000 === 0;
+  if (prevMs === undefined) return midnight && stepMs >= 3_600_000 ? date : `${date} ${time}`;
+  return midnight && stepMs >= 3_600_000 ? date : `${date.slice(5)} ${time}`;
 }
 
 /** Human duration for a bucket ("5 min", "1 h", "1 day"). */

@@ -49,7 +49,7 @@ import {
   type ServerAggregateDto,
   ViewState,
 } from './protocol';
-import { exportView, ExportFormat } from './exporter';
+import { exportDialogOptions, exportView, ExportFormat } from './exporter';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
@@ -550,6 +550,7 @@ export class EventsPanel implements vscode.Disposable {
       facetDistinct: facets.distinct,
       ms: Math.round(outcome.ms * 10) / 10,
     };
+    if (spec.selectedRow !== undefined) result.selectedIndex = outcome.view.order.indexOf(spec.selectedRow);
     const missing = this.missingFields(spec.filter);
     if (missing.length > 0) result.missingFields = missing;
     void this.post(DidQueryNotification, result);
@@ -613,7 +614,7 @@ export class EventsPanel implements vscode.Disposable {
     const near = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(dirName(this.paths[0]));
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(near, `audit-events-${stamp}.${format}`),
-      filters: format === 'csv' ? { CSV: ['csv'] } : format === 'json' ? { JSON: ['json'] } : { 'JSON Lines': ['jsonl'] },
+      ...exportDialogOptions(format, view.count),
     });
     if (!target) return;
     const n = await this.exportTo(format, target);

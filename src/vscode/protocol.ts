@@ -68,6 +68,8 @@ export const QuerySpec = z.object({
   sort: Sort,
   /** Drag-selected range on the timeline, on top of the filter. */
   timeRange: TimeRange.optional(),
+  /** The event the detail pane shows: the result says whether it is still in it (QueryResult.selectedIndex). */
+  selectedRow: z.number().int().nonnegative().optional(),
 });
 export type QuerySpec = z.infer<typeof QuerySpec>;
 
@@ -100,6 +102,8 @@ export interface QueryResult {
   facets: Record<string, FacetValue[]>;
   /** Distinct values of each facet field over the matching events (the facets show the top 10). */
   facetDistinct?: Record<string, number>;
+  /** Where QuerySpec.selectedRow is in the result, -1 when the filter left it out; absent when none was asked. */
+  selectedIndex?: number;
   /** Fields the filter names that no event has, each with the closest field that exists (if one is close). */
   missingFields?: Array<{ field: string; suggestion?: string }>;
   /** Set when the filter did not parse: the previous result stays on screen. */

@@ -4,7 +4,9 @@
  * the webview, field suggestions, facet paging, timeline labels with dates.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { escapeHiddenChars, hasHiddenChars, hiddenCharName } from '../../src/core/invisible';
 import { terminalSafe } from '../../src/core/formats';
@@ -13,6 +15,7 @@ import { compareFacetValues, facetPage, type FacetValue } from '../../src/core/f
 import { EventStore } from '../../src/core/store';
 import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
 import * as contract from '../../src/vscode/protocol';
+import { exportDialogOptions } from '../../src/vscode/exporter';
 import { editDistance, missingFields, queryFields, suggestField } from '../../src/core/fieldSuggest';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
 import { parseQuery } from '../../src/core/query';
@@ -190,6 +193,75 @@ describe('trust: the panel (issue 12)', () => {
       assert.ok(d);
       assert.deepEqual(format.acceptCompletion('reg:x', d, 'region'), { text: 'region:x', caret: 7 });
       assert.equal(format.replaceField('srcip:1 (SRCIP:2 OR -srcip:3) xsrcip:4 "srcip:5"', 'srcip', 'sourceIp'), 'sourceIp:1 (sourceIp:2 OR -sourceIp:3) xsrcip:4 "srcip:5"');
+    });
+  });
+
+  describe('item 26: smaller things', () => {
+    it('labels timeline ticks with the date at the first tick and at each new day, also zoomed in', () => {
+      const { format } = loadWebview();
+      const t = Date.UTC(2024, 4, 1, 22, 0, 0);
+      const h = 3_600_000;
+      // Zoomed to hours across midnight: the date is on the first tick and where the day changes.
+      const ticks = [0, 1, 2, 3].map((i) => t + i * h);
+      const labels = ticks.map((x, i) => format.tickLabel(x, h, i === 0 ? undefined : ticks[i - 1]));
+      assert.deepEqual(labels, ['2024-05-01 22:00', '23:00', '2024-05-02', '01:00']);
+      // Zoomed to seconds within one day: the first tick still says which day.
+      const s0 = Date.UTC(2024, 4, 3, 12, 30, 0);
+      assert.equal(format.tickLabel(s0, 10_000), '2024-05-03 12:30:00');
+      assert.equal(format.tickLabel(s0 + 10_000, 10_000, s0), '12:30:10');
+      // Minutes across midnight.
+      assert.equal(format.tickLabel(Date.UTC(2024, 4, 4, 0, 5), 300_000, Date.UTC(2024, 4, 3, 23, 55)), '05-04 00:05');
+      // Days: always the date.
+      assert.equal(format.tickLabel(Date.UTC(2024, 4, 4), 86_400_000, Date.UTC(2024, 4, 3)), '2024-05-04');
+    });
+
+    it('gives the export dialog a title', () => {
+      assert.deepEqual(exportDialogOptions('csv', 1234), { title: 'Export 1,234 Filtered Events as CSV', saveLabel: 'Export', filters: { CSV: ['csv'] } });
+      assert.equal(exportDialogOptions('jsonl', 1).title, 'Export 1 Filtered Event as JSON Lines');
+    });
+
+    it('loads the extension bundle without reading `navigator` (VS Code logs "navigator is now a global" on every read)', function () {
+      this.timeout(120_000);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const esbuild = require(path.join(ROOT, 'node_modules/esbuild')) as typeof import('esbuild');
+      const dir = mkdtempSync(path.join(tmpdir(), 'ale-nav-'));
+      const bundle = path.join(dir, 'extension.js');
+      esbuild.buildSync({
+        entryPoints: [path.join(ROOT, 'src/extension.ts')],
+        outfile: bundle,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['vscode'],
+        define: { __AUDIT_LOGS_TEST_HOOKS__: 'false' },
+        logLevel: 'error',
+      });
+      // A child process: `navigator` as VS Code's extension host has it (a getter we count reads
+      // of), and a stand-in for the vscode module with every name the bundle uses.
+      const probe = path.join(dir, 'probe.js');
+      writeFileSync(
+        probe,
+        `const Module = require('module');
+const fs = require('fs');
+const reads = [];
+Object.defineProperty(globalThis, 'navigator', { get() { reads.push(new Error().stack.split('\\n').slice(2, 4).join(' | ')); return undefined; }, configurable: true });
+const any = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : any), construct: () => any, apply: () => any });
+const file = process.argv[2];
+const names = new Set([...fs.readFileSync(file, 'utf8').matchAll(/\\bvscode\\d*\\.([A-Za-z_$][\\w$]*)/g)].map((m) => m[1]));
+const stub = Object.fromEntries([...names].map((n) => [n, any]));
+const load = Module._load;
+Module._load = function (req, ...rest) { return req === 'vscode' ? stub : load.call(this, req, ...rest); };
+const ext = require(file);
+// Parse a message the way the panel does, as the first thing a panel does.
+const { z } = require(${JSON.stringify(path.join(ROOT, 'node_modules/zod'))});
+z.object({ a: z.string() }).parse({ a: 'x' });
+process.stdout.write(JSON.stringify({ reads, activate: typeof ext.activate }));
+`,
+      );
+      const out = JSON.parse(execFileSync(process.execPath, [probe, bundle], { encoding: 'utf8' })) as { reads: string[]; activate: string };
+      assert.equal(out.activate, 'function');
+      assert.deepEqual(out.reads, []);
     });
   });
 });

@@ -446,4 +446,60 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.equal(await input.inputValue(), 'sourceIp:10.* requestParameters.bucketName:x -reg');
     assert.deepEqual(problems, []);
   });
+
+  it('item 26: a zoomed timeline says the date, the detail pane marks an event the filter left out, a new column scrolls into view', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    // Zoomed to one hour: the first tick carries the date.
+    await runFilter(page, 'time:>=2024-05-03T10:00:00Z time:<2024-05-03T11:00:00Z');
+    await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
+    await page.waitForFunction(() => {
+      const t = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-timeline')?.shadowRoot;
+      return /^2024-05-03 10:0/.test(t?.querySelector('text')?.textContent ?? '');
+    });
+    const ticks = await page.evaluate(() =>
+      Array.from(document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-timeline')?.shadowRoot?.querySelectorAll('svg text') ?? []).map((t) => t.textContent ?? ''),
+    );
+    assert.ok(ticks.length > 2, ticks.join(', '));
+    assert.match(ticks[0], /^2024-05-03 10:00/);
+    assert.ok(ticks.slice(1).every((t) => /^10:\d\d(:\d\d)?$/.test(t)), ticks.join(', '));
+
+    // The detail pane: an event the new filter leaves out is marked, and one it keeps is not.
+    await runFilter(page, '');
+    await waitForStatus(page, /^200,000 of 200,000 events/);
+    await waitRowsLoaded(page);
+    const row = page.locator('ae-grid .row[data-index="2"]');
+    const action = (await row.locator('.cell[data-col="1"]').textContent()) ?? '';
+    await row.click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    const gone = page.locator('ae-detail .gone');
+    assert.equal(await gone.count(), 0);
+    await runFilter(page, `-action:"${action}"`);
+    await gone.waitFor({ state: 'visible' });
+    assert.match((await gone.textContent()) ?? '', /Not in the current results/);
+    assert.equal(await page.locator('ae-grid .row.selected').count(), 0, 'no row is highlighted for it');
+    await runFilter(page, `action:"${action}"`);
+    await gone.waitFor({ state: 'hidden' });
+    await waitRowsLoaded(page);
+    assert.equal(await page.locator('ae-grid .row.selected').count(), 1, 'the event is highlighted where it is now');
+
+    // A column added from the chooser is scrolled into view.
+    await page.locator('#columns-btn').click();
+    const find = page.locator('ae-columns vscode-textfield input');
+    await find.fill('userIdentity.accessKeyId');
+    await find.press('Enter');
+    await page.waitForFunction(() => {
+      const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot;
+      return Array.from(grid?.querySelectorAll('.hcell') ?? []).some((h) => h.textContent?.trim() === 'userIdentity.accessKeyId');
+    });
+    await page.waitForTimeout(100);
+    const seen = await page.evaluate(() => {
+      const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot;
+      const vp = grid?.querySelector('.viewport')?.getBoundingClientRect();
+      const h = Array.from(grid?.querySelectorAll('.hcell') ?? []).find((x) => x.textContent?.trim() === 'userIdentity.accessKeyId')?.getBoundingClientRect();
+      return { left: (h?.left ?? 0) - (vp?.left ?? 0), right: (h?.right ?? 0) - (vp?.right ?? 0) };
+    });
+    assert.ok(seen.left >= 0 && seen.right <= 0, `the new column is in view: ${JSON.stringify(seen)}`);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -614,6 +614,7 @@ export class AeApp extends LitElement {
                 .loading=${s.detailLoading}
                 .error=${s.detailError}
                 .expand=${s.expand}
+                .gone=${s.detailGone}
                 @ae-api-load=${() => void s.loadFromApi()}
                 @ae-api-action=${(e: CustomEvent<string>) => s.runEventAction(e.detail)}
                 @ae-detail-action=${(e: CustomEvent<DetailActionDetail>) => this.onDetailAction(e.detail)}

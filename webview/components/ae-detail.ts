@@ -87,6 +87,7 @@ export class AeDetail extends LitElement {
     loading: { type: Boolean },
     error: { attribute: false },
     expand: { attribute: false },
+    gone: { type: Boolean },
     _tab: { state: true },
     _mode: { state: true },
     _toggled: { state: true },
@@ -98,6 +99,8 @@ export class AeDetail extends LitElement {
   declare loading: boolean;
   declare error: string | undefined;
   declare expand: ExpandState | undefined;
+  /** The event is not in the current results: the filter changed after it was picked. */
+  declare gone: boolean;
   declare _tab: number;
   declare _mode: 'auto' | 'all' | 'none';
   declare _toggled: Map<string, boolean>;
@@ -115,6 +118,7 @@ export class AeDetail extends LitElement {
     this.loading = false;
     this.error = undefined;
     this.expand = undefined;
+    this.gone = false;
     this._tab = 0;
     this._mode = 'auto';
     this._toggled = new Map();
@@ -272,6 +276,19 @@ export class AeDetail extends LitElement {
         padding: 6px 12px;
         font-size: 12px;
         color: var(--vscode-editorWarning-foreground, currentColor);
+      }
+      .gone {
+        display: flex;
+        align-items: flex-start;
+        gap: 6px;
+        margin: 0 8px 6px 12px;
+        padding: 4px 8px;
+        font-size: 12px;
+        line-height: 16px;
+        border: 1px solid var(--vscode-inputValidation-infoBorder, var(--vscode-focusBorder, currentColor));
+        background: var(--vscode-inputValidation-infoBackground, transparent);
+        border-radius: 2px;
+        flex: none;
       }
       .menu {
         position: fixed;
@@ -655,6 +672,9 @@ export class AeDetail extends LitElement {
           <button class="icon-btn" title="Close" aria-label="Close detail" @click=${() => emit(this, 'ae-detail-close', null)}>${icon('close')}</button>
         </span>
       </div>
+      ${d && this.gone && !this.error
+        ? html`<div class="gone" role="status">${icon('info')}<span>Not in the current results: the filter changed after this event was picked.</span></div>`
+        : nothing}
       ${this.error
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d

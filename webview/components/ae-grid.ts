@@ -110,6 +110,8 @@ export class AeGrid extends LitElement {
   private resizeObserver?: ResizeObserver;
   private menuSeq = 0;
   private pendingScroll?: number;
+  /** A column just added: scrolled into view once it is drawn. */
+  private pendingReveal?: string;
 
   constructor() {
     super();
@@ -389,6 +391,11 @@ export class AeGrid extends LitElement {
   // ---- data ---------------------------------------------------------------------------------------
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    const before = changed.get('columns');
+    if (before && before.length > 0) {
+      const added = this.columns.filter((c) => !before.includes(c));
+      if (added.length > 0) this.pendingReveal = added[added.length - 1];
+    }
     const key = this.columns.join('\u0000');
     if (changed.has('queryId') || key !== this.columnsKey || changed.has('count') || changed.has('version')) {
       this.columnsKey = key;
@@ -409,6 +416,10 @@ export class AeGrid extends LitElement {
   }
 
   protected override updated(): void {
+    if (this.pendingReveal !== undefined) {
+      this.revealColumn(this.pendingReveal);
+      this.pendingReveal = undefined;
+    }
     if (this.pendingScroll !== undefined) {
       const c = this.pendingScroll;
       this.pendingScroll = undefined;
@@ -526,6 +537,18 @@ export class AeGrid extends LitElement {
     if (!vp) return;
     vp.scrollTop = m.scrollTop(c);
     this.pinned = { scrollTop: vp.scrollTop, contentTop: c };
+  }
+
+  /** Scrolls sideways the least needed to show a column whole (its left edge if it is wider than the view). */
+  revealColumn(field: string): void {
+    const vp = this.viewport;
+    const i = this.columns.indexOf(field);
+    if (!vp || i < 0) return;
+    let left = 0;
+    for (let k = 0; k < i; k++) left += this.widthOf(this.columns[k]);
+    const right = left + this.widthOf(field);
+    if (right > vp.scrollLeft + vp.clientWidth) vp.scrollLeft = right - vp.clientWidth;
+    if (left < vp.scrollLeft) vp.scrollLeft = left;
   }
 
   /** Scrolls the least needed to show row `index` whole. */

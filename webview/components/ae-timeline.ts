@@ -8,7 +8,7 @@
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { HistogramDto, TimeRange } from '../protocol';
-import { formatCount, formatDuration, formatTick, formatTime } from '../format';
+import { formatCount, formatDuration, formatTime, tickLabel } from '../format';
 import { baseStyles, emit } from './shared';
 
 const HEIGHT = 80;
@@ -272,11 +272,14 @@ export class AeTimeline extends LitElement {
     // Ticks every k buckets, k chosen so labels do not collide.
     const k = Math.max(1, Math.ceil(MIN_TICK_PX / Math.max(bw, 0.0001)));
     const ticks = [];
+    let prev: number | undefined;
     for (let i = 0; i < n; i += k) {
       const x = i * bw;
       if (x > w - 60) break;
+      const t = h.start + i * h.bucketMs;
       ticks.push(svg`<line class="tick" x1=${x} x2=${x} y1=${BAR_BOTTOM} y2=${BAR_BOTTOM + 4}></line>
-        <text x=${x} y=${BAR_BOTTOM + 15}>${formatTick(h.start + i * h.bucketMs, h.bucketMs * k, span)}</text>`);
+        <text x=${x} y=${BAR_BOTTOM + 15}>${tickLabel(t, h.bucketMs * k, prev)}</text>`);
+      prev = t;
     }
     let sel: unknown = nothing;
     const d = this._drag;

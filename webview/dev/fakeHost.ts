@@ -494,6 +494,7 @@ function runQuery(spec: QuerySpec): QueryResult {
     facetDistinct[f] = top.distinct;
   }
   const result: QueryResult = { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, facetDistinct, ms: performance.now() - t0 };
+  if (spec.selectedRow !== undefined) result.selectedIndex = order.indexOf(spec.selectedRow);
   const missing = missingFields(parseQuery(spec.filter), hasField, [...AVAILABLE, ...Object.keys(NORMALIZED)]);
   if (missing.length > 0) result.missingFields = missing;
   return result;
