@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { DEFAULT_COLUMNS, LIMITS } from '../protocol';
 import { isFilterField } from '../format';
-import { baseStyles, codicons, columnLabel, emit, icon } from './shared';
+import { baseStyles, codicons, columnLabel, emit, icon, shownText, shownTitle } from './shared';
 
 const MAX_LISTED = 300;
 
@@ -144,7 +144,7 @@ export class AeColumns extends LitElement {
       <div class="list current" role="list" aria-label="Shown columns">
         ${this.columns.map(
           (c, i) => html`<div class="item" role="listitem">
-            <span class="name" title=${c}>${columnLabel(c)}${columnLabel(c) !== c ? html`<span class="path muted">${c}</span>` : nothing}</span>
+            <span class="name" title=${shownTitle(c)}>${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
             <button class="icon-btn" title="Move Up" aria-label="Move up" ?disabled=${i === 0} @click=${() => this.move(i, -1)}>${icon('arrow-up')}</button>
             <button class="icon-btn" title="Move Down" aria-label="Move down" ?disabled=${i === this.columns.length - 1} @click=${() => this.move(i, 1)}>${icon('arrow-down')}</button>
             <button class="icon-btn" title="Remove Column" aria-label="Remove column" ?disabled=${this.columns.length === 1} @click=${() => this.set(this.columns.filter((x) => x !== c))}>${icon('close')}</button>
@@ -171,11 +171,11 @@ export class AeColumns extends LitElement {
             class="item add"
             role="listitem"
             tabindex="0"
-            title=${full ? `At most ${LIMITS.columns} columns` : `Add ${c}`}
+            title=${full ? `At most ${LIMITS.columns} columns` : `Add ${shownTitle(c)}`}
             @click=${() => !full && this.set([...this.columns, c])}
             @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && !full && this.set([...this.columns, c])}
           >
-            ${icon('add')}<span class="name">${columnLabel(c)}${columnLabel(c) !== c ? html`<span class="path muted">${c}</span>` : nothing}</span>
+            ${icon('add')}<span class="name">${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
           </div>`,
         )}
         ${candidates.length > MAX_LISTED ? html`<div class="more muted">${candidates.length - MAX_LISTED} more: type to narrow</div>` : nothing}

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { QueryErrorDto, TimeRange } from '../protocol';
 import { acceptCompletion, fieldCompletion, formatTime, replaceField, type FieldCompletion } from '../format';
-import { baseStyles, codicons, emit, icon } from './shared';
+import { baseStyles, codicons, emit, icon, shownText } from './shared';
 
 const WINDOW = 120;
 
@@ -467,7 +467,7 @@ export class AeFilterBar extends LitElement {
             aria-selected=${i === active ? 'true' : 'false'}
             @pointerdown=${(e: PointerEvent) => e.preventDefault()}
             @click=${() => this.accept(f)}
-          >${f}</div>`,
+          >${shownText(f)}</div>`,
         )}
         <div class="completion-hint muted">Tab or ↑/↓ and Enter: insert the field · Esc: close</div>
       </div>
@@ -481,9 +481,9 @@ export class AeFilterBar extends LitElement {
       ${missing.map(
         (m) => html`<div class="msg">
           ${icon('warning')}<span class="message"
-            >No event has the field <code>${m.field}</code>${m.suggestion ? html` — did you mean <code>${m.suggestion}</code>?` : '.'}</span
+            >No event has the field <code>${shownText(m.field)}</code>${m.suggestion ? html` — did you mean <code>${shownText(m.suggestion)}</code>?` : '.'}</span
           >${m.suggestion
-            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>Use ${m.suggestion}</button>`
+            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>Use ${shownText(m.suggestion)}</button>`
             : nothing}
         </div>`,
       )}

@@ -793,10 +793,10 @@ export class AeGrid extends LitElement {
                 class="hcell"
                 role="columnheader"
                 aria-sort=${sorted ? (this.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                title=${`Sort by ${columnLabel(c)}`}
+                title=${`Sort by ${shownTitle(columnLabel(c))}`}
                 @click=${() => this.onHeaderClick(c)}
               >
-                <span class="label">${columnLabel(c)}</span>
+                <span class="label v">${shownText(columnLabel(c))}</span>
                 ${sorted ? icon(this.sort.dir === 'asc' ? 'arrow-up' : 'arrow-down', 'sort') : nothing}
                 <div
                   class="resizer"
