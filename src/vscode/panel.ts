@@ -341,6 +341,8 @@ export class EventsPanel implements vscode.Disposable {
         const p = FacetRequest.schema.parse(msg.params);
         const cur = this.current;
         if (!cur || cur.spec.queryId !== p.queryId) return; // a facet of a query no longer shown
+        // Only the facets the panel shows: any other name would extract a new column from every event.
+        if (!(FACET_FIELDS as readonly string[]).includes(p.field)) return;
         const page = cur.view.facetPage(p.field, p);
         await this.respond(FacetRequest.response, msg, { queryId: p.queryId, field: p.field, offset: p.offset, ...page });
       } else if (DetailRequest.is(msg)) {
