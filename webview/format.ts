@@ -279,7 +279,7 @@ export interface RawRun {
  * that is not JSON still splits at its quotes, which is harmless. Bounded: past `maxRuns` runs (or
  * for text over `maxChars`) the rest is one run, so a huge event stays a handful of DOM nodes.
  */
-export function rawRuns(raw: string, maxRuns = 20_000, maxChars = 2_000_000): RawRun[] {
+export function rawRuns(raw: string, maxRuns = 5_000, maxChars = 2_000_000): RawRun[] {
   if (raw.length > maxChars) return [{ text: raw, string: false }];
   const out: RawRun[] = [];
   let last = 0;
