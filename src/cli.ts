@@ -8,6 +8,8 @@
  * Exit 0 when all input was read, 1 when some input had errors (partial results are still printed,
  * the errors go to stderr), 2 for usage errors or a bad filter.
  */
+// First: configures zod before any schema is built (see zodSetup.ts).
+import './zodSetup';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EventStore } from './core/store';

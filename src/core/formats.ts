@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { EventStore } from './store';
 import { formatTime } from './store';
 import type { ResultView } from './view';
+import { HIDDEN_CHARS, escapeHiddenChars, hasHiddenChars, hiddenCharEscape } from './invisible';
 
 export interface OutputWriter {
   write(chunk: string | Uint8Array): unknown;
@@ -95,30 +96,18 @@ export async function writeCsv(view: ResultView, n: number, fields: readonly str
 }
 
 /**
- * What must never reach a terminal (or a notification) as is: C0 and C1 controls and DEL (escape
- * sequences: colours, titles, OSC 52 clipboard writes, OSC 8 links), the bidi marks, embeddings,
- * overrides and isolates that reorder text (U+061C, U+200E/F, U+202A–E, U+2066–9), and the
- * zero-width and invisible characters that hide text (U+200B–D, U+2060–4, U+FEFF), plus the line
- * and paragraph separators.
+ * What must never reach a terminal (or a notification) as is, as visible escapes: the hidden
+ * characters of core/invisible.ts (C0/C1 controls and DEL, bidi controls, zero-width characters).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-// The same, but line breaks (\n, \r\n) and tabs stay: for whole lines of output.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_IN_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\r(?!\n)/g;
-
-function escapeChar(ch: string): string {
-  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
-/** Control characters (and the bidi overrides used to disguise text) as visible escapes. */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, escapeChar);
+  return escapeHiddenChars(text);
 }
 
-/** terminalSafe, keeping line breaks and tabs: output lines on their way to a terminal. */
+/** terminalSafe, keeping line breaks and tabs (and \r of a \r\n): whole lines of output. */
 export function terminalSafeLines(text: string): string {
-  return text.replace(UNSAFE_IN_LINES, escapeChar);
+  if (!hasHiddenChars(text)) return text;
+  return text.replace(HIDDEN_CHARS, (ch, at: number) =>
+    ch === '\n' || ch === '\t' || (ch === '\r' && text.charCodeAt(at + 1) === 0x0a) ? ch : hiddenCharEscape(ch));
 }
 
 /**

@@ -234,6 +234,21 @@ export class EventStore {
     return col;
   }
 
+  /**
+   * True when at least one event has a value for the field. Normalized fields always count (every
+   * event has them, maybe empty); a raw path is looked up in every event once (as a filter on it
+   * would) and kept as a column.
+   */
+  hasField(field: string): boolean {
+    if (resolveField(field)) return true;
+    const col = this.resolveColumn(field);
+    if (col === 'time') return true;
+    if (col.dict.size <= 1) return false;
+    const ids = col.ids;
+    for (let row = 0; row < this.size; row++) if (ids[row] !== 0) return true;
+    return false;
+  }
+
   /** `rows` limits the query to rows [start, end): the events one page of a live fetch added. */
   query(filter: string | QueryNode = '', opts: { sort?: SortSpec; now?: number; rows?: { start: number; end: number } } = {}): ResultView {
     const node = typeof filter === 'string' ? parseQuery(filter, opts.now) : filter;

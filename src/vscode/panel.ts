@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { showError, showInfo, showWarning, withProgress } from './notify';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
+import { missingFields } from '../core/fieldSuggest';
+import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../core/event';
 import { ResultView } from '../core/view';
 import { isApiError, redact } from '../core/errors';
 import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
@@ -29,6 +31,7 @@ import {
   DidQueryNotification,
   ExportCommand,
   FACET_FIELDS,
+  FacetRequest,
   IpcEnvelope,
   IpcMessage,
   IpcNotification,
@@ -47,7 +50,7 @@ import {
   type ServerAggregateDto,
   ViewState,
 } from './protocol';
-import { exportView, ExportFormat } from './exporter';
+import { exportDialogOptions, exportView, ExportFormat } from './exporter';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
@@ -335,6 +338,14 @@ export class EventsPanel implements vscode.Disposable {
         if (!cur || cur.spec.queryId !== p.queryId) return; // a window of a query no longer shown
         const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
         await this.respond(RowsRequest.response, msg, { queryId: p.queryId, offset: p.offset, rows });
+      } else if (FacetRequest.is(msg)) {
+        const p = FacetRequest.schema.parse(msg.params);
+        const cur = this.current;
+        if (!cur || cur.spec.queryId !== p.queryId) return; // a facet of a query no longer shown
+        // Only the facets the panel shows: any other name would extract a new column from every event.
+        if (!(FACET_FIELDS as readonly string[]).includes(p.field)) return;
+        const page = cur.view.facetPage(p.field, p);
+        await this.respond(FacetRequest.response, msg, { queryId: p.queryId, field: p.field, offset: p.offset, ...page });
       } else if (DetailRequest.is(msg)) {
         const { row } = DetailRequest.schema.parse(msg.params);
         if (row >= this.sources.store.size) return;
@@ -532,16 +543,32 @@ export class EventsPanel implements vscode.Disposable {
       return;
     }
     this.current = { spec, view: outcome.view };
+    const facets = outcome.view.facetSummary(FACET_FIELDS, 10);
     const result: QueryResult = {
       queryId: spec.queryId,
       count: outcome.view.count,
       total,
       histogram: outcome.view.histogram(),
-      facets: outcome.view.facets(FACET_FIELDS, 10),
+      facets: facets.facets,
+      facetDistinct: facets.distinct,
       ms: Math.round(outcome.ms * 10) / 10,
     };
+    if (spec.selectedRow !== undefined) result.selectedIndex = outcome.view.order.indexOf(spec.selectedRow);
+    const missing = this.missingFields(spec.filter);
+    if (missing.length > 0) result.missingFields = missing;
     void this.post(DidQueryNotification, result);
     EventsPanel.changed.fire(this);
+  }
+
+  /** Fields of a filter that no event has, with the closest known name (a typo gives 0 results, not silence). */
+  private missingFields(filter: string): NonNullable<QueryResult['missingFields']> {
+    if (filter.trim() === '' || this.sources.store.size === 0) return [];
+    try {
+      const known = [...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...(this.sources.loading ? this.sources.store.columnNames() : this.sources.availableColumns())];
+      return missingFields(parseQuery(filter), (f) => this.sources.store.hasField(f), known).slice(0, 20);
+    } catch {
+      return []; // the filter ran, so it parses; nothing to add if it somehow does not
+    }
   }
 
   /** Runs the last query again (new events arrived); same queryId, so the webview refetches rows. */
@@ -590,7 +617,7 @@ export class EventsPanel implements vscode.Disposable {
     const near = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(dirName(this.paths[0]));
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(near, `audit-events-${stamp}.${format}`),
-      filters: format === 'csv' ? { CSV: ['csv'] } : format === 'json' ? { JSON: ['json'] } : { 'JSON Lines': ['jsonl'] },
+      ...exportDialogOptions(format, view.count),
     });
     if (!target) return;
     const n = await this.exportTo(format, target);
