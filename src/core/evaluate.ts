@@ -5,7 +5,7 @@
  * not a million strings), then pass over the id column.
  */
 import { resolveField } from './event';
-import type { Comparison, Matcher, QueryNode } from './query';
+import { type Comparison, type QueryNode, matcherTest } from './query';
 import type { EventStore, StoreColumn } from './store';
 import { searchText } from './textSearch';
 
@@ -100,16 +100,6 @@ function valueMask(col: StoreColumn, node: FieldNode): Uint8Array {
     }
   }
   return mask;
-}
-
-export function matcherTest(m: Matcher): (v: string) => boolean {
-  if (m.kind === 'exact') return (v) => v === m.value;
-  if (m.literal !== null) {
-    const lit = m.literal;
-    return (v) => v.toLowerCase() === lit;
-  }
-  const re = m.regex;
-  return (v) => re.test(v);
 }
 
 function numberTest(op: Comparison, n: number): (v: string) => boolean {
