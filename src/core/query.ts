@@ -102,7 +102,7 @@ export type QueryNode =
   | { type: 'not'; child: QueryNode; span: Span }
   | { type: 'match'; field: string; matcher: Matcher; span: Span }
   | { type: 'exists'; field: string; span: Span }
-  | { type: 'compare'; field: string; op: Comparison; value: number; span: Span }
+  | { type: 'compare'; field: string; op: Comparison; value: number; span: Span; /** The number as typed: integers beyond 2^53 compare exactly. */ text?: string }
   | { type: 'time'; op: Comparison; ms: number; span: Span }
   | { type: 'text'; value: string; span: Span };
 
@@ -608,6 +608,8 @@ class Parser {
           this.pos,
         );
       }
+      // An integer a double cannot hold keeps its text, so it compares exactly (evaluate.ts).
+      if (/^[+-]?\d+$/.test(raw) && !Number.isSafeInteger(value)) return { type: 'compare', field, op, value, span, text: raw };
       return { type: 'compare', field, op, value, span };
     }
     const s = this.scan(v, false);
@@ -730,7 +732,8 @@ function formatNode(node: QueryNode, root: boolean): string {
       return `${formatField(node.field, true)}:*`;
     case 'compare': {
       if (!Number.isFinite(node.value)) throw new Error(`formatQuery: ${node.value} is not a finite number`);
-      const n = Object.is(node.value, -0) ? '-0' : String(node.value);
+      const n =
+        node.text !== undefined && NUMBER_RE.test(node.text) && Number(node.text) === node.value ? node.text : Object.is(node.value, -0) ? '-0' : String(node.value);
       return `${formatField(node.field, false)}:${node.op}${n}`;
     }
     case 'time':

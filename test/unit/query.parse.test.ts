@@ -35,6 +35,8 @@ function strip(node: QueryNode): Bare {
       return { type: 'not', child: strip(node.child) };
     default: {
       const { span: _span, ...rest } = node;
+      // An unsafe integer's text (kept for exact comparison) is not part of the AST's meaning here.
+      if (rest.type === 'compare') delete rest.text;
       return rest;
     }
   }
