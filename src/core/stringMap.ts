@@ -9,8 +9,8 @@
  * values ever pays.
  */
 
-/** Comfortably under V8's 2^24-entry maximum, so a shard never grows into it. */
-export const SHARD_LIMIT = 1 << 23;
+/** A million under V8's 2^24-entry maximum, so a shard never grows into it. */
+export const SHARD_LIMIT = (1 << 24) - (1 << 20);
 
 export class StringMap {
   private readonly shards: Array<Map<string, number>>;
