@@ -28,12 +28,12 @@ export function searchText(store: EventStore, needle: string, cand: Uint32Array)
   // an escape that could spell a character of the needle are searched for its escaped forms.
   const hits = scan(store, needleRegExp(needle), cand);
   if (hits.length === cand.length) return hits;
-  const prefixes = escapePrefixes(needle);
+  const escapes = new EscapeFinder(store, escapePrefixes(needle));
   const rest = new Uint32Array(cand.length - hits.length);
   let n = 0;
   for (let i = 0, h = 0; i < cand.length; i++) {
     if (h < hits.length && hits[h] === cand[i]) h++;
-    else if (holdsAny(store.rawBytes(cand[i]), prefixes)) rest[n++] = cand[i];
+    else if (escapes.holds(cand[i])) rest[n++] = cand[i];
   }
   if (n === 0) return hits;
   const extra = scan(store, full, rest.subarray(0, n));
@@ -120,10 +120,46 @@ function escapePrefixes(needle: string): Buffer[] {
   return out;
 }
 
-function holdsAny(bytes: Uint8Array, prefixes: readonly Buffer[]): boolean {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const p of prefixes) if (b.indexOf(p) >= 0) return true;
-  return false;
+/**
+ * Whether a row's raw bytes hold any of the prefixes. Rows come in byte order within a segment, so
+ * each prefix's next occurrence is found once and reused until the rows pass it: one native
+ * search per segment and prefix, not one per row.
+ */
+class EscapeFinder {
+  private seg = -1;
+  private buf: Buffer | undefined;
+  private readonly next: number[];
+  private lastStart = -1;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly prefixes: readonly Buffer[],
+  ) {
+    this.next = prefixes.map(() => -1);
+  }
+
+  holds(row: number): boolean {
+    const { rawSeg, rawStart, rawEnd, segments } = this.store;
+    const start = rawStart[row];
+    const end = rawEnd[row];
+    if (rawSeg[row] !== this.seg || start < this.lastStart) {
+      this.seg = rawSeg[row];
+      const bytes = segments[this.seg];
+      this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.next.fill(-1);
+    }
+    this.lastStart = start;
+    const buf = this.buf as Buffer;
+    for (let k = 0; k < this.prefixes.length; k++) {
+      if (this.next[k] !== -1 && this.next[k] < start) this.next[k] = -1;
+      if (this.next[k] === -1) {
+        const q = buf.indexOf(this.prefixes[k], start);
+        this.next[k] = q < 0 ? Infinity : q;
+      }
+      if (this.next[k] + this.prefixes[k].length <= end) return true;
+    }
+    return false;
+  }
 }
 
 /** JSON's two-character escapes, by the character they stand for. */
