@@ -5,6 +5,7 @@
  * objects and no per-event structured clone.
  */
 import { grow } from './growable';
+import { StringMap } from './stringMap';
 
 export type ColumnKind = 'string' | 'list';
 
@@ -28,12 +29,15 @@ export interface EventBatch {
 
 class LocalColumn {
   dict: string[] = [''];
-  map = new Map<string, number>([['', 0]]);
+  /** One file's batch can hold more distinct values than one Map can (2^24). */
+  map = new StringMap();
   ids = new Uint32Array(64);
   constructor(
     readonly name: string,
     readonly kind: ColumnKind,
-  ) {}
+  ) {
+    this.map.addNew('', 0);
+  }
 }
 
 /** Accumulates records, then hands over an EventBatch (and the list of buffers to transfer). */
@@ -122,7 +126,7 @@ export class BatchBuilder {
     if (id === undefined) {
       id = col.dict.length;
       col.dict.push(value);
-      col.map.set(value, id);
+      col.map.addNew(value, id);
     }
     const row = this.count - 1;
     if (row >= col.ids.length) col.ids = grow(Uint32Array, col.ids, this.seg.length);

@@ -15,7 +15,7 @@ import { Dictionary } from './dictionary';
 import { NORMALIZED_FIELDS, resolveField } from './event';
 import { grow } from './growable';
 import { IdIndex } from './idIndex';
-import { extractPath } from './rawPath';
+import { extractPath, parseRecordExact } from './rawPath';
 import { QueryNode, parseQuery } from './query';
 import { evaluate } from './evaluate';
 import { ResultView, SortSpec, sortRows } from './view';
@@ -120,7 +120,7 @@ export class EventStore {
       const path = field.startsWith('raw.') ? field.slice(4) : field;
       return (row) => {
         try {
-          return extractPath(this.raw(row), path).join(', ');
+          return extractPath(parseRecordExact(this.rawText(row)), path).join(', ');
         } catch {
           return '';
         }
@@ -272,7 +272,7 @@ export class EventStore {
 
   private fill(col: StoreColumn): void {
     if (col.missing.length === 0) return;
-    const read = col.name === 'id' ? (row: number) => [this.ids.get(row)].filter(Boolean) : (row: number) => extractPath(this.raw(row), col.name);
+    const read = col.name === 'id' ? (row: number) => [this.ids.get(row)].filter(Boolean) : (row: number) => extractPath(parseRecordExact(this.rawText(row)), col.name);
     for (const [start, end] of col.missing) {
       for (let row = start; row < end; row++) {
         let values: string[];

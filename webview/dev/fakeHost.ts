@@ -15,7 +15,7 @@
  *
  * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
  */
-import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
+import { matcherTest, parseQuery, QueryError, type QueryNode } from '../../src/core/query';
 import { facetPage } from '../../src/core/facetPage';
 import { missingFields } from '../../src/core/fieldSuggest';
 import { DEFAULT_COLUMNS } from '../protocol';
@@ -354,8 +354,8 @@ function compile(node: QueryNode): Pred {
     case 'match': {
       const get = getter(node.field);
       const m = node.matcher;
-      if (m.kind === 'exact') return (e) => get(e).some((v) => v === m.value);
-      return (e) => get(e).some((v) => m.regex.test(v));
+      const test = matcherTest(m);
+      return (e) => get(e).some(test);
     }
     case 'exists': {
       if (NORMALIZED[node.field.toLowerCase()] === 'time') return () => true;

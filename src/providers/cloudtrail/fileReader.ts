@@ -339,6 +339,13 @@ class RecordReader {
           : `${this.nonEvents} of ${this.records} records are not CloudTrail events (no eventName, eventTime or eventID)`;
       this.problem(message, where);
     }
+    if (this.cols.unreadableTimes > 0) {
+      const n = this.cols.unreadableTimes;
+      const example = JSON.stringify((this.cols.firstUnreadableTime ?? '').slice(0, 60));
+      this.problems.push({
+        message: `${n === 1 ? '1 event has a time' : `${n} events have times`} that ${n === 1 ? 'is' : 'are'} not an ISO 8601 timestamp (e.g. ${example}): kept, shown as untimed`,
+      });
+    }
     if (this.extraProblems > 0) this.problems.push({ message: `… and ${this.extraProblems} more problems in this file` });
     this.locate();
     if (this.builder.size > 0) {

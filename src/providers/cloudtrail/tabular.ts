@@ -41,6 +41,8 @@ export interface TabularResult {
  * - free: nested data with service-defined keys (requestParameters…), keys left alone
  * - resources: array of {ARN, accountId, type}
  */
+import { parseIsoTime } from '../../core/time';
+
 type Kind = 'text' | 'time' | 'bool' | 'struct' | 'free' | 'resources';
 
 interface Target {
@@ -418,7 +420,23 @@ function mapResource(v: unknown): unknown {
 
 const ISO_LIKE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
-const EXPLICIT_ZONE = /(?:\bZ|\bGMT|\bUTC|[+-]\d{2}:?\d{2})$/i;
+/** RFC 1123 / 2822 (`Fri, 18 Feb 2022 17:34:57 GMT`, HTTP's date form), read by hand: Date.parse's legacy fallback is lenient. */
+const RFC_1123 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d\d):(\d\d)(?::(\d\d))?\s*(GMT|UTC|UT|Z|[+-]\d{4})$/i;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function fromRfc1123(t: string): string | undefined {
+  const m = RFC_1123.exec(t);
+  if (!m) return undefined;
+  const day = Number(m[1]);
+  const month = MONTHS.indexOf(m[2].toLowerCase()) + 1;
+  const hh = m[4];
+  const mm = m[5];
+  const ss = m[6] ?? '00';
+  const zone = /^[+-]/.test(m[7]) ? `${m[7].slice(0, 3)}:${m[7].slice(3)}` : 'Z';
+  if (month === 0) return undefined;
+  const ms = parseIsoTime(`${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${hh}:${mm}:${ss}${zone}`);
+  return formatUtc(ms);
+}
 
 function formatUtc(ms: number): string | undefined {
   if (!Number.isFinite(ms)) return undefined;
@@ -457,7 +475,7 @@ function toIsoUtc(text: string): string | undefined {
   }
   if (/^\d{10}(?:\.\d+)?$/.test(t)) return formatUtc(Number(t) * 1000);
   if (/^\d{13}$/.test(t)) return formatUtc(Number(t));
-  if (EXPLICIT_ZONE.test(t)) return formatUtc(Date.parse(t));
+  return fromRfc1123(t);
   return undefined;
 }
 
