@@ -16,10 +16,10 @@ const isUntransferable: (ab: ArrayBuffer) => boolean =
     ? (threads as unknown as { isMarkedAsUntransferable: (ab: ArrayBuffer) => boolean }).isMarkedAsUntransferable
     : () => false;
 
-port.on('message', (msg: WorkerRequest) => {
+async function handle(msg: WorkerRequest): Promise<void> {
   let reply: WorkerResponse;
   try {
-    const result = readLogFile(msg.path, msg.source);
+    const result = await readLogFile(msg.path, msg.source, msg.options);
     reply = { id: msg.id, result };
     port.postMessage(reply, result.transfer.filter((ab) => !isUntransferable(ab)));
   } catch (err) {
@@ -27,4 +27,11 @@ port.on('message', (msg: WorkerRequest) => {
     reply = { id: msg.id, error: err instanceof Error ? `${err.message}` : String(err) };
     port.postMessage(reply);
   }
+}
+
+// One file at a time: the loader keeps two requests queued here, and reading both at once would
+// hold two files' inflated bytes (up to the per-file limit each) instead of one.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (msg: WorkerRequest) => {
+  queue = queue.then(() => handle(msg));
 });

@@ -1,10 +1,11 @@
 /** Messages between the loader and its worker threads (both ends are our own code). */
-import type { FileResult } from './fileReader';
+import type { FileResult, ReadOptions } from './fileReader';
 
 export interface WorkerRequest {
   id: number;
   path: string;
   source: string;
+  options?: ReadOptions;
 }
 
 export type WorkerResponse = { id: number; result: FileResult } | { id: number; error: string };
