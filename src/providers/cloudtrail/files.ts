@@ -193,7 +193,14 @@ async function runHere(
       report.cancelled = true;
       return;
     }
-    merge(await readLogFile(t.path, t.source, readOpts));
+    let result: FileResult;
+    try {
+      result = await readLogFile(t.path, t.source, readOpts);
+    } catch (err) {
+      // readLogFile reports problems itself; this is a bug or an out-of-memory, still per file (as on a worker).
+      result = { path: t.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${err instanceof Error ? err.message : String(err)}` }], unreadable: true };
+    }
+    merge(result);
     // Let cancel clicks and progress reach the thread now and then.
     if (Date.now() - lastYield > 50) {
       await new Promise((r) => setImmediate(r));

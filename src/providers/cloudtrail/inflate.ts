@@ -8,6 +8,7 @@
  * a cut file whose last bytes are not a trailer) the stream is inflated once to count, then again
  * into a buffer of the counted size: more CPU for odd files, never more memory.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import * as zlib from 'node:zlib';
 
 /** The production limit on what one compressed file may inflate to. */
@@ -111,7 +112,8 @@ function sizeHint(data: Buffer): number | undefined {
  * stream keeps what inflated before the damage; past the limit, the first `limit` bytes are kept.
  */
 export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_INFLATED_BYTES): Promise<Inflated> {
-  const cap = Math.max(0, Math.floor(limit));
+  // Record offsets are 32-bit and one Buffer has a maximum size: no limit goes past either.
+  const cap = Math.max(0, Math.min(Math.floor(limit), bufferConstants.MAX_LENGTH, 0xffffffff));
   const hint = sizeHint(data);
   let target: Buffer | undefined;
   let r: Pass | undefined;
