@@ -4,10 +4,13 @@
  */
 import * as threads from 'node:worker_threads';
 import { readLogFile } from './fileReader';
+import { InflateBudget, type InflateBudgetData } from './inflateBudget';
 import { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 if (!threads.parentPort) throw new Error('cloudtrailWorker must run as a worker thread');
 const port = threads.parentPort;
+const shared = (threads.workerData as { inflateBudget?: InflateBudgetData } | undefined)?.inflateBudget;
+const budget = shared ? new InflateBudget(shared) : undefined;
 
 // Newer node marks some of its own buffers (pooled or internal) as untransferable, and one such
 // buffer in a transfer list fails the whole message: those are copied instead of moved.
@@ -19,7 +22,7 @@ const isUntransferable: (ab: ArrayBuffer) => boolean =
 async function handle(msg: WorkerRequest): Promise<void> {
   let reply: WorkerResponse;
   try {
-    const result = await readLogFile(msg.path, msg.source, msg.options);
+    const result = await readLogFile(msg.path, msg.source, { ...msg.options, ...(budget ? { budget } : {}) });
     reply = { id: msg.id, result };
     port.postMessage(reply, result.transfer.filter((ab) => !isUntransferable(ab)));
   } catch (err) {

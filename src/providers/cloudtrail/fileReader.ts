@@ -9,10 +9,12 @@
  * is not counted as a file read. A gzip stream inflates up to a per-file limit (a bomb costs at most
  * that much memory); past it, the part read is kept and the rest is one problem.
  */
+import { MessageChannel } from 'node:worker_threads';
 import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import { BatchBuilder, EventBatch } from '../../core/batch';
 import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipBounded, isGzip } from './inflate';
+import type { InflateBudget } from './inflateBudget';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
 import { containerProblem, decodeText, sniffContainer } from './sniff';
 import { lakeRowToRecord, looksLikeCsv, readCsvExport } from './tabular';
@@ -45,6 +47,8 @@ export interface FileResult {
 export interface ReadOptions {
   /** Most bytes one compressed file may inflate to; default DEFAULT_MAX_INFLATED_BYTES (2 GB). */
   maxInflatedBytes?: number;
+  /** Shared by the loader's worker threads: inflated bytes held at once across all of them. */
+  budget?: InflateBudget;
 }
 
 const MAX_PROBLEMS_PER_FILE = 50;
@@ -93,6 +97,31 @@ async function readRegularFile(path: string): Promise<Buffer> {
   }
 }
 
+/** Below this, a buffer is left to the garbage collector like any other. */
+const RELEASE_AT = 1024 * 1024;
+
+/**
+ * Frees a large buffer this module allocated, now, unless the file's batch still points into it.
+ * Left to the garbage collector, a worker that has gone idle can keep a gigabyte of inflated
+ * padding alive while the next worker inflates its own. Moving the memory into a message that is
+ * never received (ArrayBuffer.prototype.transfer is not in every supported Node) frees it at once.
+ */
+function releaseUnlessKept(buf: Buffer, result: FileResult): void {
+  const ab = buf.buffer as ArrayBuffer;
+  // Only a buffer that owns all of its memory: small Buffers share Node's pool.
+  if (buf.length < RELEASE_AT || buf.byteOffset !== 0 || ab.byteLength !== buf.length) return;
+  if (result.batch?.segments.some((s) => s.buffer === ab)) return;
+  const { port1, port2 } = new MessageChannel();
+  try {
+    port1.postMessage(null, [ab]);
+  } catch {
+    // Not transferable after all: the garbage collector will have it.
+  } finally {
+    port1.close();
+    port2.close();
+  }
+}
+
 export async function readLogFile(path: string, source: string, opts: ReadOptions = {}): Promise<FileResult> {
   let data: Buffer;
   try {
@@ -102,16 +131,24 @@ export async function readLogFile(path: string, source: string, opts: ReadOption
     const hint = e.code === 'ERR_FS_FILE_TOO_LARGE' ? ' (a single file is read whole: split it, e.g. with `split -l 1000000` for JSON Lines)' : '';
     return unreadable(path, `cannot read the file: ${e.message}${hint}`);
   }
-  return readLogBytes(path, data, source, opts);
+  const result = await readLogBytes(path, data, source, opts);
+  releaseUnlessKept(data, result);
+  return result;
 }
 
 /** Reads a file's bytes as they are stored: gzipped or not, UTF-8 or UTF-16. */
 export async function readLogBytes(path: string, data: Buffer, source: string, opts: ReadOptions = {}): Promise<FileResult> {
   if (!isGzip(data)) return readLogBuffer(path, data, source);
-  const r = await gunzipBounded(data, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
-  const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
-  if (inner) return unreadable(path, containerProblem(inner, true));
-  return readLogBuffer(path, r.bytes, source, r.problem ? [{ message: r.problem }] : []);
+  const r = await gunzipBounded(data, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, opts.budget);
+  try {
+    const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
+    if (inner) return unreadable(path, containerProblem(inner, true));
+    const result = readLogBuffer(path, r.bytes, source, r.problem ? [{ message: r.problem }] : []);
+    releaseUnlessKept(r.bytes, result);
+    return result;
+  } finally {
+    r.release();
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../core/store';
 import { FileResult, isDigestFileName, readLogFile, type ReadOptions } from './fileReader';
+import { DEFAULT_MAX_INFLATED_BYTES } from './inflate';
+import { InflateBudget } from './inflateBudget';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface LoadProgress {
@@ -257,9 +259,12 @@ function runOnWorkers(
       if (!finished && merged === tasks.length) finish();
     };
 
+    // All workers together hold at most one per-file limit of inflated bytes (a folder of bombs
+    // costs one limit, not one per worker).
+    const budget = InflateBudget.create(readOpts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
     for (let i = 0; i < Math.min(count, tasks.length); i++) {
       // A smaller young generation per worker keeps peak memory close to the size of the data itself.
-      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { inflateBudget: budget.data } });
       workers.push(w);
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;

@@ -10,6 +10,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import * as zlib from 'node:zlib';
+import type { InflateBudget } from './inflateBudget';
 
 /** The production limit on what one compressed file may inflate to. */
 export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
@@ -29,6 +30,8 @@ const PRECISE_RECOVERY_LIMIT = 64 * 1024 * 1024;
 export interface Inflated {
   bytes: Buffer;
   problem?: string;
+  /** Gives the budget reservation for `bytes` back; call it once the bytes are read. */
+  release: () => void;
 }
 
 export function isGzip(data: Uint8Array): boolean {
@@ -111,22 +114,44 @@ function sizeHint(data: Buffer): number | undefined {
  * Inflates `data` (gzip, one or more members) up to `limit` bytes. A cut, corrupt or tampered
  * stream keeps what inflated before the damage; past the limit, the first `limit` bytes are kept.
  */
-export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_INFLATED_BYTES): Promise<Inflated> {
+export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_INFLATED_BYTES, budget?: InflateBudget): Promise<Inflated> {
   // Record offsets are 32-bit and one Buffer has a maximum size: no limit goes past either.
   const cap = Math.max(0, Math.min(Math.floor(limit), bufferConstants.MAX_LENGTH, 0xffffffff));
   const hint = sizeHint(data);
+  let release = (): void => {};
+  try {
+    return await inflateWithin(data, cap, hint, budget, (r) => (release = r));
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function inflateWithin(
+  data: Buffer,
+  cap: number,
+  hint: number | undefined,
+  budget: InflateBudget | undefined,
+  holding: (release: () => void) => void,
+): Promise<Inflated> {
   let target: Buffer | undefined;
   let r: Pass | undefined;
+  let release = (): void => {};
   if (hint !== undefined) {
+    release = budget?.reserve(Math.min(hint, cap)) ?? release;
+    holding(release);
     target = Buffer.allocUnsafe(Math.min(hint, cap));
     r = await pass(data, cap, target);
     if (r.overflow) {
       target = undefined;
       r = undefined;
+      release();
     }
   }
   if (!r) {
     const counted = await pass(data, cap, undefined);
+    release = budget?.reserve(counted.n) ?? (() => {});
+    holding(release);
     target = Buffer.allocUnsafe(counted.n);
     r = await pass(data, cap, target);
     if (r.overflow) r = { ...counted, n: target.length, overflow: false };
@@ -136,14 +161,14 @@ export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_IN
   let bytes = r.n === out.length ? out : Buffer.from(out.subarray(0, r.n));
 
   if (r.capped) {
-    return { bytes, problem: `inflates past the ${formatLimit(cap)} per-file limit: read the first ${formatLimit(cap)}` };
+    return { bytes, release, problem: `inflates past the ${formatLimit(cap)} per-file limit: read the first ${formatLimit(cap)}` };
   }
   const err = r.error;
-  if (!err) return { bytes };
+  if (!err) return { bytes, release };
   const why = err.message;
   if (err.code === 'Z_BUF_ERROR') {
     // A cut stream: everything it held came out before the end was missed.
-    return { bytes, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
+    return { bytes, release, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
   }
   if (bytes.length <= PRECISE_RECOVERY_LIMIT) {
     const precise = inflateUntilError(data, Math.min(cap, PRECISE_RECOVERY_LIMIT + CHUNK));
@@ -151,9 +176,9 @@ export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_IN
   }
   if (/incorrect data check|incorrect length check/.test(why)) {
     // Everything inflated, but the checksum says some of it is not what was written.
-    return { bytes, problem: `gzip checksum mismatch (${why}): the file is damaged and its events may be altered` };
+    return { bytes, release, problem: `gzip checksum mismatch (${why}): the file is damaged and its events may be altered` };
   }
-  return { bytes, problem: `gzip data is corrupt (${why}): read what came before the damage` };
+  return { bytes, release, problem: `gzip data is corrupt (${why}): read what came before the damage` };
 }
 
 /** The output of the longest prefix of `data` that inflates without an error (binary search). */

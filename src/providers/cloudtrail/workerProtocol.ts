@@ -5,7 +5,8 @@ export interface WorkerRequest {
   id: number;
   path: string;
   source: string;
-  options?: ReadOptions;
+  /** Plain options only: the budget is shared once, in workerData. */
+  options?: Omit<ReadOptions, 'budget'>;
 }
 
 export type WorkerResponse = { id: number; result: FileResult } | { id: number; error: string };
