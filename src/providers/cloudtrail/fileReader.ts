@@ -9,11 +9,10 @@
  * is not counted as a file read. A gzip stream inflates up to a per-file limit (a bomb costs at most
  * that much memory); past it, the part read is kept and the rest is one problem.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import { BatchBuilder, EventBatch } from '../../core/batch';
 import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
-import { DEFAULT_MAX_INFLATED_BYTES, gunzipBounded, isGzip } from './inflate';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipBounded, isGzip, releaseNow } from './inflate';
 import type { InflateBudget } from './inflateBudget';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
 import { containerProblem, decodeText, sniffContainer } from './sniff';
@@ -97,29 +96,10 @@ async function readRegularFile(path: string): Promise<Buffer> {
   }
 }
 
-/** Below this, a buffer is left to the garbage collector like any other. */
-const RELEASE_AT = 1024 * 1024;
-
-/**
- * Frees a large buffer this module allocated, now, unless the file's batch still points into it.
- * Left to the garbage collector, a worker that has gone idle can keep a gigabyte of inflated
- * padding alive while the next worker inflates its own. Moving the memory into a message that is
- * never received (ArrayBuffer.prototype.transfer is not in every supported Node) frees it at once.
- */
+/** Frees a large buffer this module allocated, unless the file's batch still points into it. */
 function releaseUnlessKept(buf: Buffer, result: FileResult): void {
-  const ab = buf.buffer as ArrayBuffer;
-  // Only a buffer that owns all of its memory: small Buffers share Node's pool.
-  if (buf.length < RELEASE_AT || buf.byteOffset !== 0 || ab.byteLength !== buf.length) return;
-  if (result.batch?.segments.some((s) => s.buffer === ab)) return;
-  const { port1, port2 } = new MessageChannel();
-  try {
-    port1.postMessage(null, [ab]);
-  } catch {
-    // Not transferable after all: the garbage collector will have it.
-  } finally {
-    port1.close();
-    port2.close();
-  }
+  if (result.batch?.segments.some((s) => s.buffer === buf.buffer)) return;
+  releaseNow(buf);
 }
 
 export async function readLogFile(path: string, source: string, opts: ReadOptions = {}): Promise<FileResult> {

@@ -124,7 +124,9 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
     let isFile = e.isFile();
     let size = 0;
     let other: string | undefined;
-    if (e.isSymbolicLink() || isFile) {
+    const special = e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice();
+    // Some file systems do not say what an entry is (none of the is* holds): stat tells.
+    if (e.isSymbolicLink() || isFile || (!isDir && !special)) {
       try {
         const st = await fs.stat(full);
         isDir = st.isDirectory();
@@ -135,8 +137,8 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
         report.errors.push({ path: full, message: describeFsError(err) });
         continue;
       }
-    } else if (!isDir) {
-      other = e.isFIFO() ? NOT_REGULAR.fifo : e.isSocket() ? NOT_REGULAR.socket : e.isCharacterDevice() || e.isBlockDevice() ? NOT_REGULAR.device : NOT_REGULAR.other;
+    } else if (special) {
+      other = e.isFIFO() ? NOT_REGULAR.fifo : e.isSocket() ? NOT_REGULAR.socket : NOT_REGULAR.device;
     }
     if (other !== undefined) {
       report.skipped.push({ path: full, reason: other });

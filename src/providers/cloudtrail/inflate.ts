@@ -9,6 +9,7 @@
  * into a buffer of the counted size: more CPU for odd files, never more memory.
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { MessageChannel } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import type { InflateBudget } from './inflateBudget';
 
@@ -143,6 +144,8 @@ async function inflateWithin(
     target = Buffer.allocUnsafe(Math.min(hint, cap));
     r = await pass(data, cap, target);
     if (r.overflow) {
+      // Freed before the next buffer is made, so the two are never held together.
+      releaseNow(target);
       target = undefined;
       r = undefined;
       release();
@@ -158,7 +161,11 @@ async function inflateWithin(
   }
   const out = target as Buffer;
   // A hint larger than the truth (a cut file): keep an exact copy, let the big buffer go.
-  let bytes = r.n === out.length ? out : Buffer.from(out.subarray(0, r.n));
+  let bytes = out;
+  if (r.n !== out.length) {
+    bytes = Buffer.from(out.subarray(0, r.n));
+    releaseNow(out);
+  }
 
   if (r.capped) {
     return { bytes, release, problem: `inflates past the ${formatLimit(cap)} per-file limit: read the first ${formatLimit(cap)}` };
@@ -179,6 +186,30 @@ async function inflateWithin(
     return { bytes, release, problem: `gzip checksum mismatch (${why}): the file is damaged and its events may be altered` };
   }
   return { bytes, release, problem: `gzip data is corrupt (${why}): read what came before the damage` };
+}
+
+/** Below this, a buffer is left to the garbage collector like any other. */
+const RELEASE_AT = 1024 * 1024;
+
+/**
+ * Frees a large buffer's memory now; the buffer must not be used afterwards. Left to the garbage
+ * collector, a worker that has gone idle can keep a gigabyte of inflated padding alive while the
+ * next worker inflates its own. Moving the memory into a message that is never received frees it at
+ * once (ArrayBuffer.prototype.transfer is not in every supported Node).
+ */
+export function releaseNow(buf: Buffer): void {
+  const ab = buf.buffer as ArrayBuffer;
+  // Only a buffer that owns all of its memory: small Buffers share Node's pool.
+  if (buf.length < RELEASE_AT || buf.byteOffset !== 0 || ab.byteLength !== buf.length) return;
+  const { port1, port2 } = new MessageChannel();
+  try {
+    port1.postMessage(null, [ab]);
+  } catch {
+    // Not transferable after all: the garbage collector will have it.
+  } finally {
+    port1.close();
+    port2.close();
+  }
 }
 
 /** The output of the longest prefix of `data` that inflates without an error (binary search). */
