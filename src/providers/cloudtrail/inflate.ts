@@ -118,43 +118,38 @@ function sizeHint(data: Buffer): number | undefined {
 export async function gunzipBounded(data: Buffer, limit: number = DEFAULT_MAX_INFLATED_BYTES, budget?: InflateBudget): Promise<Inflated> {
   // Record offsets are 32-bit and one Buffer has a maximum size: no limit goes past either.
   const cap = Math.max(0, Math.min(Math.floor(limit), bufferConstants.MAX_LENGTH, 0xffffffff));
-  const hint = sizeHint(data);
-  let release = (): void => {};
+  const held = { release: (): void => {} };
   try {
-    return await inflateWithin(data, cap, hint, budget, (r) => (release = r));
+    return await inflateWithin(data, cap, budget, held);
   } catch (err) {
-    release();
+    held.release();
     throw err;
   }
 }
 
-async function inflateWithin(
-  data: Buffer,
-  cap: number,
-  hint: number | undefined,
-  budget: InflateBudget | undefined,
-  holding: (release: () => void) => void,
-): Promise<Inflated> {
+/** `held.release` always gives back what is reserved right now (for the caller's error path). */
+async function inflateWithin(data: Buffer, cap: number, budget: InflateBudget | undefined, held: { release: () => void }): Promise<Inflated> {
+  const reserve = (bytes: number): void => {
+    held.release = budget?.reserve(bytes) ?? (() => {});
+  };
+  const hint = sizeHint(data);
   let target: Buffer | undefined;
   let r: Pass | undefined;
-  let release = (): void => {};
   if (hint !== undefined) {
-    release = budget?.reserve(Math.min(hint, cap)) ?? release;
-    holding(release);
+    reserve(Math.min(hint, cap));
     target = Buffer.allocUnsafe(Math.min(hint, cap));
     r = await pass(data, cap, target);
     if (r.overflow) {
       // Freed before the next buffer is made, so the two are never held together.
       releaseNow(target);
+      held.release();
       target = undefined;
       r = undefined;
-      release();
     }
   }
   if (!r) {
     const counted = await pass(data, cap, undefined);
-    release = budget?.reserve(counted.n) ?? (() => {});
-    holding(release);
+    reserve(counted.n);
     target = Buffer.allocUnsafe(counted.n);
     r = await pass(data, cap, target);
     if (r.overflow) r = { ...counted, n: target.length, overflow: false };
@@ -168,14 +163,14 @@ async function inflateWithin(
   }
 
   if (r.capped) {
-    return { bytes, release, problem: `inflates past the ${formatLimit(cap)} per-file limit: read the first ${formatLimit(cap)}` };
+    return { bytes, release: held.release, problem: `inflates past the ${formatLimit(cap)} per-file limit: read the first ${formatLimit(cap)}` };
   }
   const err = r.error;
-  if (!err) return { bytes, release };
+  if (!err) return { bytes, release: held.release };
   const why = err.message;
   if (err.code === 'Z_BUF_ERROR') {
     // A cut stream: everything it held came out before the end was missed.
-    return { bytes, release, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
+    return { bytes, release: held.release, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
   }
   if (bytes.length <= PRECISE_RECOVERY_LIMIT) {
     const precise = inflateUntilError(data, Math.min(cap, PRECISE_RECOVERY_LIMIT + CHUNK));
@@ -183,9 +178,9 @@ async function inflateWithin(
   }
   if (/incorrect data check|incorrect length check/.test(why)) {
     // Everything inflated, but the checksum says some of it is not what was written.
-    return { bytes, release, problem: `gzip checksum mismatch (${why}): the file is damaged and its events may be altered` };
+    return { bytes, release: held.release, problem: `gzip checksum mismatch (${why}): the file is damaged and its events may be altered` };
   }
-  return { bytes, release, problem: `gzip data is corrupt (${why}): read what came before the damage` };
+  return { bytes, release: held.release, problem: `gzip data is corrupt (${why}): read what came before the damage` };
 }
 
 /** Below this, a buffer is left to the garbage collector like any other. */
