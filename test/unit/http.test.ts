@@ -196,7 +196,7 @@ describe('core/http HttpClient (real HTTP on 127.0.0.1)', function () {
     const e = await rejects(client({ timeouts: { connectMs: 1000, readMs: 150 } }).getJson('/events', undefined, Events));
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /^Timed out after 0\.2 s waiting for the response from 127\.0\.0\.1:\d+ \(GET \/api\/events\)\.$/);
-    assert.equal(server.requests.length, 1);
+    assert.ok(server.requests.length <= 1, "not retried"); // under load the timeout can fire before the server logs the request
     assert.ok(performance.now() - t0 < 1200, "did not wait for the server");
   });
 
