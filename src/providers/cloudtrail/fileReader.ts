@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { BatchBuilder, EventBatch } from '../../core/batch';
-import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
+import { JsonRecordSplitter, MAX_RECORD_DEPTH, nestedDeeperThan, recordsArrayBounds, type SplitStop } from '../../core/jsonSplitter';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
 import { lakeRowToRecord, looksLikeCsv, readCsvExport } from './tabular';
 
@@ -35,6 +35,14 @@ export interface FileResult {
 }
 
 const MAX_PROBLEMS_PER_FILE = 50;
+
+/** CloudTrail events are at most a few hundred KB; a record this big is reported, not read. */
+export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
+
+export interface ReaderOptions {
+  /** A record longer than this many bytes is one problem and is skipped (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
+}
 
 export function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
@@ -93,7 +101,7 @@ function inflateUntilError(data: Buffer): Buffer {
   return Buffer.concat(chunks);
 }
 
-export function readLogFile(path: string, source: string): FileResult {
+export function readLogFile(path: string, source: string, opts: ReaderOptions = {}): FileResult {
   let data: Buffer;
   try {
     data = readFileSync(path);
@@ -102,10 +110,10 @@ export function readLogFile(path: string, source: string): FileResult {
     const hint = e.code === 'ERR_FS_FILE_TOO_LARGE' ? ' (a single file is read whole: split it, e.g. with `split -l 1000000` for JSON Lines)' : '';
     return { path, transfer: [], events: 0, bytes: 0, problems: [{ message: `cannot read the file: ${e.message}${hint}` }] };
   }
-  return readLogBuffer(path, data, source);
+  return readLogBuffer(path, data, source, opts);
 }
 
-export function readLogBuffer(path: string, data: Buffer, source: string): FileResult {
+export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReaderOptions = {}): FileResult {
   const problems: FileProblem[] = [];
   let text = data;
   if (isGzip(data)) {
@@ -113,7 +121,7 @@ export function readLogBuffer(path: string, data: Buffer, source: string): FileR
     text = r.bytes;
     if (r.problem) problems.push({ message: r.problem });
   }
-  const reader = new RecordReader(path, text, source, problems);
+  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   const firstByte = firstNonBlank(text);
   if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
     reader.readCsv();
@@ -122,6 +130,9 @@ export function readLogBuffer(path: string, data: Buffer, source: string): FileR
   }
   return reader.finish();
 }
+
+/** Distinct first keys the fast path follows; a file with more is read by the scanner. */
+const MAX_SEPARATOR_KEYS = 8;
 
 /** A line that is a whole wrapper (`{"Records":…}`, a lookup-events page, Lake results). */
 const WRAPPER_LINE = /^\{\s*"(Records|Events|QueryResultRows)"\s*:/;
@@ -176,12 +187,15 @@ class RecordReader {
   private extraProblems = 0;
   /** Problems found before reading began (a damaged gzip stream): kept across a reset. */
   private readonly problemsBefore: number;
+  /** How this file's records open (`{eventVersion`): where reading picks up after a broken one. */
+  private readonly recordKeys = new Set<string>();
 
   constructor(
     private readonly path: string,
     private readonly text: Buffer,
     private readonly source: string,
     private readonly problems: FileProblem[],
+    private readonly maxRecordBytes: number,
   ) {
     this.problemsBefore = problems.length;
     this.hints = hintsFromPath(path);
@@ -189,6 +203,15 @@ class RecordReader {
   }
 
   readJson(jsonLinesByName: boolean): void {
+    try {
+      this.readJsonShapes(jsonLinesByName);
+    } catch (err) {
+      // A bug or an exhausted resource must cost this file's rest, never the whole load.
+      this.problem(`reading stopped early: ${errorText(err)}`);
+    }
+  }
+
+  private readJsonShapes(jsonLinesByName: boolean): void {
     const buf = this.text;
     const from = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     if (jsonLinesByName || looksLikeJsonLines(buf, from)) {
@@ -205,8 +228,11 @@ class RecordReader {
    * The fast path for what CloudTrail writes: `{"Records":[…]}` whose records begin with the same
    * key. A record's end is where `},{"<key>":` next occurs (native memmem, no byte loop), and
    * parsing the proposed record proves it: a proposal cut inside a string or a nested object is
-   * never valid JSON on its own, and a failed one falls back to scanning that one record. Each
-   * separator's next position is remembered, so a file costs one pass per distinct first key.
+   * never valid JSON on its own. When one fails (a broken record, a record over the size limit, a
+   * separator inside a record), the validating scanner reads on from there until it is past a
+   * record it read whole, and the fast way resumes. Each separator's next position is remembered,
+   * so a file costs one pass per distinct first key (a few at most: more go to the scanner).
+   * Returns false when the array closes before the file's end (not one Records array after all).
    */
   private readRecordsArray(first: number, last: number): boolean {
     const buf = this.text;
@@ -214,8 +240,15 @@ class RecordReader {
     let s = first;
     while (s < last) {
       const key = firstKeyAt(buf, s, last);
-      if (key === undefined) break;
-      if (!seps.has(key)) seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
+      if (key === undefined || (!seps.has(key) && seps.size >= MAX_SEPARATOR_KEYS)) {
+        // Not the shape this path reads (blanks, a stray value, many kinds of record): scan the rest.
+        const stop = this.split(s, last + 1, { insideRecordsArray: true });
+        return stop.why !== 'closed' || stop.at === last;
+      }
+      if (!seps.has(key)) {
+        seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
+        this.recordKeys.add(`{${key}`);
+      }
       let e = last;
       for (const k of seps.values()) {
         if (k.next < s) {
@@ -226,32 +259,26 @@ class RecordReader {
       }
       let value: unknown;
       let parsed = false;
-      if (buf[e - 1] === 0x7d) {
+      if (buf[e - 1] === 0x7d && e - s <= this.maxRecordBytes) {
         try {
           value = JSON.parse(buf.toString('utf8', s, e));
           parsed = true;
         } catch {
-          // the proposal was wrong: find this record's true end below
+          // the proposal was wrong or the record is broken: the scanner below tells which
         }
       }
-      if (parsed) {
-        this.records++;
-        this.onValue(value, s, e);
-      } else {
-        e = objectEnd(buf, s, last);
-        if (e < 0) break;
-        this.onRecord(s, e);
+      if (!parsed) {
+        const stop = this.split(s, last + 1, { insideRecordsArray: true, stopAtSeparator: true });
+        if (stop.why === 'closed') return stop.at === last;
+        if (stop.why === 'end') return true;
+        s = stop.at;
+        continue;
       }
-      if (e === last) return true;
-      if (buf[e] === 0x5d) return false; // the array closed early: not one Records array after all
-      if (buf[e] !== 0x2c) {
-        this.split(e, last + 1, true);
-        return true;
-      }
+      this.records++;
+      if (!this.tooDeep(value, s, e)) this.onValue(value, s, e);
+      // A proposal ends at a separator's ',' or at the array's end.
       s = e + 1;
     }
-    // Not the shape this path reads (whitespace, a stray value, a cut record): scan the rest.
-    if (s < last) this.split(s, last + 1, false, true);
     return true;
   }
 
@@ -281,19 +308,30 @@ class RecordReader {
     }
   }
 
-  private split(from: number, to: number, afterRecord = false, insideRecordsArray = afterRecord): void {
+  private split(from: number, to: number, opts: { insideRecordsArray?: boolean; stopAtSeparator?: boolean } = {}): SplitStop {
     const splitter = new JsonRecordSplitter(
       {
         record: (start, end) => this.onRecord(start, end),
+        invalid: (message, offset) => {
+          this.records++;
+          this.problem(message, offset);
+        },
         problem: (message, offset) => this.problem(message, offset),
       },
-      { insideRecordsArray, afterRecord, recordsBefore: this.records },
+      { ...opts, recordsBefore: this.records, recordKeys: this.recordKeys },
     );
-    splitter.skipTo(from);
-    splitter.finish(this.text, to);
+    return splitter.split(this.text, from, to);
   }
 
   readCsv(): void {
+    try {
+      this.readCsvRows();
+    } catch (err) {
+      this.problem(`reading stopped early: ${errorText(err)}`);
+    }
+  }
+
+  private readCsvRows(): void {
     const result = readCsvExport(this.text.toString('utf8'));
     for (const p of result.problems) this.problemAt(p.message, p.line, p.column);
     for (const rec of result.records) {
@@ -352,18 +390,41 @@ class RecordReader {
 
   private onRecord(start: number, end: number): void {
     this.records++;
-    let value: unknown;
-    const text = this.text.toString('utf8', start, end);
+    const value = this.parseRecord(start, end);
+    if (value !== undefined) this.onValue(value, start, end);
+  }
+
+  /** The record's value; undefined (and reported) when it cannot be read. Never throws. */
+  private parseRecord(start: number, end: number): unknown {
+    const n = this.records;
+    if (end - start > this.maxRecordBytes) {
+      this.problem(`record ${n} is ${formatBytes(end - start)}, over the ${formatBytes(this.maxRecordBytes)} per-record limit: skipped`, start);
+      return undefined;
+    }
+    let text = '';
     try {
-      value = JSON.parse(text);
+      text = this.text.toString('utf8', start, end);
+      const value: unknown = JSON.parse(text);
+      return this.tooDeep(value, start, end) ? undefined : value;
     } catch (err) {
+      if (!(err instanceof SyntaxError)) {
+        // e.g. a string past V8's limit ("Invalid string length"): this record's problem alone.
+        this.problem(`record ${n} cannot be read: ${errorText(err)}`, start);
+        return undefined;
+      }
       const { message, at } = describeJsonError(err);
       // V8 counts UTF-16 units; the position we report is a byte offset in the file.
       const offset = at === undefined ? 0 : Buffer.byteLength(text.slice(0, at), 'utf8');
-      this.problem(`record ${this.records} is not valid JSON: ${message}`, start + offset);
-      return;
+      this.problem(`record ${n} is not valid JSON: ${message}`, start + offset);
+      return undefined;
     }
-    this.onValue(value, start, end);
+  }
+
+  /** Reports a record nested deeper than MAX_RECORD_DEPTH (only a long one can be). */
+  private tooDeep(value: unknown, start: number, end: number): boolean {
+    if (end - start <= 2 * MAX_RECORD_DEPTH || !nestedDeeperThan(value, MAX_RECORD_DEPTH)) return false;
+    this.problem(`record ${this.records} is nested deeper than ${MAX_RECORD_DEPTH} levels: skipped`, start);
+    return true;
   }
 
   private onValue(value: unknown, start: number, end: number): void {
@@ -414,6 +475,7 @@ class RecordReader {
       this.problem(`record ${this.records} holds an event as a JSON string that is not valid JSON: ${describeJsonError(err).message}`, at);
       return;
     }
+    if (this.tooDeep(inner, at, at + json.length)) return;
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || !looksLikeEvent(inner as Record<string, unknown>)) {
       this.noteNonEvent(at);
       return;
@@ -464,6 +526,16 @@ class RecordReader {
       p.column = off - lineStart + 1;
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A size as a message shows it. */
+function formatBytes(n: number): string {
+  const [value, unit] = n < 1024 ? [n, 'bytes'] : n < 1 << 20 ? [n / 1024, 'KB'] : [n / (1 << 20), 'MB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
 /** V8's JSON.parse message, and the position in the parsed text when it gives one. */
