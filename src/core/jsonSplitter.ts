@@ -124,6 +124,8 @@ const MAX_SIGNATURE_KEY = 64;
 const MAX_SIGNATURE = 3 * MAX_SIGNATURE_BLANKS + MAX_SIGNATURE_KEY + 6;
 /** Record openings remembered per file: CloudTrail has one; sorted-key exports a handful. */
 const MAX_RECORD_KEYS = 16;
+/** How CloudTrail opens every record it writes: known before any record is read. */
+const CLOUDTRAIL_OPENING = '{eventVersion';
 
 export const DEFAULT_WRAPPER_KEYS = ['Records', 'Events', 'QueryResultRows'] as const;
 
@@ -166,6 +168,11 @@ export class JsonRecordSplitter {
   private readonly stopAtSeparator: boolean;
   private errorAt = -1;
   private errorWhy = '';
+  /**
+   * The last records array that closed, while the shape after it is unproven: a ']' among garbage
+   * between records closes the array too early, and what breaks after it is read as that array's.
+   */
+  private closedArray: { at: number; depth: number; wrapper: boolean; topStart: number } | undefined;
 
   constructor(
     private readonly sink: SplitterSink,
@@ -299,11 +306,13 @@ export class JsonRecordSplitter {
     }
     if (c === LBRACKET) {
       this.valuesSeen++;
+      this.closedArray = undefined;
       this.stack[0] = RECARR;
       this.depth = 1;
       this.expect = X_VALUE_OR_CLOSE;
       return i + 1;
     }
+    if (this.closedArray && !this.jsonLines) return this.reopenArray(buf, i, to, `unexpected ${shown(c)}`);
     this.sink.problem(`unexpected ${shown(c)} outside any JSON value: skipped to the end of the line`, i);
     const nl = indexOfByte(buf, NEWLINE, i, to);
     return nl < 0 ? to : nl;
@@ -333,11 +342,22 @@ export class JsonRecordSplitter {
   }
 
   private open(buf: Uint8Array, i: number, to: number, c: number): number {
+    if (c === LBRACE && this.recStart >= 0 && this.stack[this.depth - 1] === ARR && this.signatureEnd(buf, i, to, false) > 0) {
+      // A record opening as an array element inside a record: the record was cut inside an array
+      // and the next one follows. Taking it as an element would swallow every record after it.
+      this.invalidRecord(`record ${this.recordsSeen + 1} is cut off: the next record begins inside it`, i);
+      this.depth = this.recDepth;
+      this.recStart = -1;
+      this.recDepth = -1;
+      this.expect = X_VALUE;
+      this.sigKey = '';
+    }
     if (!this.valueStart(i, c)) return this.fail(buf, i, to, this.unexpected(c));
     let kind = c === LBRACE ? OBJ : ARR;
     if (c === LBRACKET && this.depth === 1 && this.stack[0] === TOPOBJ && this.wrapperKeys.has(this.lastKey)) {
       kind = RECARR;
       this.topIsWrapper = true;
+      this.closedArray = undefined;
     }
     if (this.depth >= this.stack.length) {
       // Grows with the input, never past it: depth is checked per record once it is whole.
@@ -359,6 +379,7 @@ export class JsonRecordSplitter {
         : (top === ARR || top === RECARR) && (this.expect === X_VALUE_OR_CLOSE || this.expect === X_AFTER);
     if (!ok || this.depth === 0) return this.fail(buf, i, to, this.unexpected(c));
     this.sigState = 0;
+    if (top === RECARR) this.closedArray = { at: i, depth: this.depth, wrapper: this.topIsWrapper, topStart: this.topStart };
     this.depth--;
     if (this.depth === 0) {
       if (top === RECARR && this.started) return -1;
@@ -496,21 +517,35 @@ export class JsonRecordSplitter {
   private fail(buf: Uint8Array, at: number, to: number, why: string): number {
     if (this.recStart >= 0) {
       const start = this.recStart;
-      // The broken record's own opening is the best guess at how the next one opens.
-      if (this.recordKeys.size === 0 && this.sigKey !== '') this.recordKeys.add(this.sigKey);
+      // The broken record's own opening is a good guess at how the next one opens.
+      if (this.sigKey !== '' && this.recordKeys.size < MAX_RECORD_KEYS) this.recordKeys.add(this.sigKey);
       this.invalidRecord(`record ${this.recordsSeen + 1} is not valid JSON: ${why}`, at);
       return this.resyncInArray(buf, this.recDepth, start, at, to);
     }
     if (this.depth > 0 && this.stack[this.depth - 1] === RECARR) {
       this.sink.problem(`not valid JSON after record ${this.recordsSeen} (${why}): skipped to the next record`, at);
-      return this.resyncInArray(buf, this.depth, at - 1, at, to);
+      // A string that ran into the next record's opening ended inside it: look back from `at` too.
+      return this.resyncInArray(buf, this.depth, -1, at, to);
     }
     if (this.inRecord()) {
       this.invalidRecord(`record ${this.recordsSeen + 1} is not valid JSON: ${why}`, at);
+    } else if (this.closedArray && !this.jsonLines) {
+      return this.reopenArray(buf, at, to, why);
     } else {
       this.sink.problem(`not valid JSON here (${why}): skipped to the next ${this.jsonLines ? 'line' : 'line that starts a value'}`, at);
     }
     return this.resyncTop(buf, at, to);
+  }
+
+  /** The records array closed at a stray ']' (broken right after it): read on as that array's. */
+  private reopenArray(buf: Uint8Array, at: number, to: number, why: string): number {
+    const a = this.closedArray as NonNullable<typeof this.closedArray>;
+    this.sink.problem(`not valid JSON after record ${this.recordsSeen} (${why}): skipped to the next record`, at);
+    this.stack[0] = a.depth === 1 ? RECARR : TOPOBJ;
+    this.stack[a.depth - 1] = RECARR;
+    this.topIsWrapper = a.wrapper;
+    this.topStart = a.topStart;
+    return this.resyncInArray(buf, a.depth, a.at, at, to);
   }
 
   /** Picks up at the next record of the records array at `arrDepth` (see the top of the file). */
@@ -554,7 +589,10 @@ export class JsonRecordSplitter {
     let ke = ks;
     while (ke < to && ke - ks <= MAX_SIGNATURE_KEY && KEY_CHAR[buf[ke]] === 1) ke++;
     if (ke === ks || ke >= to || buf[ke] !== QUOTE || !isSignatureKey(buf, ks, ke)) return -1;
-    if (!anyKey && !this.recordKeys.has(prefix + latin1(buf, ks, ke))) return -1;
+    if (!anyKey) {
+      const opening = prefix + latin1(buf, ks, ke);
+      if (opening !== CLOUDTRAIL_OPENING && !this.recordKeys.has(opening)) return -1;
+    }
     k = skipBlanks(buf, ke + 1, to);
     if (k < 0 || buf[k] !== COLON) return -1;
     return k + 1;
