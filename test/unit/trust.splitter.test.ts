@@ -13,7 +13,11 @@ import fc from 'fast-check';
 import { MAX_RECORD_DEPTH } from '../../src/core/jsonSplitter';
 import { EventStore } from '../../src/core/store';
 import { type FileProblem, readLogBuffer, type ReaderOptions } from '../../src/providers/cloudtrail/fileReader';
+import { encodeAwsCredentials } from '../../src/providers/awsCloudtrail/credentials';
 import { loadFiles } from '../../src/providers/cloudtrail/files';
+import type { AccountConfig } from '../../src/providers/provider';
+import { loadFromS3, openS3Session } from '../../src/providers/s3Trail/index';
+import { S3_KEY_ID, S3_SECRET, startS3Fake } from '../support/fakes/s3';
 
 // Compiled to out/test/unit/: three levels up is the project root.
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -363,6 +367,33 @@ describe('trust: a bad record costs only itself (issue 12, items 1, 3, 4)', func
       assert.equal(s.errors.length, 1);
       assert.match(s.errors[0].message, /record 2 is 33\.0 MB, over the 32 MB per-record limit: skipped/);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+
+    it('the S3 loader the same: an object with a 33 MB record and a broken one keeps its other events', async function () {
+      const fake = await startS3Fake({ buckets: { trail: 'us-east-1' } });
+      const account: AccountConfig = { id: 'acc-1', provider: 'cloudtrail', label: 'test', endpoint: fake.url, region: 'us-east-1' };
+      const session = openS3Session(account, encodeAwsCredentials({ type: 'keys', accessKeyId: S3_KEY_ID, secretAccessKey: S3_SECRET }), { maxAttempts: 1 });
+      try {
+        const big = `{"eventVersion":"1.08","eventTime":"2024-05-01T10:00:00Z","eventName":"PutObject","eventID":"ev-2","pad":"${'s'.repeat(33 << 20)}"}`;
+        const texts = [JSON.stringify(event(1)), big, JSON.stringify(event(3)), strayQuote(JSON.stringify(event(4)), 30), JSON.stringify(event(5))];
+        fake.put('trail', 'logs/a.json', `{"Records":[${texts.join(',')}]}`);
+        fake.put('trail', 'logs/b.json', `{"Records":[${JSON.stringify(event(6))}]}`);
+        const store = new EventStore();
+        const report = await loadFromS3(session, { bucket: 'trail', bucketRegion: 'us-east-1', prefixes: ['logs/'] }, store);
+        const got: string[] = [];
+        for (let r = 0; r < store.size; r++) got.push(store.value(r, 'id'));
+        assert.deepEqual(got, ['ev-1', 'ev-3', 'ev-5', 'ev-6']);
+        assert.deepEqual(
+          report.errors.map((e) => [e.path, e.message.replace(/:.*/, '')]),
+          [
+            ['s3://trail/logs/a.json', 'record 2 is 33.0 MB, over the 32 MB per-record limit'],
+            ['s3://trail/logs/a.json', 'record 4 is not valid JSON'],
+          ],
+        );
+      } finally {
+        session.close();
+        await fake.close();
+      }
     });
 
     it('a record past V8\'s string limit with no size limit set: that record is one problem, the file is not lost (the one realistic-size test, ~0.6 GB)', function () {
