@@ -161,7 +161,13 @@ export class JsonRecordSplitter {
   private passedOver = false;
   /** How the current record opens, while that is still being read: 1 `{` (key next), 2 `[`, 3 `[{`. */
   private sigState = 0;
-  private sigKey = '';
+  /** Where the current record's first key lies (-1: none yet, or not one that can mark a record). */
+  private sigFrom = -1;
+  private sigTo = -1;
+  private sigBracket = 0;
+  /** The opening learnt last: most records open the same way, so it is compared, not rebuilt. */
+  private lastOpening = '';
+  private buf: Uint8Array = new Uint8Array(0);
   private readonly wrapperKeys: Set<string>;
   private readonly recordKeys: Set<string>;
   private readonly started: boolean;
@@ -194,6 +200,7 @@ export class JsonRecordSplitter {
 
   /** Splits buf[from, to) and reports whatever is left unfinished at `to`, unless it stopped early. */
   split(buf: Uint8Array, from: number, to: number): SplitStop {
+    this.buf = buf;
     const stop = this.run(buf, from, to);
     if (stop.why === 'end') this.finish(to);
     return stop;
@@ -332,7 +339,7 @@ export class JsonRecordSplitter {
       this.recStart = i;
       this.recDepth = this.depth;
       this.sigState = c === LBRACE ? 1 : c === LBRACKET ? 2 : 0;
-      this.sigKey = '';
+      this.sigFrom = -1;
     } else if (this.sigState === 2 && c === LBRACE) {
       this.sigState = 3;
     } else {
@@ -350,7 +357,7 @@ export class JsonRecordSplitter {
       this.recStart = -1;
       this.recDepth = -1;
       this.expect = X_VALUE;
-      this.sigKey = '';
+      this.sigFrom = -1;
     }
     if (!this.valueStart(i, c)) return this.fail(buf, i, to, this.unexpected(c));
     let kind = c === LBRACE ? OBJ : ARR;
@@ -413,8 +420,10 @@ export class JsonRecordSplitter {
       const top = this.stack[this.depth - 1];
       if (top === TOPOBJ && this.depth === 1) this.lastKey = end - i - 1 <= 32 ? latin1(buf, i + 1, end) : '';
       if (this.sigState === 1 || this.sigState === 3) {
-        const prefix = this.sigState === 1 ? '{' : '[';
-        this.sigKey = isSignatureKey(buf, i + 1, end) ? prefix + latin1(buf, i + 1, end) : '';
+        const ok = isSignatureKey(buf, i + 1, end);
+        this.sigFrom = ok ? i + 1 : -1;
+        this.sigTo = end;
+        this.sigBracket = this.sigState === 1 ? LBRACE : LBRACKET;
       }
       this.sigState = 0;
       this.expect = X_COLON;
@@ -503,9 +512,22 @@ export class JsonRecordSplitter {
 
   private emit(start: number, end: number): void {
     this.recordsSeen++;
-    if (this.sigKey !== '' && this.recordKeys.size < MAX_RECORD_KEYS) this.recordKeys.add(this.sigKey);
-    this.sigKey = '';
+    this.learnOpening();
     this.sink.record(start, end);
+  }
+
+  /** Remembers how the record just read opens (`{key`), as a place to pick up after a broken one. */
+  private learnOpening(): void {
+    const from = this.sigFrom;
+    if (from < 0) return;
+    this.sigFrom = -1;
+    const buf = this.buf;
+    const last = this.lastOpening;
+    let same = last.length === this.sigTo - from + 1 && last.charCodeAt(0) === this.sigBracket;
+    for (let k = 1; same && k < last.length; k++) same = last.charCodeAt(k) === buf[from + k - 1];
+    if (same) return;
+    this.lastOpening = String.fromCharCode(this.sigBracket) + latin1(buf, from, this.sigTo);
+    if (this.recordKeys.size < MAX_RECORD_KEYS) this.recordKeys.add(this.lastOpening);
   }
 
   private invalidRecord(message: string, at: number): void {
@@ -518,7 +540,7 @@ export class JsonRecordSplitter {
     if (this.recStart >= 0) {
       const start = this.recStart;
       // The broken record's own opening is a good guess at how the next one opens.
-      if (this.sigKey !== '' && this.recordKeys.size < MAX_RECORD_KEYS) this.recordKeys.add(this.sigKey);
+      this.learnOpening();
       this.invalidRecord(`record ${this.recordsSeen + 1} is not valid JSON: ${why}`, at);
       return this.resyncInArray(buf, this.recDepth, start, at, to);
     }
@@ -554,7 +576,7 @@ export class JsonRecordSplitter {
     this.recStart = -1;
     this.recDepth = -1;
     this.sigState = 0;
-    this.sigKey = '';
+    this.sigFrom = -1;
     const any = this.recordKeys.size === 0;
     // Only an opening that reaches past `at` can be one the broken scan was inside: it lies in the
     // run of blanks, quotes, brackets and key letters that ends at `at`.
@@ -607,7 +629,7 @@ export class JsonRecordSplitter {
     this.topStart = -1;
     this.topIsWrapper = false;
     this.sigState = 0;
-    this.sigKey = '';
+    this.sigFrom = -1;
     let nl = indexOfByte(buf, NEWLINE, at, to);
     while (nl >= 0 && !this.jsonLines && nl + 1 < to && buf[nl + 1] !== LBRACE && buf[nl + 1] !== LBRACKET) nl = indexOfByte(buf, NEWLINE, nl + 1, to);
     if (nl < 0 || nl + 1 >= to) {
