@@ -167,6 +167,8 @@ export class JsonRecordSplitter {
   private sigBracket = 0;
   /** The opening learnt last: most records open the same way, so it is compared, not rebuilt. */
   private lastOpening = '';
+  /** Records here are rows of single-key objects (CloudTrail Lake): '{eventVersion' opens a column, not a record. */
+  private rowRecords = false;
   private buf: Uint8Array = new Uint8Array(0);
   private readonly wrapperKeys: Set<string>;
   private readonly recordKeys: Set<string>;
@@ -187,6 +189,7 @@ export class JsonRecordSplitter {
     this.recordsSeen = opts.recordsBefore ?? 0;
     this.wrapperKeys = new Set(opts.wrapperKeys ?? DEFAULT_WRAPPER_KEYS);
     this.recordKeys = opts.recordKeys ?? new Set();
+    for (const k of this.recordKeys) if (k.startsWith('[')) this.rowRecords = true;
     this.jsonLines = opts.jsonLines ?? false;
     this.stopAtSeparator = opts.stopAtSeparator ?? false;
     this.started = opts.insideRecordsArray ?? false;
@@ -349,9 +352,10 @@ export class JsonRecordSplitter {
   }
 
   private open(buf: Uint8Array, i: number, to: number, c: number): number {
-    if (c === LBRACE && this.recStart >= 0 && this.stack[this.depth - 1] === ARR && this.signatureEnd(buf, i, to, false) > 0) {
-      // A record opening as an array element inside a record: the record was cut inside an array
-      // and the next one follows. Taking it as an element would swallow every record after it.
+    if (c === LBRACE && this.recStart >= 0 && this.stack[this.depth - 1] === ARR && buf[this.recStart] === LBRACE && this.signatureEnd(buf, i, to, false) > 0) {
+      // A record opening as an array element inside a record (an object: a row's columns are
+      // objects): the record was cut inside an array and the next one follows. Taking it as an
+      // element would swallow every record after it.
       this.invalidRecord(`record ${this.recordsSeen + 1} is cut off: the next record begins inside it`, i);
       this.depth = this.recDepth;
       this.recStart = -1;
@@ -527,6 +531,7 @@ export class JsonRecordSplitter {
     for (let k = 1; same && k < last.length; k++) same = last.charCodeAt(k) === buf[from + k - 1];
     if (same) return;
     this.lastOpening = String.fromCharCode(this.sigBracket) + latin1(buf, from, this.sigTo);
+    if (this.sigBracket === LBRACKET) this.rowRecords = true;
     if (this.recordKeys.size < MAX_RECORD_KEYS) this.recordKeys.add(this.lastOpening);
   }
 
@@ -613,7 +618,8 @@ export class JsonRecordSplitter {
     if (ke === ks || ke >= to || buf[ke] !== QUOTE || !isSignatureKey(buf, ks, ke)) return -1;
     if (!anyKey) {
       const opening = prefix + latin1(buf, ks, ke);
-      if (opening !== CLOUDTRAIL_OPENING && !this.recordKeys.has(opening)) return -1;
+      // CloudTrail's opening is assumed until rows (`[{…`) show the records are not objects.
+      if (!this.recordKeys.has(opening) && (opening !== CLOUDTRAIL_OPENING || this.rowRecords)) return -1;
     }
     k = skipBlanks(buf, ke + 1, to);
     if (k < 0 || buf[k] !== COLON) return -1;

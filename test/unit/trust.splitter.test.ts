@@ -164,6 +164,18 @@ describe('trust: a bad record costs only itself (issue 12, items 1, 3, 4)', func
       });
     }
 
+    it('CloudTrail Lake rows (columns as single-key objects, eventVersion first): a broken row costs only itself', function () {
+      const row = (i: number): string => JSON.stringify(Object.entries(event(i)).map(([k, v]) => ({ [k]: typeof v === 'object' ? JSON.stringify(v) : String(v) })));
+      for (const brokenRow of [1, 3]) {
+        const rows = Array.from({ length: 6 }, (_, i) => row(i + 1));
+        rows[brokenRow - 1] = strayQuote(rows[brokenRow - 1], inside(rows[brokenRow - 1], 'GetObject'));
+        const { ids: got, problems } = read('lake.json', `{"QueryStatus":"FINISHED","QueryResultRows":[${rows.join(',')}],"QueryStatistics":{"ResultsCount":6}}`);
+        assert.deepEqual(got, ids(1, 7, [brokenRow]), JSON.stringify(problems));
+        assert.equal(problems.length, 1, JSON.stringify(problems));
+        assert.match(problems[0].message, new RegExp(`^record ${brokenRow} is not valid JSON`));
+      }
+    });
+
     it('the first record broken: the rest are read (nothing is known about the records yet)', function () {
       for (const layout of LAYOUTS) {
         const texts = events.slice(0, 20).map((e) => recordText(e, layout));
