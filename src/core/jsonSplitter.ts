@@ -24,8 +24,8 @@
  */
 
 export interface SplitterSink {
-  /** A complete value that is a record: bytes [start, end) of the buffer. */
-  record(start: number, end: number): void;
+  /** A complete value that is a record: bytes [start, end) of the buffer. True if it held an event. */
+  record(start: number, end: number): boolean;
   /** A record that cannot be read (`message` names it): it counts as a record of the file. */
   invalid(message: string, offset: number): void;
   /** Something else is wrong at `offset`; scanning goes on. */
@@ -169,6 +169,9 @@ export class JsonRecordSplitter {
   private lastOpening = '';
   /** Records here are rows of single-key objects (CloudTrail Lake): '{eventVersion' opens a column, not a record. */
   private rowRecords = false;
+  /** No known opening lies from here on (while the known ones stay as many as noOpeningKeys). */
+  private noOpeningFrom = Infinity;
+  private noOpeningKeys = -1;
   private buf: Uint8Array = new Uint8Array(0);
   private readonly wrapperKeys: Set<string>;
   private readonly recordKeys: Set<string>;
@@ -352,10 +355,11 @@ export class JsonRecordSplitter {
   }
 
   private open(buf: Uint8Array, i: number, to: number, c: number): number {
-    if (c === LBRACE && this.recStart >= 0 && this.stack[this.depth - 1] === ARR && buf[this.recStart] === LBRACE && this.signatureEnd(buf, i, to, false) > 0) {
-      // A record opening as an array element inside a record (an object: a row's columns are
-      // objects): the record was cut inside an array and the next one follows. Taking it as an
-      // element would swallow every record after it.
+    if (c === LBRACE && this.recStart >= 0 && this.stack[this.depth - 1] === ARR && this.signatureEnd(buf, i, to, false, buf[this.recStart] === LBRACE) > 0) {
+      // A record opening as an array element inside a record: the record was cut inside an array
+      // (or a stray '[' opened one) and the next one follows. Taking it as an element would
+      // swallow every record after it. (In a row, `[{"eventVersion":…},…]`, such an object is a
+      // column: there only an opening records of this file were seen to have counts.)
       this.invalidRecord(`record ${this.recordsSeen + 1} is cut off: the next record begins inside it`, i);
       this.depth = this.recDepth;
       this.recStart = -1;
@@ -516,8 +520,10 @@ export class JsonRecordSplitter {
 
   private emit(start: number, end: number): void {
     this.recordsSeen++;
-    this.learnOpening();
-    this.sink.record(start, end);
+    // Only a record that held an event teaches how records open: an object nested in a broken
+    // record, taken for one while picking up, must not become a place to pick up at.
+    if (this.sink.record(start, end)) this.learnOpening();
+    this.sigFrom = -1;
   }
 
   /** Remembers how the record just read opens (`{key`), as a place to pick up after a broken one. */
@@ -544,8 +550,8 @@ export class JsonRecordSplitter {
   private fail(buf: Uint8Array, at: number, to: number, why: string): number {
     if (this.recStart >= 0) {
       const start = this.recStart;
-      // The broken record's own opening is a good guess at how the next one opens.
-      this.learnOpening();
+      // With nothing learnt yet, the broken record's own opening is the best guess at the next one's.
+      if (this.recordKeys.size === 0) this.learnOpening();
       this.invalidRecord(`record ${this.recordsSeen + 1} is not valid JSON: ${why}`, at);
       return this.resyncInArray(buf, this.recDepth, start, at, to);
     }
@@ -582,27 +588,45 @@ export class JsonRecordSplitter {
     this.recDepth = -1;
     this.sigState = 0;
     this.sigFrom = -1;
-    const any = this.recordKeys.size === 0;
     // Only an opening that reaches past `at` can be one the broken scan was inside: it lies in the
     // run of blanks, quotes, brackets and key letters that ends at `at`.
     const floor = Math.max(from + 1, at - MAX_SIGNATURE);
     let lo = at;
     while (lo > floor && SIGNATURE_BYTE[buf[lo - 1]] === 1) lo--;
-    for (let j = lo; j < to; j++) {
-      const c = buf[j];
-      if (c !== LBRACE && c !== LBRACKET) continue;
-      const end = this.signatureEnd(buf, j, to, any);
-      if (end > at) {
-        this.expect = X_VALUE;
-        return j;
+    const keys = this.recordKeys.size;
+    let j = -1;
+    // Remembering where no known opening is left keeps repeated failures from searching to the end again.
+    if (!(lo >= this.noOpeningFrom && keys === this.noOpeningKeys)) {
+      j = this.nextOpening(buf, lo, at, to, false);
+      if (j < 0) {
+        this.noOpeningFrom = lo;
+        this.noOpeningKeys = keys;
       }
+    }
+    // Unless the records all open as CloudTrail's do, the next one may open in a way not seen yet:
+    // then take any opening not after a ':' or '[' (a key's value or an array's first element;
+    // it may still be an object nested in the broken record: a few more problems, never an event
+    // lost or made up).
+    if (j < 0 && !(keys === 1 && this.recordKeys.has(CLOUDTRAIL_OPENING))) j = this.nextOpening(buf, lo, at, to, true, true);
+    if (j >= 0) {
+      this.expect = X_VALUE;
+      return j;
     }
     this.passedOver = true;
     return to;
   }
 
+  /** The first `{`/`[` from lo whose record opening reaches past `at`, or -1. */
+  private nextOpening(buf: Uint8Array, lo: number, at: number, to: number, anyKey: boolean, notNested = false): number {
+    for (let j = lo; j < to; j++) {
+      const c = buf[j];
+      if ((c === LBRACE || c === LBRACKET) && (!notNested || !nestedAt(buf, j, lo)) && this.signatureEnd(buf, j, to, anyKey) > at) return j;
+    }
+    return -1;
+  }
+
   /** End of `{ "key" :` (or `[ { "key" :`) at j when the key opens this file's records, else -1. */
-  private signatureEnd(buf: Uint8Array, j: number, to: number, anyKey: boolean): number {
+  private signatureEnd(buf: Uint8Array, j: number, to: number, anyKey: boolean, assumeCloudTrail = true): number {
     let k = j;
     const prefix = buf[k] === LBRACKET ? '[' : '{';
     if (prefix === '[') {
@@ -619,7 +643,7 @@ export class JsonRecordSplitter {
     if (!anyKey) {
       const opening = prefix + latin1(buf, ks, ke);
       // CloudTrail's opening is assumed until rows (`[{…`) show the records are not objects.
-      if (!this.recordKeys.has(opening) && (opening !== CLOUDTRAIL_OPENING || this.rowRecords)) return -1;
+      if (!this.recordKeys.has(opening) && (opening !== CLOUDTRAIL_OPENING || this.rowRecords || !assumeCloudTrail)) return -1;
     }
     k = skipBlanks(buf, ke + 1, to);
     if (k < 0 || buf[k] !== COLON) return -1;
@@ -657,6 +681,13 @@ export class JsonRecordSplitter {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return;
     }
   }
+}
+
+/** A ':' or '[' comes before j (past blanks, not before lo): a value opening there is nested. */
+function nestedAt(buf: Uint8Array, j: number, lo: number): boolean {
+  let k = j - 1;
+  while (k >= lo && isBlank(buf[k])) k--;
+  return k >= lo && (buf[k] === COLON || buf[k] === LBRACKET);
 }
 
 function indexOfByte(buf: Uint8Array, b: number, from: number, to: number): number {

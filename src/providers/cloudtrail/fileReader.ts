@@ -356,6 +356,7 @@ class RecordReader {
     this.firstNonEvent = -1;
     this.digest = false;
     this.extraProblems = 0;
+    this.recordKeys.clear();
     this.problems.length = this.problemsBefore;
   }
 
@@ -388,10 +389,14 @@ class RecordReader {
     return result;
   }
 
-  private onRecord(start: number, end: number): void {
+  /** True if the record held an event. */
+  private onRecord(start: number, end: number): boolean {
     this.records++;
     const value = this.parseRecord(start, end);
-    if (value !== undefined) this.onValue(value, start, end);
+    if (value === undefined) return false;
+    const before = this.builder.size;
+    this.onValue(value, start, end);
+    return this.builder.size > before;
   }
 
   /** The record's value; undefined (and reported) when it cannot be read. Never throws. */
