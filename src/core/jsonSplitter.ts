@@ -11,16 +11,25 @@
  * It checks the JSON grammar as it goes (strings and their escapes, literals, colons, commas,
  * brackets), so a record breaks where its bytes break, not where a quote count happens to end, and
  * is reported there. Reading then picks up again at the next record:
- *   - in a records array, at the next `{"<key>":` (any blanks allowed) whose key is one this file's
- *     records begin with (any key while none is known yet), whose value must then parse;
+ *   - in a records array, at the next opening `{"<key>":` (any blanks allowed) that records of this
+ *     file holding an event opened with (`{"eventVersion":`, CloudTrail's, is assumed from the
+ *     start); when none is left and the records do not all open as CloudTrail's, at the next
+ *     opening with any key that is not a key's value or an array's first element. A record
+ *     opening as an element of an array inside a record ends that record (it was cut there).
  *   - at the top level, at the next line (JSON Lines) or the next line that starts with `{` or `[`.
  *
  * Resynchronising is linear in the input. The scan that broke was either outside strings at a later
- * candidate `{"key":` (then that `{` opened a value nested in the broken record, and a fresh parse
+ * opening `{"key":` (then that `{` opened a value nested in the broken record, and a fresh parse
  * from there would retrace the same bytes into the same error: skip it) or inside a string there
  * (then its `"` closed that string and the key's first letter broke the scan, so the error lies
- * inside that candidate). So only candidates whose `{"key":` reaches past the error are tried, each
- * attempt reads past its own candidate, and no byte is read more than twice.
+ * inside that opening). So only openings that reach past the error are tried, each attempt reads
+ * past its own opening, where no known opening is left is remembered, and no byte is read more
+ * than a few times.
+ *
+ * Limits: a record nested deeper than MAX_RECORD_DEPTH is reported by the reader. Where records
+ * open with keys never seen before, a record cut inside an array, or a stray '[' before the first
+ * record, cannot be told from nesting: the records after it up to the array's end are taken as
+ * part of it.
  */
 
 export interface SplitterSink {
