@@ -50,6 +50,8 @@ export interface SplitterOptions {
   afterRecord?: boolean;
   /** Records already read by someone else, so messages number records as the file does. */
   recordsBefore?: number;
+  /** Start inside the records array of a wrapper object opening at this offset, right after a record. */
+  insideWrapper?: number;
   /** Stop at the first ',' that follows a record in the records array (to hand back to a faster reader). */
   stopAtSeparator?: boolean;
   /**
@@ -210,6 +212,14 @@ export class JsonRecordSplitter {
       this.depth = 1;
       this.valuesSeen = 1;
       this.expect = opts.afterRecord ? X_AFTER : X_VALUE;
+    } else if (opts.insideWrapper !== undefined) {
+      this.stack[0] = TOPOBJ;
+      this.stack[1] = RECARR;
+      this.depth = 2;
+      this.topStart = opts.insideWrapper;
+      this.topIsWrapper = true;
+      this.valuesSeen = 1;
+      this.expect = X_AFTER;
     }
   }
 

@@ -131,6 +131,9 @@ export function readLogBuffer(path: string, data: Buffer, source: string, opts: 
   return reader.finish();
 }
 
+/** `{"Records":[`, which recordsArrayBounds found just before the first record. */
+const RECORDS_PREFIX_LENGTH = 12;
+
 /** Distinct first keys the fast path follows; a file with more is read by the scanner. */
 const MAX_SEPARATOR_KEYS = 8;
 
@@ -185,19 +188,16 @@ class RecordReader {
   private firstNonEvent = -1;
   private digest = false;
   private extraProblems = 0;
-  /** Problems found before reading began (a damaged gzip stream): kept across a reset. */
-  private readonly problemsBefore: number;
   /** How this file's records open (`{eventVersion`): where reading picks up after a broken one. */
   private readonly recordKeys = new Set<string>();
 
   constructor(
     private readonly path: string,
     private readonly text: Buffer,
-    private readonly source: string,
+    source: string,
     private readonly problems: FileProblem[],
     private readonly maxRecordBytes: number,
   ) {
-    this.problemsBefore = problems.length;
     this.hints = hintsFromPath(path);
     this.cols = new CloudTrailColumns(this.builder, source);
   }
@@ -219,9 +219,8 @@ class RecordReader {
       return;
     }
     const bounds = recordsArrayBounds(buf, from);
-    if (bounds && this.readRecordsArray(bounds.first, bounds.last)) return;
-    if (bounds) this.reset(); // e.g. `{"Records":[…]}{"Records":[…]}`: start over, byte by byte
-    this.split(from, buf.length);
+    if (bounds) this.readRecordsArray(bounds.first, bounds.last, buf.length);
+    else this.split(from, buf.length);
   }
 
   /**
@@ -232,9 +231,10 @@ class RecordReader {
    * separator inside a record), the validating scanner reads on from there until it is past a
    * record it read whole, and the fast way resumes. Each separator's next position is remembered,
    * so a file costs one pass per distinct first key (a few at most: more go to the scanner).
-   * Returns false when the array closes before the file's end (not one Records array after all).
+   * An array that closes before `last` (`{"Records":[…]}{"Records":[…]}`) is read on from there by
+   * the scanner, up to `end`.
    */
-  private readRecordsArray(first: number, last: number): boolean {
+  private readRecordsArray(first: number, last: number, end: number): void {
     const buf = this.text;
     const seps = new Map<string, { sep: Buffer; next: number }>();
     let s = first;
@@ -242,8 +242,8 @@ class RecordReader {
       const key = firstKeyAt(buf, s, last);
       if (key === undefined || (!seps.has(key) && seps.size >= MAX_SEPARATOR_KEYS)) {
         // Not the shape this path reads (blanks, a stray value, many kinds of record): scan the rest.
-        const stop = this.split(s, last + 1, { insideRecordsArray: true });
-        return stop.why !== 'closed' || stop.at === last;
+        this.afterEarlyClose(this.split(s, last + 1, { insideRecordsArray: true }), first, last, end);
+        return;
       }
       if (!seps.has(key)) {
         seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
@@ -269,8 +269,10 @@ class RecordReader {
       }
       if (!parsed) {
         const stop = this.split(s, last + 1, { insideRecordsArray: true, stopAtSeparator: true });
-        if (stop.why === 'closed') return stop.at === last;
-        if (stop.why === 'end') return true;
+        if (stop.why !== 'separator') {
+          this.afterEarlyClose(stop, first, last, end);
+          return;
+        }
         s = stop.at;
         continue;
       }
@@ -279,7 +281,11 @@ class RecordReader {
       // A proposal ends at a separator's ',' or at the array's end.
       s = e + 1;
     }
-    return true;
+  }
+
+  /** The records array closed before `last`: read the rest of the wrapper, and what follows it. */
+  private afterEarlyClose(stop: SplitStop, first: number, last: number, end: number): void {
+    if (stop.why === 'closed' && stop.at < last) this.split(stop.at, end, { insideWrapper: first - RECORDS_PREFIX_LENGTH });
   }
 
   /** JSON Lines: each line is one value, and a bad line costs only itself. */
@@ -297,7 +303,7 @@ class RecordReader {
         const bounds = recordsArrayBounds(buf, a, b);
         if (bounds) {
           // A whole CloudTrail log file on one line (what `zcat *.json.gz` gives).
-          if (!this.readRecordsArray(bounds.first, bounds.last)) this.split(a, b);
+          this.readRecordsArray(bounds.first, bounds.last, b);
         } else if (buf[a] === 0x5b || WRAPPER_LINE.test(buf.toString('latin1', a, Math.min(b, a + 40)))) {
           this.split(a, b);
         } else {
@@ -308,7 +314,7 @@ class RecordReader {
     }
   }
 
-  private split(from: number, to: number, opts: { insideRecordsArray?: boolean; stopAtSeparator?: boolean } = {}): SplitStop {
+  private split(from: number, to: number, opts: { insideRecordsArray?: boolean; stopAtSeparator?: boolean; insideWrapper?: number } = {}): SplitStop {
     const splitter = new JsonRecordSplitter(
       {
         record: (start, end) => this.onRecord(start, end),
@@ -344,20 +350,6 @@ class RecordReader {
       }
       this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
     }
-  }
-
-  /** Forgets everything read so far (a fast path turned out not to fit the file). */
-  private reset(): void {
-    this.builder = new BatchBuilder();
-    this.cols = new CloudTrailColumns(this.builder, this.source);
-    this.fileSeg = -1;
-    this.records = 0;
-    this.nonEvents = 0;
-    this.firstNonEvent = -1;
-    this.digest = false;
-    this.extraProblems = 0;
-    this.recordKeys.clear();
-    this.problems.length = this.problemsBefore;
   }
 
   finish(): FileResult {
