@@ -72,6 +72,8 @@ function fileOf(texts: readonly string[], layout: Layout): { name: string; text:
 interface Read {
   ids: string[];
   problems: FileProblem[];
+  /** Events the file gave, before duplicates merge. */
+  events: number;
 }
 
 function read(name: string, data: string | Buffer, opts?: ReaderOptions): Read {
@@ -82,7 +84,7 @@ function read(name: string, data: string | Buffer, opts?: ReaderOptions): Read {
     store.appendBatch(result.batch);
     for (let r = 0; r < store.size; r++) ids.push(store.value(r, 'id'));
   }
-  return { ids, problems: result.problems };
+  return { ids, problems: result.problems, events: result.events };
 }
 
 const ids = (from: number, to: number, without: readonly number[] = []): string[] => {
@@ -186,6 +188,18 @@ describe('trust: a bad record costs only itself (issue 12, items 1, 3, 4)', func
         assert.match(problems[0].message, /^record 21 is not valid JSON/, layout);
         // Any opening may then be an object nested in the broken record: a few more problems, never an event lost.
         assert.ok(problems.length <= 4, `${layout}: ${JSON.stringify(problems)}`);
+      }
+    });
+
+    it('one {"Records":[…]} per line (zcat of log files), one line with a stray \']\' and garbage: every record read once, one problem', function () {
+      const line = (from: number, to: number, junk = ''): string => `{"Records":[${events.slice(from - 1, to).map((e, k) => (k === 1 ? junk : '') + JSON.stringify(e)).join(',')}]}`;
+      for (const name of ['logs.json', 'logs.jsonl']) {
+        const text = `${line(1, 3)}\n${line(4, 6, ']\u0007 ')}\n${line(7, 9)}\n`;
+        const { ids: got, problems, events: n } = read(name, text);
+        assert.deepEqual(got, ids(1, 10), `${name}: ${JSON.stringify(problems)}`);
+        assert.equal(n, 9, name);
+        assert.equal(problems.length, 1, `${name}: ${JSON.stringify(problems)}`);
+        assert.equal(problems[0].line, 2);
       }
     });
 
