@@ -11,7 +11,7 @@
  */
 import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import { BatchBuilder, EventBatch } from '../../core/batch';
-import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
+import { JsonRecordSplitter, MAX_RECORD_DEPTH, nestedDeeperThan, recordsArrayBounds, type SplitStop } from '../../core/jsonSplitter';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipBounded, isGzip, releaseNow } from './inflate';
 import type { InflateBudget } from './inflateBudget';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
@@ -48,9 +48,14 @@ export interface ReadOptions {
   maxInflatedBytes?: number;
   /** Shared by the loader's worker threads: inflated bytes held at once across all of them. */
   budget?: InflateBudget;
+  /** A record longer than this many bytes is one problem and is skipped (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
 }
 
 const MAX_PROBLEMS_PER_FILE = 50;
+
+/** CloudTrail events are at most a few hundred KB; a record this big is reported, not read. */
+export const DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
 /**
  * The name CloudTrail gives digest files (hashes of log files, no events):
@@ -118,12 +123,12 @@ export async function readLogFile(path: string, source: string, opts: ReadOption
 
 /** Reads a file's bytes as they are stored: gzipped or not, UTF-8 or UTF-16. */
 export async function readLogBytes(path: string, data: Buffer, source: string, opts: ReadOptions = {}): Promise<FileResult> {
-  if (!isGzip(data)) return readLogBuffer(path, data, source);
+  if (!isGzip(data)) return readLogBuffer(path, data, source, opts);
   const r = await gunzipBounded(data, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, opts.budget);
   try {
     const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
     if (inner) return unreadable(path, containerProblem(inner, true));
-    const result = readLogBuffer(path, r.bytes, source, r.problem ? [{ message: r.problem }] : []);
+    const result = readLogBuffer(path, r.bytes, source, opts, r.problem ? [{ message: r.problem }] : []);
     releaseUnlessKept(r.bytes, result);
     return result;
   } finally {
@@ -135,14 +140,14 @@ export async function readLogBytes(path: string, data: Buffer, source: string, o
  * Reads bytes that are not compressed (what readLogBytes inflated, or text made in memory), UTF-8
  * or UTF-16. `problems` are ones found on the way there; they come first.
  */
-export function readLogBuffer(path: string, data: Buffer, source: string, problems: FileProblem[] = []): FileResult {
+export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReadOptions = {}, problems: FileProblem[] = []): FileResult {
   if (isGzip(data)) throw new Error('readLogBuffer reads uncompressed bytes: gzip data goes through readLogBytes');
   const container = sniffContainer(data);
   if (container) return unreadable(path, containerProblem(container, false));
   const decoded = decodeText(data);
   if (decoded.problem) problems.push({ message: decoded.problem });
   const text = decoded.text;
-  const reader = new RecordReader(path, text, source, problems);
+  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   const firstByte = firstNonBlank(text);
   if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
     reader.readCsv();
@@ -151,6 +156,12 @@ export function readLogBuffer(path: string, data: Buffer, source: string, proble
   }
   return reader.finish();
 }
+
+/** `{"Records":[`, which recordsArrayBounds found just before the first record. */
+const RECORDS_PREFIX_LENGTH = 12;
+
+/** Distinct first keys the fast path follows; a file with more is read by the scanner. */
+const MAX_SEPARATOR_KEYS = 8;
 
 /** A line that is a whole wrapper (`{"Records":…}`, a lookup-events page, Lake results). */
 const WRAPPER_LINE = /^\{\s*"(Records|Events|QueryResultRows)"\s*:/;
@@ -203,21 +214,30 @@ class RecordReader {
   private firstNonEvent = -1;
   private digest = false;
   private extraProblems = 0;
-  /** Problems found before reading began (a damaged gzip stream): kept across a reset. */
-  private readonly problemsBefore: number;
+  /** How this file's records open (`{eventVersion`): where reading picks up after a broken one. */
+  private readonly recordKeys = new Set<string>();
 
   constructor(
     private readonly path: string,
     private readonly text: Buffer,
-    private readonly source: string,
+    source: string,
     private readonly problems: FileProblem[],
+    private readonly maxRecordBytes: number,
   ) {
-    this.problemsBefore = problems.length;
     this.hints = hintsFromPath(path);
     this.cols = new CloudTrailColumns(this.builder, source);
   }
 
   readJson(jsonLinesByName: boolean): void {
+    try {
+      this.readJsonShapes(jsonLinesByName);
+    } catch (err) {
+      // A bug or an exhausted resource must cost this file's rest, never the whole load.
+      this.problem(`reading stopped early: ${errorText(err)}`);
+    }
+  }
+
+  private readJsonShapes(jsonLinesByName: boolean): void {
     const buf = this.text;
     const from = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     if (jsonLinesByName || looksLikeJsonLines(buf, from)) {
@@ -225,26 +245,36 @@ class RecordReader {
       return;
     }
     const bounds = recordsArrayBounds(buf, from);
-    if (bounds && this.readRecordsArray(bounds.first, bounds.last)) return;
-    if (bounds) this.reset(); // e.g. `{"Records":[…]}{"Records":[…]}`: start over, byte by byte
-    this.split(from, buf.length);
+    if (bounds) this.readRecordsArray(bounds.first, bounds.last, buf.length);
+    else this.split(from, buf.length);
   }
 
   /**
    * The fast path for what CloudTrail writes: `{"Records":[…]}` whose records begin with the same
    * key. A record's end is where `},{"<key>":` next occurs (native memmem, no byte loop), and
    * parsing the proposed record proves it: a proposal cut inside a string or a nested object is
-   * never valid JSON on its own, and a failed one falls back to scanning that one record. Each
-   * separator's next position is remembered, so a file costs one pass per distinct first key.
+   * never valid JSON on its own. When one fails (a broken record, a record over the size limit, a
+   * separator inside a record), the validating scanner reads on from there until it is past a
+   * record it read whole, and the fast way resumes. Each separator's next position is remembered,
+   * so a file costs one pass per distinct first key (a few at most: more go to the scanner).
+   * An array that closes before `last` (`{"Records":[…]}{"Records":[…]}`) is read on from there by
+   * the scanner, up to `end`.
    */
-  private readRecordsArray(first: number, last: number): boolean {
+  private readRecordsArray(first: number, last: number, end: number): void {
     const buf = this.text;
     const seps = new Map<string, { sep: Buffer; next: number }>();
     let s = first;
     while (s < last) {
       const key = firstKeyAt(buf, s, last);
-      if (key === undefined) break;
-      if (!seps.has(key)) seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
+      if (key === undefined || (!seps.has(key) && seps.size >= MAX_SEPARATOR_KEYS)) {
+        // Not the shape this path reads (blanks, a stray value, many kinds of record): scan the rest.
+        this.afterEarlyClose(this.split(s, last + 1, { insideRecordsArray: true }), first, last, end);
+        return;
+      }
+      if (!seps.has(key)) {
+        seps.set(key, { sep: Buffer.from(`},{"${key}":`, 'latin1'), next: -1 });
+        this.recordKeys.add(`{${key}`);
+      }
       let e = last;
       for (const k of seps.values()) {
         if (k.next < s) {
@@ -255,33 +285,33 @@ class RecordReader {
       }
       let value: unknown;
       let parsed = false;
-      if (buf[e - 1] === 0x7d) {
+      if (buf[e - 1] === 0x7d && e - s <= this.maxRecordBytes) {
         try {
           value = JSON.parse(buf.toString('utf8', s, e));
           parsed = true;
         } catch {
-          // the proposal was wrong: find this record's true end below
+          // the proposal was wrong or the record is broken: the scanner below tells which
         }
       }
-      if (parsed) {
-        this.records++;
-        this.onValue(value, s, e);
-      } else {
-        e = objectEnd(buf, s, last);
-        if (e < 0) break;
-        this.onRecord(s, e);
+      if (!parsed) {
+        const stop = this.split(s, last + 1, { insideRecordsArray: true, stopAtSeparator: true });
+        if (stop.why !== 'separator') {
+          this.afterEarlyClose(stop, first, last, end);
+          return;
+        }
+        s = stop.at;
+        continue;
       }
-      if (e === last) return true;
-      if (buf[e] === 0x5d) return false; // the array closed early: not one Records array after all
-      if (buf[e] !== 0x2c) {
-        this.split(e, last + 1, true);
-        return true;
-      }
+      this.records++;
+      if (!this.tooDeep(value, s, e)) this.onValue(value, s, e);
+      // A proposal ends at a separator's ',' or at the array's end.
       s = e + 1;
     }
-    // Not the shape this path reads (whitespace, a stray value, a cut record): scan the rest.
-    if (s < last) this.split(s, last + 1, false, true);
-    return true;
+  }
+
+  /** The records array closed before `last`: read the rest of the wrapper, and what follows it. */
+  private afterEarlyClose(stop: SplitStop, first: number, last: number, end: number): void {
+    if (stop.why === 'closed' && stop.at < last) this.split(stop.at, end, { insideWrapper: first - RECORDS_PREFIX_LENGTH });
   }
 
   /** JSON Lines: each line is one value, and a bad line costs only itself. */
@@ -299,7 +329,7 @@ class RecordReader {
         const bounds = recordsArrayBounds(buf, a, b);
         if (bounds) {
           // A whole CloudTrail log file on one line (what `zcat *.json.gz` gives).
-          if (!this.readRecordsArray(bounds.first, bounds.last)) this.split(a, b);
+          this.readRecordsArray(bounds.first, bounds.last, b);
         } else if (buf[a] === 0x5b || WRAPPER_LINE.test(buf.toString('latin1', a, Math.min(b, a + 40)))) {
           this.split(a, b);
         } else {
@@ -310,19 +340,30 @@ class RecordReader {
     }
   }
 
-  private split(from: number, to: number, afterRecord = false, insideRecordsArray = afterRecord): void {
+  private split(from: number, to: number, opts: { insideRecordsArray?: boolean; stopAtSeparator?: boolean; insideWrapper?: number } = {}): SplitStop {
     const splitter = new JsonRecordSplitter(
       {
         record: (start, end) => this.onRecord(start, end),
+        invalid: (message, offset) => {
+          this.records++;
+          this.problem(message, offset);
+        },
         problem: (message, offset) => this.problem(message, offset),
       },
-      { insideRecordsArray, afterRecord, recordsBefore: this.records },
+      { ...opts, recordsBefore: this.records, recordKeys: this.recordKeys },
     );
-    splitter.skipTo(from);
-    splitter.finish(this.text, to);
+    return splitter.split(this.text, from, to);
   }
 
   readCsv(): void {
+    try {
+      this.readCsvRows();
+    } catch (err) {
+      this.problem(`reading stopped early: ${errorText(err)}`);
+    }
+  }
+
+  private readCsvRows(): void {
     const result = readCsvExport(this.text.toString('utf8'));
     for (const p of result.problems) this.problemAt(p.message, p.line, p.column);
     for (const rec of result.records) {
@@ -335,19 +376,6 @@ class RecordReader {
       }
       this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
     }
-  }
-
-  /** Forgets everything read so far (a fast path turned out not to fit the file). */
-  private reset(): void {
-    this.builder = new BatchBuilder();
-    this.cols = new CloudTrailColumns(this.builder, this.source);
-    this.fileSeg = -1;
-    this.records = 0;
-    this.nonEvents = 0;
-    this.firstNonEvent = -1;
-    this.digest = false;
-    this.extraProblems = 0;
-    this.problems.length = this.problemsBefore;
   }
 
   finish(): FileResult {
@@ -386,20 +414,47 @@ class RecordReader {
     return result;
   }
 
-  private onRecord(start: number, end: number): void {
+  /** True if the record held an event. */
+  private onRecord(start: number, end: number): boolean {
     this.records++;
-    let value: unknown;
-    const text = this.text.toString('utf8', start, end);
+    const value = this.parseRecord(start, end);
+    if (value === undefined) return false;
+    const before = this.builder.size;
+    this.onValue(value, start, end);
+    return this.builder.size > before;
+  }
+
+  /** The record's value; undefined (and reported) when it cannot be read. Never throws. */
+  private parseRecord(start: number, end: number): unknown {
+    const n = this.records;
+    if (end - start > this.maxRecordBytes) {
+      this.problem(`record ${n} is ${formatBytes(end - start)}, over the ${formatBytes(this.maxRecordBytes)} per-record limit: skipped`, start);
+      return undefined;
+    }
+    let text = '';
     try {
-      value = JSON.parse(text);
+      text = this.text.toString('utf8', start, end);
+      const value: unknown = JSON.parse(text);
+      return this.tooDeep(value, start, end) ? undefined : value;
     } catch (err) {
+      if (!(err instanceof SyntaxError)) {
+        // e.g. a string past V8's limit ("Invalid string length"): this record's problem alone.
+        this.problem(`record ${n} cannot be read: ${errorText(err)}`, start);
+        return undefined;
+      }
       const { message, at } = describeJsonError(err);
       // V8 counts UTF-16 units; the position we report is a byte offset in the file.
       const offset = at === undefined ? 0 : Buffer.byteLength(text.slice(0, at), 'utf8');
-      this.problem(`record ${this.records} is not valid JSON: ${message}`, start + offset);
-      return;
+      this.problem(`record ${n} is not valid JSON: ${message}`, start + offset);
+      return undefined;
     }
-    this.onValue(value, start, end);
+  }
+
+  /** Reports a record nested deeper than MAX_RECORD_DEPTH (only a long one can be). */
+  private tooDeep(value: unknown, start: number, end: number): boolean {
+    if (end - start <= 2 * MAX_RECORD_DEPTH || !nestedDeeperThan(value, MAX_RECORD_DEPTH)) return false;
+    this.problem(`record ${this.records} is nested deeper than ${MAX_RECORD_DEPTH} levels: skipped`, start);
+    return true;
   }
 
   private onValue(value: unknown, start: number, end: number): void {
@@ -451,6 +506,7 @@ class RecordReader {
       this.problem(`record ${this.records} holds an event as a JSON string that is not valid JSON: ${describeJsonError(err).message}`, at);
       return;
     }
+    if (this.tooDeep(inner, at, at + json.length)) return;
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || !looksLikeEvent(inner as Record<string, unknown>)) {
       this.noteNonEvent(at);
       return;
@@ -501,6 +557,16 @@ class RecordReader {
       p.column = off - lineStart + 1;
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A size as a message shows it. */
+function formatBytes(n: number): string {
+  const [value, unit] = n < 1024 ? [n, 'bytes'] : n < 1 << 20 ? [n / 1024, 'KB'] : [n / (1 << 20), 'MB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
 /** V8's JSON.parse message, and the position in the parsed text when it gives one. */
