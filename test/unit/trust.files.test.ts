@@ -201,7 +201,8 @@ describe('trust: files (issue 12)', function () {
       assert.equal(batch.problems.length, 1);
       assert.equal(batch.problems[0].id, 'row 1');
 
-      // A Lake results file whose cells are JSON values, not strings (3000 deep: under the splitter's own limit).
+      // A Lake results file whose cells are JSON values, not strings: a record deeper than the
+      // splitter's MAX_RECORD_DEPTH is one problem of its own, and the other rows are kept.
       const file = path.join(tmp, 'lake-results-deep.json');
       const rows = [
         '[{"eventID":"lake-file-ok"},{"eventName":"GetObject"}]',
@@ -209,9 +210,9 @@ describe('trust: files (issue 12)', function () {
       ];
       writeFileSync(file, `{"QueryResultRows":[${rows.join(',')}]}`);
       const { report, ids } = await load([file]);
-      assert.deepEqual(ids, ['lake-file-ok', 'lake-file-deep']);
+      assert.deepEqual(ids, ['lake-file-ok']);
       assert.equal(report.errors.length, 1, JSON.stringify(report.errors));
-      assert.match(report.errors[0].message, /deeper than/);
+      assert.match(report.errors[0].message, /record 2 is nested deeper than 1000 levels: skipped/);
     });
 
     it('an Athena row with a cell 5000 deep: one problem, the event kept and its raw text made', function () {
