@@ -32,13 +32,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const cmd = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   const openPaths = async (paths: string[]): Promise<OpenResult> => {
-    const panel = EventsPanel.open(context.extensionUri, paths, log);
-    for (const p of paths) {
+    // The same files and folders again (a trailing slash, Open Sample Logs twice, a panel restored
+    // after a reload): the panel that has them comes to the front instead of a second copy.
+    const existing = EventsPanel.findByPaths(paths);
+    const panel = existing ?? EventsPanel.open(context.extensionUri, paths, log);
+    if (existing) existing.reveal();
+    for (const p of panel.paths) {
       const st = await fs.stat(p).catch(() => undefined);
       await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
     }
     d.refreshTrees();
-    await panel.load();
+    if (!existing) await panel.load();
+    else if (panel.sources.loading) await new Promise<void>((resolve) => panel.sources.once('loaded', () => resolve()));
     const reports = panel.sources.sources.map((s) => s.report);
     return {
       files: sum(reports.map((r) => r?.files ?? 0)),

@@ -47,6 +47,7 @@ import {
   ViewState,
 } from './protocol';
 import { exportView, ExportFormat } from './exporter';
+import { pathSetKey, uniquePaths } from './sourceKey';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
@@ -87,6 +88,27 @@ export class EventsPanel implements vscode.Disposable {
     return EventsPanel.active;
   }
 
+  /** The panel showing exactly these files and folders (however their paths are written), if one is open. */
+  static findByPaths(paths: readonly string[]): EventsPanel | undefined {
+    const key = pathSetKey(paths);
+    if (key === undefined) return undefined;
+    for (const p of EventsPanel.panels) if (pathSetKey(p.paths) === key) return p;
+    return undefined;
+  }
+
+  /**
+   * The panel serializer's half: a panel VS Code brings back after a reload becomes a panel again,
+   * unless these sources are open already (opened again at startup before the tab was revived):
+   * then the revived tab closes, so no folder is shown, loaded or listed twice.
+   */
+  static restore(webviewPanel: vscode.WebviewPanel, extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel | undefined {
+    if (EventsPanel.findByPaths(paths)) {
+      webviewPanel.dispose();
+      return undefined;
+    }
+    return new EventsPanel(webviewPanel, extensionUri, new SourceSet(), paths, log, view);
+  }
+
   static open(extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel {
     const title = paths.length === 1 ? `Audit Logs: ${baseName(paths[0])}` : `Audit Logs: ${paths.length} sources`;
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, EventsPanel.options(extensionUri));
@@ -107,14 +129,18 @@ export class EventsPanel implements vscode.Disposable {
     };
   }
 
+  /** The files and folders of this panel, normalised (see sourceKey.ts), each once. */
+  readonly paths: string[];
+
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     readonly sources: SourceSet,
-    readonly paths: string[],
+    paths: string[],
     private readonly log: vscode.LogOutputChannel,
     view?: ViewState,
   ) {
+    this.paths = uniquePaths(paths);
     this.view = view ?? { filter: '', sort: { field: 'time', dir: 'desc' }, columns: DEFAULT_COLUMNS };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'audit-logs.svg');
     panel.webview.options = EventsPanel.options(extensionUri);
@@ -148,7 +174,7 @@ export class EventsPanel implements vscode.Disposable {
    * into the same store, merged by time, and each event keeps its source.
    */
   async addPaths(paths: string[]): Promise<void> {
-    const added = paths.filter((p) => !this.paths.includes(p));
+    const added = uniquePaths(paths).filter((p) => !this.paths.includes(p));
     if (added.length === 0) return;
     this.paths.push(...added);
     this.retitle();

@@ -1,0 +1,97 @@
+/**
+ * Issue 12, item 19, in a real extension host: one set of sources is one panel, one Sources entry
+ * and one Recent entry, however it was opened again (a trailing slash, Open Sample Logs twice, a
+ * tab VS Code revives after a reload while the same folder is open already).
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+interface TreeLine {
+  label: string;
+  description?: string;
+  children?: TreeLine[];
+}
+interface Api {
+  panels(): Array<{ title: string; events: number; paths: string[] }>;
+  trees(): Promise<{ sources: TreeLine[]; recent: TreeLine[] }>;
+  testContext?: vscode.ExtensionContext;
+  testRestore?: (webviewPanel: vscode.WebviewPanel, state: unknown) => Promise<void>;
+}
+interface OpenResult {
+  events: number;
+}
+
+const EXTENSION_ID = 'audit-log-explorer.audit-log-explorer';
+const repo = path.resolve(__dirname, '../../..');
+const shapes = path.join(repo, 'test', 'fixtures', 'shapes');
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+const panelsOf = (a: Api, dir: string) => a.panels().filter((p) => p.paths.length === 1 && path.resolve(p.paths[0]) === dir);
+const openedNamed = async (a: Api, label: string) =>
+  ((await a.trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children ?? []).filter((c) => c.label === label);
+const recentNamed = async (a: Api, label: string) => (await a.trees()).recent.filter((r) => r.label === label);
+
+describe('trust (item 19): one panel, one Sources entry, one Recent entry per set of sources', function () {
+  this.timeout(120_000);
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opening a folder again (with a trailing slash) reveals its panel instead of a second one', async () => {
+    const a = await api();
+    const first = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', vscode.Uri.file(shapes));
+    const again = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', [vscode.Uri.file(`${shapes}/`)]);
+    assert.equal(again.events, first.events);
+    assert.equal(panelsOf(a, shapes).length, 1, JSON.stringify(a.panels()));
+    assert.equal((await openedNamed(a, 'shapes')).length, 1, 'shapes is listed once in Sources');
+    assert.equal((await recentNamed(a, 'shapes')).length, 1, 'shapes is listed once in Recent');
+  });
+
+  it('a tab revived by the panel serializer for a folder already open closes instead of loading it twice', async () => {
+    const a = await api();
+    assert.ok(a.testRestore, 'a development build (test hooks) is under test');
+    await vscode.commands.executeCommand('auditLogs.openFiles', vscode.Uri.file(shapes));
+    const revived = vscode.window.createWebviewPanel('auditLogs.events', 'Audit Logs: shapes', vscode.ViewColumn.Active, { enableScripts: true });
+    let disposed = false;
+    revived.onDidDispose(() => (disposed = true));
+    await a.testRestore(revived, { restore: { paths: [`${shapes}/`] } });
+    assert.ok(disposed, 'the revived duplicate tab was closed');
+    assert.equal(panelsOf(a, shapes).length, 1, JSON.stringify(a.panels()));
+    assert.equal((await openedNamed(a, 'shapes')).length, 1, 'shapes is listed once in Sources');
+  });
+
+  it('"Open Sample Logs" twice keeps one "samples" panel and one Recent entry', async () => {
+    const a = await api();
+    const first = await vscode.commands.executeCommand<OpenResult>('auditLogs.openSampleLogs');
+    const again = await vscode.commands.executeCommand<OpenResult>('auditLogs.openSampleLogs');
+    assert.equal(again.events, first.events);
+    assert.equal(a.panels().filter((p) => p.title === 'Audit Logs: samples').length, 1, JSON.stringify(a.panels().map((p) => p.title)));
+    assert.equal((await openedNamed(a, 'samples')).length, 1, 'samples is listed once in Sources');
+    assert.equal((await recentNamed(a, 'samples')).length, 1, 'samples is listed once in Recent');
+  });
+
+  it('Recent shows one entry per folder even when older state holds it twice (trailing slash)', async () => {
+    const a = await api();
+    const ctx = a.testContext;
+    assert.ok(ctx);
+    const now = Date.now();
+    const before = ctx.globalState.get('auditLogs.recent');
+    try {
+      await ctx.globalState.update('auditLogs.recent', [
+        { kind: 'folder', path: '/tmp/ale-recent-dup/logs/', label: 'logs', openedAt: now },
+        { kind: 'folder', path: '/tmp/ale-recent-dup/logs', label: 'logs', openedAt: now - 1000 },
+        { kind: 'folder', path: '/tmp/ale-recent-dup/./logs', label: 'logs', openedAt: now - 2000 },
+      ]);
+      assert.equal((await recentNamed(a, 'logs')).length, 1);
+    } finally {
+      await ctx.globalState.update('auditLogs.recent', before);
+    }
+  });
+});
