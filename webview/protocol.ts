@@ -30,6 +30,7 @@ import type {
 export type {
   ActionDto,
   LiveSummary,
+  LoadSummary,
   DetailExpandResult,
   DetailResult,
   DetailSectionDto,
