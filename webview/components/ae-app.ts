@@ -591,8 +591,11 @@ export class AeApp extends LitElement {
       return html`<div class="strip live" role="status" data-source=${src.path}>
         ${icon(l.fetching ? 'loading' : 'cloud', l.fetching ? 'codicon-modifier-spin' : '')}
         <span class="live-what"
-          ><b>${l.provider} · ${src.label}</b>: ${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)}
-          events${l.fetching ? ' so far' : ''}${l.cancelled ? ' (cancelled)' : ''}${l.stoppedBy ? ' (stopped early)' : ''}</span
+          ><b>${l.provider} · ${src.label}</b>:
+          ${l.fetching
+            ? // The fetch's own numbers come when it ends; meanwhile the status line counts (one count).
+              'fetching…'
+            : `${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)} events`}${l.cancelled && !l.fetching ? ' (cancelled)' : ''}${l.stoppedBy && !l.fetching ? ' (stopped early)' : ''}</span
         >
         <span class="live-sent" title="Filtered by the API">Sent to the API: <code>${sent}</code></span>
         <span class="live-local" title="Filtered in this panel over the fetched events">Applied here: <code>${l.localFilter || 'nothing more'}</code></span>
