@@ -159,11 +159,25 @@ function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
+declare const __AUDIT_LOGS_TEST_HOOKS__: boolean | undefined;
+
+/**
+ * Development builds only: `npm start` opens the repository's samples/ (AUDIT_LOGS_OPEN) and names
+ * them in AUDIT_LOGS_SAMPLES, so "Open Sample Logs" shows that same folder, not a second copy.
+ */
+function devSamples(): string | undefined {
+  if (typeof __AUDIT_LOGS_TEST_HOOKS__ === 'undefined' || !__AUDIT_LOGS_TEST_HOOKS__) return undefined;
+  const dir = process.env.AUDIT_LOGS_SAMPLES;
+  return dir && existsSync(`${dir}/AWSLogs`) ? dir : undefined;
+}
+
 /**
  * The sample logs: shipped in the extension when packaged with them, otherwise made once by the
  * project's deterministic generator in the extension's storage.
  */
 async function ensureSamples(context: vscode.ExtensionContext): Promise<string> {
+  const dev = devSamples();
+  if (dev) return dev;
   const shipped = vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath;
   if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;

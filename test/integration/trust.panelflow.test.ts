@@ -4,6 +4,8 @@
  * tab VS Code revives after a reload while the same folder is open already).
  */
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -75,6 +77,32 @@ describe('trust (item 19): one panel, one Sources entry, one Recent entry per se
     assert.equal(a.panels().filter((p) => p.title === 'Audit Logs: samples').length, 1, JSON.stringify(a.panels().map((p) => p.title)));
     assert.equal((await openedNamed(a, 'samples')).length, 1, 'samples is listed once in Sources');
     assert.equal((await recentNamed(a, 'samples')).length, 1, 'samples is listed once in Recent');
+  });
+
+  it('`npm start`: "Open Sample Logs" opens the samples folder it already shows (AUDIT_LOGS_SAMPLES), not a second copy', async () => {
+    const a = await api();
+    const root = mkdtempSync(path.join(tmpdir(), 'ale-start-'));
+    const samples = path.join(root, 'samples');
+    const day = path.join(samples, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2024', '05', '01');
+    mkdirSync(day, { recursive: true });
+    copyFileSync(path.join(shapes, 'lookup-events-pretty.json'), path.join(day, 'events.json'));
+    const before = process.env.AUDIT_LOGS_SAMPLES;
+    process.env.AUDIT_LOGS_SAMPLES = samples;
+    try {
+      // What AUDIT_LOGS_OPEN does at startup, then the command.
+      await vscode.commands.executeCommand('auditLogs.openFiles', [vscode.Uri.file(samples)]);
+      await vscode.commands.executeCommand('auditLogs.openSampleLogs');
+      const shown = a.panels().filter((p) => p.title === 'Audit Logs: samples');
+      assert.equal(shown.length, 1, JSON.stringify(a.panels()));
+      assert.deepEqual(shown[0].paths, [samples]);
+      // Once in Recent, and the command's entry is that folder (not a generated copy elsewhere).
+      const recent = (await a.trees()).recent;
+      assert.equal(recent.filter((r) => r.description === samples).length, 1);
+      assert.equal(recent[0].description, samples);
+    } finally {
+      if (before === undefined) delete process.env.AUDIT_LOGS_SAMPLES;
+      else process.env.AUDIT_LOGS_SAMPLES = before;
+    }
   });
 
   it('Recent shows one entry per folder even when older state holds it twice (trailing slash)', async () => {
