@@ -611,6 +611,7 @@ export class EventsPanel implements vscode.Disposable {
       view: this.view,
       problems: problems.slice(0, 500),
       summary: loadSummary(this.sources.sources, this.sources.store.size, problems.length, this.sources.status),
+      skippedFiles: this.sources.sources.flatMap((s) => s.report?.skipped ?? []).slice(0, 500),
       restore: { paths: this.paths },
     };
     void this.post(DidChangeStateNotification, state);

@@ -196,6 +196,8 @@ export interface PanelState {
   problems: Array<{ path: string; message: string; line?: number; column?: number }>;
   /** The summary line: counts of the whole panel, the same numbers the sources add up to. */
   summary?: LoadSummary;
+  /** The files the summary counts as skipped, with why (at most 500; the Output log has them all). */
+  skippedFiles?: Array<{ path: string; reason: string }>;
   /**
    * What the host needs to reopen this panel after VS Code restarts. The webview keeps it in its
    * `vscode.setState()` blob under the key `restore`, which is what VS Code hands back.

@@ -200,6 +200,10 @@ describe('trust (items 21, 22): the events panel while and after loading (Chromi
     assert.ok(flat[1].includes('<img src=x onerror=window.__pwned=6>.json'), 'a hostile path is shown as its text');
     assert.equal(await page.evaluate(() => document.querySelector('ale-app')?.shadowRoot?.querySelectorAll('.problems-list img').length), 0);
     assert.equal(await page.evaluate(() => (window as unknown as Win).__pwned), undefined);
+    // Skipped files: which, and why (as text).
+    await page.locator('ale-app .strip.summary .summary-skipped').click();
+    const skipped = (await page.locator('ale-app .summary-skipped-list li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(skipped, ['/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/<b>digest</b>.json.gz — CloudTrail digest file (holds no events)']);
     // Several sources: each one's own counts.
     await page.locator('ale-app .summary-sources-toggle').click();
     const perSource = (await page.locator('ale-app .summary-sources li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());

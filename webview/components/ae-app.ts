@@ -39,6 +39,7 @@ export class AeApp extends LitElement {
     _popup: { state: true },
     _problemsOpen: { state: true },
     _sourcesOpen: { state: true },
+    _skippedOpen: { state: true },
   };
 
   declare state: AppState | undefined;
@@ -46,6 +47,8 @@ export class AeApp extends LitElement {
   declare _problemsOpen: boolean;
   /** The summary line's per-source counts, in a panel of several sources. */
   declare _sourcesOpen: boolean;
+  /** The summary line's list of skipped files. */
+  declare _skippedOpen: boolean;
 
   private popupSeq = 0;
   private readonly onChange = (): void => this.requestUpdate();
@@ -56,6 +59,7 @@ export class AeApp extends LitElement {
     this._popup = undefined;
     this._problemsOpen = false;
     this._sourcesOpen = false;
+    this._skippedOpen = false;
   }
 
   static override styles = [
@@ -190,16 +194,22 @@ export class AeApp extends LitElement {
         color: var(--vscode-editorWarning-foreground, #cca700);
       }
       .summary-problems,
+      .summary-skipped,
       .summary-sources-toggle {
         color: var(--vscode-textLink-foreground, #3794ff);
         cursor: pointer;
         text-decoration: underline;
       }
       .summary-problems:focus-visible,
+      .summary-skipped:focus-visible,
       .summary-sources-toggle:focus-visible {
         outline: 1px solid var(--vscode-focusBorder, #0078d4);
       }
-      .summary-sources {
+      .summary-skipped-list .path {
+        font-family: var(--vscode-editor-font-family, monospace);
+      }
+      .summary-sources,
+      .summary-skipped-list {
         flex: none;
         max-height: 160px;
         overflow: auto;
@@ -209,7 +219,8 @@ export class AeApp extends LitElement {
         font-size: 12px;
         border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
       }
-      .summary-sources li {
+      .summary-sources li,
+      .summary-skipped-list li {
         line-height: 20px;
         overflow-wrap: anywhere;
       }
@@ -505,8 +516,23 @@ export class AeApp extends LitElement {
             >${part.text}</a
           >`;
       }
+      const skippedFiles = p.skippedFiles ?? [];
+      if (part.key === 'skipped' && skippedFiles.length > 0) {
+        const toggle = () => (this._skippedOpen = !this._skippedOpen);
+        return html`${sep}<a
+            class="summary-skipped"
+            role="button"
+            tabindex="0"
+            aria-expanded=${this._skippedOpen ? 'true' : 'false'}
+            title=${this._skippedOpen ? 'Hide the skipped files' : 'Show which files were skipped, and why'}
+            @click=${toggle}
+            @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggle())}
+            >${part.text}</a
+          >`;
+      }
       return html`${sep}<span class=${`summary-${part.key}`}>${part.text}</span>`;
     });
+    const skipped = this._skippedOpen ? (p.skippedFiles ?? []) : [];
     const many = p.sources.length > 1;
     const sourcesOpen = this._sourcesOpen;
     return html`<div class="strip summary" role="status" data-cancelled=${sum.cancelled ? 'true' : 'false'}>
@@ -525,6 +551,12 @@ export class AeApp extends LitElement {
             >`
           : nothing}
       </div>
+      ${skipped.length
+        ? html`<ul class="summary-skipped-list">
+            ${skipped.map((f) => html`<li><span class="path">${f.path}</span><span class="muted"> — </span><span class="reason">${f.reason}</span></li>`)}
+            ${sum.skipped > skipped.length ? html`<li class="muted">…and ${formatCount(sum.skipped - skipped.length)} more (all of them are in the Audit Logs output)</li>` : nothing}
+          </ul>`
+        : nothing}
       ${many && sourcesOpen
         ? html`<ul class="summary-sources">
             ${p.sources.map(

@@ -530,6 +530,7 @@ function panelState(): PanelState {
     view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
     restore: { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] },
     // As the host counts them: the sources' duplicates and skipped files, every problem, the load's time.
+    skippedFiles: [{ path: '/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/<b>digest</b>.json.gz', reason: 'CloudTrail digest file (holds no events)' }],
     summary: { events: loaded, duplicates: 12, skipped: 1, problems: 3, cancelled: load.cancelled, ...(load.done || load.cancelled ? { ms: 6512 } : {}) },
     problems: [
       { path: '/data/AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/01/truncated.json.gz', message: 'Unexpected end of data (gzip stream truncated); 41 events before it were kept', line: 1, column: 18231 },
