@@ -19,6 +19,7 @@ interface Api {
   trees(): Promise<{ sources: TreeLine[]; recent: TreeLine[] }>;
   testContext?: vscode.ExtensionContext;
   testRestore?: (webviewPanel: vscode.WebviewPanel, state: unknown) => Promise<void>;
+  testPanels?: () => ReadonlyArray<{ panel: vscode.WebviewPanel; paths: string[] }>;
 }
 interface OpenResult {
   events: number;
@@ -120,6 +121,46 @@ describe('trust (item 19): one panel, one Sources entry, one Recent entry per se
       assert.equal((await recentNamed(a, 'logs')).length, 1);
     } finally {
       await ctx.globalState.update('auditLogs.recent', before);
+    }
+  });
+});
+
+describe('trust (item 21): the real panel while a folder of thousands of files loads', function () {
+  this.timeout(180_000);
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sends the webview a few throttled snapshots, not one per file, each followed by the query rerun over the same events', async () => {
+    const a = await api();
+    assert.ok(a.testPanels, 'a development build (test hooks) is under test');
+    const before = new Set(a.testPanels());
+    const opening = vscode.commands.executeCommand<OpenResult & { files: number }>('auditLogs.openSampleLogs');
+    // Listen to what the new panel posts from as early as it exists.
+    const posted: Array<{ method: string; params: { events?: number; total?: number; done?: boolean } }> = [];
+    const deadline = Date.now() + 60_000;
+    let panel: { panel: vscode.WebviewPanel } | undefined;
+    while (!panel && Date.now() < deadline) {
+      panel = a.testPanels().find((p) => !before.has(p));
+      if (!panel) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(panel, 'the sample logs panel opened');
+    const webview = panel.panel.webview;
+    const post = webview.postMessage.bind(webview);
+    webview.postMessage = (msg: { method: string; params: { events?: number; total?: number } }) => {
+      posted.push(msg);
+      return post(msg);
+    };
+    const r = await opening;
+    assert.ok(r.files > 1000, `${r.files} files`);
+    const progress = posted.filter((m) => m.method === 'load/progress');
+    assert.ok(progress.length >= 1, 'progress was sent');
+    assert.ok(progress.length <= r.files / 10, `${progress.length} progress messages for ${r.files} files`);
+    // One count: a snapshot and the query rerun right after it count the same events.
+    for (let i = 0; i < posted.length - 1; i++) {
+      if (posted[i].method !== 'load/progress' || posted[i + 1].method !== 'query/didRun') continue;
+      assert.equal(posted[i + 1].params.total, posted[i].params.events);
     }
   });
 });
