@@ -312,7 +312,9 @@ export class EventsPanel implements vscode.Disposable {
    * facets and timeline were computed at the same moment); otherwise the load's final status.
    */
   get loadShown(): LoadState {
-    return this.sources.loading && this.shownLoad ? this.shownLoad : { ...this.sources.status, events: this.sources.store.size };
+    // A snapshot of an earlier load (done) never stands for this one.
+    const shown = this.shownLoad;
+    return this.sources.loading && shown && !shown.done ? shown : { ...this.sources.status, events: this.sources.store.size };
   }
 
   /** The filter the panel shows now (a live source added to it starts from it). */
@@ -590,7 +592,6 @@ export class EventsPanel implements vscode.Disposable {
   private rerun(): void {
     if (this.lastSpec) this.runQuery(this.lastSpec);
   }
-
 
   private pushState(): void {
     const problems = this.sources.problems();
