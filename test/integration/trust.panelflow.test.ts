@@ -152,7 +152,11 @@ describe('trust (item 21): the real panel while a folder of thousands of files l
       posted.push(msg);
       return post(msg);
     };
+    // What the webview asks marks the answers that are not ticks: the panel answers a query
+    // synchronously, before this later listener records the question.
+    const asked = webview.onDidReceiveMessage((m: { method?: string }) => posted.push({ method: `webview:${String(m.method)}`, params: {} }));
     const r = await opening;
+    asked.dispose();
     assert.ok(r.files > 1000, `${r.files} files`);
     const progress = posted.filter((m) => m.method === 'load/progress');
     assert.ok(progress.length >= 1, 'progress was sent');
@@ -160,7 +164,10 @@ describe('trust (item 21): the real panel while a folder of thousands of files l
     // One count: a snapshot and the query rerun right after it count the same events.
     for (let i = 0; i < posted.length - 1; i++) {
       if (posted[i].method !== 'load/progress' || posted[i + 1].method !== 'query/didRun') continue;
-      assert.equal(posted[i + 1].params.total, posted[i].params.events);
+      if (posted[i + 2]?.method === 'webview:query') continue; // the answer to a question, not the tick's rerun
+      assert.equal(posted[i + 1].params.total, posted[i].params.events, `snapshot ${i}: ${JSON.stringify(posted.slice(i, i + 3).map((m) => m.method))}`);
     }
+    // (How many such pairs there are depends on when the webview booted and asked its first
+    // query; the ticker's unit test checks the same rule on every snapshot.)
   });
 });
