@@ -8,6 +8,8 @@
  * Exit 0 when all input was read, 1 when some input had errors (partial results are still printed,
  * the errors go to stderr), 2 for usage errors or a bad filter.
  */
+// First: configures zod before any schema is built (see zodSetup.ts).
+import './zodSetup';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EventStore } from './core/store';
@@ -21,7 +23,8 @@ import { LoadReport, loadFiles } from './providers/cloudtrail/files';
 import { createAthena, type AthenaReport } from './providers/athena/index';
 import { listLevel, openS3Session } from './providers/s3Trail/index';
 import { isApiError } from './core/errors';
-import { OutputWriter, terminalSafe, writeCsv, writeJsonl, writeTable } from './core/formats';
+import { isTerminal, OutputWriter, terminalSafe, terminalWriter, writeCsv, writeJsonl, writeTable } from './core/formats';
+import { endpointCredentialsProblem } from './core/endpoint';
 
 const USAGE = `Usage:
   audit-log-explorer stats <path>...
@@ -77,8 +80,11 @@ const QueryOptions = z.object({
     .transform((n) => n ?? Infinity),
 });
 
-export async function main(argv: string[], out: OutputWriter = process.stdout, err: OutputWriter = process.stderr): Promise<number> {
+export async function main(argv: string[], stdout: OutputWriter = process.stdout, err: OutputWriter = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  // Event data on a terminal is escaped in every format (a table always is); files and pipes get
+  // the bytes exactly as they were.
+  const out = isTerminal(stdout) ? terminalWriter(stdout) : stdout;
   try {
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
@@ -198,6 +204,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     },
   });
   const [providerId] = positionals;
+  refuseEndpointCredentials(values.endpoint);
   const providers = liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined);
   const entry = providerId ? providers.get(providerId as ProviderId) : undefined;
   if (!entry) throw new UsageError(`fetch needs a provider: ${[...providers.keys()].join(', ')}`);
@@ -323,6 +330,7 @@ async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Pr
     },
   });
   if (!values.bucket) throw new UsageError('fetch s3 needs --bucket');
+  refuseEndpointCredentials(values.endpoint);
   if (!values.region?.length) throw new UsageError('fetch s3 needs --region (the trail regions to read; repeatable)');
   const now = Date.now();
   const from = dayOf('--from', values.from, now, false);
@@ -386,6 +394,7 @@ async function athena(args: string[], out: OutputWriter, err: OutputWriter): Pro
   });
   if ((values.sql === undefined) === (values.filter === undefined)) throw new UsageError('athena needs --sql SQL or --filter EXPR (one of them)');
   if (!values.database) throw new UsageError('athena needs --database (where the CloudTrail table is)');
+  refuseEndpointCredentials(values.endpoint);
   if (!values.region?.length) throw new UsageError('athena needs --region');
   const now = Date.now();
   const time = (flag: string, v: string | undefined, end: boolean) => timeArg(flag, v, now, end);
@@ -414,6 +423,12 @@ async function athena(args: string[], out: OutputWriter, err: OutputWriter): Pro
   if (report.stoppedBy) err.write(`audit-log-explorer: stopped because ${terminalSafe(report.stoppedBy.message)}\n`);
   await writeResult(store.query(node, { sort: output.sort }), { ...output, limit: values.limit === undefined ? Infinity : limit }, out);
   return report.stoppedBy ? 1 : 0;
+}
+
+/** `--endpoint http://user:pass@host/` would print the password in --verbose lines and messages. */
+function refuseEndpointCredentials(endpoint: string | undefined): void {
+  const problem = endpoint === undefined ? undefined : endpointCredentialsProblem(endpoint, 'env');
+  if (problem) throw new UsageError(`--endpoint: ${problem}`);
 }
 
 /** A filter that did not parse: main() prints it with a caret under the token, exit 2. */

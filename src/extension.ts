@@ -1,6 +1,8 @@
 /**
  * Extension entry point: wires the pieces together and nothing else lives here.
  */
+// First: configures zod before any schema is built (see zodSetup.ts).
+import './zodSetup';
 import * as vscode from 'vscode';
 import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';

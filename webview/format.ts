@@ -28,15 +28,21 @@ export function isoTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
 }
 
-/** Short UTC label for a timeline tick, precise enough for the bucket size. */
-export function formatTick(ms: number, bucketMs: number, spanMs: number): string {
+/**
+ * UTC label for a timeline tick, precise enough for the tick step. The first tick and every tick
+ * on a new UTC day carry the date, so a zoomed-in axis still says which day it shows.
+ */
+export function tickLabel(ms: number, stepMs: number, prevMs?: number): string {
   const d = new Date(ms);
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  if (stepMs >= 86_400_000) return date;
   const hm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  if (bucketMs >= 86_400_000) return date;
-  if (bucketMs < 60_000) return `${hm}:${pad(d.getUTCSeconds())}`;
-  if (spanMs <= 86_400_000 && d.getUTCHours() + d.getUTCMinutes() !== 0) return hm;
-  return d.getUTCHours() === 0 && d.getUTCMinutes() === 0 ? date : `${date.slice(5)} ${hm}`;
+  const time = stepMs < 60_000 ? `${hm}:${pad(d.getUTCSeconds())}` : hm;
+  const day = Math.floor(ms / 86_400_000);
+  if (prevMs !== undefined && Math.floor(prevMs / 86_400_000) === day) return time;
+  const midnight = ms % 86_400_000 === 0;
+  if (prevMs === undefined) return midnight && stepMs >= 3_600_000 ? date : `${date} ${time}`;
+  return midnight && stepMs >= 3_600_000 ? date : `${date.slice(5)} ${time}`;
 }
 
 /** Human duration for a bucket ("5 min", "1 h", "1 day"). */
@@ -257,4 +263,91 @@ export function mergeServerAggregates(sources: readonly SourceSummary[]): Server
   }
   if (bucketMs !== undefined) out.histogram = { bucketMs, buckets: [...buckets].sort((a, b) => a[0] - b[0]).map(([time, count]) => ({ time, count })) };
   return out;
+}
+
+// ---- raw event text ------------------------------------------------------------------------------
+
+/** A run of raw event text; `string` runs are JSON string literals, quotes included. */
+export interface RawRun {
+  text: string;
+  string: boolean;
+}
+
+/**
+ * The raw text cut into JSON string literals and what lies between them, so each string can be its
+ * own bidi island in the Raw view (a right-to-left string cannot reorder the keys around it). Text
+ * that is not JSON still splits at its quotes, which is harmless. Bounded: past `maxRuns` runs (or
+ * for text over `maxChars`) the rest is one run, so a huge event stays a handful of DOM nodes.
+ */
+export function rawRuns(raw: string, maxRuns = 5_000, maxChars = 2_000_000): RawRun[] {
+  if (raw.length > maxChars) return [{ text: raw, string: false }];
+  const out: RawRun[] = [];
+  let last = 0;
+  let i = 0;
+  while (i < raw.length && out.length < maxRuns) {
+    const q = raw.indexOf('"', i);
+    if (q < 0) break;
+    let j = q + 1;
+    while (j < raw.length && raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
+    const end = Math.min(raw.length, j + 1);
+    if (q > last) out.push({ text: raw.slice(last, q), string: false });
+    out.push({ text: raw.slice(q, end), string: true });
+    last = i = end;
+  }
+  if (last < raw.length) out.push({ text: raw.slice(last), string: false });
+  return out;
+}
+
+// ---- field-name completion ----------------------------------------------------------------------
+
+export interface FieldCompletion {
+  /** The typed part of the field name: [start, end) of the text, replaced on accept. */
+  start: number;
+  end: number;
+  options: string[];
+}
+
+const TERM_BREAK = /[\s()]/;
+
+/**
+ * Field names for the word at the caret, while it is still a field name (no `:` or quote yet):
+ * names starting with it first, then names containing it, case-insensitively. Undefined when
+ * nothing fits or the word is already a whole field name.
+ */
+export function fieldCompletion(text: string, caret: number, fields: readonly string[], max = 12): FieldCompletion | undefined {
+  const at = Math.max(0, Math.min(text.length, caret));
+  let start = at;
+  while (start > 0 && !TERM_BREAK.test(text[start - 1])) start--;
+  if (text[start] === '-') start++;
+  let end = at;
+  while (end < text.length && !TERM_BREAK.test(text[end]) && text[end] !== ':') end++;
+  const word = text.slice(start, end);
+  if (word.length === 0 || /[:"\\*?]/.test(word) || at < start) return undefined;
+  const w = word.toLowerCase();
+  const starts: string[] = [];
+  const contains: string[] = [];
+  const seen = new Set<string>();
+  for (const f of fields) {
+    const l = f.toLowerCase();
+    if (seen.has(l)) continue;
+    seen.add(l);
+    if (l.startsWith(w)) starts.push(f);
+    else if (l.includes(w)) contains.push(f);
+  }
+  const options = [...starts, ...contains].slice(0, max);
+  if (options.length === 0 || (options.length === 1 && options[0].toLowerCase() === w)) return undefined;
+  return { start, end, options };
+}
+
+/** The text with a completion accepted: the word replaced by `field:` (one colon), and where the caret goes. */
+export function acceptCompletion(text: string, c: FieldCompletion, field: string): { text: string; caret: number } {
+  const colon = text[c.end] === ':' ? '' : ':';
+  const before = text.slice(0, c.start) + field + colon;
+  return { text: before + text.slice(c.end), caret: before.length + (colon ? 0 : 1) };
+}
+
+/** The filter with one field name replaced by another wherever it stands before a colon. */
+export function replaceField(filter: string, from: string, to: string): string {
+  const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return filter.replace(new RegExp(`(^|[\\s(-])${esc}(?=:)`, 'gi'), `$1${to}`);
 }

@@ -16,6 +16,8 @@ import type {
   DetailResult,
   EmptyParams,
   ExportParams,
+  FacetParams,
+  FacetResult,
   LiveActionParams,
   LoadState,
   PanelState,
@@ -34,6 +36,8 @@ export type {
   DetailExpandResult,
   DetailResult,
   DetailSectionDto,
+  FacetParams,
+  FacetResult,
   ServerAggregateDto,
   FacetValue,
   HistogramDto,
@@ -100,6 +104,7 @@ export const DetailActionCommand = command<Infer<typeof DetailActionParams>>('de
 export const LiveActionCommand = command<Infer<typeof LiveActionParams>>('live/action');
 
 export const RowsRequest = request<RowsParams, RowsResult>('rows');
+export const FacetRequest = request<FacetParams, FacetResult>('facet');
 export const DetailRequest = request<{ row: number }, DetailResult>('detail');
 export const DetailExpandRequest = request<Infer<typeof DetailExpandParams>, DetailExpandResult>('detail/expand');
 
@@ -108,7 +113,8 @@ export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 
 export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
+/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
 
 /** Limits of the contract's zod schemas, so the webview never sends what the host would reject. */
 export const LIMITS = {
@@ -122,4 +128,8 @@ export const LIMITS = {
   /** DetailActionParams.actionId, LiveActionParams.sourcePath. */
   actionId: 200,
   sourcePath: 4096,
+  /** FacetParams: furthest offset, most values per page, longest search text. */
+  facetWindow: 10_000,
+  facetPage: 500,
+  facetSearch: 500,
 } as const;

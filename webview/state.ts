@@ -21,6 +21,7 @@ import {
   DidLoadProgressNotification,
   DidQueryNotification,
   ExportCommand,
+  FacetRequest,
   LIMITS,
   LiveActionCommand,
   QueryCommand,
@@ -29,6 +30,8 @@ import {
   SaveViewCommand,
   type DetailResult,
   type DetailSectionDto,
+  type FacetParams,
+  type FacetResult,
   type HistogramDto,
   type ServerAggregateDto,
   type LoadState,
@@ -163,6 +166,8 @@ export class AppState extends EventTarget {
   selectedIndex?: number;
   selectedRow?: number;
   detail?: DetailResult;
+  /** The detail pane's event is not in the shown result (the filter changed since it was picked). */
+  detailGone = false;
   detailLoading = false;
   detailError?: string;
   /** What the selected event's API said about it ("Load from API"), for the event it was asked for. */
@@ -243,6 +248,8 @@ export class AppState extends EventTarget {
     const queryId = this.nextQueryId++;
     const q: QuerySpec = { queryId, filter: spec.filter, sort: spec.sort };
     if (spec.timeRange) q.timeRange = spec.timeRange;
+    // The host says whether the event in the detail pane is still in the result.
+    if (user && this.detail) q.selectedRow = this.detail.row;
     this.pending = { ...q, user };
     this.ipc.sendCommand(QueryCommand, q);
     this.changed();
@@ -268,6 +275,7 @@ export class AppState extends EventTarget {
     }
     this.error = undefined;
     const { user, ...spec } = p;
+    const result = r;
     this.shown = spec;
     this.result = r;
     this.resultVersion++;
@@ -276,6 +284,12 @@ export class AppState extends EventTarget {
       const r = this.restorePos;
       this.selectedIndex = r?.selectedIndex;
       if (r?.selectedRow !== undefined) this.select(r.selectedIndex, r.selectedRow);
+      else if (p.selectedRow !== undefined && this.detail?.row === p.selectedRow && r === undefined) {
+        // Still in the result: the selection moves to where it is now. Left out: the pane says so.
+        const at = result.selectedIndex ?? -1;
+        this.detailGone = at < 0;
+        if (at >= 0) this.selectedIndex = at;
+      }
       const f = p.filter.trim();
       if (f !== '') {
         const history = [f, ...(this.view.history ?? []).filter((h) => h !== f)].slice(0, LIMITS.history);
@@ -347,10 +361,14 @@ export class AppState extends EventTarget {
   /** A window of rows of a query (a stable function, handed to the grid). */
   readonly fetchRows = (params: RowsParams): Promise<RowsResult> => this.ipc.sendRequest(RowsRequest, params);
 
+  /** A page of one facet's values of a query (a stable function, handed to the facets). */
+  readonly fetchFacet = (params: FacetParams): Promise<FacetResult> => this.ipc.sendRequest(FacetRequest, params);
+
   // ---- selection and detail ----------------------------------------------------------------------
 
   select(index: number | undefined, row: number | undefined, open = false): void {
     this.selectedIndex = index;
+    if (row !== undefined) this.detailGone = false;
     if (open && !this.layout.detail) this.layout = { ...this.layout, detail: true };
     if (row === this.selectedRow && (this.detail?.row === row || this.detailLoading)) {
       this.changed();

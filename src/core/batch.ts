@@ -5,6 +5,7 @@
  * objects and no per-event structured clone.
  */
 import { grow } from './growable';
+import { StringMap } from './stringMap';
 
 export type ColumnKind = 'string' | 'list';
 
@@ -28,12 +29,15 @@ export interface EventBatch {
 
 class LocalColumn {
   dict: string[] = [''];
-  map = new Map<string, number>([['', 0]]);
+  /** One file's batch can hold more distinct values than one Map can (2^24). */
+  map = new StringMap();
   ids = new Uint32Array(64);
   constructor(
     readonly name: string,
     readonly kind: ColumnKind,
-  ) {}
+  ) {
+    this.map.addNew('', 0);
+  }
 }
 
 /** Accumulates records, then hands over an EventBatch (and the list of buffers to transfer). */
@@ -122,7 +126,7 @@ export class BatchBuilder {
     if (id === undefined) {
       id = col.dict.length;
       col.dict.push(value);
-      col.map.set(value, id);
+      col.map.addNew(value, id);
     }
     const row = this.count - 1;
     if (row >= col.ids.length) col.ids = grow(Uint32Array, col.ids, this.seg.length);
@@ -142,6 +146,7 @@ export class BatchBuilder {
   build(): { batch: EventBatch; transfer: ArrayBuffer[] } {
     const n = this.count;
     if (this.synth) this.segments[this.synthSeg] = this.synth.slice(0, this.synthLen);
+    for (let i = 0; i < this.segments.length; i++) if (i !== this.synthSeg) this.compact(i);
     // A view into a larger or shared buffer would be cloned whole; copy it to its exact size once.
     for (let i = 0; i < this.segments.length; i++) {
       const s = this.segments[i];
@@ -175,4 +180,59 @@ export class BatchBuilder {
     }
     return { batch, transfer };
   }
+
+  /**
+   * A segment is the whole text a file arrived in; the store keeps it as long as one of its events
+   * lives. When most of it is not record bytes (whitespace padding, a wrapper around few events,
+   * records that were not events), only the records' bytes are kept, so a file of 2 events in 1 GB
+   * of padding costs the 2 events, not the gigabyte.
+   */
+  private compact(segIndex: number): void {
+    const seg = this.segments[segIndex];
+    if (seg.length < COMPACT_MIN_WASTE) return;
+    const rows: number[] = [];
+    let sorted = true;
+    for (let i = 0; i < this.count; i++) {
+      if (this.seg[i] !== segIndex) continue;
+      if (rows.length > 0 && this.start[i] < this.start[rows[rows.length - 1]]) sorted = false;
+      rows.push(i);
+    }
+    if (!sorted) rows.sort((a, b) => this.start[a] - this.start[b] || this.end[a] - this.end[b]);
+    // Bytes covered by records (records of one file do not overlap, but nothing here relies on it).
+    let used = 0;
+    let reach = 0;
+    for (const r of rows) {
+      const s = Math.max(this.start[r], reach);
+      if (this.end[r] > s) used += this.end[r] - s;
+      reach = Math.max(reach, this.end[r]);
+    }
+    const waste = seg.length - used;
+    if (waste < COMPACT_MIN_WASTE || waste < seg.length / 4) return;
+    const out = new Uint8Array(used);
+    let at = 0;
+    let srcEnd = 0; // end of the last source range copied
+    let dstEnd = 0; // where that range ends in `out`
+    for (const r of rows) {
+      const s = this.start[r];
+      const e = this.end[r];
+      if (e <= srcEnd) {
+        // Inside bytes already copied.
+        this.start[r] = dstEnd - (srcEnd - s);
+        this.end[r] = dstEnd - (srcEnd - e);
+        continue;
+      }
+      const from = Math.max(s, srcEnd);
+      const newStart = s < srcEnd ? dstEnd - (srcEnd - s) : at;
+      out.set(seg.subarray(from, e), at);
+      at += e - from;
+      srcEnd = e;
+      dstEnd = at;
+      this.start[r] = newStart;
+      this.end[r] = at;
+    }
+    this.segments[segIndex] = out;
+  }
 }
+
+/** Below this much non-record text a segment is kept as it is: copying would cost more than it frees. */
+const COMPACT_MIN_WASTE = 64 * 1024;

@@ -1,12 +1,19 @@
+import { StringMap } from './stringMap';
+
 /**
  * Interned strings for one column. Id 0 is always '' and stands for "absent", so a freshly
  * zeroed id column means "no value" without any extra bookkeeping.
  */
 export class Dictionary {
   readonly values: string[] = [''];
-  private readonly index = new Map<string, number>([['', 0]]);
+  /** Not a Map: a column may hold more distinct values than one Map can (2^24). */
+  private readonly index = new StringMap();
   private lowered: string[] | undefined;
   private sortRank: Uint32Array | undefined;
+
+  constructor() {
+    this.index.addNew('', 0);
+  }
 
   get size(): number {
     return this.values.length;
@@ -17,7 +24,7 @@ export class Dictionary {
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
-      this.index.set(value, id);
+      this.index.addNew(value, id);
       this.lowered = undefined;
       this.sortRank = undefined;
     }

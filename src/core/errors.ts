@@ -88,16 +88,40 @@ export function redact(text: string, secrets: Iterable<string>): string {
   if (!text) return text;
   const forms = new Set<string>();
   for (const s of secrets) for (const f of secretForms(s)) forms.add(f);
-  if (forms.size === 0) return text;
-  let out = text;
+  let out = redactUrlCredentials(text);
+  if (forms.size === 0) return out;
   for (const f of [...forms].sort((a, b) => b.length - a.length)) {
     if (out.includes(f)) out = out.split(f).join('[redacted]');
   }
   return out;
 }
 
-/** "30 s", "0.2 s", "1.5 s", "2 min". */
+/**
+ * `user:password@` in any URL of a text becomes `[redacted]@`: an endpoint typed with credentials
+ * in it must not leak them into a log or a message. Linear: each scan starts at a literal `://`
+ * and stops at the first character that cannot be in userinfo.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.includes('@') ? text.replace(/:\/\/[^/\s@?#]+@/g, '://[redacted]@') : text;
+}
+
+/** True when a URL text carries a user name or password (`https://user:pass@host/`). */
+export function hasUrlCredentials(url: string): boolean {
+  try {
+    const u = new URL(url.trim());
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return /:\/\/[^/\s@?#]+@/.test(url);
+  }
+}
+
+/** "30 s", "0.2 s", "1.5 s", "2 min", "3 h 20 min". */
 export function formatDuration(ms: number): string {
+  if (ms >= 7_200_000) {
+    const h = Math.floor(ms / 3_600_000);
+    const m = Math.round((ms - h * 3_600_000) / 60_000);
+    return m > 0 && m < 60 ? `${h} h ${m} min` : `${m >= 60 ? h + 1 : h} h`;
+  }
   if (ms >= 120_000) return `${Math.round(ms / 60_000)} min`;
   const s = ms / 1000;
   if (s >= 10) return `${Math.round(s)} s`;

@@ -5,7 +5,7 @@
  * not a million strings), then pass over the id column.
  */
 import { resolveField } from './event';
-import type { Comparison, Matcher, QueryNode } from './query';
+import { type Comparison, type QueryNode, matcherTest } from './query';
 import type { EventStore, StoreColumn } from './store';
 import { searchText } from './textSearch';
 
@@ -82,7 +82,7 @@ function valueMask(col: StoreColumn, node: FieldNode): Uint8Array {
     for (let id = 1; id < size; id++) mask[id] = 1;
     return mask;
   }
-  const test = node.type === 'compare' ? numberTest(node.op, node.value) : matcherTest(node.matcher);
+  const test = node.type === 'compare' ? numberTest(node.op, node.value, node.text) : matcherTest(node.matcher);
   if (col.kind === 'string' && node.type === 'match' && node.matcher.kind === 'glob' && node.matcher.literal !== null) {
     const lower = col.dict.lower();
     const lit = node.matcher.literal;
@@ -102,25 +102,22 @@ function valueMask(col: StoreColumn, node: FieldNode): Uint8Array {
   return mask;
 }
 
-export function matcherTest(m: Matcher): (v: string) => boolean {
-  if (m.kind === 'exact') return (v) => v === m.value;
-  if (m.literal !== null) {
-    const lit = m.literal;
-    return (v) => v.toLowerCase() === lit;
-  }
-  const re = m.regex;
-  return (v) => re.test(v);
-}
-
-function numberTest(op: Comparison, n: number): (v: string) => boolean {
+function numberTest(op: Comparison, n: number, typed: string | undefined): (v: string) => boolean {
+  // Integers beyond 2^53 are distinct as text but equal as doubles: compare those as BigInt.
+  const exact = typed !== undefined && INTEGER_RE.test(typed) ? BigInt(typed) : undefined;
+  const typedLong = (typed?.length ?? 0) > 15;
   return (v) => {
-    if (v.trim() === '') return false;
-    const x = Number(v);
+    const t = v.trim();
+    if (t === '') return false;
+    if (exact !== undefined && INTEGER_RE.test(t) && (t.length > 15 || typedLong)) return compare(BigInt(t), op, exact);
+    const x = Number(t);
     return !Number.isNaN(x) && compare(x, op, n);
   };
 }
 
-function compare(x: number, op: Comparison, n: number): boolean {
+const INTEGER_RE = /^[+-]?\d+$/;
+
+function compare<T extends number | bigint>(x: T, op: Comparison, n: T): boolean {
   switch (op) {
     case '>':
       return x > n;

@@ -4,6 +4,7 @@
  */
 import { BatchBuilder, EventBatch } from './batch';
 import type { AuditEvent } from './event';
+import { idKey } from './idIndex';
 
 const STRING_COLUMNS = ['id', 'account', 'action', 'actor', 'service', 'region', 'sourceIp', 'userAgent', 'outcome', 'error'] as const;
 
@@ -33,7 +34,7 @@ export class AuditEventBatch {
     const at = this.builder.addSynthetic(raw);
     const b = this.builder;
     b.begin(at.seg, at.start, at.end, ev.time);
-    const values = [ev.id, ev.account, ev.action, ev.actor, ev.service, ev.region, ev.sourceIp, ev.userAgent, ev.outcome, ev.error];
+    const values = [idKey(ev.id), ev.account, ev.action, ev.actor, ev.service, ev.region, ev.sourceIp, ev.userAgent, ev.outcome, ev.error];
     for (let i = 0; i < values.length; i++) b.set(this.cols[i], values[i]);
     b.setList(this.resources, ev.resources);
     if (fields) {

@@ -3,9 +3,11 @@
  * characters so a log line can never drive the terminal, and CSV cells that a spreadsheet would
  * run as a formula are prefixed with an apostrophe.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { EventStore } from './store';
 import { formatTime } from './store';
 import type { ResultView } from './view';
+import { HIDDEN_CHARS, escapeHiddenChars, hasHiddenChars, hiddenCharEscape } from './invisible';
 
 export interface OutputWriter {
   write(chunk: string | Uint8Array): unknown;
@@ -70,8 +72,9 @@ export function compactJson(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-function cellText(v: string | number, field: string): string {
-  if (field === 'time' && typeof v === 'number') return formatTime(v);
+// Only the time column reads as a number (epoch ms), whatever name asked for it (time, eventTime).
+function cellText(v: string | number): string {
+  if (typeof v === 'number') return formatTime(v);
   return String(v);
 }
 
@@ -86,22 +89,49 @@ export async function writeCsv(view: ResultView, n: number, fields: readonly str
   if (header) await w.push(fields.map(csvCell).join(',') + '\r\n');
   for (let off = 0; off < n; off += 4096) {
     for (const row of view.rows(off, Math.min(4096, n - off), fields)) {
-      await w.push(fields.map((f) => csvCell(cellText(row[f], f))).join(',') + '\r\n');
+      await w.push(fields.map((f) => csvCell(cellText(row[f]))).join(',') + '\r\n');
     }
   }
   await w.flush();
 }
 
-/** Control characters (and the bidi overrides used to disguise text) as visible escapes. */
+/**
+ * What must never reach a terminal (or a notification) as is, as visible escapes: the hidden
+ * characters of core/invisible.ts (C0/C1 controls and DEL, bidi controls, zero-width characters).
+ */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeHiddenChars(text);
+}
+
+/** terminalSafe, keeping line breaks and tabs (and \r of a \r\n): whole lines of output. */
+export function terminalSafeLines(text: string): string {
+  if (!hasHiddenChars(text)) return text;
+  return text.replace(HIDDEN_CHARS, (ch, at: number) =>
+    ch === '\n' || ch === '\t' || (ch === '\r' && text.charCodeAt(at + 1) === 0x0a) ? ch : hiddenCharEscape(ch));
+}
+
+/**
+ * A writer for a terminal: every chunk passes through terminalSafeLines, so raw events (jsonl) and
+ * CSV cells cannot drive it. Inside a JSON string the escape `\\u001b` means the same character,
+ * so jsonl lines stay valid JSON. Files and pipes get the bytes unchanged: only use this on a TTY.
+ */
+export function terminalWriter(out: OutputWriter): OutputWriter {
+  const decoder = new StringDecoder('utf8');
+  return {
+    write: (chunk) => out.write(terminalSafeLines(typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)))),
+    ...(out.once ? { once: (event: 'drain', listener: () => void) => out.once?.(event, listener) } : {}),
+  };
+}
+
+/** True for a stream that is a terminal (process.stdout when not redirected). */
+export function isTerminal(out: OutputWriter): boolean {
+  return (out as { isTTY?: unknown }).isTTY === true;
 }
 
 export async function writeTable(view: ResultView, n: number, fields: readonly string[], out: OutputWriter): Promise<void> {
   const w = new Buffered(out);
   const maxWidth = 60;
-  const rows = view.rows(0, Math.min(n, 10_000), fields).map((r) => fields.map((f) => clip(terminalSafe(cellText(r[f], f)), maxWidth)));
+  const rows = view.rows(0, Math.min(n, 10_000), fields).map((r) => fields.map((f) => clip(terminalSafe(cellText(r[f])), maxWidth)));
   const widths = fields.map((f, i) => Math.max(f.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n';
   await w.push(line(fields.map((f) => terminalSafe(f))));
@@ -110,7 +140,7 @@ export async function writeTable(view: ResultView, n: number, fields: readonly s
   // Past the first 10,000 rows the widths are fixed, so the rest streams.
   for (let off = rows.length; off < n; off += 4096) {
     for (const r of view.rows(off, Math.min(4096, n - off), fields)) {
-      await w.push(line(fields.map((f) => clip(terminalSafe(cellText(r[f], f)), maxWidth))));
+      await w.push(line(fields.map((f) => clip(terminalSafe(cellText(r[f])), maxWidth))));
     }
   }
   await w.flush();

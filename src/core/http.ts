@@ -21,6 +21,11 @@ export interface ApiRequest {
   /** JSON body (POST). */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * A request that only reads, whatever its method (a search sent as POST): retried on 5xx and
+   * network errors like a GET. Unset, only GET is retried that way (a 429 always is).
+   */
+  idempotent?: boolean;
 }
 
 /** What `authorize` sees; it returns the auth headers to add. */
@@ -54,7 +59,12 @@ export interface HttpClientOptions {
   secrets?: readonly string[];
   authorize?: (req: AuthorizeRequest) => Record<string, string> | Promise<Record<string, string>>;
   limiter?: RateLimiter;
-  timeouts?: { connectMs?: number; readMs?: number };
+  /**
+   * connectMs: to open the connection (default 10 s); readMs: for the response headers, and
+   * between two chunks of the body (default 30 s); totalMs: for one whole try, headers and the
+   * entire body (default 2 min), so a server that trickles bytes cannot hold a fetch open.
+   */
+  timeouts?: { connectMs?: number; readMs?: number; totalMs?: number };
   retries?: {
     /** Retries after the first try (default 3, so 4 tries in all). */
     max?: number;
@@ -86,6 +96,11 @@ export interface PaginateOptions extends CallOptions {
   /** Stop with a `paging-loop` error after this many pages (default 10 000). */
   maxPages?: number;
 }
+
+/** One try's limit, headers and the entire body (HttpClientOptions.timeouts.totalMs). */
+export const DEFAULT_TOTAL_MS = 120_000;
+/** The longest wait a server's Retry-After (or rate-limit reset) is taken at; longer ones are clamped. */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
 
 const REQUEST_ID_HEADERS = [
   'x-request-id',
@@ -138,6 +153,7 @@ export class HttpClient {
   private readonly opts: HttpClientOptions;
   private readonly connectMs: number;
   private readonly readMs: number;
+  private readonly totalMs: number;
   private readonly maxRetries: number;
   private readonly baseMs: number;
   private readonly maxMs: number;
@@ -155,6 +171,7 @@ export class HttpClient {
     for (const s of opts.secrets ?? []) this.addSecret(s);
     this.connectMs = opts.timeouts?.connectMs ?? 10_000;
     this.readMs = opts.timeouts?.readMs ?? 30_000;
+    this.totalMs = opts.timeouts?.totalMs ?? DEFAULT_TOTAL_MS;
     this.maxRetries = Math.max(0, opts.retries?.max ?? 3);
     this.baseMs = opts.retries?.baseMs ?? 500;
     this.maxMs = opts.retries?.maxMs ?? 20_000;
@@ -293,7 +310,7 @@ export class HttpClient {
     const safeUrl = this.redact(url.toString());
     const pageNote = page > 1 ? ` (page ${page})` : '';
     const bodyText = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const retryUnsafe = method === 'GET';
+    const retryUnsafe = method === 'GET' || req.idempotent === true;
     let attempts = 0;
 
     for (;;) {
@@ -375,9 +392,22 @@ export class HttpClient {
     const t0 = performance.now();
     // undici checks its headers/body timeouts on a coarse (~1 s) clock; a native timer keeps the
     // wait for the response headers close to readMs. undici's own timeouts stay as a backstop and
-    // cover a body that stalls.
+    // cover a body that stalls. Its body timeout is per chunk, so a second timer bounds the whole
+    // try: headers and every byte of the body.
     const deadline = new AbortController();
+    let overall = false;
     const timer = setTimeout(() => deadline.abort(), this.readMs);
+    const totalTimer = setTimeout(() => {
+      overall = true;
+      deadline.abort();
+    }, this.totalMs);
+    const tooSlow = (size: number, cause: unknown) =>
+      new AttemptError(
+        'timeout',
+        `The request to ${url.host} (${method} ${url.pathname}) timed out after ${formatDuration(this.totalMs)}, the limit for one request: ${size > 0 ? `only ${size} bytes of the response had arrived` : 'the response had not begun'}. The server or the network is too slow.`,
+        false,
+        { cause },
+      );
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -390,6 +420,9 @@ export class HttpClient {
         bodyTimeout: this.readMs,
       });
     } catch (e) {
+      // Every way out of here ends the try; a timer left running would hold the process open.
+      clearTimeout(totalTimer);
+      if (overall && !signal?.aborted) throw tooSlow(0, e);
       if (deadline.signal.aborted && !signal?.aborted) {
         throw new AttemptError('timeout', `Timed out after ${formatDuration(this.readMs)} waiting for the response from ${url.host} (${method} ${url.pathname}).`, false, { cause: e });
       }
@@ -400,6 +433,7 @@ export class HttpClient {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
+      if (overall) throw tooSlow(0, undefined);
       for await (const chunk of res.body) {
         const b = chunk as Buffer;
         size += b.length;
@@ -412,6 +446,7 @@ export class HttpClient {
     } catch (e) {
       if (e instanceof AttemptError) throw e;
       if (signal?.aborted) throw e;
+      if (overall) throw tooSlow(size, e);
       const code = errorCode(e);
       if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') throw e;
       const expected = Number(headerValue(res.headers, 'content-length'));
@@ -422,6 +457,8 @@ export class HttpClient {
         code,
         cause: e,
       });
+    } finally {
+      clearTimeout(totalTimer);
     }
     return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 };
   }
@@ -472,11 +509,11 @@ export class HttpClient {
       return new AttemptError('forbidden', `The API key${acct} is not allowed to do this (403)${detail ? `: ${detail}` : ''}. Check the key's role or permissions.`, false, extra);
     if (s === 404) return new AttemptError('not-found', `Not found (404) at ${this.provider}. Check the region or base URL of the account${detail ? ` (${detail})` : ''}.`, false, extra);
     if (s === 429) {
-      const retryAfterMs = parseRetryAfter(headerValue(raw.headers, 'retry-after'));
+      const retryAfterMs = retryAfterOf(raw.headers);
       return new AttemptError('rate-limited', 'Rate limited (429)', true, { ...extra, retryAfterMs });
     }
     if (s >= 500) {
-      const retryAfterMs = s === 503 ? parseRetryAfter(headerValue(raw.headers, 'retry-after')) : undefined;
+      const retryAfterMs = s === 503 ? retryAfterOf(raw.headers) : undefined;
       return new AttemptError('server', `${this.provider} had a server error (${s})${detail ? `: ${detail}` : ''}`, s !== 501 && s !== 505, { ...extra, retryAfterMs });
     }
     return new AttemptError('bad-request', `${this.provider} rejected the request (${s})${detail ? `: ${detail}` : ''}. Check the filters and time range.`, false, extra);
@@ -509,7 +546,7 @@ export class HttpClient {
     let message: string;
     switch (f.kind) {
       case 'rate-limited': {
-        const wait = f.extra.retryAfterMs !== undefined ? `try again in ${formatDuration(f.extra.retryAfterMs)}` : 'try again in a minute';
+        const wait = f.extra.retryAfterMs !== undefined ? describeWait(f.extra.retryAfterMs) : 'try again in a minute';
         message = `Rate limited (429) by ${this.provider} after ${tries}; ${wait}.`;
         break;
       }
@@ -551,14 +588,64 @@ export class HttpClient {
   }
 }
 
-/** Retry-After as seconds ("120") or an HTTP date; undefined when absent or unreadable. */
+/** Epoch seconds from 2001 on; no real delay in seconds is that long (31 years). */
+const EPOCH_SECONDS_FROM = 1e9;
+/** Epoch milliseconds from 2001 on. */
+const EPOCH_MS_FROM = 1e12;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * How long a server asks to wait, in ms, clamped to [0, MAX_RETRY_AFTER_MS]; undefined when absent
+ * or unreadable. Accepts what servers send in Retry-After and rate-limit reset headers: delay
+ * seconds ("120", "1.5"), an epoch time in seconds or milliseconds (x-ratelimit-reset), or an
+ * HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT", always GMT; read strictly, never in local time).
+ */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) return undefined;
-  return Math.max(0, t - now);
+  let ms: number | undefined;
+  if (/^\d{1,16}(\.\d{1,6})?$/.test(v)) {
+    const n = Number(v);
+    if (n >= EPOCH_MS_FROM) ms = n - now;
+    else if (n >= EPOCH_SECONDS_FROM) ms = n * 1000 - now;
+    else ms = n * 1000;
+  } else {
+    ms = httpDate(v);
+    if (ms !== undefined) ms -= now;
+  }
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  return Math.round(Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)));
+}
+
+/** IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") and RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT"), as epoch ms. */
+function httpDate(v: string): number | undefined {
+  const m = /^[A-Za-z]{3,9}, (\d{1,2})[ -]([A-Za-z]{3})[ -](\d{2}|\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/.exec(v);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf(m[2].toLowerCase());
+  if (month < 0) return undefined;
+  let year = Number(m[3]);
+  if (m[3].length === 2) year += year < 70 ? 2000 : 1900;
+  const [day, h, min, sec] = [Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])];
+  const t = Date.UTC(year, month, day, h, min, sec);
+  const d = new Date(t);
+  // 31 Feb or 25:00 would roll over into another date: not a date the server meant.
+  if (d.getUTCDate() !== day || d.getUTCMonth() !== month || h > 23 || min > 59 || sec > 60) return undefined;
+  return t;
+}
+
+/** The wait a 429/503 asks for: Retry-After, else a rate-limit reset header. */
+export function retryAfterOf(headers: Record<string, string | string[] | undefined>, now: number = Date.now()): number | undefined {
+  for (const name of ['retry-after', 'x-ratelimit-reset', 'ratelimit-reset']) {
+    const ms = parseRetryAfter(headerValue(headers, name), now);
+    if (ms !== undefined) return ms;
+  }
+  return undefined;
+}
+
+/** "try again in 38 min"; past the clamp, "try again in a day or more" rather than a made-up figure. */
+export function describeWait(ms: number): string {
+  if (ms >= MAX_RETRY_AFTER_MS) return 'try again in a day or more';
+  return `try again in ${formatDuration(ms)}`;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

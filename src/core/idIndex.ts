@@ -4,9 +4,32 @@
  * A million ids as JavaScript strings in a Map cost ~90 MB; CloudTrail's are UUIDs, which fit in
  * 16 bytes, so canonical lower-case UUIDs live in typed arrays with an open-addressing hash table
  * (~24 MB per million) and are turned back into the identical string when shown. Any other id
- * (other providers, odd exports) goes to an ordinary Map.
+ * (other providers, odd exports) goes to a StringMap (Maps, sharded past V8's 2^24-entry cap) and
+ * a list, its row pointing into the list.
+ *
+ * Keys are typed: an eventID written as the number 12345 is not the same event as one written as
+ * the string "12345" (only the same JSON value is a duplicate). `idKey` encodes which it was.
  */
 import { grow } from './growable';
+import { StringMap } from './stringMap';
+
+/** Starts the key of an id that was not a JSON string; a string starting with it gets it doubled. */
+const NON_STRING = '\u0000';
+
+/**
+ * The key a record's id is recognised by: a string as itself, any other JSON scalar (a number,
+ * true/false) as its text behind a marker, so `12345` and `"12345"` stay two events. '' for none.
+ */
+export function idKey(value: unknown): string {
+  if (typeof value === 'string') return value.startsWith(NON_STRING) ? NON_STRING + value : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return NON_STRING + String(value);
+  return '';
+}
+
+/** The id as shown (the text of the value, whatever its JSON type). */
+export function idText(key: string): string {
+  return key.startsWith(NON_STRING) ? key.slice(1) : key;
+}
 
 const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
@@ -14,17 +37,17 @@ for (let i = 0; i < 6; i++) HEX[97 + i] = 10 + i;
 const DIGITS = '0123456789abcdef';
 
 export class IdIndex {
-  /** 4 words per row; only meaningful where kind[row] === UUID. */
+  /** 4 words per row: the UUID where kind[row] === 1, words[4 * row] = index into otherKeys where 2. */
   private words = new Uint32Array(4 * 1024);
   private kind = new Uint8Array(1024);
   /** Slot → row + 1 (0 = empty). */
   private table = new Int32Array(2048);
   private used = 0;
-  private readonly others = new Map<string, number>();
-  private readonly otherText = new Map<number, string>();
+  private readonly others = new StringMap();
+  private readonly otherKeys: string[] = [];
   private readonly scratch = new Uint32Array(4);
 
-  /** Records `id` for `row`; false when an event with that id is already there (a duplicate). */
+  /** Records `id` (an idKey) for `row`; false when an event with that id is already there (a duplicate). */
   add(row: number, id: string): boolean {
     if (id === '') return true;
     if (row >= this.kind.length) {
@@ -34,8 +57,10 @@ export class IdIndex {
     const w = this.scratch;
     if (!parseUuid(id, w)) {
       if (this.others.has(id)) return false;
-      this.others.set(id, row);
-      this.otherText.set(row, id);
+      const at = this.otherKeys.length;
+      this.others.addNew(id, at);
+      this.otherKeys.push(id);
+      this.words[row * 4] = at;
       this.kind[row] = 2;
       return true;
     }
@@ -60,7 +85,7 @@ export class IdIndex {
   get(row: number): string {
     const k = row < this.kind.length ? this.kind[row] : 0;
     if (k === 0) return '';
-    if (k === 2) return this.otherText.get(row) ?? '';
+    if (k === 2) return idText(this.otherKeys[this.words[row * 4]]);
     return formatUuid(this.words, row * 4);
   }
 

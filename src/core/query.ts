@@ -35,11 +35,16 @@
  *   case-insensitive text search. `""` as free text is an error; `field:""` is an exact match of the
  *   empty string (useful for `actor:""`).
  * - Glob `literal` is `value.toLowerCase()`, so the evaluator's fast path compares it with the
- *   candidate's toLowerCase(); the regex (flag `i`) is the reference when the two could differ.
+ *   candidate's toLowerCase(); `matchGlob` (core/glob.ts, regex-`i` folding) is the reference when
+ *   the two could differ.
  * - Glob `source` is canonical glob syntax, not the text as typed: `*`/`?` are wildcards and the only
  *   escapes are `\*`, `\?`, `\\`. `globMatcher(source)` rebuilds a Matcher from it and
  *   `escapeGlob(text)` makes a source matching `text` literally (for "filter to this value").
- *   Runs of `*` collapse to one `.*` in the regex to keep matching from backtracking badly.
+ *   Globs are never regular expressions: `matcherTest` matches them in linear time (core/glob.ts).
+ *
+ * Size
+ * - A filter is at most MAX_QUERY_LENGTH characters and MAX_TERMS terms; beyond that parseQuery
+ *   throws a QueryError saying so (the CLI exits 2), rather than anything running for minutes.
  * - Only the value `*` alone (unescaped) means "present"; `**` is a glob.
  * - `field:>N` needs a plain decimal number (`-1.5`, `1e3`, `.5`); hex, `Infinity` and overflow are
  *   errors. The number may be quoted. An unknown operator like `field:=5` is just a glob value.
@@ -66,6 +71,8 @@
  * unforeseen inside the parser is turned into a QueryError over the whole text rather than escaping.
  */
 
+import { compileGlob, matchGlob } from './glob';
+
 export interface Span {
   start: number;
   end: number;
@@ -86,7 +93,7 @@ export type Comparison = '>' | '<' | '>=' | '<=';
 
 export type Matcher =
   | { kind: 'exact'; value: string }
-  | { kind: 'glob'; source: string; regex: RegExp; literal: string | null };
+  | { kind: 'glob'; source: string; literal: string | null };
 
 export type QueryNode =
   | { type: 'all' }
@@ -95,11 +102,15 @@ export type QueryNode =
   | { type: 'not'; child: QueryNode; span: Span }
   | { type: 'match'; field: string; matcher: Matcher; span: Span }
   | { type: 'exists'; field: string; span: Span }
-  | { type: 'compare'; field: string; op: Comparison; value: number; span: Span }
+  | { type: 'compare'; field: string; op: Comparison; value: number; span: Span; /** The number as typed: integers beyond 2^53 compare exactly. */ text?: string }
   | { type: 'time'; op: Comparison; ms: number; span: Span }
   | { type: 'text'; value: string; span: Span };
 
 export const MAX_NESTING = 64;
+/** Longer filters are refused: a pasted list of 500 IPs fits, a 40,000-character paste does not. */
+export const MAX_QUERY_LENGTH = 10_000;
+/** Field, free-text, time and presence terms in one filter. */
+export const MAX_TERMS = 1_000;
 
 const FIELD_RE = /^[\p{L}\p{N}_@$][\p{L}\p{N}_@$-]*(?:\.[\p{L}\p{N}_@$-]+)*$/u;
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -145,32 +156,31 @@ function show(token: string): string {
 // ---------------------------------------------------------------------------------------------
 // Globs
 
-function escapeRegex(ch: string): string {
-  return /[.*+?^${}()|[\]\\/-]/.test(ch) ? '\\' + ch : ch;
-}
-
 /** Builds a glob matcher from canonical glob source (`*`, `?` wildcards; `\*`, `\?`, `\\` literal). */
 export function globMatcher(source: string): Matcher {
-  let re = '^';
   let literal = '';
   let wildcard = false;
-  let prevStar = false;
   for (let i = 0; i < source.length; i++) {
     let ch = source[i];
     if (ch === '*' || ch === '?') {
       wildcard = true;
-      if (ch === '?') re += '.';
-      else if (!prevStar) re += '.*';
-      prevStar = ch === '*';
       continue;
     }
-    prevStar = false;
     if (ch === '\\' && i + 1 < source.length) ch = source[++i];
-    re += escapeRegex(ch);
     literal += ch;
   }
-  re += '$';
-  return { kind: 'glob', source, regex: new RegExp(re, 'is'), literal: wildcard ? null : literal.toLowerCase() };
+  return { kind: 'glob', source, literal: wildcard ? null : literal.toLowerCase() };
+}
+
+/** A matcher as a test of one value: exact, or a glob matched in linear time (never a regex). */
+export function matcherTest(m: Matcher): (v: string) => boolean {
+  if (m.kind === 'exact') return (v) => v === m.value;
+  if (m.literal !== null) {
+    const lit = m.literal;
+    return (v) => v.toLowerCase() === lit;
+  }
+  const g = compileGlob(m.source);
+  return (v) => matchGlob(g, v);
 }
 
 /** Canonical glob source that matches `text` literally (case-insensitively, whole value). */
@@ -287,6 +297,7 @@ class Parser {
   private pos = 0;
   private parenDepth = 0;
   private nesting = 0;
+  private terms = 0;
 
   constructor(
     private readonly text: string,
@@ -411,6 +422,9 @@ class Parser {
   private parsePrimary(): QueryNode {
     const ch = this.text[this.pos];
     if (ch === '(') return this.parseGroup();
+    if (++this.terms > MAX_TERMS) {
+      this.fail(`Too many terms: a filter has at most ${MAX_TERMS.toLocaleString('en-US')} (this is term ${MAX_TERMS + 1}, column ${this.pos + 1})`, this.pos, this.pos + 1);
+    }
     if (ch === '"') {
       const start = this.pos;
       const value = this.readQuoted();
@@ -594,6 +608,8 @@ class Parser {
           this.pos,
         );
       }
+      // An integer a double cannot hold keeps its text, so it compares exactly (evaluate.ts).
+      if (/^[+-]?\d+$/.test(raw) && !Number.isSafeInteger(value)) return { type: 'compare', field, op, value, span, text: raw };
       return { type: 'compare', field, op, value, span };
     }
     const s = this.scan(v, false);
@@ -624,6 +640,13 @@ class Parser {
 
 export function parseQuery(text: string, now: number = Date.now()): QueryNode {
   try {
+    if (typeof text === 'string' && text.length > MAX_QUERY_LENGTH) {
+      throw new QueryError(
+        `The filter is ${text.length.toLocaleString('en-US')} characters long; at most ${MAX_QUERY_LENGTH.toLocaleString('en-US')} are read. Shorten it (e.g. a common prefix with * instead of a list of values)`,
+        { start: MAX_QUERY_LENGTH, end: text.length },
+        '',
+      );
+    }
     return new Parser(text, Number.isFinite(now) ? now : Date.now()).parse();
   } catch (e) {
     if (e instanceof QueryError) throw e;
@@ -709,7 +732,8 @@ function formatNode(node: QueryNode, root: boolean): string {
       return `${formatField(node.field, true)}:*`;
     case 'compare': {
       if (!Number.isFinite(node.value)) throw new Error(`formatQuery: ${node.value} is not a finite number`);
-      const n = Object.is(node.value, -0) ? '-0' : String(node.value);
+      const n =
+        node.text !== undefined && NUMBER_RE.test(node.text) && Number(node.text) === node.value ? node.text : Object.is(node.value, -0) ? '-0' : String(node.value);
       return `${formatField(node.field, false)}:${node.op}${n}`;
     }
     case 'time':

@@ -15,7 +15,7 @@ import { Dictionary } from './dictionary';
 import { NORMALIZED_FIELDS, resolveField } from './event';
 import { grow } from './growable';
 import { IdIndex } from './idIndex';
-import { extractPath } from './rawPath';
+import { extractPath, parseRecordExact } from './rawPath';
 import { QueryNode, parseQuery } from './query';
 import { evaluate } from './evaluate';
 import { ResultView, SortSpec, sortRows } from './view';
@@ -120,7 +120,7 @@ export class EventStore {
       const path = field.startsWith('raw.') ? field.slice(4) : field;
       return (row) => {
         try {
-          return extractPath(this.raw(row), path).join(', ');
+          return extractPath(parseRecordExact(this.rawText(row)), path).join(', ');
         } catch {
           return '';
         }
@@ -234,6 +234,21 @@ export class EventStore {
     return col;
   }
 
+  /**
+   * True when at least one event has a value for the field. Normalized fields always count (every
+   * event has them, maybe empty); a raw path is looked up in every event once (as a filter on it
+   * would) and kept as a column.
+   */
+  hasField(field: string): boolean {
+    if (resolveField(field)) return true;
+    const col = this.resolveColumn(field);
+    if (col === 'time') return true;
+    if (col.dict.size <= 1) return false;
+    const ids = col.ids;
+    for (let row = 0; row < this.size; row++) if (ids[row] !== 0) return true;
+    return false;
+  }
+
   /** `rows` limits the query to rows [start, end): the events one page of a live fetch added. */
   query(filter: string | QueryNode = '', opts: { sort?: SortSpec; now?: number; rows?: { start: number; end: number } } = {}): ResultView {
     const node = typeof filter === 'string' ? parseQuery(filter, opts.now) : filter;
@@ -257,7 +272,7 @@ export class EventStore {
 
   private fill(col: StoreColumn): void {
     if (col.missing.length === 0) return;
-    const read = col.name === 'id' ? (row: number) => [this.ids.get(row)].filter(Boolean) : (row: number) => extractPath(this.raw(row), col.name);
+    const read = col.name === 'id' ? (row: number) => [this.ids.get(row)].filter(Boolean) : (row: number) => extractPath(parseRecordExact(this.rawText(row)), col.name);
     for (const [start, end] of col.missing) {
       for (let row = start; row < end; row++) {
         let values: string[];

@@ -6,14 +6,50 @@
  * expression, which V8 runs as native code; a match position maps back to its row, and the search
  * resumes at that row's end. Latin1 keeps byte offsets equal to string offsets, so UTF-8 needles
  * match as their byte sequence.
+ *
+ * Free text finds what the user sees, the decoded strings: `Zürich` is also found where the JSON
+ * holds `Z\u00fcrich`, `a/b` where it holds `a\/b`, `say "hi"` in `say \"hi\"`.
  */
 import type { EventStore } from './store';
 
+/**
+ * Needles longer than this are searched by decoding each candidate (searchDecoded): the
+ * escape-aware pattern grows ~30× the needle, and V8 refuses regexes much beyond 30,000 characters.
+ */
+const MAX_PATTERN_NEEDLE = 256;
+
 export function searchText(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
   if (needle.length === 0) return cand;
+  if (needle.length > MAX_PATTERN_NEEDLE) return searchDecoded(store, needle, cand);
+  const full = escapedNeedleRegExp(needle);
   // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
-  if (!/^[\x00-\x7f]*$/.test(needle)) return searchUnicode(store, needle, cand);
-  const re = needleRegExp(needle);
+  if (!/^[\x00-\x7f]*$/.test(needle)) return scan(store, full, cand);
+  // The literal bytes first (native, the common case); then, among the rest, only records holding
+  // an escape that could spell a character of the needle are searched for its escaped forms.
+  const hits = scan(store, needleRegExp(needle), cand);
+  if (hits.length === cand.length) return hits;
+  const escapes = new EscapeFinder(store, escapePrefixes(needle));
+  const rest = new Uint32Array(cand.length - hits.length);
+  let n = 0;
+  for (let i = 0, h = 0; i < cand.length; i++) {
+    if (h < hits.length && hits[h] === cand[i]) h++;
+    else if (escapes.holds(cand[i])) rest[n++] = cand[i];
+  }
+  if (n === 0) return hits;
+  const extra = scan(store, full, rest.subarray(0, n));
+  if (extra.length === 0) return hits;
+  // Both are subsequences of cand: merge them back into its order.
+  const out = new Uint32Array(hits.length + extra.length);
+  let k = 0;
+  for (let i = 0, h = 0, e = 0; i < cand.length; i++) {
+    if (h < hits.length && hits[h] === cand[i]) out[k++] = hits[h++];
+    else if (e < extra.length && extra[e] === cand[i]) out[k++] = extra[e++];
+  }
+  return out;
+}
+
+/** Rows of `cand` (in its order) whose raw bytes, viewed as latin1, match `re` (flag g) within the row. */
+function scan(store: EventStore, re: RegExp, cand: Uint32Array): Uint32Array {
   const out = new Uint32Array(cand.length);
   let n = 0;
   const { rawSeg, rawStart, rawEnd, segments } = store;
@@ -77,17 +113,130 @@ export function needleRegExp(needle: string): RegExp {
   return new RegExp(escapeRegExp(needle), 'gi');
 }
 
+/** Escapes JSON may write a character of `needle` with: `\u` for any, and the short ones. */
+function escapePrefixes(needle: string): Buffer[] {
+  const out = [Buffer.from('\\u', 'latin1')];
+  for (const [ch, short] of SHORT_ESCAPES) if (needle.includes(ch)) out.push(Buffer.from('\\' + short, 'latin1'));
+  return out;
+}
+
 /**
- * Needles beyond ASCII need real Unicode case folding (`zürich` finds `Zürich`), which byte-wise
- * matching cannot do: each candidate is decoded as UTF-8 and searched with a Unicode-aware
- * pattern. Slower per byte, and only ever used for such needles.
+ * Whether a row's raw bytes hold any of the prefixes. Rows come in byte order within a segment, so
+ * each prefix's next occurrence is found once and reused until the rows pass it: one native
+ * search per segment and prefix, not one per row.
  */
-function searchUnicode(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
-  const re = new RegExp(escapeRegExp(needle), 'iu');
+class EscapeFinder {
+  private seg = -1;
+  private buf: Buffer | undefined;
+  private readonly next: number[];
+  private lastStart = -1;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly prefixes: readonly Buffer[],
+  ) {
+    this.next = prefixes.map(() => -1);
+  }
+
+  holds(row: number): boolean {
+    const { rawSeg, rawStart, rawEnd, segments } = this.store;
+    const start = rawStart[row];
+    const end = rawEnd[row];
+    if (rawSeg[row] !== this.seg || start < this.lastStart) {
+      this.seg = rawSeg[row];
+      const bytes = segments[this.seg];
+      this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.next.fill(-1);
+    }
+    this.lastStart = start;
+    const buf = this.buf as Buffer;
+    for (let k = 0; k < this.prefixes.length; k++) {
+      if (this.next[k] !== -1 && this.next[k] < start) this.next[k] = -1;
+      if (this.next[k] === -1) {
+        const q = buf.indexOf(this.prefixes[k], start);
+        this.next[k] = q < 0 ? Infinity : q;
+      }
+      if (this.next[k] + this.prefixes[k].length <= end) return true;
+    }
+    return false;
+  }
+}
+
+/** JSON's two-character escapes, by the character they stand for. */
+const SHORT_ESCAPES: ReadonlyArray<readonly [string, string]> = [
+  ['"', '"'],
+  ['\\', '\\'],
+  ['/', '/'],
+  ['\b', 'b'],
+  ['\f', 'f'],
+  ['\n', 'n'],
+  ['\r', 'r'],
+  ['\t', 't'],
+];
+
+/**
+ * A needle as the raw JSON bytes (viewed as latin1) may spell it: each character as its UTF-8
+ * bytes, as `\uXXXX` (hex in either case, surrogate pairs for astral characters) or as its short
+ * escape, in any of its case variants; a raw backslash also stands for itself, so a needle typed in
+ * raw JSON form still finds what it did. What the user sees (decoded text) is found either way.
+ */
+export function escapedNeedleRegExp(needle: string): RegExp {
+  let re = '';
+  for (const ch of needle) {
+    const forms = new Set<string>();
+    for (const v of caseVariants(ch)) {
+      forms.add(escapeRegExp(Buffer.from(v, 'utf8').toString('latin1')));
+      let esc = '';
+      for (let i = 0; i < v.length; i++) esc += '\\\\u' + hexClass(v.charCodeAt(i));
+      forms.add(esc);
+      const short = SHORT_ESCAPES.find(([c]) => c === v);
+      if (short) forms.add('\\\\' + escapeRegExp(short[1]));
+    }
+    re += forms.size === 1 ? [...forms][0] : `(?:${[...forms].join('|')})`;
+  }
+  return new RegExp(re, 'g');
+}
+
+function caseVariants(ch: string): string[] {
+  const out = [ch];
+  for (const v of [ch.toLowerCase(), ch.toUpperCase()]) if ([...v].length === 1 && !out.includes(v)) out.push(v);
+  return out;
+}
+
+/** Four hex digits matching either case: `00fc` → `00[fF][cC]`. */
+function hexClass(code: number): string {
+  let out = '';
+  for (const d of code.toString(16).padStart(4, '0')) out += /[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d;
+  return out;
+}
+
+/**
+ * Long needles: each candidate's text is checked as stored and, when it holds a backslash, as its
+ * decoded strings (keys and values). Linear in the bytes read; only needles over
+ * MAX_PATTERN_NEEDLE characters come here.
+ */
+function searchDecoded(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
+  const want = needle.toLowerCase();
   const out = new Uint32Array(cand.length);
   let n = 0;
-  for (let k = 0; k < cand.length; k++) if (re.test(store.rawText(cand[k]))) out[n++] = cand[k];
+  for (let k = 0; k < cand.length; k++) {
+    const text = store.rawText(cand[k]);
+    if (text.toLowerCase().includes(want) || (text.includes('\\') && decodedIncludes(text, want))) out[n++] = cand[k];
+  }
   return out.subarray(0, n);
+}
+
+function decodedIncludes(text: string, want: string): boolean {
+  let found = false;
+  try {
+    JSON.parse(text, (key: string, v: unknown) => {
+      if (!found && (key.toLowerCase().includes(want) || (typeof v === 'string' && v.toLowerCase().includes(want)))) found = true;
+      return v;
+    });
+  } catch {
+    return false;
+  }
+  return found;
 }
 
 function escapeRegExp(s: string): string {

@@ -5,6 +5,7 @@
 import type { EventStore, StoreColumn } from './store';
 import { formatTime } from './store';
 import { radixSortByKey, radixSortByTime } from './radixSort';
+import { facetPage, type FacetPage, type FacetPageOptions } from './facetPage';
 
 export interface SortSpec {
   field: string;
@@ -14,10 +15,8 @@ export interface SortSpec {
 export type Cell = string | number;
 export type Row = Record<string, Cell> & { row: number };
 
-export interface FacetValue {
-  value: string;
-  count: number;
-}
+export type { FacetValue } from './facetPage';
+import type { FacetValue } from './facetPage';
 
 export interface Histogram {
   /** Start of the first bucket, epoch ms (aligned to the bucket size in UTC). */
@@ -62,12 +61,26 @@ export class ResultView {
 
   /** Top values with counts for each column, over the matching rows. */
   facets(columns: readonly string[], top = 10): Record<string, FacetValue[]> {
-    const result: Record<string, FacetValue[]> = {};
+    return this.facetSummary(columns, top).facets;
+  }
+
+  /** Top values per column, and how many distinct values each column has over the matching rows. */
+  facetSummary(columns: readonly string[], top = 10): { facets: Record<string, FacetValue[]>; distinct: Record<string, number> } {
+    const facets: Record<string, FacetValue[]> = {};
+    const distinct: Record<string, number> = {};
     for (const name of columns) {
-      const col = this.store.resolveColumn(name);
-      result[name] = col === 'time' ? [] : facet(col, this.order, top);
+      const page = this.facetPage(name, { offset: 0, limit: top, order: 'desc' });
+      facets[name] = page.values;
+      distinct[name] = page.distinct;
     }
-    return result;
+    return { facets, distinct };
+  }
+
+  /** One page of a column's values over the matching rows (see core/facetPage.ts). */
+  facetPage(name: string, opts: FacetPageOptions): FacetPage {
+    const col = this.store.resolveColumn(name);
+    if (col === 'time') return { values: [], distinct: 0, matched: 0 };
+    return facetPage(facetPairs(col, this.order), opts);
   }
 
   /**
@@ -131,38 +144,21 @@ export function niceBucket(min: number, max: number, maxBuckets: number): number
   return b;
 }
 
-function facet(col: StoreColumn, order: Uint32Array, top: number): FacetValue[] {
+/** Each distinct value of a column over the rows, with its count (list columns: per element). */
+function* facetPairs(col: StoreColumn, order: Uint32Array): Generator<FacetValue> {
   const counts = new Uint32Array(col.dict.size);
   const ids = col.ids;
   for (let i = 0; i < order.length; i++) counts[ids[order[i]]]++;
-  const pairs: FacetValue[] = [];
   if (col.kind === 'list') {
     const byValue = new Map<string, number>();
     for (let id = 1; id < counts.length; id++) {
       if (counts[id] === 0) continue;
       for (const v of new Set(col.valuesOf(id))) byValue.set(v, (byValue.get(v) ?? 0) + counts[id]);
     }
-    for (const [value, count] of byValue) pairs.push({ value, count });
-  } else {
-    // Keep only the running top values instead of sorting every distinct value.
-    let floor = 0;
-    for (let id = 1; id < counts.length; id++) {
-      const c = counts[id];
-      if (c === 0 || (pairs.length >= top && c < floor)) continue;
-      pairs.push({ value: col.dict.values[id], count: c });
-      if (pairs.length > top * 4) {
-        pairs.sort(byCount);
-        pairs.length = top;
-        floor = pairs[top - 1].count;
-      }
-    }
+    for (const [value, count] of byValue) yield { value, count };
+    return;
   }
-  pairs.sort(byCount);
-  return pairs.slice(0, top);
-}
-
-function byCount(a: FacetValue, b: FacetValue): number {
-  return b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  for (let id = 1; id < counts.length; id++) if (counts[id] !== 0) yield { value: col.dict.values[id], count: counts[id] };
 }
 
 /** Orders rows by a field; stable, so equal keys keep their time order. */

@@ -4,6 +4,8 @@
  * and go only to SecretStorage; error messages come from ApiError, which never carries a secret.
  */
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning, withProgress } from './notify';
+import { endpointCredentialsProblem } from '../core/endpoint';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import { PROVIDER_IDS, ProviderId } from '../core/event';
@@ -36,6 +38,11 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
   return [
     cmd('auditLogs.addAccount', (p?: unknown) => {
       // Scripts and tests may pass everything at once; the key is still proven before it is saved.
+      const refused = endpointCredentialsProblem(endpointArg(p), 'prompt');
+      if (refused) {
+        void showError(`Audit Logs: ${refused}.`);
+        return undefined;
+      }
       const full = AddAccountArgs.safeParse(p);
       if (full.success) return addAccountFrom(d, full.data);
       return addAccount(d, typeof p === 'string' ? p : undefined);
@@ -43,7 +50,7 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
     cmd('auditLogs.removeAccount', async (node?: unknown) => {
       const account = await pickAccount(d, node, 'Remove which account?');
       if (!account) return;
-      const ok = await vscode.window.showWarningMessage(`Remove "${account.label}" and forget its key?`, { modal: true }, 'Remove');
+      const ok = await showWarning(`Remove "${account.label}" and forget its key?`, { modal: true }, 'Remove');
       if (ok === 'Remove') {
         await d.saved.removeAccount(account.id);
         await d.accounts.remove(account.id);
@@ -87,6 +94,11 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       }
     }),
   ];
+}
+
+function endpointArg(p: unknown): string {
+  const e = p && typeof p === 'object' ? (p as { endpoint?: unknown }).endpoint : undefined;
+  return typeof e === 'string' ? e : '';
 }
 
 const AddAccountArgs = z.object({
@@ -145,7 +157,7 @@ export async function askLiveQuery(
   if (!provider) return undefined;
   const secret = await d.accounts.secret(account.id);
   if (!secret) {
-    void vscode.window.showErrorMessage(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
+    void showError(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
     return undefined;
   }
   const filter = await vscode.window.showInputBox({
@@ -221,7 +233,7 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   if (!(await validate(d, provider, draft, secret))) return undefined;
   const { id: _id, ...config } = draft;
   const account = await d.accounts.add(config, secret);
-  void vscode.window.showInformationMessage(`Audit Logs: added "${account.label}". Query it from the Sources view or the palette.`);
+  void showInfo(`Audit Logs: added "${account.label}". Query it from the Sources view or the palette.`);
   return account;
 }
 
@@ -250,7 +262,8 @@ function endpointProblem(v: string): string | undefined {
     return 'Enter a URL such as https://proxy.example.com/api, or leave it empty for the default';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'Only http:// and https:// endpoints';
-  if (url.username || url.password) return 'Keep credentials out of the URL; the key is asked next and kept in secret storage';
+  const withCredentials = endpointCredentialsProblem(v, 'prompt');
+  if (withCredentials) return `${withCredentials[0].toUpperCase()}${withCredentials.slice(1)}`;
   if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return 'Use https:// (plain http only for a server on this machine)';
   return undefined;
 }
@@ -276,7 +289,7 @@ async function askSecret(entry: RegisteredProvider): Promise<string | undefined>
   try {
     return method.combine(answers);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Audit Logs: ${err instanceof Error ? err.message : String(err)}`);
+    void showError(`Audit Logs: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }
@@ -299,7 +312,7 @@ async function askField(field: SecretField): Promise<string | undefined> {
 /** One cheap live call with the key, before anything is saved. */
 async function validate(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string): Promise<boolean> {
   try {
-    const detail = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
+    const detail = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
       provider.validate(account, secret),
     );
     d.log.info(`${provider.displayName}: key for "${account.label}" accepted (${detail})`);
@@ -307,7 +320,7 @@ async function validate(d: AccountCommandDeps, provider: LiveProvider, account: 
   } catch (err) {
     const message = isApiError(err) ? err.message : 'the check failed unexpectedly; see the Audit Logs log';
     d.log.warn(`${provider.displayName}: key for "${account.label}" not accepted: ${message}`);
-    void vscode.window.showErrorMessage(`Audit Logs: ${message}`);
+    void showError(`Audit Logs: ${message}`);
     return false;
   }
 }
@@ -320,7 +333,7 @@ export async function pickAccount(d: AccountCommandDeps, node: unknown, title: s
   }
   const all = d.accounts.list().filter(only);
   if (all.length === 0) {
-    const add = await vscode.window.showInformationMessage('Audit Logs: no accounts yet.', 'Add Account…');
+    const add = await showInfo('Audit Logs: no accounts yet.', 'Add Account…');
     if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
     return undefined;
   }

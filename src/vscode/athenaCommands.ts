@@ -5,6 +5,7 @@
  * after its DDL is shown.
  */
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import { createAthena, filterToSql, tableSetupStatements, type AthenaReport, type AthenaSink, type AthenaTarget } from '../providers/athena/index';
@@ -80,7 +81,7 @@ async function awsAccount(d: AthenaDeps, node: unknown, title: string): Promise<
   const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
   if (aws.length === 1) return aws[0];
   if (aws.length === 0) {
-    void vscode.window.showInformationMessage('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
+    void showInfo('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
     return undefined;
   }
   return pickAccount(d, undefined, title, (a) => a.provider === 'cloudtrail');
@@ -131,7 +132,7 @@ async function runSql(d: AthenaDeps, args: z.infer<typeof SqlArgs>): Promise<Rec
   );
   const result = await panel.fetch(provider, account, secret, { filter: args.localFilter ?? '' }).finally(() => status?.dispose());
   if (report && !report.stoppedBy && !report.cancelled) {
-    void vscode.window.showInformationMessage(`Audit Logs: Athena query ${report.queryExecutionId ?? ''} ${report.state ?? ''}: ${result.events.toLocaleString('en-US')} events, ${mb(report.dataScannedBytes)} scanned.`);
+    void showInfo(`Audit Logs: Athena query ${report.queryExecutionId ?? ''} ${report.state ?? ''}: ${result.events.toLocaleString('en-US')} events, ${mb(report.dataScannedBytes)} scanned.`);
   }
   return { ...result, queryExecutionId: report?.queryExecutionId, state: report?.state, dataScannedBytes: report?.dataScannedBytes };
 }
@@ -167,7 +168,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       try {
         t = filterToSql(filter, { table: settings().table, from: now - range.ms, to: now, limit: settings().limit, now });
       } catch (e) {
-        void vscode.window.showErrorMessage(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
+        void showError(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }
       const header = [
@@ -178,7 +179,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${header.join('\n')}\n${t.sql}\n` });
       documents.set(doc.uri.toString(), { accountId: account.id, ...target, sql: t.sql, localFilter: t.localFilter });
       await vscode.window.showTextDocument(doc, { preview: false });
-      const choice = await vscode.window.showInformationMessage('Audit Logs: the SQL is in the editor; change it if you like.', 'Run in Athena', 'Save as Query…');
+      const choice = await showInfo('Audit Logs: the SQL is in the editor; change it if you like.', 'Run in Athena', 'Save as Query…');
       if (choice === 'Run in Athena') return vscode.commands.executeCommand('auditLogs.athenaRunSql', doc.uri);
       if (choice === 'Save as Query…') {
         const name = await vscode.window.showInputBox({ title: 'Name of the saved Athena query', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
@@ -192,7 +193,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       if (direct.success) return runSql(d, direct.data);
       const editor = arg instanceof vscode.Uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === arg.toString()) : vscode.window.activeTextEditor;
       if (!editor) {
-        void vscode.window.showInformationMessage('Audit Logs: open the SQL to run (Query with Athena… writes one).');
+        void showInfo('Audit Logs: open the SQL to run (Query with Athena… writes one).');
         return undefined;
       }
       const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
@@ -228,13 +229,13 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
         org = top.find((c) => c.kind === 'org')?.name;
         accounts = (org ? await listLevel(session, loc, [org]) : top).filter((c) => c.kind === 'account').map((c) => c.name);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Audit Logs: ${isApiError(e) ? e.message : String(e)}`);
+        void showError(`Audit Logs: ${isApiError(e) ? e.message : String(e)}`);
         return undefined;
       } finally {
         session.close();
       }
       if (accounts.length === 0) {
-        void vscode.window.showErrorMessage(`Audit Logs: no account folders in s3://${bucket.bucket}/${bucket.prefix ?? ''}; is this the trail's bucket and prefix?`);
+        void showError(`Audit Logs: no account folders in s3://${bucket.bucket}/${bucket.prefix ?? ''}; is this the trail's bucket and prefix?`);
         return undefined;
       }
       const spec = { database, table, bucket: bucket.bucket, ...(bucket.prefix ? { prefix: bucket.prefix } : {}), ...(org ? { org } : {}), accounts, projectionStart: '2015/01/01' };
@@ -242,21 +243,21 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       try {
         statements = tableSetupStatements(spec);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
+        void showError(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${statements.join(';\n\n')};\n` });
       await vscode.window.showTextDocument(doc, { preview: false });
-      const go = await vscode.window.showWarningMessage(`Audit Logs: run these ${statements.length} statements in Athena (account ${account.label})?`, { modal: true, detail: 'They create the database if needed and the CloudTrail table with partition projection over the bucket.' }, 'Create Table');
+      const go = await showWarning(`Audit Logs: run these ${statements.length} statements in Athena (account ${account.label})?`, { modal: true, detail: 'They create the database if needed and the CloudTrail table with partition projection over the bucket.' }, 'Create Table');
       if (go !== 'Create Table') return undefined;
       const athena = createAthena({ log: (l) => d.log.info(l) });
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the Athena table…', cancellable: true }, (_p, token) => {
+      const r = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the Athena table…', cancellable: true }, (_p, token) => {
         const ctl = new AbortController();
         token.onCancellationRequested(() => ctl.abort());
         return athena.createTable(account, secret, { ...spec, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}) }, ctl.signal);
       });
-      if (r.stoppedBy) void vscode.window.showErrorMessage(`Audit Logs: ${r.stoppedBy.message}`);
-      else if (!r.cancelled) void vscode.window.showInformationMessage(`Audit Logs: created ${database}.${table}. Set auditLogs.athena.database to "${database}" to query it by default.`);
+      if (r.stoppedBy) void showError(`Audit Logs: ${r.stoppedBy.message}`);
+      else if (!r.cancelled) void showInfo(`Audit Logs: created ${database}.${table}. Set auditLogs.athena.database to "${database}" to query it by default.`);
       return r;
     }),
   ];

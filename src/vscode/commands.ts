@@ -4,6 +4,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
+import { showError, showInfo, withProgress } from './notify';
 import { writeSamples } from '../samples/generator';
 import { ExportFormat } from './exporter';
 import { EventsPanel } from './panel';
@@ -71,7 +72,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       const nonFile = uris.find((u) => u.scheme !== 'file');
       if (nonFile) {
-        void vscode.window.showErrorMessage(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
+        void showError(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
         return undefined;
       }
       return openPaths(uris.map((u) => u.fsPath));
@@ -97,7 +98,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     cmd('auditLogs.exportResults', async (f?: unknown, target?: unknown) => {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       if (!panel) {
-        void vscode.window.showInformationMessage('Audit Logs: open some logs first; the export writes the events the panel shows.');
+        void showInfo('Audit Logs: open some logs first; the export writes the events the panel shows.');
         return undefined;
       }
       let format = EXPORT_FORMATS.find((x) => x === f);
@@ -122,7 +123,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.selected;
       if (!panel || row === undefined || row < 0 || row >= panel.sources.store.size) {
-        void vscode.window.showInformationMessage('Audit Logs: select an event in the panel first.');
+        void showInfo('Audit Logs: select an event in the panel first.');
         return undefined;
       }
       const text = panel.sources.store.rawText(row);
@@ -182,7 +183,7 @@ async function ensureSamples(context: vscode.ExtensionContext): Promise<string> 
   if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;
   if (!existsSync(`${dir}/AWSLogs`)) {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
+    await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
       writeSamples(dir),
     );
   }

@@ -6,6 +6,18 @@ import type { ResultView } from '../core/view';
 
 export type ExportFormat = 'csv' | 'json' | 'jsonl';
 
+const FORMAT_NAMES: Record<ExportFormat, string> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON Lines' };
+
+/** What the save dialog says (its title is all some platforms show of it) and which files it offers. */
+export function exportDialogOptions(format: ExportFormat, count: number): { title: string; saveLabel: string; filters: Record<string, string[]> } {
+  const name = FORMAT_NAMES[format];
+  return {
+    title: `Export ${count.toLocaleString('en-US')} Filtered Event${count === 1 ? '' : 's'} as ${name}`,
+    saveLabel: 'Export',
+    filters: { [name]: [format] },
+  };
+}
+
 export async function exportView(view: ResultView, format: ExportFormat, file: string, columns: readonly string[]): Promise<number> {
   const out = createWriteStream(file);
   const n = view.count;

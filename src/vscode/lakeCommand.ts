@@ -4,6 +4,7 @@
  * scanned — what AWS charges for — are said when it ends.
  */
 import * as vscode from 'vscode';
+import { showError, showInfo } from './notify';
 import { z } from 'zod';
 import type { AwsCloudTrailProvider, LakeReport } from '../providers/awsCloudtrail/index';
 import type { AccountConfig, LiveProvider } from '../providers/provider';
@@ -54,7 +55,7 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     if (!args) {
       const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
       if (aws.length === 0) {
-        const add = await vscode.window.showInformationMessage('Audit Logs: add an AWS CloudTrail account first.', 'Add Account…');
+        const add = await showInfo('Audit Logs: add an AWS CloudTrail account first.', 'Add Account…');
         if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
         return undefined;
       }
@@ -76,12 +77,12 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     const entry = account ? d.providers.get(account.provider) : undefined;
     const aws = entry?.provider;
     if (!account || !isAwsProvider(aws)) {
-      void vscode.window.showErrorMessage('Audit Logs: CloudTrail Lake queries need an AWS CloudTrail account.');
+      void showError('Audit Logs: CloudTrail Lake queries need an AWS CloudTrail account.');
       return undefined;
     }
     const secret = await d.accounts.secret(account.id);
     if (!secret) {
-      void vscode.window.showErrorMessage(`Audit Logs: no credentials are stored for "${account.label}". Use "Replace Key…" to add them.`);
+      void showError(`Audit Logs: no credentials are stored for "${account.label}". Use "Replace Key…" to add them.`);
       return undefined;
     }
     let lake: LakeReport | undefined;
@@ -90,7 +91,7 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     const s = lake?.statistics;
     if (lake && !lake.stoppedBy) {
       const scanned = s?.bytesScanned === undefined ? '' : `, ${formatBytes(s.bytesScanned)} scanned`;
-      void vscode.window.showInformationMessage(`Audit Logs: Lake query ${lake.queryId ?? ''} finished: ${result.events.toLocaleString('en-US')} events${scanned}.`);
+      void showInfo(`Audit Logs: Lake query ${lake.queryId ?? ''} finished: ${result.events.toLocaleString('en-US')} events${scanned}.`);
     }
     return { ...result, queryId: lake?.queryId, status: lake?.status, bytesScanned: s?.bytesScanned };
   });

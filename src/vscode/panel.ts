@@ -7,8 +7,11 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { formatTime } from '../core/store';
 import { parseQuery } from '../core/query';
+import { missingFields } from '../core/fieldSuggest';
+import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../core/event';
 import { ResultView } from '../core/view';
 import { isApiError, redact } from '../core/errors';
 import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
@@ -28,6 +31,7 @@ import {
   DidQueryNotification,
   ExportCommand,
   FACET_FIELDS,
+  FacetRequest,
   IpcEnvelope,
   IpcMessage,
   IpcNotification,
@@ -46,7 +50,7 @@ import {
   type ServerAggregateDto,
   ViewState,
 } from './protocol';
-import { exportView, ExportFormat } from './exporter';
+import { exportDialogOptions, exportView, ExportFormat } from './exporter';
 import { pathSetKey, uniquePaths } from './sourceKey';
 import { LoadTicker } from './loadTicker';
 import { loadSummary } from './loadSummary';
@@ -199,7 +203,7 @@ export class EventsPanel implements vscode.Disposable {
    */
   async loadS3(session: S3TrailSession, selection: S3Selection, label: string, concurrency?: number): Promise<S3LoadReport> {
     const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
-    const report = await vscode.window.withProgress(
+    const report = await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading ${label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -223,9 +227,9 @@ export class EventsPanel implements vscode.Disposable {
     this.log.info(`${label}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped, ${report.errors.length} problems${report.cancelled ? ' (cancelled)' : ''}`);
     for (const e of report.errors) this.log.warn(`${e.path}: ${e.message}`);
     if (report.stoppedBy) {
-      void vscode.window.showWarningMessage(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${report.events.toLocaleString('en-US')} events read are shown.`);
+      void showWarning(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${report.events.toLocaleString('en-US')} events read are shown.`);
     } else if (report.errors.length) {
-      void vscode.window.showWarningMessage(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, 'Show Problems').then((c) => {
+      void showWarning(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, 'Show Problems').then((c) => {
         if (c) this.log.show(true);
       });
     }
@@ -235,7 +239,7 @@ export class EventsPanel implements vscode.Disposable {
   /** Loads the panel's paths (or some of them), with a cancellable progress notification. */
   async load(paths: string[] = this.paths): Promise<void> {
     const what = paths.length === 1 ? baseName(paths[0]) : `${paths.length} sources`;
-    await vscode.window.withProgress(
+    await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Reading ${what}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -256,7 +260,7 @@ export class EventsPanel implements vscode.Disposable {
           }
           const problems = reports.reduce((n, r) => n + r.errors.length, 0);
           if (problems > 0) {
-            void vscode.window.showWarningMessage(
+            void showWarning(
               `Audit Logs: ${problems} problem${problems === 1 ? '' : 's'} while reading; everything readable was loaded.`,
               'Show Problems',
             ).then((choice) => {
@@ -282,7 +286,7 @@ export class EventsPanel implements vscode.Disposable {
     const source: LiveSource = { provider, account, secret, query };
     this.liveSources.set(key, source);
     this.retitle();
-    const live = await vscode.window.withProgress(
+    const live = await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
@@ -300,7 +304,7 @@ export class EventsPanel implements vscode.Disposable {
     const sent = live.pushDown.sentToApi.length ? live.pushDown.sentToApi.join(', ') : 'nothing';
     this.log.info(`${provider.displayName} "${account.label}": ${live.pages} pages, ${live.added} events; sent to the API: ${sent}; applied here: ${live.pushDown.localFilter || 'nothing more'}`);
     if (live.stoppedBy) {
-      void vscode.window.showWarningMessage(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
+      void showWarning(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${live.added.toLocaleString('en-US')} events fetched are shown.`);
     }
     // A cancelled fetch means "stop asking this API", so no counts either.
     if (provider.aggregate && !live.cancelled && this.liveSources.get(key) === source) void this.aggregate(source);
@@ -377,6 +381,14 @@ export class EventsPanel implements vscode.Disposable {
         if (!cur || cur.spec.queryId !== p.queryId) return; // a window of a query no longer shown
         const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
         await this.respond(RowsRequest.response, msg, { queryId: p.queryId, offset: p.offset, rows });
+      } else if (FacetRequest.is(msg)) {
+        const p = FacetRequest.schema.parse(msg.params);
+        const cur = this.current;
+        if (!cur || cur.spec.queryId !== p.queryId) return; // a facet of a query no longer shown
+        // Only the facets the panel shows: any other name would extract a new column from every event.
+        if (!(FACET_FIELDS as readonly string[]).includes(p.field)) return;
+        const page = cur.view.facetPage(p.field, p);
+        await this.respond(FacetRequest.response, msg, { queryId: p.queryId, field: p.field, offset: p.offset, ...page });
       } else if (DetailRequest.is(msg)) {
         const { row } = DetailRequest.schema.parse(msg.params);
         if (row >= this.sources.store.size) return;
@@ -452,7 +464,7 @@ export class EventsPanel implements vscode.Disposable {
     try {
       parseQuery(p.filter);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
+      void showError(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
       return;
     }
     const query: LiveQuery = { ...live.query, filter: p.filter };
@@ -478,10 +490,10 @@ export class EventsPanel implements vscode.Disposable {
     }
     // split/join, not replace(): `$&` and the like in what was typed stay as typed.
     const question = action.confirm.split('{input}').join(input);
-    const ok = await vscode.window.showWarningMessage(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
+    const ok = await showWarning(question, { modal: true, detail: `${live.provider.displayName}: ${live.account.label}` }, label);
     if (ok !== label) return;
     try {
-      const message = await vscode.window.withProgress(
+      const message = await withProgress(
         { location: vscode.ProgressLocation.Notification, title: `${label} (${live.account.label})`, cancellable: true },
         (_progress, token) => {
           const abort = new AbortController();
@@ -492,11 +504,11 @@ export class EventsPanel implements vscode.Disposable {
         },
       );
       this.log.info(`${live.provider.displayName} "${live.account.label}": ${label}: ${message}`);
-      void vscode.window.showInformationMessage(`Audit Logs: ${message}`);
+      void showInfo(`Audit Logs: ${message}`);
     } catch (e) {
       const message = apiMessage(e, live.secret);
       this.log.warn(`${live.provider.displayName} "${live.account.label}": ${label} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Audit Logs: ${label} failed: ${message}`);
+      void showError(`Audit Logs: ${label} failed: ${message}`);
     }
   }
 
@@ -533,7 +545,7 @@ export class EventsPanel implements vscode.Disposable {
    */
   async refetch(params: { filter: string; timeRange?: { from?: number; to?: number } }): Promise<void> {
     if (this.sources.loading) {
-      void vscode.window.showInformationMessage('Audit Logs: still fetching; cancel it or wait before fetching again.');
+      void showInfo('Audit Logs: still fetching; cancel it or wait before fetching again.');
       return;
     }
     if (this.liveSources.size === 0) return;
@@ -576,16 +588,32 @@ export class EventsPanel implements vscode.Disposable {
       return;
     }
     this.current = { spec, view: outcome.view };
+    const facets = outcome.view.facetSummary(FACET_FIELDS, 10);
     const result: QueryResult = {
       queryId: spec.queryId,
       count: outcome.view.count,
       total,
       histogram: outcome.view.histogram(),
-      facets: outcome.view.facets(FACET_FIELDS, 10),
+      facets: facets.facets,
+      facetDistinct: facets.distinct,
       ms: Math.round(outcome.ms * 10) / 10,
     };
+    if (spec.selectedRow !== undefined) result.selectedIndex = outcome.view.order.indexOf(spec.selectedRow);
+    const missing = this.missingFields(spec.filter);
+    if (missing.length > 0) result.missingFields = missing;
     void this.post(DidQueryNotification, result);
     EventsPanel.changed.fire(this);
+  }
+
+  /** Fields of a filter that no event has, with the closest known name (a typo gives 0 results, not silence). */
+  private missingFields(filter: string): NonNullable<QueryResult['missingFields']> {
+    if (filter.trim() === '' || this.sources.store.size === 0) return [];
+    try {
+      const known = [...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...(this.sources.loading ? this.sources.store.columnNames() : this.sources.availableColumns())];
+      return missingFields(parseQuery(filter), (f) => this.sources.store.hasField(f), known).slice(0, 20);
+    } catch {
+      return []; // the filter ran, so it parses; nothing to add if it somehow does not
+    }
   }
 
   /** Runs the last query again (new events arrived); same queryId, so the webview refetches rows. */
@@ -621,7 +649,7 @@ export class EventsPanel implements vscode.Disposable {
   async export(format: ExportFormat): Promise<void> {
     const view = this.current?.view;
     if (!view) {
-      void vscode.window.showInformationMessage('Audit Logs: run a query first; the export writes its matching events.');
+      void showInfo('Audit Logs: run a query first; the export writes its matching events.');
       return;
     }
     const stamp = formatTime(Date.now()).replace(/[:.]/g, '-');
@@ -629,11 +657,11 @@ export class EventsPanel implements vscode.Disposable {
     const near = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(dirName(this.paths[0]));
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(near, `audit-events-${stamp}.${format}`),
-      filters: format === 'csv' ? { CSV: ['csv'] } : format === 'json' ? { JSON: ['json'] } : { 'JSON Lines': ['jsonl'] },
+      ...exportDialogOptions(format, view.count),
     });
     if (!target) return;
     const n = await this.exportTo(format, target);
-    void vscode.window.showInformationMessage(`Audit Logs: exported ${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} to ${baseName(target.fsPath)}.`);
+    void showInfo(`Audit Logs: exported ${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} to ${baseName(target.fsPath)}.`);
   }
 
   /** Writes the current result to `target`; returns the number of events written. */

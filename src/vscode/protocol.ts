@@ -12,6 +12,7 @@
  * query result carries its `queryId`, and the webview drops windows of a query it no longer shows.
  */
 import { z } from 'zod';
+import { FACET_PAGE_MAX, FACET_WINDOW_MAX } from '../core/facetPage';
 
 export interface IpcMessage<P = unknown> {
   id: string;
@@ -67,6 +68,8 @@ export const QuerySpec = z.object({
   sort: Sort,
   /** Drag-selected range on the timeline, on top of the filter. */
   timeRange: TimeRange.optional(),
+  /** The event the detail pane shows: the result says whether it is still in it (QueryResult.selectedIndex). */
+  selectedRow: z.number().int().nonnegative().optional(),
 });
 export type QuerySpec = z.infer<typeof QuerySpec>;
 
@@ -97,6 +100,12 @@ export interface QueryResult {
   total: number;
   histogram: HistogramDto;
   facets: Record<string, FacetValue[]>;
+  /** Distinct values of each facet field over the matching events (the facets show the top 10). */
+  facetDistinct?: Record<string, number>;
+  /** Where QuerySpec.selectedRow is in the result, -1 when the filter left it out; absent when none was asked. */
+  selectedIndex?: number;
+  /** Fields the filter names that no event has, each with the closest field that exists (if one is close). */
+  missingFields?: Array<{ field: string; suggestion?: string }>;
   /** Set when the filter did not parse: the previous result stays on screen. */
   error?: QueryErrorDto;
   /** Time the query took on the host, for the status line. */
@@ -238,6 +247,28 @@ export interface RowsResult {
   rows: RowDto[];
 }
 
+/** More of one facet: a page of its values by count, most or least frequent first, or those containing some text. */
+export const FacetParams = z.object({
+  queryId: z.number().int().nonnegative(),
+  field: Field,
+  offset: z.number().int().min(0).max(FACET_WINDOW_MAX),
+  limit: z.number().int().min(1).max(FACET_PAGE_MAX),
+  order: z.enum(['desc', 'asc']),
+  search: z.string().max(500).optional(),
+});
+export type FacetParams = z.infer<typeof FacetParams>;
+
+export interface FacetResult {
+  queryId: number;
+  field: string;
+  offset: number;
+  values: FacetValue[];
+  /** Distinct values of the field over the matching events. */
+  distinct: number;
+  /** Distinct values containing the search text. */
+  matched: number;
+}
+
 export const DetailParams = z.object({ row: z.number().int().nonnegative() });
 export interface DetailResult {
   row: number;
@@ -291,6 +322,7 @@ export const DetailActionCommand = new IpcCommand('detail/action', DetailActionP
 export const LiveActionCommand = new IpcCommand('live/action', LiveActionParams);
 
 export const RowsRequest = new IpcRequest('rows', RowsParams, z.custom<RowsResult>());
+export const FacetRequest = new IpcRequest('facet', FacetParams, z.custom<FacetResult>());
 export const DetailRequest = new IpcRequest('detail', DetailParams, z.custom<DetailResult>());
 /** More of the event from its API (read by id, raw data, relations), for the detail pane. */
 export const DetailExpandRequest = new IpcRequest('detail/expand', DetailExpandParams, z.custom<DetailExpandResult>());
@@ -312,6 +344,7 @@ export const WEBVIEW_CALLS = [
   DetailActionCommand,
   LiveActionCommand,
   RowsRequest,
+  FacetRequest,
   DetailRequest,
   DetailExpandRequest,
 ] as const;
@@ -325,4 +358,5 @@ export const IpcEnvelope = z.object({
 });
 
 export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'];
+/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];

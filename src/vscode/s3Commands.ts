@@ -4,6 +4,7 @@
  * panel — after an estimate, confirmed above `auditLogs.s3.confirmAboveBytes`.
  */
 import * as vscode from 'vscode';
+import { showError, showInfo, showWarning, withProgress } from './notify';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
 import type { AccountConfig } from '../providers/provider';
@@ -67,7 +68,7 @@ async function sessionFor(d: S3Deps, b: TrailBucket): Promise<{ account: Account
   const account = d.accounts.get(b.accountId);
   const secret = account && (await d.accounts.secret(account.id));
   if (!account || !secret) {
-    void vscode.window.showErrorMessage('Audit Logs: the AWS account of this bucket has no stored credentials. Use "Replace Key…" on it.');
+    void showError('Audit Logs: the AWS account of this bucket has no stored credentials. Use "Replace Key…" on it.');
     return undefined;
   }
   return { account, session: openS3Session(account, secret, { region: b.bucketRegion, ...(b.endpoint ? { endpoint: b.endpoint } : {}), log: (l) => d.log.info(l) }) };
@@ -98,7 +99,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
           ? aws[0]
           : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: 'Add a trail bucket to which AWS account?', ignoreFocusOut: true }))?.account);
       if (!account) {
-        if (aws.length === 0) void vscode.window.showInformationMessage('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
+        if (aws.length === 0) void showInfo('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
         return undefined;
       }
       const secret = await d.accounts.secret(account.id);
@@ -106,7 +107,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const session = openS3Session(account, secret, { log: (l) => d.log.info(l) });
       let trails: Array<{ label: string; description?: string; bucket: string; prefix?: string; bucketRegion?: string }> = [];
       try {
-        const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for trails (DescribeTrails)…' }, () => discoverTrails(session));
+        const found = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for trails (DescribeTrails)…' }, () => discoverTrails(session));
         trails = found.map((t) => ({ label: t.name, description: `s3://${t.bucket}/${t.prefix ?? ''}${t.isOrganizationTrail ? ' · organization trail' : ''}`, bucket: t.bucket, ...(t.prefix ? { prefix: t.prefix } : {}) }));
       } catch (e) {
         d.log.warn(`DescribeTrails: ${isApiError(e) ? e.message : String(e)}`);
@@ -164,10 +165,10 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const s = await sessionFor(d, b);
       if (!s) return undefined;
       try {
-        const est = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Counting the objects in s3://${b.bucket}…`, cancellable: false }, () => estimate(s.session, selection));
+        const est = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Counting the objects in s3://${b.bucket}…`, cancellable: false }, () => estimate(s.session, selection));
         const { confirmAboveBytes, concurrency } = settings();
         if (!args.confirmed && est.bytes > confirmAboveBytes) {
-          const go = await vscode.window.showWarningMessage(
+          const go = await showWarning(
             `Audit Logs: this reads ${est.objects.toLocaleString('en-US')} log files, ${formatBytes(est.bytes)} compressed, from S3 (${est.digestsSkipped} digests skipped). Go on?`,
             { modal: true, detail: 'Above the auditLogs.s3.confirmAboveBytes setting. For ranges this large, Query with Athena… scans them where they are.' },
             'Read Them',
@@ -179,7 +180,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
         const report = await panel.loadS3(s.session, selection, label, concurrency);
         return { objects: report.objects, bytes: report.downloadedBytes, events: report.events, duplicates: report.duplicates, skipped: report.skipped.length, errors: report.errors.length, cancelled: report.cancelled, stoppedBy: report.stoppedBy?.message, estimate: est };
       } catch (e) {
-        void vscode.window.showErrorMessage(`Audit Logs: ${isApiError(e) ? e.message : `could not read the bucket (${e instanceof Error ? e.message : String(e)})`}`);
+        void showError(`Audit Logs: ${isApiError(e) ? e.message : `could not read the bucket (${e instanceof Error ? e.message : String(e)})`}`);
         return undefined;
       } finally {
         s.session.close();

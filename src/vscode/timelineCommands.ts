@@ -4,6 +4,7 @@
  * each event keeping its `source`.
  */
 import * as vscode from 'vscode';
+import { showInfo } from './notify';
 import { z } from 'zod';
 import { askLiveQuery, directQuery, pickAccount, QueryArgs, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
@@ -14,7 +15,7 @@ export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposab
   return vscode.commands.registerCommand('auditLogs.addToPanel', async (arg?: unknown) => {
     const panel = EventsPanel.activePanel() ?? EventsPanel.all().at(-1);
     if (!panel) {
-      void vscode.window.showInformationMessage('Audit Logs: open logs or query an account first; then add more sources to that panel.');
+      void showInfo('Audit Logs: open logs or query an account first; then add more sources to that panel.');
       return undefined;
     }
     const paths = AddPathsArgs.safeParse(arg);

@@ -54,3 +54,25 @@ export function json(res: http.ServerResponse, status: number, body: unknown, he
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
+
+/**
+ * A trickling server: the status and headers at once (with the full content-length), then the body
+ * one byte every `everyMs`. Each byte resets a per-chunk read timeout, so only an overall deadline
+ * ends such a response.
+ */
+export function trickle(res: http.ServerResponse, status: number, body: string, everyMs: number, headers: Record<string, string> = {}): void {
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...headers });
+  res.flushHeaders();
+  let i = 0;
+  const timer = setInterval(() => {
+    if (i >= bytes.length) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(bytes.subarray(i, i + 1));
+    i++;
+  }, everyMs);
+  res.on('close', () => clearInterval(timer));
+}

@@ -9,9 +9,11 @@ import {
   escapeGlob,
   formatQuery,
   globMatcher,
+  matcherTest,
   parseQuery,
   parseTimeValue,
 } from '../../src/core/query';
+import { compileGlob, matchGlob } from '../../src/core/glob';
 
 // A fixed clock so relative times are reproducible: 2024-05-10T00:00:00Z.
 const NOW = Date.UTC(2024, 4, 10);
@@ -33,6 +35,8 @@ function strip(node: QueryNode): Bare {
       return { type: 'not', child: strip(node.child) };
     default: {
       const { span: _span, ...rest } = node;
+      // An unsafe integer's text (kept for exact comparison) is not part of the AST's meaning here.
+      if (rest.type === 'compare') delete rest.text;
       return rest;
     }
   }
@@ -400,7 +404,7 @@ describe('query: glob matcher', () => {
     const ast = parseQuery(query, NOW);
     assert.equal(ast.type, 'match');
     if (ast.type !== 'match' || ast.matcher.kind !== 'glob') assert.fail('not a glob');
-    return ast.matcher.regex.test(value);
+    return matchGlob(compileGlob(ast.matcher.source), value);
   };
 
   it('is case-insensitive and anchored to the whole value', () => {
@@ -450,18 +454,21 @@ describe('query: glob matcher', () => {
     assert.ok(matches('f:a\\ b', 'A B'));
   });
 
-  it('has flags "is" and no global state between calls', () => {
+  it('has no global state between calls', () => {
     const m = globMatcher('Get*');
     assert.ok(m.kind === 'glob');
     if (m.kind !== 'glob') return;
-    assert.equal(m.regex.flags, 'is');
-    assert.equal(m.regex.source, '^Get.*$');
-    for (let i = 0; i < 3; i++) assert.ok(m.regex.test('GetObject'));
+    const test = matcherTest(m);
+    for (let i = 0; i < 3; i++) assert.ok(test('GetObject'));
   });
 
-  it('collapses runs of * so patterns cannot backtrack badly', () => {
+  it('treats runs of * as one star', () => {
     const m = globMatcher('***a***b***');
-    assert.ok(m.kind === 'glob' && m.regex.source === '^.*a.*b.*$');
+    assert.ok(m.kind === 'glob');
+    if (m.kind !== 'glob') return;
+    assert.equal(compileGlob(m.source).segs.length, 4); // '', a, b, ''
+    assert.ok(matcherTest(m)('xxAyyBzz'));
+    assert.ok(!matcherTest(m)('xxbyyazz'));
   });
 
   it('offers a lowercased literal only when there is no wildcard', () => {
@@ -483,7 +490,7 @@ describe('query: glob matcher', () => {
       const m = globMatcher(escapeGlob(s));
       assert.ok(m.kind === 'glob');
       if (m.kind !== 'glob') continue;
-      assert.ok(m.regex.test(s), s);
+      assert.ok(matchGlob(compileGlob(m.source), s), s);
       assert.equal(m.literal, s.toLowerCase());
     }
   });

@@ -30,6 +30,7 @@ describe('webview: protocol mirror', () => {
       [mirror.DetailActionCommand, contract.DetailActionCommand],
       [mirror.LiveActionCommand, contract.LiveActionCommand],
       [mirror.RowsRequest, contract.RowsRequest],
+      [mirror.FacetRequest, contract.FacetRequest],
       [mirror.DetailRequest, contract.DetailRequest],
       [mirror.DetailExpandRequest, contract.DetailExpandRequest],
       [mirror.DidChangeStateNotification, contract.DidChangeStateNotification],
@@ -55,6 +56,11 @@ describe('webview: protocol mirror', () => {
     const id = 'a'.repeat(mirror.LIMITS.actionId);
     assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id }).success, true);
     assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id + 'a' }).success, false);
+    const facet = { queryId: 1, field: 'actor', offset: mirror.LIMITS.facetWindow, limit: mirror.LIMITS.facetPage, order: 'asc', search: 's'.repeat(mirror.LIMITS.facetSearch) };
+    assert.equal(contract.FacetParams.safeParse(facet).success, true);
+    assert.equal(contract.FacetParams.safeParse({ ...facet, offset: facet.offset + 1 }).success, false);
+    assert.equal(contract.FacetParams.safeParse({ ...facet, limit: facet.limit + 1 }).success, false);
+    assert.equal(contract.FacetParams.safeParse({ ...facet, search: facet.search + 's' }).success, false);
     const path = 'p'.repeat(mirror.LIMITS.sourcePath);
     assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path, actionId: 'x', filter: '' }).success, true);
     assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path + 'p', actionId: 'x', filter: '' }).success, false);

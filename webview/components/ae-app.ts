@@ -24,7 +24,7 @@ import type { FacetPickDetail } from './ae-facets';
 import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
 import type { Sort, TimeRange } from '../protocol';
-import { formatCount } from '../format';
+import { RESERVED_FIELDS, formatCount } from '../format';
 import { summaryParts } from '../../src/vscode/loadSummary';
 import { baseStyles, codicons, icon } from './shared';
 
@@ -51,6 +51,16 @@ export class AeApp extends LitElement {
   declare _skippedOpen: boolean;
 
   private popupSeq = 0;
+  private fieldsMemo?: { from: string[] | undefined; names: string[] };
+
+  /** Names the filter bar completes: normalized fields and their aliases, then the raw paths the host saw. */
+  private fieldNames(available: string[] | undefined): string[] {
+    const memo = this.fieldsMemo;
+    if (memo && memo.from === available) return memo.names;
+    const names = [...new Set([...RESERVED_FIELDS, ...(available ?? [])])];
+    this.fieldsMemo = { from: available, names };
+    return names;
+  }
   private readonly onChange = (): void => this.requestUpdate();
 
   constructor() {
@@ -71,13 +81,13 @@ export class AeApp extends LitElement {
         height: 100%;
         min-height: 0;
         overflow: hidden;
-        background: var(--vscode-editor-background, #1e1e1e);
+        background: var(--vscode-editor-background, transparent);
       }
       .top {
         position: relative;
         flex: none;
         padding: 6px 8px 8px 12px;
-        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, #2b2b2b));
+        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, currentColor));
       }
       .titlebar {
         display: flex;
@@ -112,7 +122,7 @@ export class AeApp extends LitElement {
         width: 1px;
         height: 16px;
         margin: 0 4px;
-        background: var(--vscode-menu-separatorBackground, var(--vscode-widget-border, rgba(128, 128, 128, 0.35)));
+        background: var(--vscode-menu-separatorBackground, var(--vscode-widget-border, transparent));
       }
       .busy {
         position: absolute;
@@ -135,7 +145,7 @@ export class AeApp extends LitElement {
         gap: 8px;
         min-height: 28px;
         padding: 2px 8px 2px 12px;
-        border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
+        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
         font-size: 12px;
       }
       .load {
@@ -175,11 +185,11 @@ export class AeApp extends LitElement {
         overflow-wrap: anywhere;
       }
       .strip.problems {
-        background: color-mix(in srgb, var(--vscode-editorWarning-foreground, #cca700) 10%, transparent);
+        background: color-mix(in srgb, var(--vscode-editorWarning-foreground, currentColor) 10%, transparent);
         cursor: pointer;
       }
       .strip.problems .codicon-warning {
-        color: var(--vscode-editorWarning-foreground, #cca700);
+        color: var(--vscode-editorWarning-foreground, currentColor);
       }
       .strip .grow {
         flex: 1;
@@ -232,7 +242,7 @@ export class AeApp extends LitElement {
         padding: 4px 12px 6px 34px;
         list-style: none;
         font-size: 12px;
-        border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
+        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
       }
       .problems-list li {
         line-height: 20px;
@@ -260,7 +270,7 @@ export class AeApp extends LitElement {
       ae-detail {
         flex: none;
         max-width: 55%;
-        border-left: 1px solid var(--vscode-panel-border, #2b2b2b);
+        border-left: 1px solid var(--vscode-panel-border, currentColor);
         background: var(--vscode-sideBar-background, transparent);
       }
       .sash {
@@ -273,12 +283,12 @@ export class AeApp extends LitElement {
         transition: background-color 0.1s ease-out 0.3s;
       }
       .sash.left {
-        border-left: 1px solid var(--vscode-panel-border, #2b2b2b);
+        border-left: 1px solid var(--vscode-panel-border, currentColor);
         margin-left: 0;
       }
       .sash:hover,
       .sash.active {
-        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, #0078d4));
+        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, currentColor));
       }
       .status {
         flex: none;
@@ -288,8 +298,8 @@ export class AeApp extends LitElement {
         height: 22px;
         padding: 0 12px;
         font-size: 12px;
-        border-top: 1px solid var(--vscode-panel-border, #2b2b2b);
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        border-top: 1px solid var(--vscode-panel-border, currentColor);
+        color: var(--vscode-descriptionForeground, currentColor);
         white-space: nowrap;
         overflow: hidden;
       }
@@ -455,6 +465,8 @@ export class AeApp extends LitElement {
         .error=${s.error}
         .history=${s.view.history ?? []}
         .timeRange=${s.view.timeRange}
+        .fields=${this.fieldNames(s.panel?.availableColumns)}
+        .missing=${s.result?.missingFields}
         @ae-run=${(e: CustomEvent<string>) => s.runQuery(e.detail)}
         @ae-draft=${(e: CustomEvent<string>) => s.setDraft(e.detail)}
         @ae-escape=${() => this.onEscape()}
@@ -698,6 +710,10 @@ export class AeApp extends LitElement {
           ? html`<ae-facets
                 ${styleProps({ width: `${layout.facetsWidth}px` })}
                 .facets=${r?.facets ?? {}}
+                .distinct=${r?.facetDistinct ?? {}}
+                .queryId=${s.shown?.queryId}
+                .version=${s.resultVersion}
+                .fetchFacet=${s.fetchFacet}
                 .total=${r?.count ?? 0}
                 .server=${server?.aggregate}
                 @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}
@@ -733,6 +749,7 @@ export class AeApp extends LitElement {
                 .loading=${s.detailLoading}
                 .error=${s.detailError}
                 .expand=${s.expand}
+                .gone=${s.detailGone}
                 @ae-api-load=${() => void s.loadFromApi()}
                 @ae-api-action=${(e: CustomEvent<string>) => s.runEventAction(e.detail)}
                 @ae-detail-action=${(e: CustomEvent<DetailActionDetail>) => this.onDetailAction(e.detail)}

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { DEFAULT_COLUMNS, LIMITS } from '../protocol';
 import { isFilterField } from '../format';
-import { baseStyles, codicons, columnLabel, emit, icon } from './shared';
+import { baseStyles, codicons, columnLabel, emit, icon, shownText, shownTitle } from './shared';
 
 const MAX_LISTED = 300;
 
@@ -37,11 +37,11 @@ export class AeColumns extends LitElement {
         flex-direction: column;
         width: 320px;
         max-height: min(560px, calc(100vh - 80px));
-        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, #454545));
+        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, currentColor));
         border-radius: 5px;
-        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, #252526));
+        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, transparent));
         color: var(--vscode-menu-foreground, var(--vscode-foreground));
-        box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
         overflow: hidden;
       }
       .head {
@@ -60,7 +60,7 @@ export class AeColumns extends LitElement {
       .current {
         flex: none;
         max-height: 45%;
-        border-bottom: 1px solid var(--vscode-menu-separatorBackground, var(--vscode-widget-border, #454545));
+        border-bottom: 1px solid var(--vscode-menu-separatorBackground, var(--vscode-widget-border, currentColor));
         padding-bottom: 4px;
       }
       .avail {
@@ -74,7 +74,7 @@ export class AeColumns extends LitElement {
         padding: 0 6px 0 10px;
       }
       .item:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .item .name {
         flex: 1;
@@ -96,7 +96,7 @@ export class AeColumns extends LitElement {
         cursor: pointer;
       }
       .item.add:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .search {
@@ -144,7 +144,7 @@ export class AeColumns extends LitElement {
       <div class="list current" role="list" aria-label="Shown columns">
         ${this.columns.map(
           (c, i) => html`<div class="item" role="listitem">
-            <span class="name" title=${c}>${columnLabel(c)}${columnLabel(c) !== c ? html`<span class="path muted">${c}</span>` : nothing}</span>
+            <span class="name" title=${shownTitle(c)}>${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
             <button class="icon-btn" title="Move Up" aria-label="Move up" ?disabled=${i === 0} @click=${() => this.move(i, -1)}>${icon('arrow-up')}</button>
             <button class="icon-btn" title="Move Down" aria-label="Move down" ?disabled=${i === this.columns.length - 1} @click=${() => this.move(i, 1)}>${icon('arrow-down')}</button>
             <button class="icon-btn" title="Remove Column" aria-label="Remove column" ?disabled=${this.columns.length === 1} @click=${() => this.set(this.columns.filter((x) => x !== c))}>${icon('close')}</button>
@@ -171,11 +171,11 @@ export class AeColumns extends LitElement {
             class="item add"
             role="listitem"
             tabindex="0"
-            title=${full ? `At most ${LIMITS.columns} columns` : `Add ${c}`}
+            title=${full ? `At most ${LIMITS.columns} columns` : `Add ${shownTitle(c)}`}
             @click=${() => !full && this.set([...this.columns, c])}
             @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && !full && this.set([...this.columns, c])}
           >
-            ${icon('add')}<span class="name">${columnLabel(c)}${columnLabel(c) !== c ? html`<span class="path muted">${c}</span>` : nothing}</span>
+            ${icon('add')}<span class="name">${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
           </div>`,
         )}
         ${candidates.length > MAX_LISTED ? html`<div class="more muted">${candidates.length - MAX_LISTED} more: type to narrow</div>` : nothing}

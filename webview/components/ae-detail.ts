@@ -19,8 +19,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
 import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
 import type { DetailResult, DetailSectionDto } from '../protocol';
-import { dottedPath, filterFieldForPath, formatCount, leafText, type PathSegment } from '../format';
-import { baseStyles, codicons, emit, icon } from './shared';
+import { dottedPath, filterFieldForPath, formatCount, leafText, rawRuns, type PathSegment } from '../format';
+import { baseStyles, codicons, emit, icon, shownText, shownTitle } from './shared';
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -87,6 +87,7 @@ export class AeDetail extends LitElement {
     loading: { type: Boolean },
     error: { attribute: false },
     expand: { attribute: false },
+    gone: { type: Boolean },
     _tab: { state: true },
     _mode: { state: true },
     _toggled: { state: true },
@@ -98,6 +99,8 @@ export class AeDetail extends LitElement {
   declare loading: boolean;
   declare error: string | undefined;
   declare expand: ExpandState | undefined;
+  /** The event is not in the current results: the filter changed after it was picked. */
+  declare gone: boolean;
   declare _tab: number;
   declare _mode: 'auto' | 'all' | 'none';
   declare _toggled: Map<string, boolean>;
@@ -115,6 +118,7 @@ export class AeDetail extends LitElement {
     this.loading = false;
     this.error = undefined;
     this.expand = undefined;
+    this.gone = false;
     this._tab = 0;
     this._mode = 'auto';
     this._toggled = new Map();
@@ -190,10 +194,10 @@ export class AeDetail extends LitElement {
       }
       .line:hover,
       .line.active {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .tree:focus-visible .line.active {
-        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, #0078d4));
+        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, currentColor));
         outline-offset: -1px;
       }
       .twisty {
@@ -213,27 +217,27 @@ export class AeDetail extends LitElement {
         word-break: break-word;
       }
       .key {
-        color: var(--vscode-debugTokenExpression-name, #c586c0);
+        color: var(--vscode-debugTokenExpression-name, currentColor);
       }
       .key.index {
-        color: var(--vscode-debugTokenExpression-name, #c586c0);
+        color: var(--vscode-debugTokenExpression-name, currentColor);
         opacity: 0.8;
       }
       .string {
-        color: var(--vscode-debugTokenExpression-string, #ce9178);
+        color: var(--vscode-debugTokenExpression-string, currentColor);
       }
       .number {
-        color: var(--vscode-debugTokenExpression-number, #b5cea8);
+        color: var(--vscode-debugTokenExpression-number, currentColor);
       }
       .boolean {
-        color: var(--vscode-debugTokenExpression-boolean, #4e94ce);
+        color: var(--vscode-debugTokenExpression-boolean, currentColor);
       }
       .null {
-        color: var(--vscode-debugTokenExpression-value, #9d9d9d);
+        color: var(--vscode-debugTokenExpression-value, currentColor);
         font-style: italic;
       }
       .summary {
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .line-actions[hidden] {
         display: none;
@@ -246,7 +250,7 @@ export class AeDetail extends LitElement {
         display: flex;
         gap: 1px;
         padding-left: 4px;
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
         border-radius: 3px;
       }
       .line-actions button.icon-btn {
@@ -271,7 +275,20 @@ export class AeDetail extends LitElement {
       .notice {
         padding: 6px 12px;
         font-size: 12px;
-        color: var(--vscode-editorWarning-foreground, #cca700);
+        color: var(--vscode-editorWarning-foreground, currentColor);
+      }
+      .gone {
+        display: flex;
+        align-items: flex-start;
+        gap: 6px;
+        margin: 0 8px 6px 12px;
+        padding: 4px 8px;
+        font-size: 12px;
+        line-height: 16px;
+        border: 1px solid var(--vscode-inputValidation-infoBorder, var(--vscode-focusBorder, currentColor));
+        background: var(--vscode-inputValidation-infoBackground, transparent);
+        border-radius: 2px;
+        flex: none;
       }
       .menu {
         position: fixed;
@@ -290,7 +307,7 @@ export class AeDetail extends LitElement {
         --vscode-font-size: 12px;
       }
       .api-error {
-        color: var(--vscode-errorForeground, #f85149);
+        color: var(--vscode-errorForeground, currentColor);
         overflow-wrap: anywhere;
         flex-basis: 100%;
       }
@@ -300,7 +317,7 @@ export class AeDetail extends LitElement {
         padding: 4px 8px 0;
         position: sticky;
         top: 0;
-        background: var(--vscode-sideBar-background, var(--vscode-editor-background, #1e1e1e));
+        background: var(--vscode-sideBar-background, var(--vscode-editor-background, transparent));
       }
     `,
   ];
@@ -533,11 +550,11 @@ export class AeDetail extends LitElement {
       case 'array':
         return html`<span class="summary">[…] ${formatCount(line.size)} ${line.size === 1 ? 'item' : 'items'}</span>`;
       case 'string':
-        return html`<span class="string">"${String(line.value)}"</span>`;
+        return html`<span class="string v">"${shownText(String(line.value))}"</span>`;
       case 'null':
         return html`<span class="null">null</span>`;
       default:
-        return html`<span class=${line.kind}>${String(line.value)}</span>`;
+        return html`<span class="${line.kind} v">${shownText(String(line.value))}</span>`;
     }
   }
 
@@ -548,7 +565,7 @@ export class AeDetail extends LitElement {
         ? nothing
         : typeof line.key === 'number'
           ? html`<span class="key index">${line.key}</span>: `
-          : html`<span class="key">${line.key}</span>: `;
+          : html`<span class="key v">${shownText(line.key)}</span>: `;
     return html`<div
       class="line ${active ? 'active' : ''}"
       data-i=${i}
@@ -556,7 +573,7 @@ export class AeDetail extends LitElement {
       aria-level=${line.depth + 1}
       aria-expanded=${line.size > 0 ? (line.open ? 'true' : 'false') : nothing}
       ${styleProps({ '--depth': String(line.depth) })}
-      title=${dottedPath(line.path)}
+      title=${shownTitle(dottedPath(line.path))}
     >
       <span class="twisty" @click=${() => this.toggle(line)}>${line.size > 0 ? icon(line.open ? 'chevron-down' : 'chevron-right') : nothing}</span>
       <span class="kv" @dblclick=${() => this.toggle(line)}>${key}${this.renderValue(line)}</span>
@@ -586,6 +603,20 @@ export class AeDetail extends LitElement {
       </div>
       ${this.truncated ? html`<div class="notice">The tree stops at ${formatCount(MAX_LINES)} lines; the Raw tab has the whole event.</div>` : nothing}`;
   }
+
+  /** Raw JSON as text: each string literal an isolated run, hidden characters as escapes. */
+  private renderRaw(raw: string) {
+    let runs = this.rawMemo.get(raw);
+    if (!runs) {
+      runs = rawRuns(raw).map((r) => (r.string ? html`<span class="v">${shownText(r.text)}</span>` : shownText(r.text)));
+      // The event and its API sections render together; a few entries cover them.
+      if (this.rawMemo.size >= 8) this.rawMemo.clear();
+      this.rawMemo.set(raw, runs);
+    }
+    return runs;
+  }
+
+  private readonly rawMemo = new Map<string, unknown[]>();
 
   /** The API's sections when they belong to the event shown. */
   private apiSections(): DetailSectionDto[] {
@@ -633,7 +664,7 @@ export class AeDetail extends LitElement {
     return html`${codicons()}
       <div class="title">
         <span class="section-title">Event</span>
-        <span class="source muted" title=${d?.source ?? ''}>${d ? baseName(d.source) : ''}</span>
+        <span class="source muted" title=${shownTitle(d?.source ?? '')}>${d ? shownText(baseName(d.source)) : ''}</span>
         <span class="actions">
           <button class="icon-btn" title="Expand All" aria-label="Expand all" @click=${() => this.expandAll()}>${icon('expand-all')}</button>
           <button class="icon-btn" title="Collapse All" aria-label="Collapse all" @click=${() => this.collapseAll()}>${icon('collapse-all')}</button>
@@ -641,6 +672,9 @@ export class AeDetail extends LitElement {
           <button class="icon-btn" title="Close" aria-label="Close detail" @click=${() => emit(this, 'ae-detail-close', null)}>${icon('close')}</button>
         </span>
       </div>
+      ${d && this.gone && !this.error
+        ? html`<div class="gone" role="status">${icon('info')}<span>Not in the current results: the filter changed after this event was picked.</span></div>`
+        : nothing}
       ${this.error
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d
@@ -649,14 +683,14 @@ export class AeDetail extends LitElement {
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>
-              <vscode-tab-panel><pre class="raw">${d.raw}</pre></vscode-tab-panel>
+              <vscode-tab-panel><pre class="raw">${this.renderRaw(d.raw)}</pre></vscode-tab-panel>
               ${sections.map(
                 (s) => html`<vscode-tab-header slot="header" class="api-tab" title=${`${s.title} (from the API)`}>${s.title}</vscode-tab-header>
                   <vscode-tab-panel class="api-panel">
                     <div class="section-bar">
                       <button class="icon-btn" title="Copy" aria-label=${`Copy ${s.title}`} @click=${() => emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: s.text, what: s.title })}>${icon('copy')}</button>
                     </div>
-                    <pre class="raw api-text">${s.text}</pre>
+                    <pre class="raw api-text">${this.renderRaw(s.text)}</pre>
                   </vscode-tab-panel>`,
               )}
             </vscode-tabs>`}

@@ -9,8 +9,8 @@ import { live } from 'lit/directives/live.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { QueryErrorDto, TimeRange } from '../protocol';
-import { formatTime } from '../format';
-import { baseStyles, codicons, emit, icon } from './shared';
+import { acceptCompletion, fieldCompletion, formatTime, replaceField, type FieldCompletion } from '../format';
+import { baseStyles, codicons, emit, icon, shownText } from './shared';
 
 const WINDOW = 120;
 
@@ -20,7 +20,11 @@ export class AeFilterBar extends LitElement {
     error: { attribute: false },
     history: { attribute: false },
     timeRange: { attribute: false },
+    fields: { attribute: false },
+    missing: { attribute: false },
     _historyOpen: { state: true },
+    _completion: { state: true },
+    _active: { state: true },
   };
 
   declare draft: string;
@@ -28,6 +32,13 @@ export class AeFilterBar extends LitElement {
   declare history: string[];
   declare timeRange: TimeRange | undefined;
   declare _historyOpen: boolean;
+  /** Field names the host knows (normalized fields, aliases, raw paths seen in the data), for completion. */
+  declare fields: string[];
+  /** Fields of the shown filter that no event has, with the closest known one. */
+  declare missing: Array<{ field: string; suggestion?: string }> | undefined;
+  declare _completion: FieldCompletion | undefined;
+  /** Option picked with ↑/↓ (-1: none yet, so Enter still runs the filter). */
+  declare _active: number;
 
   /** -1 while editing; otherwise the history entry shown. */
   private historyIndex = -1;
@@ -40,6 +51,10 @@ export class AeFilterBar extends LitElement {
     this.history = [];
     this.timeRange = undefined;
     this._historyOpen = false;
+    this.fields = [];
+    this.missing = undefined;
+    this._completion = undefined;
+    this._active = -1;
   }
 
   static override styles = [
@@ -78,13 +93,13 @@ export class AeFilterBar extends LitElement {
         cursor: pointer;
       }
       .slot-btn:hover {
-        background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+        background: var(--vscode-toolbar-hoverBackground, transparent);
       }
       .lead {
         display: inline-flex;
         align-items: center;
         padding-left: 4px;
-        color: var(--vscode-input-placeholderForeground, #989898);
+        color: var(--vscode-input-placeholderForeground, currentColor);
       }
       .chips {
         display: flex;
@@ -103,8 +118,8 @@ export class AeFilterBar extends LitElement {
         padding: 0 2px 0 8px;
         border-radius: 11px;
         font-size: 12px;
-        background: var(--vscode-badge-background, #616161);
-        color: var(--vscode-badge-foreground, #f8f8f8);
+        background: var(--vscode-badge-background, transparent);
+        color: var(--vscode-badge-foreground, currentColor);
         border: 1px solid var(--vscode-contrastBorder, transparent);
       }
       .chip .slot-btn {
@@ -119,8 +134,8 @@ export class AeFilterBar extends LitElement {
       .error {
         margin-top: 6px;
         padding: 4px 8px 6px;
-        border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100);
-        background: var(--vscode-inputValidation-errorBackground, #5a1d1d);
+        border: 1px solid var(--vscode-inputValidation-errorBorder, currentColor);
+        background: var(--vscode-inputValidation-errorBackground, transparent);
         color: var(--vscode-inputValidation-errorForeground, var(--vscode-foreground));
         border-radius: 2px;
       }
@@ -132,7 +147,7 @@ export class AeFilterBar extends LitElement {
         overflow-wrap: anywhere;
       }
       .error .msg .codicon {
-        color: var(--vscode-errorForeground, #f48771);
+        color: var(--vscode-errorForeground, currentColor);
         margin-top: 1px;
       }
       .query {
@@ -145,10 +160,10 @@ export class AeFilterBar extends LitElement {
         line-height: 20px;
       }
       .query .bad {
-        text-decoration: underline wavy var(--vscode-editorError-foreground, #f14c4c);
+        text-decoration: underline wavy var(--vscode-editorError-foreground, currentColor);
         text-decoration-skip-ink: none;
         text-underline-offset: 3px;
-        background: color-mix(in srgb, var(--vscode-editorError-foreground, #f14c4c) 22%, transparent);
+        background: color-mix(in srgb, var(--vscode-editorError-foreground, currentColor) 22%, transparent);
         border-radius: 2px;
       }
       .query .bad.empty {
@@ -166,11 +181,11 @@ export class AeFilterBar extends LitElement {
         max-height: 320px;
         overflow-y: auto;
         padding: 4px 0;
-        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, #454545));
+        border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, currentColor));
         border-radius: 5px;
-        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, #252526));
+        background: var(--vscode-menu-background, var(--vscode-editorWidget-background, transparent));
         color: var(--vscode-menu-foreground, var(--vscode-foreground));
-        box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.36));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
       }
       .history .item {
         display: block;
@@ -191,12 +206,93 @@ export class AeFilterBar extends LitElement {
       }
       .history .item:hover,
       .history .item:focus {
-        background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground, #04395e));
-        color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground, #fff));
+        background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground, transparent));
+        color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground, currentColor));
         outline: none;
       }
       .history .empty {
         padding: 4px 12px;
+      }
+      .completion {
+        position: absolute;
+        z-index: 41;
+        left: 24px;
+        top: 30px;
+        min-width: 240px;
+        max-width: min(480px, 100%);
+        max-height: 300px;
+        overflow-y: auto;
+        padding: 4px 0;
+        border: 1px solid var(--vscode-editorSuggestWidget-border, var(--vscode-widget-border, currentColor));
+        border-radius: 3px;
+        background: var(--vscode-editorSuggestWidget-background, var(--vscode-editorWidget-background, var(--vscode-editor-background, transparent)));
+        color: var(--vscode-editorSuggestWidget-foreground, var(--vscode-foreground));
+        box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
+      }
+      .completion .option {
+        padding: 0 10px;
+        height: 22px;
+        line-height: 22px;
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        cursor: pointer;
+      }
+      .completion .option:hover {
+        background: var(--vscode-list-hoverBackground, transparent);
+      }
+      .completion .option.active {
+        background: var(--vscode-editorSuggestWidget-selectedBackground, var(--vscode-list-activeSelectionBackground, transparent));
+        color: var(--vscode-editorSuggestWidget-selectedForeground, var(--vscode-list-activeSelectionForeground, inherit));
+        outline: 1px solid var(--vscode-contrastActiveBorder, transparent);
+        outline-offset: -1px;
+      }
+      .completion-hint {
+        padding: 2px 10px 0;
+        font-size: 11px;
+      }
+      .sr-only {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
+      .warning {
+        margin-top: 6px;
+        padding: 4px 8px;
+        border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-editorWarning-foreground, currentColor));
+        background: var(--vscode-inputValidation-warningBackground, transparent);
+        color: var(--vscode-inputValidation-warningForeground, var(--vscode-foreground));
+        border-radius: 2px;
+      }
+      .warning .msg {
+        display: flex;
+        align-items: flex-start;
+        gap: 6px;
+        line-height: 18px;
+        overflow-wrap: anywhere;
+      }
+      .warning .msg .codicon {
+        color: var(--vscode-editorWarning-foreground, currentColor);
+        margin-top: 1px;
+      }
+      .warning code {
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+      }
+      .warning button.link {
+        margin-left: auto;
+        flex: none;
+        border: 0;
+        padding: 0;
+        background: transparent;
+        font: inherit;
+        color: var(--vscode-textLink-foreground, inherit);
+        text-decoration: underline;
+        cursor: pointer;
       }
     `,
   ];
@@ -212,12 +308,75 @@ export class AeFilterBar extends LitElement {
   private onInput = (e: Event): void => {
     const v = (e.target as VscodeTextfield).value;
     this.historyIndex = -1;
+    // Kept here too: the bar re-renders for its own lists while the app has not passed the draft back.
+    this.draft = v;
     emit(this, 'ae-draft', v);
+    this.complete(v);
   };
+
+  /** Offers field names for the word at the caret. */
+  private complete(text: string): void {
+    const caret = this.field?.wrappedElement?.selectionStart ?? text.length;
+    this._completion = fieldCompletion(text, caret, this.fields);
+    this._active = -1;
+  }
+
+  private closeCompletion(): void {
+    this._completion = undefined;
+    this._active = -1;
+  }
+
+  private accept(field: string): void {
+    const c = this._completion;
+    const f = this.field;
+    if (!c || !f) return;
+    const next = acceptCompletion(f.value, c, field);
+    this.setText(next.text);
+    this.closeCompletion();
+    void this.updateComplete.then(() => {
+      const input = this.field?.wrappedElement;
+      input?.focus();
+      input?.setSelectionRange(next.caret, next.caret);
+    });
+  }
+
+  /** Keys for the open completion list; true when the key was used. */
+  private completionKey(e: KeyboardEvent): boolean {
+    const c = this._completion;
+    if (!c) return false;
+    const n = c.options.length;
+    switch (e.key) {
+      case 'ArrowDown':
+        this._active = (this._active + 1) % n;
+        break;
+      case 'ArrowUp':
+        this._active = this._active <= 0 ? n - 1 : this._active - 1;
+        break;
+      case 'Tab':
+        if (e.shiftKey) return false;
+        this.accept(c.options[Math.max(0, this._active)]);
+        break;
+      case 'Enter':
+        if (this._active < 0) {
+          this.closeCompletion();
+          return false;
+        }
+        this.accept(c.options[this._active]);
+        break;
+      case 'Escape':
+        this.closeCompletion();
+        break;
+      default:
+        return false;
+    }
+    e.preventDefault();
+    return true;
+  }
 
   private setText(text: string): void {
     const f = this.field;
     if (f) f.value = text;
+    this.draft = text;
     emit(this, 'ae-draft', text);
   }
 
@@ -228,6 +387,7 @@ export class AeFilterBar extends LitElement {
   }
 
   private onKeyDown = (e: KeyboardEvent): void => {
+    if (this.completionKey(e)) return;
     const f = this.field;
     const text = f?.value ?? this.draft;
     switch (e.key) {
@@ -295,6 +455,47 @@ export class AeFilterBar extends LitElement {
     this.focus();
   }
 
+  private renderCompletion() {
+    const c = this._completion;
+    if (!c) return nothing;
+    const active = this._active;
+    return html`<div class="completion" role="listbox" aria-label="Field names">
+        ${c.options.map(
+          (f, i) => html`<div
+            class="option ${i === active ? 'active' : ''}"
+            role="option"
+            aria-selected=${i === active ? 'true' : 'false'}
+            @pointerdown=${(e: PointerEvent) => e.preventDefault()}
+            @click=${() => this.accept(f)}
+          >${shownText(f)}</div>`,
+        )}
+        <div class="completion-hint muted">Tab or ↑/↓ and Enter: insert the field · Esc: close</div>
+      </div>
+      <span class="sr-only" aria-live="polite">${active >= 0 ? `${c.options[active]}, ${active + 1} of ${c.options.length}` : `${c.options.length} field names`}</span>`;
+  }
+
+  private renderMissing() {
+    const missing = this.missing;
+    if (!missing || missing.length === 0) return nothing;
+    return html`<div class="warning" role="status">
+      ${missing.map(
+        (m) => html`<div class="msg">
+          ${icon('warning')}<span class="message"
+            >No event has the field <code>${shownText(m.field)}</code>${m.suggestion ? html` — did you mean <code>${shownText(m.suggestion)}</code>?` : '.'}</span
+          >${m.suggestion
+            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>Use ${shownText(m.suggestion)}</button>`
+            : nothing}
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  private useField(from: string, to: string): void {
+    const text = replaceField(this.field?.value ?? this.draft, from, to);
+    this.setText(text);
+    this.run(text);
+  }
+
   private renderError() {
     const err = this.error;
     if (!err) return nothing;
@@ -337,6 +538,7 @@ export class AeFilterBar extends LitElement {
           aria-label="Filter events"
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
+          @focusout=${() => this.closeCompletion()}
         >
           <span slot="content-before" class="lead">${icon('filter')}</span>
           ${this.draft
@@ -352,6 +554,7 @@ export class AeFilterBar extends LitElement {
           </button>
         </vscode-textfield>
       </div>
+      ${this.renderCompletion()}
       ${this._historyOpen
         ? html`<div class="history" role="listbox" aria-label="Filter history" @keydown=${this.onHistoryKey}>
             ${this.history.length === 0
@@ -365,7 +568,7 @@ export class AeFilterBar extends LitElement {
             ><button class="slot-btn" title="Clear Time Range" aria-label="Clear time range" @click=${() => emit(this, 'ae-clear-range', null)}>${icon('close')}</button></span
           >`
         : nothing}</div>
-      ${this.renderError()}`;
+      ${this.renderError()} ${this.renderMissing()}`;
   }
 }
 

@@ -21,7 +21,7 @@ import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/v
 import type { RowDto, RowsParams, RowsResult, Sort } from '../protocol';
 import { LIMITS } from '../protocol';
 import { ScrollMap, formatTime, isoTime } from '../format';
-import { baseStyles, codicons, columnLabel, defaultWidth, emit, icon, isTimeColumn } from './shared';
+import { baseStyles, codicons, columnLabel, defaultWidth, emit, endMatters, icon, isTimeColumn, shownText, shownTitle } from './shared';
 import type { GridPosition } from '../state';
 
 export const ROW_HEIGHT = 22;
@@ -116,6 +116,8 @@ export class AeGrid extends LitElement {
   private resizeObserver?: ResizeObserver;
   private menuSeq = 0;
   private pendingScroll?: number;
+  /** A column just added: scrolled into view once it is drawn. */
+  private pendingReveal?: string;
 
   constructor() {
     super();
@@ -149,7 +151,7 @@ export class AeGrid extends LitElement {
         overflow: hidden;
         --row-height: 22px;
         --header-height: 24px;
-        --grid-border: var(--vscode-tree-tableColumnsBorder, rgba(204, 204, 204, 0.13));
+        --grid-border: var(--vscode-tree-tableColumnsBorder, var(--vscode-contrastBorder, transparent));
       }
       .viewport {
         position: absolute;
@@ -159,7 +161,7 @@ export class AeGrid extends LitElement {
         overscroll-behavior: contain;
       }
       .viewport:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .canvas {
@@ -173,8 +175,8 @@ export class AeGrid extends LitElement {
         height: var(--header-height);
         display: grid;
         grid-template-columns: var(--cols);
-        background: var(--vscode-keybindingTable-headerBackground, var(--vscode-editorGroupHeader-tabsBackground, #252526));
-        border-bottom: 1px solid var(--vscode-editorGroup-border, var(--vscode-panel-border, #2b2b2b));
+        background: var(--vscode-keybindingTable-headerBackground, var(--vscode-editorGroupHeader-tabsBackground, transparent));
+        border-bottom: 1px solid var(--vscode-editorGroup-border, var(--vscode-panel-border, currentColor));
         user-select: none;
       }
       .hcell {
@@ -191,7 +193,7 @@ export class AeGrid extends LitElement {
         color: var(--vscode-foreground);
       }
       .hcell:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
       }
       .hcell .label {
         overflow: hidden;
@@ -226,7 +228,7 @@ export class AeGrid extends LitElement {
       .resizer.active::after {
         top: 0;
         bottom: 0;
-        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, #0078d4));
+        background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder, currentColor));
         width: 2px;
       }
       .layer {
@@ -250,28 +252,28 @@ export class AeGrid extends LitElement {
         cursor: default;
       }
       .row.odd {
-        background: var(--vscode-keybindingTable-rowsBackground, rgba(130, 130, 130, 0.04));
+        background: var(--vscode-keybindingTable-rowsBackground, transparent);
       }
       .row:hover {
-        background: var(--vscode-list-hoverBackground, #2a2d2e);
+        background: var(--vscode-list-hoverBackground, transparent);
         color: var(--vscode-list-hoverForeground, inherit);
       }
       .row.selected {
-        background: var(--vscode-list-inactiveSelectionBackground, #37373d);
+        background: var(--vscode-list-inactiveSelectionBackground, transparent);
         color: var(--vscode-list-inactiveSelectionForeground, inherit);
       }
       .viewport:focus-within .row.selected {
-        background: var(--vscode-list-activeSelectionBackground, #04395e);
-        color: var(--vscode-list-activeSelectionForeground, #ffffff);
-        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, #0078d4));
+        background: var(--vscode-list-activeSelectionBackground, transparent);
+        color: var(--vscode-list-activeSelectionForeground, currentColor);
+        outline: 1px solid var(--vscode-list-focusOutline, var(--vscode-focusBorder, currentColor));
         outline-offset: -1px;
       }
       :host-context(.vscode-high-contrast) .row:hover {
-        outline: 1px dashed var(--vscode-contrastActiveBorder, #f38518);
+        outline: 1px dashed var(--vscode-contrastActiveBorder, currentColor);
         outline-offset: -1px;
       }
       :host-context(.vscode-high-contrast) .row.selected {
-        outline: 1px solid var(--vscode-contrastActiveBorder, #f38518);
+        outline: 1px solid var(--vscode-contrastActiveBorder, currentColor);
         outline-offset: -1px;
       }
       .cell {
@@ -284,6 +286,17 @@ export class AeGrid extends LitElement {
       }
       .cell.time {
         font-variant-numeric: tabular-nums;
+      }
+      /*
+       * Ellipsis at the start: the cell runs right to left so the overflow (and the "…") is on the
+       * left, while the value inside stays an isolated left-to-right run.
+       */
+      .cell.tail {
+        direction: rtl;
+        text-align: left;
+      }
+      .cell.tail > .v {
+        direction: ltr;
       }
       .cell.num {
         text-align: right;
@@ -299,7 +312,7 @@ export class AeGrid extends LitElement {
         height: 6px;
         border-radius: 3px;
         vertical-align: middle;
-        background: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.25));
+        background: var(--vscode-editorWidget-border, currentColor);
         opacity: 0.5;
       }
       .oc {
@@ -309,16 +322,16 @@ export class AeGrid extends LitElement {
         margin-right: 6px;
         border-radius: 50%;
         vertical-align: 0;
-        background: var(--vscode-disabledForeground, #888);
+        background: var(--vscode-disabledForeground, currentColor);
       }
       .oc.success {
-        background: var(--vscode-testing-iconPassed, #73c991);
+        background: var(--vscode-testing-iconPassed, currentColor);
       }
       .oc.failure {
-        background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground, #f14c4c));
+        background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground, currentColor));
       }
       .cell.failure {
-        color: var(--vscode-errorForeground, #f48771);
+        color: var(--vscode-errorForeground, currentColor);
       }
       .viewport:focus-within .row.selected .cell.failure {
         color: inherit;
@@ -329,7 +342,7 @@ export class AeGrid extends LitElement {
         right: 0;
         top: 24px;
         text-align: center;
-        color: var(--vscode-descriptionForeground, #9d9d9d);
+        color: var(--vscode-descriptionForeground, currentColor);
       }
       .menu {
         position: fixed;
@@ -384,6 +397,11 @@ export class AeGrid extends LitElement {
   // ---- data ---------------------------------------------------------------------------------------
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    const before = changed.get('columns');
+    if (before && before.length > 0) {
+      const added = this.columns.filter((c) => !before.includes(c));
+      if (added.length > 0) this.pendingReveal = added[added.length - 1];
+    }
     const key = this.columns.join('\u0000');
     if (changed.has('queryId') || key !== this.columnsKey || changed.has('count') || changed.has('version')) {
       const sameQuery = !changed.has('queryId') && key === this.columnsKey;
@@ -412,6 +430,10 @@ export class AeGrid extends LitElement {
   }
 
   protected override updated(): void {
+    if (this.pendingReveal !== undefined) {
+      this.revealColumn(this.pendingReveal);
+      this.pendingReveal = undefined;
+    }
     if (this.pendingScroll !== undefined) {
       const c = this.pendingScroll;
       this.pendingScroll = undefined;
@@ -530,6 +552,18 @@ export class AeGrid extends LitElement {
     if (!vp) return;
     vp.scrollTop = m.scrollTop(c);
     this.pinned = { scrollTop: vp.scrollTop, contentTop: c };
+  }
+
+  /** Scrolls sideways the least needed to show a column whole (its left edge if it is wider than the view). */
+  revealColumn(field: string): void {
+    const vp = this.viewport;
+    const i = this.columns.indexOf(field);
+    if (!vp || i < 0) return;
+    let left = 0;
+    for (let k = 0; k < i; k++) left += this.widthOf(this.columns[k]);
+    const right = left + this.widthOf(field);
+    if (right > vp.scrollLeft + vp.clientWidth) vp.scrollLeft = right - vp.clientWidth;
+    if (left < vp.scrollLeft) vp.scrollLeft = left;
   }
 
   /** Scrolls the least needed to show row `index` whole. */
@@ -719,10 +753,15 @@ export class AeGrid extends LitElement {
     const text = String(v);
     if (field === 'outcome') {
       const oc = OUTCOMES.has(text) ? text : 'unknown';
-      return html`<div class="cell ${oc}" data-col=${col} role="gridcell" title=${text}><span class="oc ${oc}"></span>${text}</div>`;
+      return html`<div class="cell ${oc}" data-col=${col} role="gridcell" title=${shownTitle(text)}><span class="oc ${oc}"></span><span class="v">${shownText(text)}</span></div>`;
     }
     if (typeof v === 'number') return html`<div class="cell num" data-col=${col} role="gridcell">${text}</div>`;
-    return html`<div class="cell" data-col=${col} role="gridcell" title=${text.length > 40 ? text.slice(0, 2000) : text}>${text}</div>`;
+    const title = shownTitle(text.length > 2000 ? text.slice(0, 2000) : text);
+    // ARNs and paths end in what tells them apart (the role and session, the file): cut at the start.
+    if (endMatters(field, text)) {
+      return html`<div class="cell tail" data-col=${col} role="gridcell" title=${title}><span class="v">${shownText(text)}</span></div>`;
+    }
+    return html`<div class="cell" data-col=${col} role="gridcell" title=${title}><span class="v">${shownText(text)}</span></div>`;
   }
 
   private renderRows() {
@@ -770,10 +809,10 @@ export class AeGrid extends LitElement {
                 class="hcell"
                 role="columnheader"
                 aria-sort=${sorted ? (this.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                title=${`Sort by ${columnLabel(c)}`}
+                title=${`Sort by ${shownTitle(columnLabel(c))}`}
                 @click=${() => this.onHeaderClick(c)}
               >
-                <span class="label">${columnLabel(c)}</span>
+                <span class="label v">${shownText(columnLabel(c))}</span>
                 ${sorted ? icon(this.sort.dir === 'asc' ? 'arrow-up' : 'arrow-down', 'sort') : nothing}
                 <div
                   class="resizer"

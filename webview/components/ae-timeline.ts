@@ -8,7 +8,7 @@
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { HistogramDto, TimeRange } from '../protocol';
-import { formatCount, formatDuration, formatTick, formatTime } from '../format';
+import { formatCount, formatDuration, formatTime, tickLabel } from '../format';
 import { baseStyles, emit } from './shared';
 
 const HEIGHT = 80;
@@ -54,7 +54,7 @@ export class AeTimeline extends LitElement {
         flex-direction: column;
         height: ${HEIGHT}px;
         user-select: none;
-        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, #2b2b2b));
+        border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border, currentColor));
       }
       .head {
         flex: none;
@@ -83,7 +83,7 @@ export class AeTimeline extends LitElement {
         overflow: visible;
       }
       rect.bar {
-        fill: var(--vscode-charts-blue, #3794ff);
+        fill: var(--vscode-charts-blue, currentColor);
         opacity: 0.75;
       }
       rect.bar:hover {
@@ -96,32 +96,32 @@ export class AeTimeline extends LitElement {
         opacity: 1;
       }
       g.bucket:hover rect.hit {
-        fill: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.1));
+        fill: var(--vscode-list-hoverBackground, transparent);
       }
       rect.sel {
-        fill: var(--vscode-editor-selectionBackground, rgba(38, 79, 120, 0.6));
+        fill: var(--vscode-editor-selectionBackground, transparent);
         opacity: 0.45;
-        stroke: var(--vscode-focusBorder, #0078d4);
+        stroke: var(--vscode-focusBorder, currentColor);
         stroke-width: 1;
       }
       line.axis {
-        stroke: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35));
+        stroke: var(--vscode-editorWidget-border, currentColor);
         stroke-width: 1;
       }
       line.tick {
-        stroke: var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35));
+        stroke: var(--vscode-editorWidget-border, currentColor);
       }
       text {
-        fill: var(--vscode-descriptionForeground, #9d9d9d);
+        fill: var(--vscode-descriptionForeground, currentColor);
         font-size: 10px;
         font-family: var(--vscode-font-family, sans-serif);
       }
       rect.bar.server {
-        fill: var(--vscode-charts-purple, #b180d7);
+        fill: var(--vscode-charts-purple, currentColor);
       }
       .modes {
         display: inline-flex;
-        border: 1px solid var(--vscode-widget-border, rgba(128, 128, 128, 0.35));
+        border: 1px solid var(--vscode-widget-border, currentColor);
         border-radius: 3px;
         overflow: hidden;
       }
@@ -136,11 +136,11 @@ export class AeTimeline extends LitElement {
         cursor: pointer;
       }
       .modes button[aria-pressed='true'] {
-        background: var(--vscode-inputOption-activeBackground, rgba(36, 137, 219, 0.5));
+        background: var(--vscode-inputOption-activeBackground, transparent);
         color: var(--vscode-inputOption-activeForeground, inherit);
       }
       .modes button:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: -1px;
       }
       .empty {
@@ -272,11 +272,14 @@ export class AeTimeline extends LitElement {
     // Ticks every k buckets, k chosen so labels do not collide.
     const k = Math.max(1, Math.ceil(MIN_TICK_PX / Math.max(bw, 0.0001)));
     const ticks = [];
+    let prev: number | undefined;
     for (let i = 0; i < n; i += k) {
       const x = i * bw;
       if (x > w - 60) break;
+      const t = h.start + i * h.bucketMs;
       ticks.push(svg`<line class="tick" x1=${x} x2=${x} y1=${BAR_BOTTOM} y2=${BAR_BOTTOM + 4}></line>
-        <text x=${x} y=${BAR_BOTTOM + 15}>${formatTick(h.start + i * h.bucketMs, h.bucketMs * k, span)}</text>`);
+        <text x=${x} y=${BAR_BOTTOM + 15}>${tickLabel(t, h.bucketMs * k, prev)}</text>`);
+      prev = t;
     }
     let sel: unknown = nothing;
     const d = this._drag;

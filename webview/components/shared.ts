@@ -3,6 +3,7 @@
  * column labels.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { HIDDEN_CHARS, escapeHiddenChars, hasHiddenChars, hiddenCharEscape, hiddenCharName } from '../../src/core/invisible';
 
 let codiconHref: string | null | undefined;
 
@@ -28,7 +29,7 @@ export const baseStyles = css`
     box-sizing: border-box;
     font-family: var(--vscode-font-family, system-ui, sans-serif);
     font-size: var(--vscode-font-size, 13px);
-    color: var(--vscode-foreground, #cccccc);
+    color: var(--vscode-foreground, currentColor);
   }
   *,
   *::before,
@@ -54,10 +55,10 @@ export const baseStyles = css`
     flex: none;
   }
   button.icon-btn:hover {
-    background: var(--vscode-toolbar-hoverBackground, rgba(90, 93, 94, 0.31));
+    background: var(--vscode-toolbar-hoverBackground, transparent);
   }
   button.icon-btn:active {
-    background: var(--vscode-toolbar-activeBackground, rgba(99, 102, 103, 0.31));
+    background: var(--vscode-toolbar-activeBackground, transparent);
   }
   button.icon-btn:disabled {
     opacity: 0.4;
@@ -65,15 +66,15 @@ export const baseStyles = css`
     background: transparent;
   }
   button.icon-btn:focus-visible {
-    outline: 1px solid var(--vscode-focusBorder, #0078d4);
+    outline: 1px solid var(--vscode-focusBorder, currentColor);
     outline-offset: -1px;
   }
   :host-context(.vscode-high-contrast) button.icon-btn:hover {
-    border: 1px dashed var(--vscode-contrastActiveBorder, #f38518);
+    border: 1px dashed var(--vscode-contrastActiveBorder, currentColor);
     background: transparent;
   }
   .muted {
-    color: var(--vscode-descriptionForeground, #9d9d9d);
+    color: var(--vscode-descriptionForeground, currentColor);
   }
   /* Document-level scrollbar styles do not reach into shadow roots: the same look here. */
   ::-webkit-scrollbar {
@@ -84,13 +85,33 @@ export const baseStyles = css`
     background-color: transparent;
   }
   ::-webkit-scrollbar-thumb {
-    background-color: var(--vscode-scrollbarSlider-background, rgba(121, 121, 121, 0.4));
+    background-color: var(--vscode-scrollbarSlider-background, transparent);
   }
   ::-webkit-scrollbar-thumb:hover {
-    background-color: var(--vscode-scrollbarSlider-hoverBackground, rgba(100, 100, 100, 0.7));
+    background-color: var(--vscode-scrollbarSlider-hoverBackground, transparent);
   }
   ::-webkit-scrollbar-thumb:active {
-    background-color: var(--vscode-scrollbarSlider-activeBackground, rgba(191, 191, 191, 0.4));
+    background-color: var(--vscode-scrollbarSlider-activeBackground, transparent);
+  }
+  /*
+   * Event text: every value is its own bidi island (a right-to-left value cannot reorder the key or
+   * the next value), and hidden characters show as escapes (see shownText).
+   */
+  .v,
+  .esc {
+    unicode-bidi: isolate;
+  }
+  .esc {
+    direction: ltr;
+    padding: 0 2px;
+    margin: 0 1px;
+    border-radius: 3px;
+    font-family: var(--vscode-editor-font-family, ui-monospace, monospace);
+    font-size: 0.9em;
+    font-style: normal;
+    color: var(--vscode-editorWarning-foreground, currentColor);
+    outline: 1px solid currentColor;
+    outline-offset: -1px;
   }
   .section-title {
     font-size: 11px;
@@ -123,15 +144,17 @@ export function columnLabel(field: string): string {
   return LABELS[field] ?? field;
 }
 
+/** Sized so the default columns up to Error fit the grid of a 1600 px panel with facets and detail open. */
 const DEFAULT_WIDTHS: Record<string, number> = {
   time: 166,
-  action: 190,
-  actor: 280,
-  sourceIp: 120,
+  action: 165,
+  // ARNs ellipsize at the start, so the role and session name still show.
+  actor: 230,
+  sourceIp: 115,
   region: 110,
-  service: 180,
-  outcome: 96,
-  error: 170,
+  service: 170,
+  outcome: 90,
+  error: 150,
   account: 120,
   id: 270,
   userAgent: 260,
@@ -143,6 +166,11 @@ export function defaultWidth(field: string): number {
   return DEFAULT_WIDTHS[field] ?? 160;
 }
 
+/** Values whose end tells them apart (ARNs, file paths): shown with the ellipsis at the start. */
+export function endMatters(field: string, value: string): boolean {
+  return value.startsWith('arn:') || field === 'source';
+}
+
 export function isTimeColumn(field: string): boolean {
   const f = field.toLowerCase();
   return f === 'time' || f === 'eventtime';
@@ -151,4 +179,33 @@ export function isTimeColumn(field: string): boolean {
 /** Fires a bubbling, composed CustomEvent from `el`. */
 export function emit<T>(el: HTMLElement, type: string, detail: T): void {
   el.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+}
+
+/** Most styled escapes in one piece of text; past that they are plain text (a value of a million NULs stays one text node). */
+const MAX_ESCAPE_SPANS = 2_000;
+
+/**
+ * Event text for a text binding: control characters, bidi controls and zero-width characters
+ * (src/core/invisible.ts, the set the CLI escapes) become visible `\u202e` tokens, so a hostile
+ * value can neither reorder what follows it nor hide inside a name. Plain text comes back as the
+ * same string; never markup.
+ */
+export function shownText(text: string): string | TemplateResult {
+  if (!hasHiddenChars(text)) return text;
+  const out: Array<string | TemplateResult> = [];
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN_CHARS)) {
+    if (out.length >= 2 * MAX_ESCAPE_SPANS) break;
+    const i = m.index;
+    if (i > last) out.push(text.slice(last, i));
+    out.push(html`<span class="esc" title=${`${hiddenCharName(m[0])} (hidden character, shown as an escape)`}>${hiddenCharEscape(m[0])}</span>`);
+    last = i + 1;
+  }
+  if (last < text.length) out.push(escapeHiddenChars(text.slice(last)));
+  return html`${out}`;
+}
+
+/** Event text for an attribute (a tooltip): the same escapes, as plain text. */
+export function shownTitle(text: string): string {
+  return escapeHiddenChars(text);
 }

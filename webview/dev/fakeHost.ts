@@ -9,16 +9,21 @@
  * tokens as in VS Code (a query containing `((` is one).
  *
  * URL parameters: rows=N (default 200000), latency=ms (rows answers, default 8), load=1 (simulate
- * a streaming load with progress and cancel), theme=dark|light|hc, fresh=1 (forget saved state),
+ * a streaming load with progress and cancel), theme=dark|light|hc|hcLight, fresh=1 (forget saved state),
  * live=1 (the source is a live API query: its API's counts, query and event actions, and "Load
  * from API" sections with hostile text), expandError=1 (with live=1: "Load from API" fails).
  *
  * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
  */
-import { parseQuery, QueryError, type QueryNode } from '../../src/core/query';
+import { matcherTest, parseQuery, QueryError, type QueryNode } from '../../src/core/query';
+import { facetPage } from '../../src/core/facetPage';
+import { missingFields } from '../../src/core/fieldSuggest';
+import { DEFAULT_COLUMNS } from '../protocol';
 import type {
   DetailExpandResult,
   DetailResult,
+  FacetParams,
+  FacetResult,
   FacetValue,
   HistogramDto,
   IpcMessage,
@@ -52,6 +57,10 @@ const START = Date.UTC(2024, 4, 1, 0, 0, 0);
 const SPAN = 7 * 86_400_000;
 
 export const HOSTILE_ACTOR = '<img src=x onerror=window.__pwned=1>';
+/** Hidden characters (core/invisible.ts): they must show as escapes, never act. */
+export const SPOOF_ACTOR = 'ad\u200bmin';
+export const SPOOF_FILE = 'invoice-\u202egpj.exe';
+export const SPOOF_ANSI = '\u001b[31mred\u001b[0m and a NUL: \u0000.';
 export const HOSTILE_AGENT = '</script><script>window.__pwned=2</script>';
 /** In the API's answers (detail sections, server counts): shown as text like everything else. */
 export const HOSTILE_API = '<img src=x onerror=window.__pwned=7>';
@@ -93,6 +102,8 @@ const ACTORS = [
   HOSTILE_ACTOR,
   'arn:aws:iam::123456789012:user/svc "quoted\\name"',
   '',
+  // Only on SPOOF_ROW: a zero-width space inside "admin".
+  SPOOF_ACTOR,
 ];
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'us-west-2', 'ap-southeast-2', 'sa-east-1'];
 const ACCOUNTS = ['123456789012', '210987654321', '555555555555'];
@@ -143,11 +154,14 @@ const COL = {
   error: new Uint8Array(N),
 };
 const OUTCOMES = ['success', 'failure', 'unknown'];
+/** The fifth newest event carries the hidden characters (grid index 4 in the default sort). */
+const SPOOF_ROW = N - 5;
 for (let i = 0; i < N; i++) {
   const a = pickIndex(ACTIONS.length, i, 1, 2);
   COL.action[i] = a;
   // The newest events (top of the default sort) are hostile, so every test sees them.
-  COL.actor[i] = i === N - 1 || i === N - 4 ? ACTORS.indexOf(HOSTILE_ACTOR) : pickIndex(ACTORS.length, i, 2, 1.6);
+  COL.actor[i] =
+    i === N - 1 || i === N - 4 ? ACTORS.indexOf(HOSTILE_ACTOR) : i === SPOOF_ROW ? ACTORS.indexOf(SPOOF_ACTOR) : pickIndex(ACTORS.length - 1, i, 2, 1.6);
   COL.agent[i] = i === N - 1 || i === N - 2 ? AGENTS.indexOf(HOSTILE_AGENT) : pickIndex(AGENTS.length, i, 5, 1.5);
   COL.account[i] = pickIndex(ACCOUNTS.length, i, 4, 1.3);
   COL.region[i] = pickIndex(REGIONS.length, i, 6, 1.8);
@@ -263,6 +277,10 @@ export function rawObject(e: FakeEvent): Record<string, unknown> {
     rec.errorMessage = `User: ${e.actor} is not authorized to perform: ${e.service.split('.')[0]}:${e.action} <b>${HOSTILE_NOTE}</b>`;
   }
   if (i % 997 === 3 || i === N - 3) rec.requestParameters = { policy: `{"Statement":[${'{"Effect":"Allow","Action":"s3:*","Resource":"*"},'.repeat(200)}]}`.slice(0, 10_000), note: HOSTILE_NOTE };
+  if (i === SPOOF_ROW) {
+    rec.requestParameters = { fileName: SPOOF_FILE, [`key\u202e`]: 'value' };
+    rec.responseElements = { message: SPOOF_ANSI };
+  }
   if (i === N - 1) rec.annotation = `</script><img src=x onerror=window.__pwned=5>${HOSTILE_NOTE}`;
   return rec;
 }
@@ -336,8 +354,8 @@ function compile(node: QueryNode): Pred {
     case 'match': {
       const get = getter(node.field);
       const m = node.matcher;
-      if (m.kind === 'exact') return (e) => get(e).some((v) => v === m.value);
-      return (e) => get(e).some((v) => m.regex.test(v));
+      const test = matcherTest(m);
+      return (e) => get(e).some(test);
     }
     case 'exists': {
       if (NORMALIZED[node.field.toLowerCase()] === 'time') return () => true;
@@ -383,6 +401,8 @@ const FACET_FIELDS = ['action', 'actor', 'sourceIp', 'region', 'service', 'error
 interface View {
   queryId: number;
   order: Int32Array;
+  /** Value counts per facet field, for the facet/more requests. */
+  tallies: Map<string, Map<string, number>>;
 }
 
 const views = new Map<number, View>();
@@ -430,7 +450,8 @@ function runQuery(spec: QuerySpec): QueryResult {
     }));
   }
   if (spec.sort.dir === 'desc') order.reverse();
-  views.set(spec.queryId, { queryId: spec.queryId, order });
+  const tallies = new Map<string, Map<string, number>>();
+  views.set(spec.queryId, { queryId: spec.queryId, order, tallies });
   while (views.size > 3) views.delete(views.keys().next().value as number);
 
   // Histogram and facets over the matching rows.
@@ -450,6 +471,7 @@ function runQuery(spec: QuerySpec): QueryResult {
     histogram = { start, bucketMs: b, counts, untimed: 0 };
   }
   const facets: Record<string, FacetValue[]> = {};
+  const facetDistinct: Record<string, number> = {};
   const column: Record<(typeof FACET_FIELDS)[number], (i: number) => string> = {
     action: (i) => ACTIONS[COL.action[i]][0],
     actor: (i) => ACTORS[COL.actor[i]],
@@ -466,21 +488,34 @@ function runQuery(spec: QuerySpec): QueryResult {
       const v = get(i);
       tally.set(v, (tally.get(v) ?? 0) + 1);
     }
-    facets[f] = top10(tally);
+    tallies.set(f, tally);
+    const top = facetPage(pairsOf(tally), { offset: 0, limit: 10, order: 'desc' });
+    facets[f] = top.values;
+    facetDistinct[f] = top.distinct;
   }
-  return { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, ms: performance.now() - t0 };
+  const result: QueryResult = { queryId: spec.queryId, count: order.length, total: loaded, histogram, facets, facetDistinct, ms: performance.now() - t0 };
+  if (spec.selectedRow !== undefined) result.selectedIndex = order.indexOf(spec.selectedRow);
+  const missing = missingFields(parseQuery(spec.filter), hasField, [...AVAILABLE, ...Object.keys(NORMALIZED)]);
+  if (missing.length > 0) result.missingFields = missing;
+  return result;
 }
 
-function top10(tally: Map<string, number>): FacetValue[] {
-  const better = (a: FacetValue, b: FacetValue) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
-  const best: FacetValue[] = [];
-  for (const [value, count] of tally) {
-    if (best.length === 10 && count < best[9].count) continue;
-    best.push({ value, count });
-    best.sort(better);
-    if (best.length > 10) best.pop();
-  }
-  return best;
+/** Whether some event has the field (the fake looks at a sample; its rare paths are on known rows). */
+function hasField(field: string): boolean {
+  if (!field.startsWith('raw.') && NORMALIZED[field.toLowerCase()]) return true;
+  const get = getter(field);
+  for (let i = 0; i < Math.min(loaded, 3000); i++) if (get(eventAt(i)).length > 0 || get(eventAt(loaded - 1 - i)).length > 0) return true;
+  return false;
+}
+
+function* pairsOf(tally: Map<string, number>): Generator<FacetValue> {
+  for (const [value, count] of tally) yield { value, count };
+}
+
+function facetAnswer(p: FacetParams): FacetResult {
+  const tally = views.get(p.queryId)?.tallies.get(p.field);
+  const page = tally ? facetPage(pairsOf(tally), p) : { values: [], distinct: 0, matched: 0 };
+  return { queryId: p.queryId, field: p.field, offset: p.offset, ...page };
 }
 
 function cellOf(e: FakeEvent, column: string): string | number {
@@ -527,7 +562,7 @@ function panelState(): PanelState {
     ...(LIVE ? { sources: [liveSource(), ...addedSources()] } : {}),
     load: { ...load },
     availableColumns: AVAILABLE,
-    view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'action', 'actor', 'sourceIp', 'region', 'service', 'outcome', 'error'] },
+    view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: [...DEFAULT_COLUMNS] },
     restore: { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] },
     // As the host counts them: the sources' duplicates and skipped files, every problem, the load's time.
     skippedFiles: [{ path: '/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/<b>digest</b>.json.gz', reason: 'CloudTrail digest file (holds no events)' }],
@@ -605,7 +640,7 @@ function expandAnswer(row: number): DetailExpandResult {
 
 export interface FakeHostHooks {
   log: IpcMessage[];
-  setTheme(theme: 'dark' | 'light' | 'hc'): void;
+  setTheme(theme: ThemeName): void;
   post(msg: IpcMessage): void;
   savedView(): ViewState | undefined;
   rows: number;
@@ -665,6 +700,9 @@ function handle(msg: IpcMessage): void {
       toWebview('query/didRun', r, undefined, 5);
       return;
     }
+    case 'facet':
+      toWebview('facet/completion', facetAnswer(p as unknown as FacetParams), msg.completionId, LATENCY);
+      return;
     case 'rows':
       toWebview('rows/completion', rows(p as unknown as RowsParams), msg.completionId, LATENCY + Math.random() * LATENCY);
       return;
@@ -726,7 +764,9 @@ const COMMON: Record<string, string> = {
   '--vscode-editor-font-weight': 'normal',
 };
 
-const THEMES: Record<'dark' | 'light' | 'hc', Record<string, string>> = {
+type ThemeName = 'dark' | 'light' | 'hc' | 'hcLight';
+
+const THEMES: Record<ThemeName, Record<string, string>> = {
   dark: {
     '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-errorForeground': '#f85149', '--vscode-disabledForeground': '#cccccc80',
     '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-sideBar-background': '#181818', '--vscode-panel-background': '#181818',
@@ -792,16 +832,37 @@ const THEMES: Record<'dark' | 'light' | 'hc', Record<string, string>> = {
     '--vscode-scrollbarSlider-background': '#6fc3df99', '--vscode-editor-selectionBackground': '#ffffff', '--vscode-sash-hoverBorder': '#f38518',
     '--vscode-inputOption-activeBackground': '#00000000', '--vscode-inputOption-activeBorder': '#6fc3df', '--vscode-inputOption-activeForeground': '#ffffff',
   },
+  // High Contrast Light: as in VS Code, the colors without an hcLight default (keybindingTable's
+  // header and rows, editorGroupHeader's tabs, list hover and selection) are not defined at all.
+  hcLight: {
+    '--vscode-foreground': '#292929', '--vscode-descriptionForeground': '#292929', '--vscode-errorForeground': '#b5200d', '--vscode-disabledForeground': '#7f7f7f',
+    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-sideBar-background': '#ffffff', '--vscode-panel-background': '#ffffff',
+    '--vscode-panel-border': '#0f4a85', '--vscode-editorGroup-border': '#0f4a85', '--vscode-focusBorder': '#006bbd', '--vscode-contrastBorder': '#0f4a85',
+    '--vscode-contrastActiveBorder': '#006bbd', '--vscode-input-background': '#ffffff', '--vscode-input-border': '#0f4a85', '--vscode-input-foreground': '#292929',
+    '--vscode-settings-textInputBackground': '#ffffff', '--vscode-settings-textInputBorder': '#0f4a85', '--vscode-settings-textInputForeground': '#292929',
+    '--vscode-list-focusOutline': '#006bbd', '--vscode-icon-foreground': '#292929', '--vscode-badge-background': '#0f4a85', '--vscode-badge-foreground': '#ffffff',
+    '--vscode-button-background': '#0f4a85', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#0f4a85', '--vscode-menu-background': '#ffffff',
+    '--vscode-menu-foreground': '#292929', '--vscode-menu-border': '#0f4a85', '--vscode-menu-selectionBackground': '#0f4a85', '--vscode-menu-selectionForeground': '#ffffff',
+    '--vscode-charts-blue': '#0f4a85', '--vscode-charts-purple': '#652d90', '--vscode-testing-iconPassed': '#388a34', '--vscode-testing-iconFailed': '#b5200d',
+    '--vscode-editorError-foreground': '#b5200d', '--vscode-editorWarning-foreground': '#895503', '--vscode-inputValidation-errorBackground': '#ffffff',
+    '--vscode-inputValidation-errorBorder': '#b5200d', '--vscode-debugTokenExpression-name': '#264f78', '--vscode-debugTokenExpression-string': '#a31515',
+    '--vscode-debugTokenExpression-boolean': '#0000ff', '--vscode-debugTokenExpression-number': '#098658', '--vscode-debugTokenExpression-value': '#292929',
+    '--vscode-scrollbarSlider-background': '#0f4a8566', '--vscode-editor-selectionBackground': '#0f4a85', '--vscode-sash-hoverBorder': '#006bbd',
+    '--vscode-inputOption-activeBackground': '#00000000', '--vscode-inputOption-activeBorder': '#006bbd', '--vscode-inputOption-activeForeground': '#292929',
+  },
 };
 
-function setTheme(theme: 'dark' | 'light' | 'hc'): void {
+function setTheme(theme: ThemeName): void {
   const root = document.documentElement;
   for (const t of Object.values(THEMES)) for (const k of Object.keys(t)) root.style.removeProperty(k);
   for (const [k, v] of Object.entries({ ...COMMON, ...THEMES[theme] })) root.style.setProperty(k, v);
   const body = document.body;
-  body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
-  body.classList.add(theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : 'vscode-high-contrast');
-  body.dataset.vscodeThemeKind = theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : 'vscode-high-contrast';
+  body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+  const kind = theme === 'dark' ? 'vscode-dark' : theme === 'light' ? 'vscode-light' : theme === 'hc' ? 'vscode-high-contrast' : 'vscode-high-contrast-light';
+  body.classList.add(kind);
+  // VS Code adds vscode-high-contrast to High Contrast Light too, for webviews written before it existed.
+  if (theme === 'hcLight') body.classList.add('vscode-high-contrast');
+  body.dataset.vscodeThemeKind = kind;
 }
 
 // ---- install -------------------------------------------------------------------------------------------
@@ -841,4 +902,4 @@ let acquired = false;
 };
 
 const theme = params.get('theme');
-setTheme(theme === 'light' || theme === 'hc' ? theme : 'dark');
+setTheme(theme === 'light' || theme === 'hc' || theme === 'hcLight' ? theme : 'dark');

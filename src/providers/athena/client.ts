@@ -9,6 +9,7 @@ import type { RateLimiter } from '../../core/rateLimit';
 import { credentialsFor, decodeAwsCredentials, secretsOf, type AwsCredentials, type CredentialOptions } from '../awsCloudtrail/credentials';
 import { limiterPerAccount } from '../fetchSupport';
 import type { AccountConfig } from '../provider';
+import { BoundedHttpHandler } from '../awsCloudtrail/httpHandler';
 import { athenaApiError } from './errors';
 
 /**
@@ -17,7 +18,8 @@ import { athenaApiError } from './errors';
  * other tools sharing the quota.
  */
 export const DEFAULT_ATHENA_RATE_PER_SECOND = 5;
-export const DEFAULT_ATHENA_MAX_ATTEMPTS = 5;
+/** Tries per call, as HttpClient (timeouts are not retried: awsCloudtrail/httpHandler.ts). */
+export const DEFAULT_ATHENA_MAX_ATTEMPTS = 4;
 
 export interface AthenaClientOptions {
   log?: (line: string) => void;
@@ -25,7 +27,8 @@ export interface AthenaClientOptions {
   maxAttempts?: number;
   /** The SDK's retry strategy (tests use a short fixed backoff); default: the SDK's standard one. */
   retryStrategy?: AthenaClientConfig['retryStrategy'];
-  timeouts?: { connectMs?: number; requestMs?: number };
+  /** As AwsClientOptions.timeouts: connect, response headers, and the whole try (deadlineMs). */
+  timeouts?: { connectMs?: number; requestMs?: number; deadlineMs?: number };
   credentials?: CredentialOptions;
 }
 
@@ -69,14 +72,20 @@ export class AthenaSession {
         maxAttempts: this.opts.maxAttempts ?? DEFAULT_ATHENA_MAX_ATTEMPTS,
         ...(this.opts.retryStrategy ? { retryStrategy: this.opts.retryStrategy } : {}),
         ...(this.endpoint ? { endpoint: this.endpoint } : {}),
-        // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
-        requestHandler: { connectionTimeout: t.connectMs ?? 10_000, requestTimeout: t.requestMs ?? 60_000, throwOnRequestTimeout: true },
+        // Every try, the SDK's retries included, waits for the limiter.
+        requestHandler: new BoundedHttpHandler({
+          connectMs: t.connectMs,
+          responseMs: t.requestMs,
+          deadlineMs: t.deadlineMs,
+          limiter: this.limiter,
+          log: (line) => this.log(line),
+        }),
       });
     }
     return this.client;
   }
 
-  /** Sends one command through the limiter; logs operation, status, attempts and time; throws ApiError. */
+  /** Sends one command (each try waits for the limiter); logs operation, status, attempts and time; throws ApiError. */
   async send<O extends { $metadata?: { httpStatusCode?: number; attempts?: number } }>(
     operation: string,
     run: (client: AthenaClient, signal?: AbortSignal) => Promise<O>,
@@ -86,11 +95,6 @@ export class AthenaSession {
   ): Promise<O> {
     const ctx = { operation, region: this.region, url: this.url, page, credentials: this.creds, redact: this.redact };
     const pageText = page !== undefined ? ` page ${page}` : '';
-    try {
-      await this.limiter.acquire(signal);
-    } catch (e) {
-      throw athenaApiError(e, ctx);
-    }
     const started = performance.now();
     try {
       const out = await run(this.sdk(), signal);

@@ -4,6 +4,7 @@
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
 import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 export const ATHENA_PROVIDER_NAME = 'Amazon Athena';
 
@@ -47,7 +48,9 @@ export function athenaApiError(e: unknown, ctx: AthenaErrorContext): ApiError {
   const name = typeof err.name === 'string' ? err.name : '';
   const code = typeof err.code === 'string' ? err.code : '';
   const raw = ctx.redact(typeof err.message === 'string' ? err.message : String(e));
-  const status = err.$metadata?.httpStatusCode;
+  // A try that timed out has no status, whatever the SDK's deserializer noted.
+  const slow = requestTimedOut(e);
+  const status = slow ? undefined : err.$metadata?.httpStatusCode;
   const attempts = err.$metadata?.attempts;
   const where = `${ctx.operation} in ${ctx.region}`;
   const make = (kind: ApiErrorKind, message: string) =>
@@ -63,6 +66,7 @@ export function athenaApiError(e: unknown, ctx: AthenaErrorContext): ApiError {
       cause: e,
     });
 
+  if (slow) return make('timeout', `Athena ${where} ${slow.detail}. The network or AWS is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${where} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return make('auth', `The AWS credentials could not be loaded (${raw}). To fix it, ${loginHint(ctx.credentials)}.`);

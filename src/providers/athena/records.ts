@@ -34,9 +34,16 @@ function fixAddendum(record: Record<string, unknown>): void {
 }
 
 /** One Athena row (column names and cell texts, undefined = NULL) → a CloudTrail-shaped record. */
-export function athenaRowToRecord(names: readonly string[], cells: ReadonlyArray<string | undefined>, index: number): Record<string, unknown> {
+export function athenaRowToRecord(
+  names: readonly string[],
+  cells: ReadonlyArray<string | undefined>,
+  index: number,
+  problems?: string[],
+): Record<string, unknown> {
   const row = names.map((name, i) => ({ [name]: cells[i] ?? null }));
-  const rec = lakeRowToRecord(row, index).record;
+  const tab = lakeRowToRecord(row, index);
+  if (problems && tab.problems) problems.push(...tab.problems);
+  const rec = tab.record;
   fixAddendum(rec);
   return rec;
 }
@@ -46,6 +53,8 @@ export class AthenaRowBatch {
   private readonly builder = new BatchBuilder();
   private readonly cols: CloudTrailColumns;
   readonly skipped: SkippedRecord[] = [];
+  /** Rows read, but with something left out or kept as text (a value nested too deep). */
+  readonly problems: SkippedRecord[] = [];
 
   constructor(source: string) {
     this.cols = new CloudTrailColumns(this.builder, source);
@@ -57,7 +66,9 @@ export class AthenaRowBatch {
 
   /** `index` is the 0-based data row number across pages (for messages). */
   add(names: readonly string[], cells: ReadonlyArray<string | undefined>, index: number): void {
-    const record = athenaRowToRecord(names, cells, index);
+    const problems: string[] = [];
+    const record = athenaRowToRecord(names, cells, index, problems);
+    for (const reason of problems) this.problems.push({ id: `row ${index + 1}`, reason });
     if (!looksLikeEvent(record)) {
       this.skipped.push({ id: `row ${index + 1}`, reason: 'the row has no eventName, eventTime or eventID column (not an event: an aggregate?)' });
       return;

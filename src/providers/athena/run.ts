@@ -15,7 +15,7 @@ import {
 import type { EventBatch } from '../../core/batch';
 import { ApiError } from '../../core/errors';
 import { describeQueryError, QueryError } from '../../core/query';
-import { describeSkipped } from '../awsCloudtrail/records';
+import { describeRowProblems, describeSkipped } from '../awsCloudtrail/records';
 import { isRegionName, regionsOf } from '../awsCloudtrail/client';
 import { recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
@@ -272,6 +272,11 @@ export async function runQuery(
       if (batch.skipped.length > 0) {
         report.skipped += batch.skipped.length;
         const line = describeSkipped(batch.skipped, `Athena query ${id} page ${report.pages}`);
+        s.log(line);
+        if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
+      }
+      if (batch.problems.length > 0) {
+        const line = describeRowProblems(batch.problems, `Athena query ${id} page ${report.pages}`);
         s.log(line);
         if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
       }

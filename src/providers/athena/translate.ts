@@ -41,7 +41,7 @@
 // characters as U& escapes); field names only ever select from fixed tables of column expressions,
 // and numbers/times are printed from validated numbers. Nothing the user typed is concatenated raw.
 import { resolveField, type NormalizedField } from '../../core/event';
-import { formatQuery, parseQuery, type Comparison, type Matcher, type QueryNode } from '../../core/query';
+import { formatQuery, matcherTest, parseQuery, type Comparison, type Matcher, type QueryNode } from '../../core/query';
 import { EXTRACTED_PATHS } from '../cloudtrail/normalize';
 import { CLOUDTRAIL_COLUMNS, JSON_TEXT_COLUMNS, SELECT_COLUMNS, tableReference, type ColumnType } from './ddl';
 
@@ -271,7 +271,7 @@ function constantTest(node: Extract<QueryNode, { type: 'match' | 'exists' | 'com
     return node.op === '>' ? x > node.value : node.op === '>=' ? x >= node.value : node.op === '<' ? x < node.value : x <= node.value;
   }
   const m = node.matcher;
-  return m.kind === 'exact' ? value === m.value : m.regex.test(value);
+  return matcherTest(m)(value);
 }
 
 function timeSql(op: Comparison, ms: number): string {

@@ -8,11 +8,15 @@ import { limiterPerAccount } from '../fetchSupport';
 import type { AccountConfig } from '../provider';
 import { decodeAwsCredentials, secretsOf, sharedCredentialsFor, type AwsCredentials, type CredentialOptions } from './credentials';
 import { toApiError } from './errors';
+import { BoundedHttpHandler } from './httpHandler';
 
 /** LookupEvents: 2 requests per second per account and Region (API-NOTES §5). */
 export const DEFAULT_RATE_PER_SECOND = 2;
-/** Attempts per call, so the SDK's own retry (with backoff) absorbs short throttling and 5xx. */
-export const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * Tries per call (the first and 3 retries, as HttpClient), so the SDK's own retry (with backoff)
+ * absorbs short throttling and 5xx. Timeouts are not retried (httpHandler.ts).
+ */
+export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_REGION = 'us-east-1';
 
 const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -24,8 +28,11 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** The SDK's retry strategy (tests use a short fixed backoff); default: the SDK's standard one. */
   retryStrategy?: CloudTrailClientConfig['retryStrategy'];
-  /** Per-request timeouts handed to the SDK's Node HTTP handler. */
-  timeouts?: { connectMs?: number; requestMs?: number };
+  /**
+   * Per try: connectMs to connect (default 10 s), requestMs for the response headers (default
+   * 30 s), deadlineMs for the whole try, headers and body (default 2 min). See httpHandler.ts.
+   */
+  timeouts?: { connectMs?: number; requestMs?: number; deadlineMs?: number };
   credentials?: CredentialOptions;
   now?: () => number;
 }
@@ -93,23 +100,29 @@ export class AwsSession {
         maxAttempts: this.opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
         ...(this.opts.retryStrategy ? { retryStrategy: this.opts.retryStrategy } : {}),
         ...(this.account.endpoint ? { endpoint: this.account.endpoint } : {}),
-        // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
-        requestHandler: { connectionTimeout: t.connectMs ?? 10_000, requestTimeout: t.requestMs ?? 60_000, throwOnRequestTimeout: true },
+        // Every try, the SDK's retries included, waits for the (account, region) limiter.
+        requestHandler: new BoundedHttpHandler({
+          connectMs: t.connectMs,
+          responseMs: t.requestMs,
+          deadlineMs: t.deadlineMs,
+          limiter: this.limiter(region),
+          log: (line) => this.log(line),
+        }),
       });
       this.clients.set(region, c);
     }
     return c;
   }
 
-  /** Waits for the (account, region) limiter. */
-  acquire(region: string, signal?: AbortSignal): Promise<void> {
+  /** The (account, region) limiter. */
+  private limiter(region: string): RateLimiter {
     // limiterPerAccount keys by account id; a region suffix gives each region its own 2 req/s budget.
-    return this.limiterFor({ ...this.account, id: `${this.account.id}\u0000${region}` }).acquire(signal);
+    return this.limiterFor({ ...this.account, id: `${this.account.id}\u0000${region}` });
   }
 
   /**
-   * Sends one command through the limiter; logs operation, region, page, status, attempts and time;
-   * throws ApiError.
+   * Sends one command (each of its tries waits for the limiter, in the client's request handler);
+   * logs operation, region, page, status, attempts and time; throws ApiError.
    */
   async send<O extends { $metadata?: { httpStatusCode?: number; attempts?: number } }>(
     region: string,
@@ -121,11 +134,6 @@ export class AwsSession {
   ): Promise<O> {
     const ctx = { operation, region, url: this.url(region), page, credentials: this.creds, redact: this.redact };
     const pageText = page !== undefined ? ` page ${page}` : '';
-    try {
-      await this.acquire(region, signal);
-    } catch (e) {
-      throw toApiError(e, ctx);
-    }
     const started = performance.now();
     try {
       const out = await run(this.client(region), signal);

@@ -4,6 +4,7 @@
 // providers/ never imports vscode.
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, PROVIDER_NAME, type AwsCredentials } from './credentials';
+import { requestTimedOut } from './httpHandler';
 
 export interface ErrorContext {
   /** e.g. "LookupEvents", "StartQuery". */
@@ -74,7 +75,9 @@ export function toApiError(e: unknown, ctx: ErrorContext): ApiError {
   const name = typeof err.name === 'string' ? err.name : '';
   const code = typeof err.code === 'string' ? err.code : '';
   const raw = ctx.redact(typeof err.message === 'string' ? err.message : String(e));
-  const status = err.$metadata?.httpStatusCode;
+  // A try that timed out has no status, whatever the SDK's deserializer noted.
+  const slow = requestTimedOut(e);
+  const status = slow ? undefined : err.$metadata?.httpStatusCode;
   const attempts = err.$metadata?.attempts;
   const requestId = err.$metadata?.requestId;
   const where = `${ctx.operation} in ${ctx.region}`;
@@ -91,6 +94,7 @@ export function toApiError(e: unknown, ctx: ErrorContext): ApiError {
       cause: e,
     });
 
+  if (slow) return make('timeout', `${where} ${slow.detail}. The network or AWS is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${where} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     const sso = /sso|token/i.test(raw);

@@ -18,7 +18,7 @@ import { recordFetchEnd } from '../fetchSupport';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import { isRegionName, regionsOf, type AwsSession } from './client';
 import { PROVIDER_NAME } from './credentials';
-import { describeSkipped, LiveCloudTrailBatch } from './records';
+import { describeRowProblems, describeSkipped, LiveCloudTrailBatch } from './records';
 import { sleep } from '../../core/sleep';
 
 export interface LakeQuery {
@@ -218,6 +218,11 @@ export async function runLake(
       if (batch.skipped.length > 0) {
         report.skipped += batch.skipped.length;
         const line = describeSkipped(batch.skipped, `CloudTrail Lake query ${id} page ${report.pages}`);
+        s.log(line);
+        if (report.problems.length < 20) report.problems.push(line);
+      }
+      if (batch.problems.length > 0) {
+        const line = describeRowProblems(batch.problems, `CloudTrail Lake query ${id} page ${report.pages}`);
         s.log(line);
         if (report.problems.length < 20) report.problems.push(line);
       }

@@ -19,6 +19,8 @@ export class LiveCloudTrailBatch {
   private readonly builder = new BatchBuilder();
   private readonly cols: CloudTrailColumns;
   readonly skipped: SkippedRecord[] = [];
+  /** Rows read, but with something left out or kept as text (a value nested too deep). */
+  readonly problems: SkippedRecord[] = [];
 
   constructor(
     source: string,
@@ -60,6 +62,7 @@ export class LiveCloudTrailBatch {
   /** A CloudTrail Lake `QueryResultRows` row (one single-key object per column), as the file reader reads Lake results. */
   addLakeRow(row: ReadonlyArray<Record<string, unknown>>, index: number): void {
     const rec = lakeRowToRecord(row, index);
+    for (const reason of rec.problems ?? []) this.problems.push({ id: `row ${index + 1}`, reason });
     if (!looksLikeEvent(rec.record)) {
       this.skipped.push({ id: `row ${index + 1}`, reason: 'the row has no eventName, eventTime or eventID column (not an event: an aggregate?)' });
       return;
@@ -75,7 +78,16 @@ export class LiveCloudTrailBatch {
 
 /** One line for the log about what a page skipped (the first few ids named, never the content). */
 export function describeSkipped(skipped: readonly SkippedRecord[], where: string): string {
-  const shown = skipped.slice(0, 3).map((s) => `${s.id}: ${s.reason}`);
-  const more = skipped.length > 3 ? `; and ${skipped.length - 3} more` : '';
-  return `${where}: skipped ${skipped.length} event(s) that could not be read (${shown.join('; ')}${more})`;
+  return `${where}: skipped ${skipped.length} event(s) that could not be read (${firstFew(skipped)})`;
+}
+
+/** One line for the log about rows read with a problem (the first few named, never the content). */
+export function describeRowProblems(problems: readonly SkippedRecord[], where: string): string {
+  return `${where}: ${problems.length} row problem(s), the rows were read (${firstFew(problems)})`;
+}
+
+function firstFew(list: readonly SkippedRecord[]): string {
+  const shown = list.slice(0, 3).map((s) => `${s.id}: ${s.reason}`);
+  const more = list.length > 3 ? `; and ${list.length - 3} more` : '';
+  return `${shown.join('; ')}${more}`;
 }

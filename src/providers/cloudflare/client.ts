@@ -9,8 +9,8 @@
 // (documented as post_EventList [CFOAS]; the body holds `search` as "a JSON array"), because how
 // the GET variant wants an array of objects in the query string is UNVERIFIED (the SDK's qs
 // `allowDots`+`repeat` cannot round-trip an array of objects; another client sends JSON). A list
-// without conditions stays a GET, the SDK's own method, which HttpClient may also retry on 5xx
-// (it never retries a POST). `listMethod` overrides this ('get' sends `search` JSON-encoded).
+// without conditions stays a GET, the SDK's own method. Both are retried on 5xx (the POST is marked
+// idempotent: it only reads). `listMethod` overrides this ('get' sends `search` JSON-encoded).
 import type { Dispatcher } from 'undici';
 import { z, type ZodType } from 'zod';
 import { ApiError, isApiError } from '../../core/errors';
@@ -226,7 +226,8 @@ export function listRequest(accountId: string, params: ListParams, method: ListM
       datasetId: params.datasetId ? [...params.datasetId] : undefined,
       search: params.search ? [...params.search] : undefined,
     });
-    return { method: 'POST', path, query, body };
+    // A search only reads: retried on 5xx and network errors like the GET it stands for.
+    return { method: 'POST', path, query, body, idempotent: true };
   }
   const query: Query = {
     page: params.page,

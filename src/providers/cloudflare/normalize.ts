@@ -12,6 +12,7 @@
 // Extra columns are named as their raw paths, so `targetCountry:US` hits the column. `tags`,
 // `mitreAttack` and `mitreCapec` are arrays and get no string column: as raw paths they are list
 // columns already, so `tags:phishing` matches an event with several tags; a joined string would not.
+import { parseIsoTime } from '../../core/time';
 import type { AuditEvent } from '../../core/event';
 import type { CfThreatEvent } from './schema';
 
@@ -20,7 +21,7 @@ function str(v: string | null | undefined): string | undefined {
 }
 
 export function normalizeEvent(item: CfThreatEvent): AuditEvent {
-  const t = item.date ? Date.parse(item.date) : NaN;
+  const t = item.date ? parseIsoTime(item.date) : NaN;
   const indicator = str(item.indicator);
   return {
     id: item.uuid ?? '',

@@ -1,17 +1,24 @@
 /**
  * Reads one CloudTrail file of any shape into an EventBatch: log files plain or gzipped, bare
  * arrays and single events, JSON Lines, `lookup-events` output with `CloudTrailEvent` strings,
- * Lake query results, CSV exports. Digest files are recognised and skipped.
+ * Lake query results, CSV exports, in UTF-8 or UTF-16. Digest files are recognised and skipped.
  *
  * Nothing readable is lost: a broken record costs only itself, a cut gzip stream still yields what
- * it held, and every problem comes back with its byte offset and line/column in the file.
+ * it held, and every problem comes back with its byte offset and line/column in the file. What
+ * cannot be read at all (no permission, bzip2 or tar data, not a regular file) is one problem and
+ * is not counted as a file read. A gzip stream inflates up to a per-file limit (a bomb costs at most
+ * that much memory); past it, the part read is kept and the rest is one problem.
  */
-import { readFileSync } from 'node:fs';
-import * as zlib from 'node:zlib';
+import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import { BatchBuilder, EventBatch } from '../../core/batch';
 import { JsonRecordSplitter, objectEnd, recordsArrayBounds } from '../../core/jsonSplitter';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipBounded, isGzip, releaseNow } from './inflate';
+import type { InflateBudget } from './inflateBudget';
 import { CloudTrailColumns, hintsFromPath, looksLikeEvent, PathHints } from './normalize';
+import { containerProblem, decodeText, sniffContainer } from './sniff';
 import { lakeRowToRecord, looksLikeCsv, readCsvExport } from './tabular';
+
+export { isGzip } from './inflate';
 
 export interface FileProblem {
   message: string;
@@ -30,89 +37,111 @@ export interface FileResult {
   problems: FileProblem[];
   /** Set when the whole file was passed over on purpose, with the reason. */
   skipped?: string;
+  /** Set when nothing of the file could be read (its one problem says why): not a file read. */
+  unreadable?: boolean;
   /** Bytes of JSON/CSV text read (after gunzip). */
   bytes: number;
 }
 
+export interface ReadOptions {
+  /** Most bytes one compressed file may inflate to; default DEFAULT_MAX_INFLATED_BYTES (2 GB). */
+  maxInflatedBytes?: number;
+  /** Shared by the loader's worker threads: inflated bytes held at once across all of them. */
+  budget?: InflateBudget;
+}
+
 const MAX_PROBLEMS_PER_FILE = 50;
 
-export function isGzip(data: Uint8Array): boolean {
-  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+/**
+ * The name CloudTrail gives digest files (hashes of log files, no events):
+ * `<account>_CloudTrail-Digest_<region>_<trail>_<region>_<YYYYMMDDTHHMM[SS]Z>.json.gz`. Only the
+ * file's own name counts: a folder called `my-CloudTrail-Digest-review/` holds whatever it holds.
+ */
+const DIGEST_NAME = /^\d{12}_CloudTrail-Digest_[A-Za-z0-9-]+_.+_[A-Za-z0-9-]+_\d{8}T\d{4}(?:\d{2})?Z\.json(?:\.gz)?$/;
+
+export function isDigestFileName(path: string): boolean {
+  return DIGEST_NAME.test(path.replace(/^.*[\\/]/, ''));
 }
 
-/** Digest files hold hashes of log files, not events: recognised by the name S3 gives them. */
-export function isDigestPath(path: string): boolean {
-  return /CloudTrail-Digest/.test(path);
+/** A digest's own fields: what tells one apart from a log whatever the file is called. */
+function looksLikeDigest(r: Record<string, unknown>): boolean {
+  return 'digestStartTime' in r && ('logFiles' in r || 'digestEndTime' in r || 'digestPublicKeyFingerprint' in r || 'previousDigestSignature' in r);
 }
 
-export function gunzipKeepingWhatCanBeRead(data: Buffer): { bytes: Buffer; problem?: string } {
+function unreadable(path: string, message: string): FileResult {
+  return { path, transfer: [], events: 0, bytes: 0, problems: [{ message }], unreadable: true };
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+/**
+ * Opens without blocking (a FIFO put where a file was listed must not hang the load) and reads
+ * only a regular file.
+ */
+async function readRegularFile(path: string): Promise<Buffer> {
+  const nonBlock = (fsConstants.O_NONBLOCK as number | undefined) ?? 0;
+  const fh = await fsp.open(path, fsConstants.O_RDONLY | nonBlock);
   try {
-    return { bytes: zlib.gunzipSync(data) };
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than/i.test(why)) {
-      return { bytes: Buffer.alloc(0), problem: `decompressed, this file is larger than one buffer can hold (${why}); split it into smaller files` };
-    }
-    try {
-      // A cut-off stream still inflates up to the cut when no final flush is demanded.
-      const bytes = zlib.gunzipSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      return { bytes, problem: `gzip data is incomplete (${why}): read the ${bytes.length} bytes it holds` };
-    } catch (err2) {
-      const why2 = err2 instanceof Error ? err2.message : String(err2);
-      if (/incorrect data check|incorrect length check/.test(why2)) {
-        // Everything inflated, but the checksum says some of it is not what was written.
-        return { bytes: inflateUntilError(data), problem: `gzip checksum mismatch (${why2}): the file is damaged and its events may be altered` };
-      }
-      return { bytes: inflateUntilError(data), problem: `gzip data is corrupt (${why2}): read what came before the damage` };
-    }
+    const st = await fh.stat();
+    if (!st.isFile()) throw Object.assign(new Error(`it is ${kindOf(st)}, not a regular file`), { code: 'ENOTREGULAR' });
+    return await fh.readFile();
+  } finally {
+    await fh.close();
   }
 }
 
-/** Inflates chunk by chunk and keeps every chunk produced before the first error. */
-function inflateUntilError(data: Buffer): Buffer {
-  const chunks: Buffer[] = [];
-  let lo = 0;
-  let hi = data.length;
-  // Binary search for the longest prefix that inflates without an error.
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    try {
-      zlib.gunzipSync(data.subarray(0, mid), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  if (lo > 0) {
-    try {
-      chunks.push(zlib.gunzipSync(data.subarray(0, lo), { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
-    } catch {
-      // nothing readable
-    }
-  }
-  return Buffer.concat(chunks);
+/** Frees a large buffer this module allocated, unless the file's batch still points into it. */
+function releaseUnlessKept(buf: Buffer, result: FileResult): void {
+  if (result.batch?.segments.some((s) => s.buffer === buf.buffer)) return;
+  releaseNow(buf);
 }
 
-export function readLogFile(path: string, source: string): FileResult {
+export async function readLogFile(path: string, source: string, opts: ReadOptions = {}): Promise<FileResult> {
   let data: Buffer;
   try {
-    data = readFileSync(path);
+    data = await readRegularFile(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint = e.code === 'ERR_FS_FILE_TOO_LARGE' ? ' (a single file is read whole: split it, e.g. with `split -l 1000000` for JSON Lines)' : '';
-    return { path, transfer: [], events: 0, bytes: 0, problems: [{ message: `cannot read the file: ${e.message}${hint}` }] };
+    return unreadable(path, `cannot read the file: ${e.message}${hint}`);
   }
-  return readLogBuffer(path, data, source);
+  const result = await readLogBytes(path, data, source, opts);
+  releaseUnlessKept(data, result);
+  return result;
 }
 
-export function readLogBuffer(path: string, data: Buffer, source: string): FileResult {
-  const problems: FileProblem[] = [];
-  let text = data;
-  if (isGzip(data)) {
-    const r = gunzipKeepingWhatCanBeRead(data);
-    text = r.bytes;
-    if (r.problem) problems.push({ message: r.problem });
+/** Reads a file's bytes as they are stored: gzipped or not, UTF-8 or UTF-16. */
+export async function readLogBytes(path: string, data: Buffer, source: string, opts: ReadOptions = {}): Promise<FileResult> {
+  if (!isGzip(data)) return readLogBuffer(path, data, source);
+  const r = await gunzipBounded(data, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, opts.budget);
+  try {
+    const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
+    if (inner) return unreadable(path, containerProblem(inner, true));
+    const result = readLogBuffer(path, r.bytes, source, r.problem ? [{ message: r.problem }] : []);
+    releaseUnlessKept(r.bytes, result);
+    return result;
+  } finally {
+    r.release();
   }
+}
+
+/**
+ * Reads bytes that are not compressed (what readLogBytes inflated, or text made in memory), UTF-8
+ * or UTF-16. `problems` are ones found on the way there; they come first.
+ */
+export function readLogBuffer(path: string, data: Buffer, source: string, problems: FileProblem[] = []): FileResult {
+  if (isGzip(data)) throw new Error('readLogBuffer reads uncompressed bytes: gzip data goes through readLogBytes');
+  const container = sniffContainer(data);
+  if (container) return unreadable(path, containerProblem(container, false));
+  const decoded = decodeText(data);
+  if (decoded.problem) problems.push({ message: decoded.problem });
+  const text = decoded.text;
   const reader = new RecordReader(path, text, source, problems);
   const firstByte = firstNonBlank(text);
   if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
@@ -339,6 +368,13 @@ class RecordReader {
           : `${this.nonEvents} of ${this.records} records are not CloudTrail events (no eventName, eventTime or eventID)`;
       this.problem(message, where);
     }
+    if (this.cols.unreadableTimes > 0) {
+      const n = this.cols.unreadableTimes;
+      const example = JSON.stringify((this.cols.firstUnreadableTime ?? '').slice(0, 60));
+      this.problems.push({
+        message: `${n === 1 ? '1 event has a time' : `${n} events have times`} that ${n === 1 ? 'is' : 'are'} not an ISO 8601 timestamp (e.g. ${example}): kept, shown as untimed`,
+      });
+    }
     if (this.extraProblems > 0) this.problems.push({ message: `… and ${this.extraProblems} more problems in this file` });
     this.locate();
     if (this.builder.size > 0) {
@@ -375,6 +411,7 @@ class RecordReader {
       if (value.length > 0 && value.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 1)) {
         // A CloudTrail Lake result row: one single-key object per column.
         const rec = lakeRowToRecord(value as Array<Record<string, unknown>>, this.records - 1);
+        for (const p of rec.problems ?? []) this.problem(`record ${this.records}: ${p}`, start);
         const at = this.builder.addSynthetic(rec.embeddedJson ?? JSON.stringify(rec.raw));
         if (looksLikeEvent(rec.record)) this.cols.add(rec.record, at.seg, at.start, at.end, this.hints);
         else this.noteNonEvent(start);
@@ -393,7 +430,7 @@ class RecordReader {
       this.fromJsonString(rec.CloudTrailEvent, start);
       return;
     }
-    if ('digestStartTime' in rec && 'logFiles' in rec) {
+    if (looksLikeDigest(rec)) {
       this.digest = true;
       return;
     }

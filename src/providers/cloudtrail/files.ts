@@ -12,7 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../core/store';
-import { FileResult, isDigestPath, readLogFile } from './fileReader';
+import { FileResult, isDigestFileName, readLogFile, type ReadOptions } from './fileReader';
+import { DEFAULT_MAX_INFLATED_BYTES } from './inflate';
+import { InflateBudget } from './inflateBudget';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export interface LoadProgress {
@@ -30,7 +32,7 @@ export interface LoadError {
 }
 
 export interface LoadReport {
-  /** Files read (skipped files not counted). */
+  /** Files read (skipped files and files that could not be read at all not counted). */
   files: number;
   /** Events added to the store, after duplicates were merged. */
   events: number;
@@ -50,6 +52,8 @@ export interface LoadOptions {
   workers?: number;
   /** Label for the `source` column; default: the base name of each path given. */
   source?: string;
+  /** Most bytes one compressed file may inflate to (see ReadOptions). */
+  maxInflatedBytes?: number;
 }
 
 const LOG_FILE = /\.(json|jsonl|ndjson|cloudtrail|csv)(\.gz)?$|\.gz$/i;
@@ -66,6 +70,7 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
   for (const p of paths) await collect(p, opts.source ?? (path.basename(path.resolve(p)) || p), tasks, report);
 
   const progress: LoadProgress = { files: 0, filesTotal: tasks.length, events: 0, duplicates: 0, bytes: 0 };
+  const readOpts: ReadOptions = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
   const merge = (result: FileResult) => {
     mergeResult(result, store, report);
     progress.files++;
@@ -79,8 +84,8 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const wanted = opts.workers ?? (tasks.length < 4 || totalBytes < 4 << 20 ? 0 : Math.min(cores, 4));
   const workerFile = path.join(__dirname, 'cloudtrailWorker.js');
-  if (wanted > 0 && existsSync(workerFile)) await runOnWorkers(tasks, wanted, workerFile, merge, opts.signal, report);
-  else await runHere(tasks, merge, opts.signal, report);
+  if (wanted > 0 && existsSync(workerFile)) await runOnWorkers(tasks, wanted, workerFile, merge, opts.signal, report, readOpts);
+  else await runHere(tasks, merge, opts.signal, report, readOpts);
   return report;
 }
 
@@ -93,13 +98,12 @@ async function collect(p: string, source: string, tasks: FileTask[], report: Loa
     return;
   }
   if (st.isFile()) {
-    // A file named explicitly is read whatever its name; only digests are passed over.
-    if (isDigestPath(p)) report.skipped.push({ path: p, reason: 'CloudTrail digest file (holds no events)' });
-    else tasks.push({ path: p, source, size: st.size });
+    // A file named explicitly is read whatever its name: its content tells a digest from a log.
+    tasks.push({ path: p, source, size: st.size });
     return;
   }
   if (!st.isDirectory()) {
-    report.skipped.push({ path: p, reason: 'not a regular file or folder' });
+    report.skipped.push({ path: p, reason: notRegular(st) });
     return;
   }
   await walk(p, source, tasks, report, new Set([await fs.realpath(p)]));
@@ -119,16 +123,26 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     let size = 0;
-    if (e.isSymbolicLink() || isFile) {
+    let other: string | undefined;
+    const special = e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice();
+    // Some file systems do not say what an entry is (none of the is* holds): stat tells.
+    if (e.isSymbolicLink() || isFile || (!isDir && !special)) {
       try {
         const st = await fs.stat(full);
         isDir = st.isDirectory();
         isFile = st.isFile();
         size = st.size;
+        if (!isDir && !isFile) other = notRegular(st);
       } catch (err) {
         report.errors.push({ path: full, message: describeFsError(err) });
         continue;
       }
+    } else if (special) {
+      other = e.isFIFO() ? NOT_REGULAR.fifo : e.isSocket() ? NOT_REGULAR.socket : NOT_REGULAR.device;
+    }
+    if (other !== undefined) {
+      report.skipped.push({ path: full, reason: other });
+      continue;
     }
     if (isDir) {
       if (e.name.startsWith('.')) {
@@ -143,7 +157,7 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
       seen.add(real);
       await walk(full, source, tasks, report, seen);
     } else if (isFile) {
-      if (isDigestPath(full)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
+      if (isDigestFileName(e.name)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
       else if (!LOG_FILE.test(e.name)) report.skipped.push({ path: full, reason: 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files' });
       else tasks.push({ path: full, source, size });
     }
@@ -157,7 +171,7 @@ export function mergeResult(result: FileResult, store: EventStore, report: LoadR
     report.skipped.push({ path: result.path, reason: result.skipped });
     return;
   }
-  report.files++;
+  if (!result.unreadable) report.files++;
   for (const p of result.problems) {
     const e: LoadError = { path: result.path, message: p.message };
     if (p.line !== undefined) e.position = { line: p.line, column: p.column ?? 1, ...(p.offset !== undefined ? { offset: p.offset } : {}) };
@@ -170,14 +184,27 @@ export function mergeResult(result: FileResult, store: EventStore, report: LoadR
   }
 }
 
-async function runHere(tasks: FileTask[], merge: (r: FileResult) => void, signal: AbortSignal | undefined, report: LoadReport): Promise<void> {
+async function runHere(
+  tasks: FileTask[],
+  merge: (r: FileResult) => void,
+  signal: AbortSignal | undefined,
+  report: LoadReport,
+  readOpts: ReadOptions,
+): Promise<void> {
   let lastYield = Date.now();
   for (const t of tasks) {
     if (signal?.aborted) {
       report.cancelled = true;
       return;
     }
-    merge(readLogFile(t.path, t.source));
+    let result: FileResult;
+    try {
+      result = await readLogFile(t.path, t.source, readOpts);
+    } catch (err) {
+      // readLogFile reports problems itself; this is a bug or an out-of-memory, still per file (as on a worker).
+      result = { path: t.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${err instanceof Error ? err.message : String(err)}` }], unreadable: true };
+    }
+    merge(result);
     // Let cancel clicks and progress reach the thread now and then.
     if (Date.now() - lastYield > 50) {
       await new Promise((r) => setImmediate(r));
@@ -193,6 +220,7 @@ function runOnWorkers(
   merge: (r: FileResult) => void,
   signal: AbortSignal | undefined,
   report: LoadReport,
+  readOpts: ReadOptions,
 ): Promise<void> {
   return new Promise((resolve) => {
     const workers: Worker[] = [];
@@ -219,7 +247,7 @@ function runOnWorkers(
     const dispatch = (w: Worker) => {
       if (finished || next >= tasks.length) return;
       const id = next++;
-      const req: WorkerRequest = { id, path: tasks[id].path, source: tasks[id].source };
+      const req: WorkerRequest = { id, path: tasks[id].path, source: tasks[id].source, options: readOpts };
       w.postMessage(req);
     };
     const drain = () => {
@@ -233,16 +261,21 @@ function runOnWorkers(
       if (!finished && merged === tasks.length) finish();
     };
 
+    // All workers together hold at most one per-file limit of inflated bytes (a folder of bombs
+    // costs one limit, not one per worker).
+    const budget = InflateBudget.create(readOpts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
     for (let i = 0; i < Math.min(count, tasks.length); i++) {
       // A smaller young generation per worker keeps peak memory close to the size of the data itself.
-      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { inflateBudget: budget.data } });
       workers.push(w);
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;
         const task = tasks[msg.id];
         done.set(
           msg.id,
-          'result' in msg ? msg.result : { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${msg.error}` }] },
+          'result' in msg
+            ? msg.result
+            : { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${msg.error}` }], unreadable: true },
         );
         drain();
         dispatch(w);
@@ -256,12 +289,26 @@ function runOnWorkers(
         const rest = tasks.slice(merged);
         finished = true;
         signal?.removeEventListener('abort', onAbort);
-        void runHere(rest, merge, signal, report).then(resolve);
+        void runHere(rest, merge, signal, report, readOpts).then(resolve);
       });
       for (let k = 0; k < inFlightPerWorker; k++) dispatch(w);
     }
     if (tasks.length === 0) finish();
   });
+}
+
+const NOT_REGULAR = {
+  fifo: 'a named pipe (FIFO), not a regular file: not read (reading it could wait forever)',
+  socket: 'a socket, not a regular file: not read',
+  device: 'a device, not a regular file: not read',
+  other: 'not a regular file or folder: not read',
+} as const;
+
+function notRegular(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (st.isFIFO()) return NOT_REGULAR.fifo;
+  if (st.isSocket()) return NOT_REGULAR.socket;
+  if (st.isCharacterDevice() || st.isBlockDevice()) return NOT_REGULAR.device;
+  return NOT_REGULAR.other;
 }
 
 function describeFsError(err: unknown): string {

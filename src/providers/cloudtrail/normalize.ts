@@ -4,6 +4,7 @@
  */
 import type { BatchBuilder } from '../../core/batch';
 import type { AuditEvent, Outcome } from '../../core/event';
+import { idKey } from '../../core/idIndex';
 import { parseIsoTime } from '../../core/time';
 
 /**
@@ -81,6 +82,26 @@ export function resourcesOf(r: Rec): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
+/**
+ * Where an event's time is read from, first readable wins: CloudTrail's `eventTime`, then
+ * `@timestamp`, which exports through Elastic/OpenSearch/Logstash carry (some without eventTime).
+ * Both must be ISO 8601 / RFC 3339 (core/time.ts); anything else leaves the event untimed.
+ */
+export const TIME_FIELDS = ['eventTime', '@timestamp'] as const;
+
+/** The event's time (NaN when none is readable) and, when a time field was there but unreadable, its text. */
+export function timeOf(r: Rec): { time: number; unreadable?: string } {
+  let unreadable: string | undefined;
+  for (const f of TIME_FIELDS) {
+    const v = r[f];
+    if (v === undefined || v === null || v === '') continue;
+    const t = typeof v === 'string' ? parseIsoTime(v) : NaN;
+    if (!Number.isNaN(t)) return { time: t };
+    unreadable ??= typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return unreadable === undefined ? { time: NaN } : { time: NaN, unreadable };
+}
+
 /** Where the S3 key says an event came from, for records that do not say it themselves. */
 export interface PathHints {
   account?: string;
@@ -100,7 +121,7 @@ export function normalizeCloudTrail(r: Rec, hints: PathHints = {}): AuditEvent {
   const { outcome, error } = outcomeOf(r);
   const ev: AuditEvent = {
     id: str(r.eventID) ?? '',
-    time: parseIsoTime(str(r.eventTime) ?? ''),
+    time: timeOf(r).time,
     provider: 'cloudtrail',
     account: str(r.recipientAccountId) ?? str(obj(r.userIdentity)?.accountId) ?? hints.account ?? '',
     action: str(r.eventName) ?? str(insight?.eventName) ?? '',
@@ -136,6 +157,9 @@ export class CloudTrailColumns {
   readonly error: number;
   readonly resources: number;
   readonly extracted: number[];
+  /** Events whose time field was there but not a timestamp (kept, untimed): for the file's problems. */
+  unreadableTimes = 0;
+  firstUnreadableTime: string | undefined;
 
   constructor(
     readonly builder: BatchBuilder,
@@ -161,8 +185,16 @@ export class CloudTrailColumns {
   add(r: Rec, seg: number, start: number, end: number, hints: PathHints): void {
     const b = this.builder;
     const ev = normalizeCloudTrail(r, hints);
+    if (Number.isNaN(ev.time)) {
+      const bad = timeOf(r).unreadable;
+      if (bad !== undefined) {
+        this.unreadableTimes++;
+        this.firstUnreadableTime ??= bad;
+      }
+    }
     b.begin(seg, start, end, ev.time);
-    b.set(this.id, ev.id);
+    // The typed key, not ev.id: the number 12345 and the string "12345" are different events.
+    b.set(this.id, idKey(r.eventID));
     b.set(this.account, ev.account);
     b.set(this.action, ev.action);
     b.set(this.actor, ev.actor);

@@ -14,6 +14,8 @@ export interface TabularRecord {
   record: Record<string, unknown>;
   /** When a column held the whole event JSON: that text exactly (the record is then JSON.parse of it). */
   embeddedJson?: string;
+  /** What was wrong with the row though it was read (a Lake row; CSV rows report into the file's problems). */
+  problems?: string[];
 }
 
 export interface TabularProblem {
@@ -41,6 +43,8 @@ export interface TabularResult {
  * - free: nested data with service-defined keys (requestParameters…), keys left alone
  * - resources: array of {ARN, accountId, type}
  */
+import { parseIsoTime } from '../../core/time';
+
 type Kind = 'text' | 'time' | 'bool' | 'struct' | 'free' | 'resources';
 
 interface Target {
@@ -392,18 +396,68 @@ function parseNested(text: string, plan: ColumnPlan): Parsed | undefined {
 }
 
 /**
+ * Deepest nesting a cell's value may have. JSON.parse takes any depth, but what comes after
+ * (JSON.stringify of the record, the detail view) recurses; deeper values stay the cell's text.
+ */
+export const MAX_CELL_NESTING = 1000;
+
+/** Iterative: a value nested a million deep must not overflow the stack finding out. */
+function nestsDeeperThan(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const stack: unknown[] = [v];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const x = stack.pop() as object;
+    const d = depths.pop() as number;
+    if (d > limit) return true;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) {
+      if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+        depths.push(d + 1);
+      }
+    }
+  }
+  return false;
+}
+
+function tooDeepMessage(column: string): string {
+  return `column "${column}" nests deeper than ${MAX_CELL_NESTING} levels: kept as text, not as structure`;
+}
+
+/**
  * Athena prints every field of the table's schema, absent ones as `null`; dropping those brings the
- * object back to what CloudTrail sent.
+ * object back to what CloudTrail sent. Iterative, like every walk over a cell's value.
  */
 function mapKeys(v: unknown, keyMap: ReadonlyMap<string, string> | undefined, dropNulls: boolean): unknown {
-  if (Array.isArray(v)) return v.map((x) => mapKeys(x, keyMap, dropNulls));
-  if (!isPlainObject(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (dropNulls && val === null) continue;
-    setKey(out, keyMap?.get(k) ?? k, mapKeys(val, keyMap, dropNulls));
+  const pending: Array<[src: unknown[] | Record<string, unknown>, dst: unknown[] | Record<string, unknown>]> = [];
+  const copyOf = (x: unknown): unknown => {
+    if (Array.isArray(x)) {
+      const dst: unknown[] = new Array<unknown>(x.length);
+      pending.push([x, dst]);
+      return dst;
+    }
+    if (isPlainObject(x)) {
+      const dst: Record<string, unknown> = {};
+      pending.push([x, dst]);
+      return dst;
+    }
+    return x;
+  };
+  const root = copyOf(v);
+  while (pending.length > 0) {
+    const [src, dst] = pending.pop() as [unknown[] | Record<string, unknown>, unknown[] | Record<string, unknown>];
+    if (Array.isArray(src)) {
+      const out = dst as unknown[];
+      for (let i = 0; i < src.length; i++) out[i] = copyOf(src[i]);
+      continue;
+    }
+    const out = dst as Record<string, unknown>;
+    for (const [k, val] of Object.entries(src)) {
+      if (dropNulls && val === null) continue;
+      setKey(out, keyMap?.get(k) ?? k, copyOf(val));
+    }
   }
-  return out;
+  return root;
 }
 
 function mapResource(v: unknown): unknown {
@@ -418,7 +472,23 @@ function mapResource(v: unknown): unknown {
 
 const ISO_LIKE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
-const EXPLICIT_ZONE = /(?:\bZ|\bGMT|\bUTC|[+-]\d{2}:?\d{2})$/i;
+/** RFC 1123 / 2822 (`Fri, 18 Feb 2022 17:34:57 GMT`, HTTP's date form), read by hand: Date.parse's legacy fallback is lenient. */
+const RFC_1123 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d\d):(\d\d)(?::(\d\d))?\s*(GMT|UTC|UT|Z|[+-]\d{4})$/i;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function fromRfc1123(t: string): string | undefined {
+  const m = RFC_1123.exec(t);
+  if (!m) return undefined;
+  const day = Number(m[1]);
+  const month = MONTHS.indexOf(m[2].toLowerCase()) + 1;
+  const hh = m[4];
+  const mm = m[5];
+  const ss = m[6] ?? '00';
+  const zone = /^[+-]/.test(m[7]) ? `${m[7].slice(0, 3)}:${m[7].slice(3)}` : 'Z';
+  if (month === 0) return undefined;
+  const ms = parseIsoTime(`${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${hh}:${mm}:${ss}${zone}`);
+  return formatUtc(ms);
+}
 
 function formatUtc(ms: number): string | undefined {
   if (!Number.isFinite(ms)) return undefined;
@@ -457,14 +527,19 @@ function toIsoUtc(text: string): string | undefined {
   }
   if (/^\d{10}(?:\.\d+)?$/.test(t)) return formatUtc(Number(t) * 1000);
   if (/^\d{13}$/.test(t)) return formatUtc(Number(t));
-  if (EXPLICIT_ZONE.test(t)) return formatUtc(Date.parse(t));
+  return fromRfc1123(t);
   return undefined;
 }
 
 /** undefined means "leave the key out of the record". */
-function convertValue(value: unknown, plan: ColumnPlan): unknown {
+function convertValue(value: unknown, plan: ColumnPlan, report: ReportFn | undefined): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'string') {
+    if (nestsDeeperThan(value, MAX_CELL_NESTING)) {
+      // Already parsed (a Lake results file): there is no text to keep that would not recurse to make.
+      report?.(`column "${plan.name}" nests deeper than ${MAX_CELL_NESTING} levels: left out`);
+      return undefined;
+    }
     const kind = plan.target?.kind;
     if (kind === 'struct') return mapKeys(value, CAMEL, false);
     if (kind === 'resources') return Array.isArray(value) ? value.map(mapResource) : [mapResource(value)];
@@ -474,6 +549,14 @@ function convertValue(value: unknown, plan: ColumnPlan): unknown {
   if (t === '' || t === 'null') return undefined;
   const target = plan.target;
   if (!target) return value;
+  const nested = (): Parsed | undefined => {
+    const p = parseNested(t, plan);
+    if (p && nestsDeeperThan(p.value, MAX_CELL_NESTING)) {
+      report?.(tooDeepMessage(plan.name));
+      return undefined;
+    }
+    return p;
+  };
   switch (target.kind) {
     case 'text':
       return t;
@@ -484,15 +567,15 @@ function convertValue(value: unknown, plan: ColumnPlan): unknown {
       return lower === 'true' ? true : lower === 'false' ? false : t;
     }
     case 'struct': {
-      const p = parseNested(t, plan);
+      const p = nested();
       return p ? mapKeys(p.value, CAMEL, p.hive) : t;
     }
     case 'free': {
-      const p = parseNested(t, plan);
+      const p = nested();
       return p ? mapKeys(p.value, undefined, p.hive) : t;
     }
     case 'resources': {
-      const p = parseNested(t, plan);
+      const p = nested();
       if (!p) return t;
       const v = p.value;
       return Array.isArray(v) ? v.map(mapResource) : isPlainObject(v) ? [mapResource(v)] : t;
@@ -517,13 +600,18 @@ function buildRecord(cells: readonly Cell[], report: ReportFn | undefined): Pick
     if (!plan.embedded) continue;
     const strong = plan.embedded === 'strong';
     if (isPlainObject(value)) {
-      if (strong || isEventLike(value)) return { record: { ...value } };
+      if (!(strong || isEventLike(value))) continue;
+      if (!nestsDeeperThan(value, MAX_CELL_NESTING)) return { record: { ...value } };
+      report?.(`column "${plan.name}" holds an event nested deeper than ${MAX_CELL_NESTING} levels; the row is read column by column`);
       continue;
     }
     if (typeof value !== 'string' || !value.trimStart().startsWith('{')) continue;
     try {
       const parsed: unknown = JSON.parse(value);
-      if (isPlainObject(parsed) && (strong || isEventLike(parsed))) return { record: parsed, embeddedJson: value };
+      if (isPlainObject(parsed) && (strong || isEventLike(parsed))) {
+        if (!nestsDeeperThan(parsed, MAX_CELL_NESTING)) return { record: parsed, embeddedJson: value };
+        report?.(`column "${plan.name}" holds an event nested deeper than ${MAX_CELL_NESTING} levels; the row is read column by column`);
+      }
     } catch (e) {
       if (strong || EVENT_KEY_TEXT.test(value)) {
         report?.(
@@ -535,7 +623,7 @@ function buildRecord(cells: readonly Cell[], report: ReportFn | undefined): Pick
   const record: Record<string, unknown> = {};
   const ranks = new Map<string, number>();
   for (const cell of cells) {
-    const v = convertValue(cell.value, cell.plan);
+    const v = convertValue(cell.value, cell.plan, report);
     if (v === undefined) continue;
     const target = cell.plan.target;
     if (!target) {
@@ -600,10 +688,17 @@ const lakePlans = new Map<string, ColumnPlan>();
 export function lakeRowToRecord(row: ReadonlyArray<Record<string, unknown>>, index: number): TabularRecord {
   const raw: Record<string, string> = {};
   const cells: Cell[] = [];
+  const problems: string[] = [];
   for (const obj of row) {
     if (!isPlainObject(obj)) continue;
     for (const [key, value] of Object.entries(obj)) {
-      setKey(raw, key, typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+      const text =
+        typeof value === 'string'
+          ? value
+          : nestsDeeperThan(value, MAX_CELL_NESTING)
+            ? `(nested deeper than ${MAX_CELL_NESTING} levels: not kept)`
+            : (JSON.stringify(value) ?? String(value));
+      setKey(raw, key, text);
       let plan = lakePlans.get(key);
       if (!plan) {
         plan = planFor(key);
@@ -613,7 +708,10 @@ export function lakeRowToRecord(row: ReadonlyArray<Record<string, unknown>>, ind
       cells.push({ plan, value });
     }
   }
-  return { line: index + 1, raw, ...buildRecord(cells, undefined) };
+  const built = buildRecord(cells, (message) => {
+    if (!problems.includes(message)) problems.push(message);
+  });
+  return problems.length > 0 ? { line: index + 1, raw, ...built, problems } : { line: index + 1, raw, ...built };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,6 +729,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 class PyParser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   parse(): unknown {
@@ -658,9 +757,12 @@ class PyParser {
     const s = this.s;
     if (this.i >= s.length) this.fail('unexpected end of input');
     const c = s[this.i];
-    if (c === '{') return this.dictOrSet();
-    if (c === '[') return this.sequence(']');
-    if (c === '(') return this.tuple();
+    if (c === '{' || c === '[' || c === '(') {
+      if (++this.depth > MAX_CELL_NESTING) this.fail(`nested deeper than ${MAX_CELL_NESTING} levels`);
+      const v = c === '{' ? this.dictOrSet() : c === '[' ? this.sequence(']') : this.tuple();
+      this.depth--;
+      return v;
+    }
     PY_STRING_PREFIX.lastIndex = this.i;
     if (PY_STRING_PREFIX.test(s)) return this.strings();
     PY_NUMBER.lastIndex = this.i;

@@ -95,7 +95,7 @@ export interface ConformityClientOptions {
   account?: string;
   /** Defaults to one shared limiter per key at 1 request/second. */
   limiter?: RateLimiter;
-  timeouts?: { connectMs?: number; readMs?: number };
+  timeouts?: { connectMs?: number; readMs?: number; totalMs?: number };
   retries?: { max?: number; baseMs?: number; maxMs?: number; maxRetryAfterMs?: number };
   dispatcher?: Dispatcher;
   log?: (line: string) => void;
@@ -127,7 +127,7 @@ export class ConformityClient {
       authorize: () => ({ authorization: `ApiKey ${key}`, 'content-type': 'application/vnd.api+json' }),
       limiter: opts.limiter ?? limiterForKey(key),
       // The API has a hard 30 s timeout (README), so waiting longer is pointless.
-      timeouts: { connectMs: opts.timeouts?.connectMs ?? 10_000, readMs: opts.timeouts?.readMs ?? 30_000 },
+      timeouts: { connectMs: opts.timeouts?.connectMs ?? 10_000, readMs: opts.timeouts?.readMs ?? 30_000, totalMs: opts.timeouts?.totalMs },
       retries: opts.retries,
       dispatcher: opts.dispatcher,
       log: opts.log,

@@ -16,7 +16,7 @@ import { pushDownText } from './pushdown';
 export interface ConformityProviderOptions {
   /** The limiter for a key (default: one shared 1 request/second limiter per key). */
   limiter?: (apiKey: string) => RateLimiter;
-  timeouts?: { connectMs?: number; readMs?: number };
+  timeouts?: { connectMs?: number; readMs?: number; totalMs?: number };
   retries?: { max?: number; baseMs?: number; maxMs?: number; maxRetryAfterMs?: number };
   dispatcher?: Dispatcher;
   log?: (line: string) => void;

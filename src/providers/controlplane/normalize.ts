@@ -8,6 +8,7 @@
 // - unknown: anything else, or no status at all
 // `error` is result.message only when the outcome is failure (for success it is just a message like
 // "Object created successfully").
+import { parseIsoTime } from '../../core/time';
 import type { AuditEvent, Outcome } from '../../core/event';
 import type { CplnAuditEvent } from './schema';
 
@@ -36,7 +37,7 @@ function str(v: string | null | undefined): string | undefined {
 
 export function normalizeEvent(item: CplnAuditEvent): AuditEvent {
   const outcome = outcomeOf(item.result?.status);
-  const t = item.eventTime ? Date.parse(item.eventTime) : NaN;
+  const t = item.eventTime ? parseIsoTime(item.eventTime) : NaN;
   const resources: string[] = [];
   for (const r of [item.resource?.id, item.resource?.name]) if (r && !resources.includes(r)) resources.push(r);
   return {

@@ -10,6 +10,7 @@
 // - resources: the values of path-params (the ids the operation acted on).
 // - account: the events carry no organization, so it is the account's org (AccountConfig.scope)
 //   or label, given by the caller.
+import { parseIsoTime } from '../../core/time';
 import type { AuditEvent, Outcome } from '../../core/event';
 import type { ExoEvent } from './schema';
 
@@ -50,7 +51,7 @@ export function actorOf(item: ExoEvent): string {
 
 export function normalizeEvent(item: ExoEvent, account: string): AuditEvent {
   const outcome = outcomeOf(item.status);
-  const t = item.timestamp ? Date.parse(item.timestamp) : NaN;
+  const t = item.timestamp ? parseIsoTime(item.timestamp) : NaN;
   return {
     id: item['request-id'] ?? '',
     time: Number.isFinite(t) ? t : NaN,

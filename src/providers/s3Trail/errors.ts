@@ -5,6 +5,7 @@
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { describeCredentials, loginHint, type AwsCredentials } from '../awsCloudtrail/credentials';
 import { EXPIRED, isAbortError, NETWORK_CODES } from '../awsCloudtrail/errors';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 export const S3_PROVIDER_NAME = 'AWS CloudTrail (S3 logs)';
 
@@ -60,7 +61,9 @@ export function toS3ApiError(e: unknown, ctx: S3ErrorContext): ApiError {
   const name = typeof err.name === 'string' ? err.name : '';
   const code = typeof err.code === 'string' ? err.code : typeof err.Code === 'string' ? err.Code : '';
   const raw = ctx.redact(typeof err.message === 'string' ? err.message : String(e));
-  const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
+  // A try that timed out has no status, whatever the SDK's deserializer noted.
+  const slow = requestTimedOut(e);
+  const status = slow ? undefined : err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
   const where = ctx.operation === 'ListObjectsV2' ? `listing ${s3Url(ctx)}` : `reading ${s3Url(ctx)}`;
   const make = (kind: ApiErrorKind, message: string) =>
     new ApiError({
@@ -75,6 +78,7 @@ export function toS3ApiError(e: unknown, ctx: S3ErrorContext): ApiError {
     });
   const detail = `${name || code || (status ? `HTTP ${status}` : 'error')}: ${raw}`;
 
+  if (slow) return make('timeout', `${cap(where)} ${slow.detail}. The network or S3 is slow; try again.`);
   if (isAbortError(e)) return make('cancelled', `${cap(where)} was cancelled.`);
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return make('auth', `The AWS credentials could not be loaded (${raw}). To fix it, ${loginHint(ctx.credentials)}, or check that the profile exists in ~/.aws/config or ~/.aws/credentials.`);

@@ -8,11 +8,12 @@ import { Readable } from 'node:stream';
 import { ApiError } from '../../core/errors';
 import type { EventStore } from '../../core/store';
 import { mergeResult, type LoadReport } from '../cloudtrail/files';
-import { isDigestPath, readLogBuffer } from '../cloudtrail/fileReader';
+import { isDigestFileName, readLogBytes } from '../cloudtrail/fileReader';
 import { S3_PROVIDER_NAME, s3Url } from './errors';
 import { ACCOUNT_RE, cleanPrefix, DAY_MS, dayPrefixes, INSIGHT_FOLDER, LOGS_FOLDER, MAX_DAYS, ORG_RE, parseDay, prefixOf, type TrailLocation } from './layout';
 import { listAll, type ListedObject, type ListOptions } from './list';
 import type { S3TrailSession } from './session';
+import { requestTimedOut } from '../awsCloudtrail/httpHandler';
 
 /** Days × regions of one account in a trail's bucket. */
 export interface DaySelection extends TrailLocation {
@@ -69,6 +70,8 @@ export interface S3LoadOptions extends ListOptions {
   source?: string;
   /** Extra attempts for an object whose body was cut off mid-download; default 2. */
   bodyRetries?: number;
+  /** Most bytes one compressed object may inflate to (see cloudtrail/fileReader ReadOptions). */
+  maxInflatedBytes?: number;
 }
 
 export interface S3LoadReport extends LoadReport {
@@ -162,7 +165,7 @@ async function plan(session: S3TrailSession, sel: S3Selection, opts: ListOptions
     // Folder placeholders ("…/", size 0) made by consoles and sync tools.
     if (o.key.endsWith('/')) continue;
     const service = SERVICE_FOLDER.exec(o.key)?.[1];
-    if (isDigestPath(o.key)) p.digests.push(o);
+    if (isDigestFileName(o.key)) p.digests.push(o);
     else if (service !== undefined && !TRAIL_FOLDERS.has(service)) p.others.push({ ...o, reason: `not CloudTrail logs: the ${service} folder of AWSLogs/ belongs to another service` });
     else if (!LOG_FILE.test(o.key)) p.others.push({ ...o, reason: NOT_LOG_REASON });
     else p.objects.push(o);
@@ -272,21 +275,41 @@ export async function loadFromS3(session: S3TrailSession, selection: S3Selection
   const onAbort = () => stop();
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const mergeOne = (i: number, o: Outcome) => {
+  const readOpts = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
+  const mergeOne = async (i: number, o: Outcome) => {
     const path = s3Url({ bucket, key: tasks[i].key });
-    if (o.ok) mergeResult(readLogBuffer(path, o.data, source), store, report);
-    else report.errors.push({ path, message: o.error.message });
+    if (o.ok) {
+      try {
+        mergeResult(await readLogBytes(path, o.data, source, readOpts), store, report);
+      } catch (e) {
+        // The reader reports problems itself; this is a bug or an out-of-memory, still per object.
+        report.errors.push({ path, message: `could not be read: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    } else report.errors.push({ path, message: o.error.message });
     progress.files++;
     emit();
   };
-  const drain = () => {
-    while (!stopped && done.has(merged)) {
-      const o = done.get(merged) as Outcome;
-      done.delete(merged);
-      mergeOne(merged, o);
-      merged++;
-    }
-    wakeAll();
+  // One object is read (inflated, parsed) at a time, in key order: the window holds compressed
+  // bodies only, and memory holds at most one object's inflated bytes.
+  let draining = false;
+  let drained: Promise<void> = Promise.resolve();
+  const drain = (): void => {
+    if (draining) return;
+    draining = true;
+    drained = (async () => {
+      try {
+        while (!stopped && done.has(merged)) {
+          const o = done.get(merged) as Outcome;
+          done.delete(merged);
+          await mergeOne(merged, o);
+          merged++;
+          wakeAll();
+        }
+      } finally {
+        draining = false;
+        wakeAll();
+      }
+    })();
   };
 
   const fetchOne = async (i: number): Promise<Outcome> => {
@@ -309,7 +332,8 @@ export async function loadFromS3(session: S3TrailSession, selection: S3Selection
         // A failed try's bytes are not part of the object.
         report.downloadedBytes -= counted;
         const err = e instanceof ApiError ? e : session.error(e, 'GetObject', target);
-        const retryable = err.kind === 'network' || err.kind === 'timeout';
+        // A try that used up its whole deadline is not tried again: that would multiply the bound.
+        const retryable = err.kind === 'network' || (err.kind === 'timeout' && requestTimedOut(e)?.limit !== 'deadline');
         if (retryable && attempt < retries && !signal?.aborted) {
           session.log(`GetObject ${s3Url(target)}: ${err.message}; trying again (${attempt + 2} of ${retries + 1})`);
           continue;
@@ -346,8 +370,9 @@ export async function loadFromS3(session: S3TrailSession, selection: S3Selection
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+  await drained;
   // Stopped early: what arrived is kept, still in key order (gaps are the objects never read).
-  for (const i of [...done.keys()].sort((a, b) => a - b)) mergeOne(i, done.get(i) as Outcome);
+  for (const i of [...done.keys()].sort((a, b) => a - b)) await mergeOne(i, done.get(i) as Outcome);
   done.clear();
   if (signal?.aborted) report.cancelled = true;
   return report;

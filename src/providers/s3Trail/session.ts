@@ -8,7 +8,11 @@ import { redact, type ApiError } from '../../core/errors';
 import { DEFAULT_REGION, regionsOf } from '../awsCloudtrail/client';
 import { decodeAwsCredentials, secretsOf, sharedCredentialsFor, type AwsCredentials, type CredentialOptions } from '../awsCloudtrail/credentials';
 import type { AccountConfig } from '../provider';
+import { BoundedHttpHandler } from '../awsCloudtrail/httpHandler';
 import { toS3ApiError, type S3Operation } from './errors';
+
+/** One S3 try, headers and the whole object. */
+export const S3_DEADLINE_MS = 300_000;
 
 export interface S3SessionOptions {
   /** S3 endpoint (local servers, proxies, VPC endpoints); default: AccountConfig.endpoint unless it is a CloudTrail one. */
@@ -20,7 +24,11 @@ export interface S3SessionOptions {
   log?: (line: string) => void;
   /** Attempts per request (the SDK retries throttling, 5xx and network errors); default 3. */
   maxAttempts?: number;
-  timeouts?: { connectMs?: number; requestMs?: number };
+  /**
+   * Per try: connectMs (default 10 s), requestMs for the response headers (default 30 s),
+   * deadlineMs for the whole try, headers and body (default 5 min for S3: log objects can be large).
+   */
+  timeouts?: { connectMs?: number; requestMs?: number; deadlineMs?: number };
   credentials?: CredentialOptions;
 }
 
@@ -83,7 +91,7 @@ export class S3TrailSession {
         ...(this.endpoint ? { endpoint: this.endpoint, forcePathStyle: true } : {}),
         // The bucket's region is part of the location (a wrong one becomes a clear error, not a silent extra request).
         followRegionRedirects: false,
-        requestHandler: { connectionTimeout: t.connectMs ?? 10_000, requestTimeout: t.requestMs ?? 120_000, throwOnRequestTimeout: true },
+        requestHandler: new BoundedHttpHandler({ connectMs: t.connectMs, responseMs: t.requestMs, deadlineMs: t.deadlineMs ?? S3_DEADLINE_MS, log: (line) => this.log(line) }),
       });
       this.s3Clients.set(region, c);
     }
@@ -100,7 +108,7 @@ export class S3TrailSession {
         credentials: this.provider,
         maxAttempts: this.opts.maxAttempts ?? 3,
         ...(endpoint ? { endpoint } : {}),
-        requestHandler: { connectionTimeout: t.connectMs ?? 10_000, requestTimeout: t.requestMs ?? 60_000, throwOnRequestTimeout: true },
+        requestHandler: new BoundedHttpHandler({ connectMs: t.connectMs, responseMs: t.requestMs, deadlineMs: t.deadlineMs, log: (line) => this.log(line) }),
       });
       this.ctClients.set(region, c);
     }

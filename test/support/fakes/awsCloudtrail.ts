@@ -13,7 +13,7 @@
 // FINISHED over a few DescribeQuery polls; SQL containing FAIL fails with an ErrorMessage.
 import { createHash } from 'node:crypto';
 import { expectedSignature } from '../sigv4';
-import { startFakeServer, type FakeServer } from '../fakeServer';
+import { startFakeServer, trickle, type FakeServer } from '../fakeServer';
 
 export const FAKE_KEY_ID = 'AKIAFAKE0EXAMPLE0001';
 export const FAKE_SECRET = 'fAkE/Secret+Key=with/slashes0123456789ab';
@@ -49,6 +49,8 @@ export interface CtFakeKnobs {
   slowMs: number;
   /** Called for every request (after the signature check): a failure to answer, or undefined. */
   failWhen?: (op: string, call: SeenCall, n: number) => FakeFailure | undefined;
+  /** Answers for which `when` is true are sent one byte every `everyMs` (headers at once). */
+  trickle?: { everyMs: number; when: (call: SeenCall) => boolean };
 }
 
 export interface LakeFakeQuery {
@@ -246,8 +248,10 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
       const body = Buffer.concat(chunks);
       const send = (status: number, payload: unknown) => {
         const text = JSON.stringify(payload);
+        // As AWS's JSON protocols do, errors name their type in a header too.
+        const type = status >= 400 && payload && typeof payload === 'object' ? (payload as { __type?: string }).__type : undefined;
         const go = () => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `req-${calls.length}` });
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `req-${calls.length}`, ...(type ? { 'x-amzn-errortype': type } : {}) });
           res.end(text);
         };
         if (knobs.slowMs > 0) setTimeout(go, knobs.slowMs);
@@ -263,6 +267,9 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
       calls.push(call);
       const reply = (status: number, payload: unknown) => {
         call.status = status;
+        if (knobs.trickle?.when(call)) {
+          return trickle(res, status, JSON.stringify(payload), knobs.trickle.everyMs, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}` });
+        }
         send(status, payload);
       };
       const fail = (status: number, type: string, message: string) => {

@@ -6,7 +6,7 @@
 // them): fromEvent inclusive, toEvent inclusive, pages 1-based, default pageSize 50, error body
 // `{status, message}`, events in eventTime order.
 import type * as http from 'node:http';
-import { json, startFakeServer, type FakeServer, type SeenRequest } from '../fakeServer';
+import { json, startFakeServer, trickle, type FakeServer, type SeenRequest } from '../fakeServer';
 
 export const FAKE_TOKEN = 'cpln_sa_Tok3n/with+special=chars';
 export const FAKE_ORG = 'acme';
@@ -84,6 +84,8 @@ export interface CplnFailures {
   nextLinkStyle?: 'audit' | 'no-prefix' | 'absolute';
   /** A careless server: error bodies repeat the Authorization header they got. */
   echoAuth?: boolean;
+  /** This page's body is sent one byte every `everyMs` (headers at once). */
+  trickle?: { page: number; everyMs: number };
 }
 
 export interface CplnFake {
@@ -175,6 +177,7 @@ export async function startCplnFake(opts: CplnFakeOptions = {}): Promise<CplnFak
       res.end(cut);
       return;
     }
+    if (failures.trickle && failures.trickle.page === page) return trickle(res, 200, JSON.stringify(body), failures.trickle.everyMs, { 'x-request-id': `fake-${page}` });
     json(res, 200, body, { 'x-request-id': `fake-${page}` });
   };
 
