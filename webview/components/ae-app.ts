@@ -198,22 +198,22 @@ export class AeApp extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       .strip.summary .codicon-pass {
-        color: var(--vscode-testing-iconPassed, var(--vscode-charts-green, #73c991));
+        color: var(--vscode-testing-iconPassed, var(--vscode-charts-green, currentColor));
       }
       .strip.summary .codicon-warning {
-        color: var(--vscode-editorWarning-foreground, #cca700);
+        color: var(--vscode-editorWarning-foreground, currentColor);
       }
       .summary-problems,
       .summary-skipped,
       .summary-sources-toggle {
-        color: var(--vscode-textLink-foreground, #3794ff);
+        color: var(--vscode-textLink-foreground, currentColor);
         cursor: pointer;
         text-decoration: underline;
       }
       .summary-problems:focus-visible,
       .summary-skipped:focus-visible,
       .summary-sources-toggle:focus-visible {
-        outline: 1px solid var(--vscode-focusBorder, #0078d4);
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
       }
       .summary-skipped-list .path {
         font-family: var(--vscode-editor-font-family, monospace);
@@ -227,7 +227,7 @@ export class AeApp extends LitElement {
         padding: 4px 12px 6px 34px;
         list-style: none;
         font-size: 12px;
-        border-bottom: 1px solid var(--vscode-panel-border, #2b2b2b);
+        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
       }
       .summary-sources li,
       .summary-skipped-list li {
