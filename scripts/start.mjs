@@ -42,7 +42,9 @@ const secs = (since = T0) => ((performance.now() - since) / 1000).toFixed(1);
 const log = (msg) => console.log(`[start] ${msg}`);
 const SAMPLES = join(REPO, 'samples');
 const PANEL_TITLE = 'Audit Logs: samples';
-const OPEN_ENV = { AUDIT_LOGS_OPEN: JSON.stringify([SAMPLES]) };
+// AUDIT_LOGS_SAMPLES: "Open Sample Logs" opens this same folder rather than a second generated copy
+// (which Recent would list as a second "samples").
+const OPEN_ENV = { AUDIT_LOGS_OPEN: JSON.stringify([SAMPLES]), AUDIT_LOGS_SAMPLES: SAMPLES };
 
 function node(args, what) {
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: REPO });

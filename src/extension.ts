@@ -4,7 +4,6 @@
 // First: configures zod before any schema is built (see zodSetup.ts).
 import './zodSetup';
 import * as vscode from 'vscode';
-import { SourceSet } from './providers/sourceSet';
 import { liveProviders } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { registerLakeCommand } from './vscode/lakeCommand';
@@ -32,6 +31,8 @@ export interface ExtensionApi {
   testContext?: vscode.ExtensionContext;
   /** Development builds only: the panels themselves (the integration suite reads what they post). */
   testPanels?: () => readonly EventsPanel[];
+  /** Development builds only: what the panel serializer does with a revived tab and its saved state. */
+  testRestore?: (webviewPanel: vscode.WebviewPanel, state: unknown) => Promise<void>;
 }
 
 export interface TreeLine {
@@ -55,6 +56,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const sources = new SourcesTree(accounts, saved, providers, { buckets, list: (b, path) => listBucketLevel({ ...deps, buckets }, b, path) });
   const recentTree = new RecentTree(recent);
 
+  /** A panel VS Code brings back after a reload (its state comes from the webview: checked like any input). */
+  const restorePanel = async (webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+    const saved = SavedWebviewState.safeParse(state);
+    if (!saved.success) {
+      webviewPanel.dispose();
+      return;
+    }
+    const panel = EventsPanel.restore(webviewPanel, context.extensionUri, saved.data.restore.paths, log, saved.data.view);
+    sources.refresh();
+    await panel?.load();
+  };
+
   context.subscriptions.push(
     log,
     recent,
@@ -72,19 +85,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     buckets,
     ...registerS3Commands({ ...deps, buckets }),
     ...registerAthenaCommands({ ...deps, buckets }),
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
-        // The state comes back from the webview: checked like any other input.
-        const saved = SavedWebviewState.safeParse(state);
-        if (!saved.success) {
-          webviewPanel.dispose();
-          return;
-        }
-        const panel = new EventsPanel(webviewPanel, context.extensionUri, new SourceSet(), saved.data.restore.paths, log, saved.data.view);
-        sources.refresh();
-        await panel.load();
-      },
-    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: restorePanel }),
     { dispose: () => EventsPanel.all().forEach((p) => p.dispose()) },
   );
 
@@ -94,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     version: String(context.extension.packageJSON.version),
     panels: () => EventsPanel.all().map((p) => ({ title: p.panel.title, events: p.sources.store.size, paths: [...p.paths] })),
     trees: async () => ({ sources: await describeTree(sources), recent: await describeTree(recentTree) }),
-    ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context, testPanels: () => EventsPanel.all() } : {}),
+    ...(typeof __AUDIT_LOGS_TEST_HOOKS__ !== 'undefined' && __AUDIT_LOGS_TEST_HOOKS__ ? { testContext: context, testPanels: () => EventsPanel.all(), testRestore: restorePanel } : {}),
   };
 }
 

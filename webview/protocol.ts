@@ -32,6 +32,7 @@ import type {
 export type {
   ActionDto,
   LiveSummary,
+  LoadSummary,
   DetailExpandResult,
   DetailResult,
   DetailSectionDto,

@@ -187,11 +187,8 @@ export class AppState extends EventTarget {
   private saveTimer?: ReturnType<typeof setTimeout>;
   private persistTimer?: ReturnType<typeof setTimeout>;
   private detailTimer?: ReturnType<typeof setTimeout>;
-  private refreshTimer?: ReturnType<typeof setTimeout>;
   private noticeTimer?: ReturnType<typeof setTimeout>;
-  private lastRefreshAt = 0;
   private serverMemo?: { sources: PanelState['sources'] | undefined; view: ServerView | undefined };
-  private queriedEvents = -1;
 
   constructor(readonly ipc: HostIpc) {
     super();
@@ -254,7 +251,6 @@ export class AppState extends EventTarget {
     // The host says whether the event in the detail pane is still in the result.
     if (user && this.detail) q.selectedRow = this.detail.row;
     this.pending = { ...q, user };
-    this.queriedEvents = this.load?.events ?? -1;
     this.ipc.sendCommand(QueryCommand, q);
     this.changed();
   }
@@ -559,28 +555,26 @@ export class AppState extends EventTarget {
       this.draft = draft; // text typed but not run before the panel was hidden stays in the bar
       return;
     }
-    this.maybeRefresh();
     this.changed();
   }
 
+  /**
+   * While sources load, the host reruns the shown query with every progress snapshot and sends the
+   * result (same queryId) right after it: the panel does not ask again itself, so what it shows and
+   * what the host counted are the same moment (issue 12 item 21).
+   */
   private onLoad(l: LoadState): void {
     this.load = l;
     if (this.panel) this.panel = { ...this.panel, load: l };
-    this.maybeRefresh();
     this.changed();
   }
 
-  /** While files stream in, re-run the shown query about once a second, and once when done. */
-  private maybeRefresh(): void {
-    const l = this.load;
-    if (!l || !this.started || l.events === this.queriedEvents) return;
-    const wait = l.done ? 0 : Math.max(0, 1000 - (Date.now() - this.lastRefreshAt));
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      if (this.pending && !l.done) return; // the next progress message tries again
-      this.lastRefreshAt = Date.now();
-      this.refresh();
-    }, wait);
+  /**
+   * The one event count while loading: the shown result's total (what the status line, the rows,
+   * facets and timeline were computed over), or the progress snapshot before the first result.
+   */
+  get loadedEvents(): number {
+    return this.result && !this.result.error ? this.result.total : (this.load?.events ?? 0);
   }
 
   // ---- persistence ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface SourceInfo {
   live?: FetchReport & { added: number; duplicates: number };
   /** Live sources: what was asked, of which provider, and whether it is still arriving. */
   liveQuery?: { provider: string; query: LiveQuery; fetching: boolean };
+  /** How long its last load or fetch took, in ms (shown to the person; never asserted on). */
+  ms?: number;
 }
 
 export interface LoadStatus {
@@ -35,6 +37,8 @@ export interface LoadStatus {
   events: number;
   done: boolean;
   cancelled: boolean;
+  /** Set when a load ends: how long it took, in ms. */
+  ms?: number;
 }
 
 export interface Problem {
@@ -90,9 +94,11 @@ export class SourceSet extends EventEmitter {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    const started = performance.now();
     let filesBefore = 0;
     for (const p of paths) {
       if (signal.aborted) break;
+      const t0 = performance.now();
       // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
       const again = this.sources.find((x) => x.path === p);
       const source: SourceInfo = again ?? { label: path.basename(path.resolve(p)) || p, path: p };
@@ -110,11 +116,12 @@ export class SourceSet extends EventEmitter {
       source.report = before
         ? { ...report, events: before.events + report.events, duplicates: before.duplicates + Math.max(0, report.duplicates - before.events) }
         : report;
+      source.ms = Math.round(performance.now() - t0);
       reports.push(report);
       filesBefore = this.status.files;
       this.rawPaths = undefined;
     }
-    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted };
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted, ms: Math.round(performance.now() - started) };
     this.abort = undefined;
     this.emit('loaded', this.status);
     return reports;
@@ -132,6 +139,7 @@ export class SourceSet extends EventEmitter {
     const source = this.sources.find((x) => x.path === key) ?? { label, path: key };
     if (!this.sources.includes(source)) this.sources.push(source);
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    const started = performance.now();
     const report = await loadFromS3(session, selection, this.store, {
       signal,
       source: label,
@@ -142,8 +150,9 @@ export class SourceSet extends EventEmitter {
       },
     });
     source.report = report;
+    source.ms = Math.round(performance.now() - started);
     this.rawPaths = undefined;
-    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted };
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: signal.aborted, ms: source.ms };
     this.abort = undefined;
     this.emit('loaded', this.status);
     return report;
@@ -162,6 +171,7 @@ export class SourceSet extends EventEmitter {
     if (!this.sources.includes(source)) this.sources.push(source);
     source.liveQuery = { provider: provider.displayName, query, fetching: true };
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
+    const started = performance.now();
     let added = 0;
     let duplicates = 0;
     let report: FetchReport;
@@ -194,8 +204,9 @@ export class SourceSet extends EventEmitter {
     const live = { ...report, added, duplicates };
     source.live = live;
     source.liveQuery.fetching = false;
+    source.ms = Math.round(performance.now() - started);
     this.rawPaths = undefined;
-    this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled };
+    this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled, ms: source.ms };
     this.abort = undefined;
     this.emit('loaded', this.status);
     return live;

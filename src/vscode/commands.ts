@@ -33,13 +33,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const cmd = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   const openPaths = async (paths: string[]): Promise<OpenResult> => {
-    const panel = EventsPanel.open(context.extensionUri, paths, log);
-    for (const p of paths) {
+    // The same files and folders again (a trailing slash, Open Sample Logs twice, a panel restored
+    // after a reload): the panel that has them comes to the front instead of a second copy.
+    const existing = EventsPanel.findByPaths(paths);
+    const panel = existing ?? EventsPanel.open(context.extensionUri, paths, log);
+    if (existing) existing.reveal();
+    for (const p of panel.paths) {
       const st = await fs.stat(p).catch(() => undefined);
       await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
     }
     d.refreshTrees();
-    await panel.load();
+    if (!existing) await panel.load();
+    else if (panel.sources.loading) await new Promise<void>((resolve) => panel.sources.once('loaded', () => resolve()));
     const reports = panel.sources.sources.map((s) => s.report);
     return {
       files: sum(reports.map((r) => r?.files ?? 0)),
@@ -155,11 +160,25 @@ function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
+declare const __AUDIT_LOGS_TEST_HOOKS__: boolean | undefined;
+
+/**
+ * Development builds only: `npm start` opens the repository's samples/ (AUDIT_LOGS_OPEN) and names
+ * them in AUDIT_LOGS_SAMPLES, so "Open Sample Logs" shows that same folder, not a second copy.
+ */
+function devSamples(): string | undefined {
+  if (typeof __AUDIT_LOGS_TEST_HOOKS__ === 'undefined' || !__AUDIT_LOGS_TEST_HOOKS__) return undefined;
+  const dir = process.env.AUDIT_LOGS_SAMPLES;
+  return dir && existsSync(`${dir}/AWSLogs`) ? dir : undefined;
+}
+
 /**
  * The sample logs: shipped in the extension when packaged with them, otherwise made once by the
  * project's deterministic generator in the extension's storage.
  */
 async function ensureSamples(context: vscode.ExtensionContext): Promise<string> {
+  const dev = devSamples();
+  if (dev) return dev;
   const shipped = vscode.Uri.joinPath(context.extensionUri, 'samples').fsPath;
   if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;

@@ -51,6 +51,9 @@ import {
   ViewState,
 } from './protocol';
 import { exportDialogOptions, exportView, ExportFormat } from './exporter';
+import { pathSetKey, uniquePaths } from './sourceKey';
+import { LoadTicker } from './loadTicker';
+import { loadSummary } from './loadSummary';
 import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
@@ -75,7 +78,12 @@ export class EventsPanel implements vscode.Disposable {
   private current: { spec: QuerySpec; view: ResultView } | undefined;
   private lastSpec: QuerySpec | undefined;
   private selectedRow: number | undefined;
-  private requery: NodeJS.Timeout | undefined;
+  /**
+   * What every view shows while loading (panel, status bar, tree, notification): the ticker's last
+   * snapshot, taken together with the query it reran, so they all say the same number.
+   */
+  private shownLoad: LoadState | undefined;
+  private readonly tickListeners = new Set<(s: LoadState) => void>();
   private readonly disposables: vscode.Disposable[] = [];
   private msgSeq = 0;
   /** Live sources of this panel by source path, kept so the panel can fetch them again. */
@@ -89,6 +97,27 @@ export class EventsPanel implements vscode.Disposable {
 
   static activePanel(): EventsPanel | undefined {
     return EventsPanel.active;
+  }
+
+  /** The panel showing exactly these files and folders (however their paths are written), if one is open. */
+  static findByPaths(paths: readonly string[]): EventsPanel | undefined {
+    const key = pathSetKey(paths);
+    if (key === undefined) return undefined;
+    for (const p of EventsPanel.panels) if (pathSetKey(p.paths) === key) return p;
+    return undefined;
+  }
+
+  /**
+   * The panel serializer's half: a panel VS Code brings back after a reload becomes a panel again,
+   * unless these sources are open already (opened again at startup before the tab was revived):
+   * then the revived tab closes, so no folder is shown, loaded or listed twice.
+   */
+  static restore(webviewPanel: vscode.WebviewPanel, extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel | undefined {
+    if (EventsPanel.findByPaths(paths)) {
+      webviewPanel.dispose();
+      return undefined;
+    }
+    return new EventsPanel(webviewPanel, extensionUri, new SourceSet(), paths, log, view);
   }
 
   static open(extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel {
@@ -111,14 +140,18 @@ export class EventsPanel implements vscode.Disposable {
     };
   }
 
+  /** The files and folders of this panel, normalised (see sourceKey.ts), each once. */
+  readonly paths: string[];
+
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     readonly sources: SourceSet,
-    readonly paths: string[],
+    paths: string[],
     private readonly log: vscode.LogOutputChannel,
     view?: ViewState,
   ) {
+    this.paths = uniquePaths(paths);
     this.view = view ?? { filter: '', sort: { field: 'time', dir: 'desc' }, columns: DEFAULT_COLUMNS };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'audit-logs.svg');
     panel.webview.options = EventsPanel.options(extensionUri);
@@ -133,18 +166,17 @@ export class EventsPanel implements vscode.Disposable {
         EventsPanel.changed.fire(this);
       }),
     );
-    const onProgress = (s: LoadState) => {
-      void this.post(DidLoadProgressNotification, s);
-      this.scheduleRequery();
-      EventsPanel.changed.fire(this);
-    };
-    sources.on('progress', onProgress);
-    sources.on('loaded', () => {
+    // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
+    // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
+    const ticker = new LoadTicker(sources, (s, final) => {
+      this.shownLoad = s;
+      if (!final) void this.post(DidLoadProgressNotification, s);
       this.rerun();
-      this.pushState();
+      if (final) this.pushState();
+      for (const l of this.tickListeners) l(s);
       EventsPanel.changed.fire(this);
     });
-    this.disposables.push({ dispose: () => sources.removeAllListeners() });
+    this.disposables.push(ticker, { dispose: () => sources.removeAllListeners() });
   }
 
   /**
@@ -152,7 +184,7 @@ export class EventsPanel implements vscode.Disposable {
    * into the same store, merged by time, and each event keeps its source.
    */
   async addPaths(paths: string[]): Promise<void> {
-    const added = paths.filter((p) => !this.paths.includes(p));
+    const added = uniquePaths(paths).filter((p) => !this.paths.includes(p));
     if (added.length === 0) return;
     this.paths.push(...added);
     this.retitle();
@@ -176,17 +208,18 @@ export class EventsPanel implements vscode.Disposable {
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
         let last = 0;
+        // Files and bytes only: the event count is the panel's (one count while loading).
         const onProgress = (st: LoadState) => {
           const pct = st.bytesTotal ? (100 * (st.bytes ?? 0)) / st.bytesTotal : st.filesTotal ? (100 * st.files) / st.filesTotal : 0;
           const bytes = st.bytesTotal ? `, ${mb(st.bytes ?? 0)} of ${mb(st.bytesTotal)}` : '';
-          progress.report({ increment: pct - last, message: `${st.files.toLocaleString('en-US')} of ${st.filesTotal.toLocaleString('en-US')} files${bytes}, ${st.events.toLocaleString('en-US')} events` });
+          progress.report({ increment: pct - last, message: `${st.files.toLocaleString('en-US')} of ${st.filesTotal.toLocaleString('en-US')} files${bytes}` });
           last = pct;
         };
-        this.sources.on('progress', onProgress);
+        this.tickListeners.add(onProgress);
         try {
           return await this.sources.openS3(session, selection, label, { concurrency });
         } finally {
-          this.sources.off('progress', onProgress);
+          this.tickListeners.delete(onProgress);
         }
       },
     );
@@ -211,17 +244,18 @@ export class EventsPanel implements vscode.Disposable {
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
         let last = 0;
+        // Files only: the event count is the panel's (one count while loading).
         const onProgress = (s: LoadState) => {
           const pct = s.filesTotal > 0 ? (100 * s.files) / s.filesTotal : 0;
-          progress.report({ increment: pct - last, message: `${s.files.toLocaleString('en-US')} of ${s.filesTotal.toLocaleString('en-US')} files, ${s.events.toLocaleString('en-US')} events` });
+          progress.report({ increment: pct - last, message: `${s.files.toLocaleString('en-US')} of ${s.filesTotal.toLocaleString('en-US')} files` });
           last = pct;
         };
-        this.sources.on('progress', onProgress);
+        this.tickListeners.add(onProgress);
         try {
-          const t0 = Date.now();
           const reports = await this.sources.openPaths(paths);
+          const ms = this.sources.status.ms ?? 0;
           for (const r of reports) {
-            this.log.info(`read ${r.files} files, ${r.events} events, ${r.duplicates} duplicates, ${r.skipped.length} skipped, ${r.errors.length} problems in ${Date.now() - t0} ms${r.cancelled ? ' (cancelled)' : ''}`);
+            this.log.info(`read ${r.files} files, ${r.events} events, ${r.duplicates} duplicates, ${r.skipped.length} skipped, ${r.errors.length} problems in ${ms} ms${r.cancelled ? ' (cancelled)' : ''}`);
             for (const e of r.errors) this.log.warn(`${e.path}${e.position ? `:${e.position.line}:${e.position.column}` : ''}: ${e.message}`);
           }
           const problems = reports.reduce((n, r) => n + r.errors.length, 0);
@@ -234,7 +268,7 @@ export class EventsPanel implements vscode.Disposable {
             });
           }
         } finally {
-          this.sources.off('progress', onProgress);
+          this.tickListeners.delete(onProgress);
         }
       },
     );
@@ -256,14 +290,14 @@ export class EventsPanel implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `Querying ${account.label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => this.sources.cancel());
-        const onProgress = (s: LoadState) => progress.report({ message: `${s.files} pages, ${s.events.toLocaleString('en-US')} events` });
-        this.sources.on('progress', onProgress);
+        const onProgress = (s: LoadState) => progress.report({ message: `${s.files.toLocaleString('en-US')} page${s.files === 1 ? '' : 's'}` });
+        this.tickListeners.add(onProgress);
         try {
           const fetching = this.sources.fetchLive(provider, account, secret, query);
           this.pushState(); // the live strip shows the fetch under way at once
           return await fetching;
         } finally {
-          this.sources.off('progress', onProgress);
+          this.tickListeners.delete(onProgress);
         }
       },
     );
@@ -275,6 +309,16 @@ export class EventsPanel implements vscode.Disposable {
     // A cancelled fetch means "stop asking this API", so no counts either.
     if (provider.aggregate && !live.cancelled && this.liveSources.get(key) === source) void this.aggregate(source);
     return { pages: live.pages, events: live.added, sentToApi: live.pushDown.sentToApi, localFilter: live.pushDown.localFilter, stoppedBy: live.stoppedBy?.message, cancelled: live.cancelled };
+  }
+
+  /**
+   * The load progress every view shows: while loading, the last snapshot the panel drew (its rows,
+   * facets and timeline were computed at the same moment); otherwise the load's final status.
+   */
+  get loadShown(): LoadState {
+    // A snapshot of an earlier load (done) never stands for this one.
+    const shown = this.shownLoad;
+    return this.sources.loading && shown && !shown.done ? shown : { ...this.sources.status, events: this.sources.store.size };
   }
 
   /** The filter the panel shows now (a live source added to it starts from it). */
@@ -299,7 +343,6 @@ export class EventsPanel implements vscode.Disposable {
     if (EventsPanel.active === this) EventsPanel.active = undefined;
     this.sources.cancel();
     this.apiCalls.abort();
-    if (this.requery) clearTimeout(this.requery);
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
     EventsPanel.changed.fire(undefined);
@@ -527,6 +570,8 @@ export class EventsPanel implements vscode.Disposable {
     this.view = { ...this.view, filter: spec.filter, sort: spec.sort, timeRange: spec.timeRange };
     const outcome = this.sources.query({ filter: spec.filter, sort: spec.sort, timeRange: spec.timeRange });
     const total = this.sources.store.size;
+    // A query between two ticks counts what is loaded now: the other views follow this number.
+    if (this.sources.loading) this.shownLoad = { ...this.sources.status, events: total };
     if (!outcome.ok) {
       const e = outcome.error;
       const prev = this.current?.view;
@@ -576,16 +621,8 @@ export class EventsPanel implements vscode.Disposable {
     if (this.lastSpec) this.runQuery(this.lastSpec);
   }
 
-  /** While a folder loads, refresh the result now and then so the first rows show at once. */
-  private scheduleRequery(): void {
-    if (this.requery) return;
-    this.requery = setTimeout(() => {
-      this.requery = undefined;
-      this.rerun();
-    }, 400);
-  }
-
   private pushState(): void {
+    const problems = this.sources.problems();
     const state: PanelState = {
       title: this.panel.title,
       sources: this.sources.sources.map((s) => ({
@@ -595,12 +632,15 @@ export class EventsPanel implements vscode.Disposable {
         duplicates: s.report?.duplicates ?? 0,
         errors: s.report?.errors.length ?? 0,
         skipped: s.report?.skipped.length ?? 0,
+        ...(s.ms !== undefined ? { ms: s.ms } : {}),
         ...(s.liveQuery ? { live: liveSummary(s, this.liveSources.get(s.path)) } : {}),
       })),
-      load: this.sources.status,
+      load: this.loadShown,
       availableColumns: this.sources.loading ? [] : this.sources.availableColumns(),
       view: this.view,
-      problems: this.sources.problems().slice(0, 500),
+      problems: problems.slice(0, 500),
+      summary: loadSummary(this.sources.sources, this.sources.store.size, problems.length, this.sources.status),
+      skippedFiles: this.sources.sources.flatMap((s) => s.report?.skipped ?? []).slice(0, 500),
       restore: { paths: this.paths },
     };
     void this.post(DidChangeStateNotification, state);

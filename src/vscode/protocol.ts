@@ -119,6 +119,8 @@ export interface SourceSummary {
   duplicates: number;
   errors: number;
   skipped: number;
+  /** How long this source's last load took (ms). */
+  ms?: number;
   /** Live sources: how the last fetch went and which part of its filter the API applied. */
   live?: LiveSummary;
 }
@@ -174,6 +176,21 @@ export interface LoadState {
   events: number;
   done: boolean;
   cancelled: boolean;
+  /** Set when the load ended: how long it took (ms). */
+  ms?: number;
+}
+
+/** What the last load amounted to, for the panel's summary line (issue 12 item 22). */
+export interface LoadSummary {
+  /** Events in the panel (after duplicates were merged). */
+  events: number;
+  duplicates: number;
+  /** Files passed over (digests, not regular files); the Audit Logs output lists them with the reason. */
+  skipped: number;
+  problems: number;
+  /** How long the last load took; absent before any load ended. */
+  ms?: number;
+  cancelled: boolean;
 }
 
 export interface PanelState {
@@ -186,6 +203,10 @@ export interface PanelState {
   view: ViewState;
   /** Problems while reading, for the problems strip ("3 files had problems"). */
   problems: Array<{ path: string; message: string; line?: number; column?: number }>;
+  /** The summary line: counts of the whole panel, the same numbers the sources add up to. */
+  summary?: LoadSummary;
+  /** The files the summary counts as skipped, with why (at most 500; the Output log has them all). */
+  skippedFiles?: Array<{ path: string; reason: string }>;
   /**
    * What the host needs to reopen this panel after VS Code restarts. The webview keeps it in its
    * `vscode.setState()` blob under the key `restore`, which is what VS Code hands back.

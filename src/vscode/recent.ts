@@ -1,6 +1,7 @@
 /** Recently opened files and folders, kept in global state (never anything secret). */
 import * as vscode from 'vscode';
 import { z } from 'zod';
+import { dedupeRecent, normalizePath, recentKey } from './sourceKey';
 
 const RecentItemSchema = z.object({
   kind: z.enum(['file', 'folder', 'query']),
@@ -25,20 +26,25 @@ export class RecentList {
   items(): RecentItem[] {
     const parsed = z.array(z.unknown()).safeParse(this.state.get(KEY, []));
     if (!parsed.success) return [];
-    return parsed.data.flatMap((x) => {
-      const r = RecentItemSchema.safeParse(x);
-      return r.success ? [r.data] : [];
-    });
+    // The same folder written two ways (`/logs/a/`, `/logs/a`) is one entry, also in older state.
+    return dedupeRecent(
+      parsed.data.flatMap((x) => {
+        const r = RecentItemSchema.safeParse(x);
+        return r.success ? [r.data] : [];
+      }),
+    );
   }
 
   async add(item: Omit<RecentItem, 'openedAt'>): Promise<void> {
-    const rest = this.items().filter((x) => x.path !== item.path);
-    await this.state.update(KEY, [{ ...item, openedAt: Date.now() }, ...rest].slice(0, MAX));
+    const entry = { ...item, path: item.kind === 'query' ? item.path : normalizePath(item.path), openedAt: Date.now() };
+    const rest = this.items().filter((x) => recentKey(x) !== recentKey(entry));
+    await this.state.update(KEY, [entry, ...rest].slice(0, MAX));
     this.changed.fire();
   }
 
   async remove(path: string): Promise<void> {
-    await this.state.update(KEY, this.items().filter((x) => x.path !== path));
+    const gone = (x: RecentItem) => x.path === path || (x.kind !== 'query' && recentKey(x) === recentKey({ kind: 'file', path }));
+    await this.state.update(KEY, this.items().filter((x) => !gone(x)));
     this.changed.fire();
   }
 

@@ -26,13 +26,16 @@ export function createStatusBar(): vscode.Disposable {
       item.hide();
       return;
     }
-    const total = panel.sources.store.size;
+    // While loading, the count is the panel's last snapshot (the one its status line shows), not
+    // the store's size this instant: one number everywhere.
+    const loading = panel.sources.loading;
+    const total = panel.loadShown.events;
     const shown = panel.currentView?.count ?? total;
     const sources = panel.sources.sources;
     const problems = panel.sources.problems().length;
     const many = sources.length > 1 ? ` · ${sources.length} sources` : '';
     const warn = problems ? ' $(warning)' : '';
-    item.text = `$(list-flat) ${shown === total ? fmt(total) : `${fmt(shown)} of ${fmt(total)}`} events${many}${warn}${panel.sources.loading ? ' $(loading~spin)' : ''}`;
+    item.text = `$(list-flat) ${shown === total ? fmt(total) : `${fmt(shown)} of ${fmt(total)}`} events${many}${warn}${loading ? ' $(loading~spin)' : ''}`;
     const tip = new vscode.MarkdownString();
     tip.appendText(panel.panel.title);
     for (const s of sources) tip.appendMarkdown('\n\n').appendText(sourceLine(s));

@@ -138,7 +138,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
           panel,
           path: s,
           label: info?.label ?? s,
-          events: info?.report?.events ?? (panel.sources.loading ? panel.sources.store.size : 0),
+          events: info?.report?.events ?? 0,
           errors: info?.report?.errors.length ?? 0,
           loading: panel.sources.loading,
         });
@@ -230,7 +230,8 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}`;
-    item.description = node.loading ? `reading… ${counts}` : counts;
+    // While loading, the count is the panel's (status bar and panel): the tree only says it reads.
+    item.description = node.loading ? 'reading…' : counts;
     item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : node.errors ? 'warning' : 'file-code');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${node.path}\n${counts}`);

@@ -995,6 +995,17 @@ async function main() {
     return `${st.text} (the filter it had is back); the live panel's tab closed when shown`;
   }, { needs: ['webview'] });
 
+  // ---- issue 12 item 19: the restored panel is the one panel of its file (trust.panelflow)
+  await check(`after the reload, opening ${hostilePath} again shows its restored panel: one tab "${hostileTitle}", not a second copy`, async () => {
+    await runCommand('Audit Logs: Open CloudTrail Logs…');
+    await fileDialog(hostilePath);
+    // Give a second tab time to appear (it would open at once), then count.
+    await sleep(1500);
+    const tabs = (await tabTitles()).map((t) => t.trim()).filter((t) => t === hostileTitle);
+    assert(tabs.length === 1, `${tabs.length} tabs titled "${hostileTitle}"`);
+    return '1 tab';
+  }, { needs: ['webview'] });
+
   timings.checks = secs(sChecks);
   await screenshot(page, join(PATHS.results, 'e2e-workbench.png'), { log: () => {} });
 }

@@ -25,6 +25,7 @@ import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
 import type { Sort, TimeRange } from '../protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
+import { summaryParts } from '../../src/vscode/loadSummary';
 import { baseStyles, codicons, icon } from './shared';
 
 type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };
@@ -37,11 +38,17 @@ export class AeApp extends LitElement {
     state: { attribute: false },
     _popup: { state: true },
     _problemsOpen: { state: true },
+    _sourcesOpen: { state: true },
+    _skippedOpen: { state: true },
   };
 
   declare state: AppState | undefined;
   declare _popup: Popup | undefined;
   declare _problemsOpen: boolean;
+  /** The summary line's per-source counts, in a panel of several sources. */
+  declare _sourcesOpen: boolean;
+  /** The summary line's list of skipped files. */
+  declare _skippedOpen: boolean;
 
   private popupSeq = 0;
   private fieldsMemo?: { from: string[] | undefined; names: string[] };
@@ -61,6 +68,8 @@ export class AeApp extends LitElement {
     this.state = undefined;
     this._popup = undefined;
     this._problemsOpen = false;
+    this._sourcesOpen = false;
+    this._skippedOpen = false;
   }
 
   static override styles = [
@@ -184,6 +193,46 @@ export class AeApp extends LitElement {
       }
       .strip .grow {
         flex: 1;
+      }
+      .strip.summary {
+        font-variant-numeric: tabular-nums;
+      }
+      .strip.summary .codicon-pass {
+        color: var(--vscode-testing-iconPassed, var(--vscode-charts-green, currentColor));
+      }
+      .strip.summary .codicon-warning {
+        color: var(--vscode-editorWarning-foreground, currentColor);
+      }
+      .summary-problems,
+      .summary-skipped,
+      .summary-sources-toggle {
+        color: var(--vscode-textLink-foreground, currentColor);
+        cursor: pointer;
+        text-decoration: underline;
+      }
+      .summary-problems:focus-visible,
+      .summary-skipped:focus-visible,
+      .summary-sources-toggle:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
+      }
+      .summary-skipped-list .path {
+        font-family: var(--vscode-editor-font-family, monospace);
+      }
+      .summary-sources,
+      .summary-skipped-list {
+        flex: none;
+        max-height: 160px;
+        overflow: auto;
+        margin: 0;
+        padding: 4px 12px 6px 34px;
+        list-style: none;
+        font-size: 12px;
+        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
+      }
+      .summary-sources li,
+      .summary-skipped-list li {
+        line-height: 20px;
+        overflow-wrap: anywhere;
       }
       .problems-list {
         flex: none;
@@ -446,11 +495,92 @@ export class AeApp extends LitElement {
       <vscode-progress-bar .value=${l.filesTotal > 0 ? l.files : undefined} .max=${Math.max(1, l.filesTotal)} aria-label="Loading"></vscode-progress-bar>
       <div class="strip">
         ${icon('loading', 'codicon-modifier-spin')}
-        <span class="load-text">${files}${formatCount(l.events)} events</span>
+        <span class="load-text">${files}${formatCount(s.loadedEvents)} events</span>
         <span class="grow"></span>
         <vscode-button secondary class="cancel" @click=${() => s.cancelLoad()}>Cancel</vscode-button>
       </div>
     </div>`;
+  }
+
+  /**
+   * After a load: "23,981 events · 6,496 duplicates merged · 17 files skipped · 0 problems · 6.5 s"
+   * (issue 12 item 22). "N problems" opens the problem list; in a panel of several sources each
+   * source's counts are one click away. Everything here is text (labels and paths are data).
+   */
+  private renderSummary(s: AppState) {
+    const p = s.panel;
+    const sum = p?.summary;
+    const l = s.load ?? p?.load;
+    if (!p || !sum || p.sources.length === 0 || (l && !l.done && !l.cancelled)) return nothing;
+    const open = this._problemsOpen;
+    const toggleProblems = () => (this._problemsOpen = !open);
+    const parts = summaryParts(sum).map((part, i) => {
+      const sep = i > 0 ? html`<span class="sep-dot" aria-hidden="true"> · </span>` : nothing;
+      if (part.key === 'problems' && sum.problems > 0) {
+        return html`${sep}<a
+            class="summary-problems"
+            role="button"
+            tabindex="0"
+            aria-expanded=${open ? 'true' : 'false'}
+            title=${open ? 'Hide the problems' : 'Show the problems: file, line and column of each'}
+            @click=${toggleProblems}
+            @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggleProblems())}
+            >${part.text}</a
+          >`;
+      }
+      const skippedFiles = p.skippedFiles ?? [];
+      if (part.key === 'skipped' && skippedFiles.length > 0) {
+        const toggle = () => (this._skippedOpen = !this._skippedOpen);
+        return html`${sep}<a
+            class="summary-skipped"
+            role="button"
+            tabindex="0"
+            aria-expanded=${this._skippedOpen ? 'true' : 'false'}
+            title=${this._skippedOpen ? 'Hide the skipped files' : 'Show which files were skipped, and why'}
+            @click=${toggle}
+            @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggle())}
+            >${part.text}</a
+          >`;
+      }
+      return html`${sep}<span class=${`summary-${part.key}`}>${part.text}</span>`;
+    });
+    const skipped = this._skippedOpen ? (p.skippedFiles ?? []) : [];
+    const many = p.sources.length > 1;
+    const sourcesOpen = this._sourcesOpen;
+    return html`<div class="strip summary" role="status" data-cancelled=${sum.cancelled ? 'true' : 'false'}>
+        ${icon(sum.problems > 0 ? 'warning' : 'pass')}
+        <span class="summary-text">${parts}${sum.cancelled ? html`<span class="muted"> (cancelled)</span>` : nothing}</span>
+        <span class="grow"></span>
+        ${many
+          ? html`<a
+              class="summary-sources-toggle muted"
+              role="button"
+              tabindex="0"
+              aria-expanded=${sourcesOpen ? 'true' : 'false'}
+              @click=${() => (this._sourcesOpen = !sourcesOpen)}
+              @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), (this._sourcesOpen = !sourcesOpen))}
+              >${sourcesOpen ? 'Hide' : 'Per source'} (${formatCount(p.sources.length)})</a
+            >`
+          : nothing}
+      </div>
+      ${skipped.length
+        ? html`<ul class="summary-skipped-list">
+            ${skipped.map((f) => html`<li><span class="path">${f.path}</span><span class="muted"> — </span><span class="reason">${f.reason}</span></li>`)}
+            ${sum.skipped > skipped.length ? html`<li class="muted">…and ${formatCount(sum.skipped - skipped.length)} more (all of them are in the Audit Logs output)</li>` : nothing}
+          </ul>`
+        : nothing}
+      ${many && sourcesOpen
+        ? html`<ul class="summary-sources">
+            ${p.sources.map(
+              (src) => html`<li>
+                <span class="summary-source-label" title=${src.path}>${src.label}</span><span class="muted">: </span
+                ><span class="summary-source-counts">${summaryParts({ events: src.live ? src.live.events : src.events, duplicates: src.duplicates, skipped: src.skipped, problems: src.errors, ms: src.ms })
+                  .map((x) => x.text)
+                  .join(' · ')}</span>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}`;
   }
 
   private renderProblems(s: AppState) {
@@ -458,10 +588,12 @@ export class AeApp extends LitElement {
     if (problems.length === 0) return nothing;
     const files = new Set(problems.map((p) => p.path)).size;
     const open = this._problemsOpen;
+    // The list holds at most 500; the summary has the real number.
+    const total = Math.max(problems.length, s.panel?.summary?.problems ?? 0);
     const summary =
-      problems.length === files
+      problems.length === files && total === problems.length
         ? `${formatCount(files)} file${files === 1 ? '' : 's'} had problems`
-        : `${formatCount(problems.length)} problems in ${formatCount(files)} file${files === 1 ? '' : 's'}`;
+        : `${formatCount(total)} problems in ${formatCount(files)}${total > problems.length ? '+' : ''} file${files === 1 ? '' : 's'}`;
     return html`<div
         class="strip problems"
         role="button"
@@ -472,7 +604,7 @@ export class AeApp extends LitElement {
       >
         ${icon(open ? 'chevron-down' : 'chevron-right')}${icon('warning')}
         <span class="problems-summary">${summary}; everything readable was kept.</span>
-        <vscode-badge variant="counter">${formatCount(problems.length)}</vscode-badge>
+        <vscode-badge variant="counter">${formatCount(total)}</vscode-badge>
         <span class="grow"></span>
         <span class="muted">${open ? 'Hide' : 'Show'}</span>
       </div>
@@ -484,7 +616,7 @@ export class AeApp extends LitElement {
                 <span class="muted"> — </span><span class="message">${p.message}</span>
               </li>`,
             )}
-            ${problems.length > 500 ? html`<li class="muted">…and ${formatCount(problems.length - 500)} more</li>` : nothing}
+            ${total > problems.length ? html`<li class="muted">…and ${formatCount(total - problems.length)} more (all of them are in the Audit Logs output)</li>` : nothing}
           </ul>`
         : nothing}`;
   }
@@ -503,8 +635,11 @@ export class AeApp extends LitElement {
       return html`<div class="strip live" role="status" data-source=${src.path}>
         ${icon(l.fetching ? 'loading' : 'cloud', l.fetching ? 'codicon-modifier-spin' : '')}
         <span class="live-what"
-          ><b>${l.provider} · ${src.label}</b>: ${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)}
-          events${l.fetching ? ' so far' : ''}${l.cancelled ? ' (cancelled)' : ''}${l.stoppedBy ? ' (stopped early)' : ''}</span
+          ><b>${l.provider} · ${src.label}</b>:
+          ${l.fetching
+            ? // The fetch's own numbers come when it ends; meanwhile the status line counts (one count).
+              'fetching…'
+            : `${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)} events`}${l.cancelled && !l.fetching ? ' (cancelled)' : ''}${l.stoppedBy && !l.fetching ? ' (stopped early)' : ''}</span
         >
         <span class="live-sent" title="Filtered by the API">Sent to the API: <code>${sent}</code></span>
         <span class="live-local" title="Filtered in this panel over the fetched events">Applied here: <code>${l.localFilter || 'nothing more'}</code></span>
@@ -561,7 +696,7 @@ export class AeApp extends LitElement {
     const popup = this._popup;
     const server = s.server;
     return html`${codicons()}
-      ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderLive(s)} ${this.renderProblems(s)}
+      ${this.renderTop(s)} ${this.renderLoad(s)} ${this.renderLive(s)} ${this.renderSummary(s)} ${this.renderProblems(s)}
       ${layout.timeline
         ? html`<ae-timeline
             .histogram=${r?.histogram}

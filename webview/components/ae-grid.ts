@@ -99,6 +99,12 @@ export class AeGrid extends LitElement {
   declare _tick: number;
 
   private cache = new Map<number, RowDto[] | 'pending'>();
+  /**
+   * While events stream in, the host answers the same query again every few hundred ms: the rows
+   * of the previous answer stay on screen until this answer's arrive, so the grid fills instead of
+   * blinking empty at every update.
+   */
+  private stale = new Map<number, RowDto[]>();
   private gen = 0;
   private columnsKey = '';
   private fetchTimer?: ReturnType<typeof setTimeout>;
@@ -398,6 +404,14 @@ export class AeGrid extends LitElement {
     }
     const key = this.columns.join('\u0000');
     if (changed.has('queryId') || key !== this.columnsKey || changed.has('count') || changed.has('version')) {
+      const sameQuery = !changed.has('queryId') && key === this.columnsKey;
+      const stale = new Map<number, RowDto[]>();
+      if (sameQuery) {
+        for (const [b, rows] of this.stale) if (!Array.isArray(this.cache.get(b))) stale.set(b, rows);
+        for (const [b, rows] of this.cache) if (Array.isArray(rows)) stale.set(b, rows);
+        for (const b of stale.keys()) if (stale.size > MAX_BLOCKS) stale.delete(b);
+      }
+      this.stale = stale;
       this.columnsKey = key;
       this.gen++;
       this.cache.clear();
@@ -460,6 +474,7 @@ export class AeGrid extends LitElement {
         (res) => {
           if (gen !== this.gen || res.queryId !== this.queryId) return; // stale answer
           this.cache.set(b, res.rows);
+          this.stale.delete(b);
           this.evict(b);
           this._tick++;
           this.announceAwaited();
@@ -753,9 +768,10 @@ export class AeGrid extends LitElement {
     const [first, last] = this.renderRange();
     const out = [];
     for (let i = first; i < last; i++) {
-      const r = this.rowAt(i);
+      const fresh = this.rowAt(i);
+      const r = fresh ?? this.stale.get(Math.floor(i / BLOCK))?.[i % BLOCK];
       const selected = r && this.selectedRow !== undefined ? r.row === this.selectedRow : i === this.selectedIndex;
-      const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}`;
+      const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}`;
       out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
         ${r ? this.columns.map((c, ci) => this.renderCell(c, r.cells[ci], ci)) : this.columns.map((_c, ci) => html`<div class="cell" data-col=${ci}></div>`)}
         <div class="filler"></div>

@@ -564,6 +564,9 @@ function panelState(): PanelState {
     availableColumns: AVAILABLE,
     view: savedView ?? { filter: LIVE ? liveFilter : '', sort: { field: 'time', dir: 'desc' }, columns: [...DEFAULT_COLUMNS] },
     restore: { paths: ['/data/AWSLogs/123456789012', '/data/AWSLogs/210987654321'] },
+    // As the host counts them: the sources' duplicates and skipped files, every problem, the load's time.
+    skippedFiles: [{ path: '/data/AWSLogs/210987654321/CloudTrail-Digest/us-east-1/2024/05/01/<b>digest</b>.json.gz', reason: 'CloudTrail digest file (holds no events)' }],
+    summary: { events: loaded, duplicates: 12, skipped: 1, problems: 3, cancelled: load.cancelled, ...(load.done || load.cancelled ? { ms: 6512 } : {}) },
     problems: [
       { path: '/data/AWSLogs/123456789012/CloudTrail/us-east-1/2024/05/01/truncated.json.gz', message: 'Unexpected end of data (gzip stream truncated); 41 events before it were kept', line: 1, column: 18231 },
       { path: '/data/AWSLogs/123456789012/CloudTrail/eu-west-1/2024/05/02/<img src=x onerror=window.__pwned=6>.json', message: `Unexpected token < in JSON at position 0: ${HOSTILE_ACTOR}` },
@@ -660,16 +663,23 @@ function toWebview(method: string, params: unknown, completionId?: string, delay
   else queueMicrotask(send);
 }
 
+/** The query the panel shows (the last one it asked for): rerun with every load tick, as the host does. */
+let lastSpec: QuerySpec | undefined;
+
 let loadTimer: ReturnType<typeof setInterval> | undefined;
 function startLoad(): void {
   if (!SIMULATE_LOAD || loadTimer) return;
+  // As the host's LoadTicker: each tick sends the progress snapshot, then the shown query rerun
+  // over what is loaded so far (same queryId); the last tick sends the final state instead.
   loadTimer = setInterval(() => {
     load.files = Math.min(load.filesTotal, load.files + 23);
     loaded = Math.min(N, Math.round((N * load.files) / load.filesTotal));
     load.events = loaded;
     load.done = load.files >= load.filesTotal;
-    toWebview('load/progress', { ...load });
+    if (!load.done) toWebview('load/progress', { ...load });
+    if (lastSpec) toWebview('query/didRun', runQuery(lastSpec));
     if (load.done) {
+      toWebview('state/didChange', panelState());
       clearInterval(loadTimer);
       loadTimer = undefined;
     }
@@ -685,7 +695,8 @@ function handle(msg: IpcMessage): void {
       startLoad();
       return;
     case 'query': {
-      const r = runQuery(p as unknown as QuerySpec);
+      lastSpec = p as unknown as QuerySpec;
+      const r = runQuery(lastSpec);
       toWebview('query/didRun', r, undefined, 5);
       return;
     }
@@ -728,6 +739,8 @@ function handle(msg: IpcMessage): void {
         loadTimer = undefined;
         load.cancelled = true;
         toWebview('load/progress', { ...load });
+        if (lastSpec) toWebview('query/didRun', runQuery(lastSpec));
+        toWebview('state/didChange', panelState());
       }
       return;
     case 'copy':
