@@ -580,7 +580,7 @@ async function main() {
     return toast.trim();
   }, { needs: ['webview'] });
 
-  await check('hostile: U+202E RIGHT-TO-LEFT OVERRIDE reaches the detail pane as a character, not reordering markup', async () => {
+  await check('hostile: U+202E RIGHT-TO-LEFT OVERRIDE shows in the detail pane as a visible \\u202e escape, the Raw JSON keeps the character, no reordering markup', async () => {
     await runFilter('userAgent:*rtl-override*');
     await waitForCount(1);
     const rec = RECORDS.find((r) => r.userAgent.includes('rtl-override'));
@@ -589,7 +589,9 @@ async function main() {
       const x = await detailText();
       return x.tree.includes(rec.eventID) ? x : false;
     });
-    assert(d.tree.includes(RLO), 'the U+202E string is not in the tree text');
+    assert(!d.tree.includes('\u202e'), 'the tree shows U+202E as a live character');
+    assert(d.tree.includes('invoice-\\u202egpj.exe'), 'the tree does not show U+202E as the escape \\u202e');
+    assert(JSON.parse(d.raw).userAgent.includes(RLO), 'the Raw tab does not read back as the event with U+202E');
     const bidi = await current.frame.evaluate(() => {
       let n = 0;
       const walk = (root) => {

@@ -608,7 +608,7 @@ export class AeDetail extends LitElement {
   private renderRaw(raw: string) {
     let runs = this.rawMemo.get(raw);
     if (!runs) {
-      runs = rawRuns(raw).map((r) => (r.string ? html`<span class="v">${shownText(r.text)}</span>` : shownText(r.text)));
+      runs = rawRuns(raw).map((r) => (r.string ? html`<span class="v">${shownText(r.text)}</span>` : shownText(r.text, true)));
       // The event and its API sections render together; a few entries cover them.
       if (this.rawMemo.size >= 8) this.rawMemo.clear();
       this.rawMemo.set(raw, runs);

@@ -190,19 +190,31 @@ const MAX_ESCAPE_SPANS = 2_000;
  * value can neither reorder what follows it nor hide inside a name. Plain text comes back as the
  * same string; never markup.
  */
-export function shownText(text: string): string | TemplateResult {
+export function shownText(text: string, keepLayout = false): string | TemplateResult {
   if (!hasHiddenChars(text)) return text;
   const out: Array<string | TemplateResult> = [];
   let last = 0;
   for (const m of text.matchAll(HIDDEN_CHARS)) {
     if (out.length >= 2 * MAX_ESCAPE_SPANS) break;
     const i = m.index;
+    if (keepLayout && isLayout(m[0])) continue;
     if (i > last) out.push(text.slice(last, i));
     out.push(html`<span class="esc" title=${`${hiddenCharName(m[0])} (hidden character, shown as an escape)`}>${hiddenCharEscape(m[0])}</span>`);
     last = i + 1;
   }
-  if (last < text.length) out.push(escapeHiddenChars(text.slice(last)));
+  if (last < text.length) {
+    const rest = text.slice(last);
+    out.push(keepLayout ? rest.replace(HIDDEN_CHARS, (ch) => (isLayout(ch) ? ch : hiddenCharEscape(ch))) : escapeHiddenChars(rest));
+  }
   return html`${out}`;
+}
+
+/**
+ * Line breaks and tabs between the tokens of pretty-printed JSON are its layout, not hidden text
+ * (JSON strings cannot hold them unescaped), so the raw view keeps them.
+ */
+function isLayout(ch: string): boolean {
+  return ch === '\n' || ch === '\r' || ch === '\t';
 }
 
 /** Event text for an attribute (a tooltip): the same escapes, as plain text. */
