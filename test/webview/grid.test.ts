@@ -2,152 +2,21 @@
  * The events panel's webview in a real browser: the dev harness (webview/dev: the real
  * dist-equivalent bundle plus a fake extension host over 200,000 generated rows, under the same
  * CSP as the real panel), served from 127.0.0.1 and driven with playwright-core in Debian's
- * Chromium.
- *
- * playwright-core is not a dependency of this project: it is loaded from
- * .vscode-test/tools/node_modules (where the VS Code test tooling installs it). Without it, or
- * without /usr/bin/chromium (`apt-get install -y chromium`), the suite is skipped, loudly.
+ * Chromium, through the harness in browser.ts (skipped, loudly, without playwright-core or Chromium).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from './support';
+import { hostLog, renderedRows, ROOT, runFilter, statusText, useBrowserHarness, waitForStatus, waitRowsLoaded, type Page, type Win } from './browser';
 
-const ROOT = projectRoot();
-const PLAYWRIGHT = path.join(ROOT, '.vscode-test/tools/node_modules/playwright-core');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-// ---- the few playwright-core types used here (it is not a dependency, so no type import) -------------
-
-interface Locator {
-  click(opts?: { button?: 'left' | 'right'; modifiers?: string[]; timeout?: number }): Promise<void>;
-  hover(): Promise<void>;
-  fill(text: string): Promise<void>;
-  press(key: string): Promise<void>;
-  focus(): Promise<void>;
-  count(): Promise<number>;
-  textContent(): Promise<string | null>;
-  inputValue(): Promise<string>;
-  getAttribute(name: string): Promise<string | null>;
-  isVisible(): Promise<boolean>;
-  first(): Locator;
-  nth(i: number): Locator;
-  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
-  waitFor(opts?: { state?: 'attached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
-}
-interface Page {
-  goto(url: string): Promise<unknown>;
-  reload(): Promise<unknown>;
-  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
-  getByText(text: string | RegExp, opts?: { exact?: boolean }): Locator;
-  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
-  waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, opts?: { timeout?: number; polling?: number }): Promise<unknown>;
-  waitForTimeout(ms: number): Promise<void>;
-  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
-  on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
-  on(event: 'pageerror', fn: (e: Error) => void): void;
-  keyboard: { press(key: string): Promise<void>; down(key: string): Promise<void>; up(key: string): Promise<void> };
-  mouse: { move(x: number, y: number, opts?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void>; wheel(dx: number, dy: number): Promise<void> };
-  close(): Promise<void>;
-}
-interface Browser {
-  newPage(opts: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: { launch(opts: { executablePath: string; args: string[]; headless: boolean; timeout?: number }): Promise<Browser> };
-}
-
-interface Hooks {
-  log: Array<{ method: string; params: Record<string, unknown> }>;
-  setTheme(t: string): void;
-}
-type Win = { __fakeHost: Hooks; __cspViolations: string[]; __pwned?: unknown };
-
-// ---- harness ---------------------------------------------------------------------------------------
-
-let pw: Playwright | undefined;
-let browser: Browser | undefined;
-let server: ChildProcess | undefined;
-let base = '';
-const pages: Page[] = [];
-
-interface Opened {
-  page: Page;
-  /** Console errors and CSP reports seen so far. */
-  problems: string[];
-}
-
-async function open(query = ''): Promise<Opened> {
-  if (!browser) throw new Error('no browser');
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  pages.push(page);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    const t = m.text();
-    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(t)) problems.push(`${m.type()}: ${t}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}?fresh=1${query}`);
-  await waitForStatus(page, /of [\d,]+ events/);
-  return { page, problems };
-}
-
-async function statusText(page: Page): Promise<string> {
-  return ((await page.locator('ale-app .status .count').textContent()) ?? '').trim();
-}
-
-async function waitForStatus(page: Page, re: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await statusText(page).catch(() => '');
-    if (re.test(last)) return last;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`status never matched ${re}: last was "${last}"`);
-}
+// ---- helpers -----------------------------------------------------------------------------------------
 
 function countOf(status: string): number {
   const m = /^([\d,]+) of/.exec(status);
   assert.ok(m, `no count in "${status}"`);
   return Number(m[1].replace(/,/g, ''));
-}
-
-/** Data-index of the rendered rows, and whether each has its data. */
-async function renderedRows(page: Page): Promise<Array<{ index: number; loaded: boolean; cells: string[] }>> {
-  return page.evaluate(() => {
-    const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot;
-    return Array.from(grid?.querySelectorAll<HTMLElement>('.row') ?? []).map((r) => ({
-      index: Number(r.dataset.index),
-      loaded: !r.classList.contains('loading'),
-      cells: Array.from(r.querySelectorAll('.cell')).map((c) => c.textContent ?? ''),
-    }));
-  });
-}
-
-async function waitRowsLoaded(page: Page, pred: (rows: Array<{ index: number; loaded: boolean; cells: string[] }>) => boolean, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let rows = await renderedRows(page);
-  while (Date.now() < deadline) {
-    rows = await renderedRows(page);
-    if (rows.length > 0 && pred(rows)) return rows;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`rows never matched: ${JSON.stringify(rows.slice(0, 3))}…`);
 }
 
 /** Clicks the k-th row that is fully in view (rows in the overscan sit under the header). */
@@ -170,16 +39,6 @@ async function gridGeometry(page: Page) {
   });
 }
 
-async function hostLog(page: Page): Promise<Hooks['log']> {
-  return page.evaluate(() => (window as unknown as Win).__fakeHost.log);
-}
-
-async function runFilter(page: Page, text: string): Promise<void> {
-  const input = page.locator('ae-filter-bar vscode-textfield input');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
 /** A live panel opens on the fetched filter, which matches none of the fake rows: show them all. */
 async function showAll(page: Page): Promise<void> {
   await runFilter(page, '');
@@ -191,43 +50,10 @@ async function showAll(page: Page): Promise<void> {
 
 describe('webview: events panel in Chromium (dev harness)', function () {
   this.timeout(120_000);
+  const { open } = useBrowserHarness();
 
-  before(async function () {
-    if (!existsSync(PLAYWRIGHT)) {
-      console.warn(`\n!!! SKIPPING webview browser tests: playwright-core not found at ${PLAYWRIGHT} !!!\n`);
-      this.skip();
-    }
-    if (!existsSync(CHROMIUM)) {
-      console.warn(`\n!!! SKIPPING webview browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium) !!!\n`);
-      this.skip();
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    pw = require(PLAYWRIGHT) as Playwright;
-    server = spawn(process.execPath, [path.join(ROOT, 'webview/dev/build.mjs'), '--serve', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`the harness did not start: ${err}`)), 60_000);
-      server?.stdout?.on('data', (d: Buffer) => {
-        const m = /Serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(String(d));
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server?.stderr?.on('data', (d: Buffer) => (err += String(d)));
-      server?.on('exit', (code) => reject(new Error(`the harness exited (${code}): ${err}`)));
-    });
-    browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60_000 });
+  before(() => {
     mkdirSync(RESULTS, { recursive: true });
-  });
-
-  afterEach(async () => {
-    while (pages.length) await pages.pop()?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
   });
 
   it('renders only the rows in view of 200,000', async () => {

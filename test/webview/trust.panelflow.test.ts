@@ -7,44 +7,11 @@
  * 22: after a load a summary line says events, duplicates merged, files skipped, problems (which
  *     open the list with file, line and column, as text) and the load time; per source too.
  *
- * Like grid.test.ts: skipped, loudly, without playwright-core (.vscode-test/tools) or Chromium.
+ * Through the browser harness of browser.ts: skipped, loudly, without playwright-core
+ * (.vscode-test/tools) or Chromium.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { projectRoot } from './support';
-
-const ROOT = projectRoot();
-const PLAYWRIGHT = path.join(ROOT, '.vscode-test/tools/node_modules/playwright-core');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-interface Locator {
-  click(): Promise<void>;
-  count(): Promise<number>;
-  textContent(): Promise<string | null>;
-  allTextContents(): Promise<string[]>;
-  first(): Locator;
-  waitFor(opts?: { state?: 'attached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-}
-interface Page {
-  goto(url: string): Promise<unknown>;
-  locator(selector: string): Locator;
-  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
-  waitForTimeout(ms: number): Promise<void>;
-  on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
-  on(event: 'pageerror', fn: (e: Error) => void): void;
-  close(): Promise<void>;
-}
-interface Browser {
-  newPage(opts: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: { launch(opts: { executablePath: string; args: string[]; headless: boolean; timeout?: number }): Promise<Browser> };
-}
-type Win = { __fakeHost: { log: Array<{ method: string; params: Record<string, unknown> }> }; __pwned?: unknown };
+import { useBrowserHarness, type Page, type Win } from './browser';
 
 /** What a person sees at one instant, read in one go (no render between the reads). */
 interface Seen {
@@ -55,25 +22,6 @@ interface Seen {
   facets: number;
   bars: number;
   summary?: string;
-}
-
-let browser: Browser | undefined;
-let server: ChildProcess | undefined;
-let base = '';
-const pages: Page[] = [];
-
-async function open(query = ''): Promise<{ page: Page; problems: string[] }> {
-  if (!browser) throw new Error('no browser');
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  pages.push(page);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}?fresh=1${query}`);
-  await until(page, (s) => / of [\d,]+ events/.test(s.status));
-  return { page, problems };
 }
 
 function seen(page: Page): Promise<Seen> {
@@ -116,39 +64,7 @@ const statusCounts = (s: string) => {
 
 describe('trust (items 21, 22): the events panel while and after loading (Chromium, dev harness)', function () {
   this.timeout(120_000);
-
-  before(async function () {
-    if (!existsSync(PLAYWRIGHT) || !existsSync(CHROMIUM)) {
-      console.warn(`\n!!! SKIPPING webview browser tests: playwright-core (${PLAYWRIGHT}) or Chromium (${CHROMIUM}) missing !!!\n`);
-      this.skip();
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pw = require(PLAYWRIGHT) as Playwright;
-    server = spawn(process.execPath, [path.join(ROOT, 'webview/dev/build.mjs'), '--serve', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`the harness did not start: ${err}`)), 60_000);
-      server?.stdout?.on('data', (d: Buffer) => {
-        const m = /Serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(String(d));
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server?.stderr?.on('data', (d: Buffer) => (err += String(d)));
-      server?.on('exit', (code) => reject(new Error(`the harness exited (${code}): ${err}`)));
-    });
-    browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60_000 });
-  });
-
-  afterEach(async () => {
-    while (pages.length) await pages.pop()?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
-  });
+  const { open } = useBrowserHarness();
 
   it('item 21: while loading, the strip and the status line say the same count, and rows, facets and timeline fill as events arrive', async () => {
     const { page, problems } = await open('&load=1');

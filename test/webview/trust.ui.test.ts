@@ -3,110 +3,11 @@
  * as escapes, the four themes, facets past the top 10, unknown fields, the default columns and
  * ARNs, the timeline's dates, a detail of an event that left the results, new columns in view.
  *
- * Same harness as grid.test.ts: the dev harness (webview/dev, the real bundle over a fake host)
- * in Chromium through playwright-core from .vscode-test/tools; skipped, loudly, without them.
+ * The browser harness of browser.ts: the dev harness (webview/dev, the real bundle over a fake
+ * host) in Chromium through playwright-core from .vscode-test/tools; skipped, loudly, without them.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { projectRoot } from './support';
-
-const ROOT = projectRoot();
-const PLAYWRIGHT = path.join(ROOT, '.vscode-test/tools/node_modules/playwright-core');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-interface Locator {
-  click(opts?: { button?: 'left' | 'right'; modifiers?: string[]; timeout?: number }): Promise<void>;
-  hover(): Promise<void>;
-  fill(text: string): Promise<void>;
-  press(key: string): Promise<void>;
-  type(text: string): Promise<void>;
-  focus(): Promise<void>;
-  count(): Promise<number>;
-  textContent(): Promise<string | null>;
-  inputValue(): Promise<string>;
-  getAttribute(name: string): Promise<string | null>;
-  isVisible(): Promise<boolean>;
-  first(): Locator;
-  nth(i: number): Locator;
-  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
-  waitFor(opts?: { state?: 'attached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
-}
-interface Page {
-  goto(url: string): Promise<unknown>;
-  locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
-  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
-  waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, opts?: { timeout?: number; polling?: number }): Promise<unknown>;
-  waitForTimeout(ms: number): Promise<void>;
-  on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
-  on(event: 'pageerror', fn: (e: Error) => void): void;
-  keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
-  close(): Promise<void>;
-}
-interface Browser {
-  newPage(opts: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: { launch(opts: { executablePath: string; args: string[]; headless: boolean; timeout?: number }): Promise<Browser> };
-}
-type Win = { __fakeHost: { log: Array<{ method: string; params: Record<string, unknown> }>; setTheme(t: string): void } };
-
-let browser: Browser | undefined;
-let server: ChildProcess | undefined;
-let base = '';
-const pages: Page[] = [];
-
-async function open(query = '', viewport = { width: 1400, height: 860 }): Promise<{ page: Page; problems: string[] }> {
-  if (!browser) throw new Error('no browser');
-  const page = await browser.newPage({ viewport });
-  pages.push(page);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    const t = m.text();
-    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(t)) problems.push(`${m.type()}: ${t}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(`${base}?fresh=1${query}`);
-  await waitForStatus(page, /of [\d,]+ events/);
-  return { page, problems };
-}
-
-async function statusText(page: Page): Promise<string> {
-  return ((await page.locator('ale-app .status .count').textContent()) ?? '').trim();
-}
-
-async function waitForStatus(page: Page, re: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await statusText(page).catch(() => '');
-    if (re.test(last)) return last;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`status never matched ${re}: last was "${last}"`);
-}
-
-async function waitRowsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const grid = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-grid')?.shadowRoot;
-    const rows = Array.from(grid?.querySelectorAll('.row') ?? []);
-    return rows.length > 0 && rows.every((r) => !r.classList.contains('loading'));
-  });
-}
-
-async function runFilter(page: Page, text: string): Promise<void> {
-  const input = page.locator('ae-filter-bar vscode-textfield input');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
-async function hostLog(page: Page): Promise<Win['__fakeHost']['log']> {
-  return page.evaluate(() => (window as unknown as Win).__fakeHost.log);
-}
+import { hostLog, runFilter, useBrowserHarness, waitForStatus, waitRowsLoaded, type Page, type Win } from './browser';
 
 /**
  * Where two characters of a text node under `selector` (in the shadow root of `host`) are drawn:
@@ -139,39 +40,7 @@ async function charLefts(page: Page, host: string, selector: string, needle: str
 
 describe('webview: trust (issue 12) in Chromium', function () {
   this.timeout(120_000);
-
-  before(async function () {
-    if (!existsSync(PLAYWRIGHT) || !existsSync(CHROMIUM)) {
-      console.warn(`\n!!! SKIPPING webview trust tests: playwright-core (${PLAYWRIGHT}) or Chromium (${CHROMIUM}) missing !!!\n`);
-      this.skip();
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pw = require(PLAYWRIGHT) as Playwright;
-    server = spawn(process.execPath, [path.join(ROOT, 'webview/dev/build.mjs'), '--serve', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    base = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`the harness did not start: ${err}`)), 60_000);
-      server?.stdout?.on('data', (d: Buffer) => {
-        const m = /Serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(String(d));
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      server?.stderr?.on('data', (d: Buffer) => (err += String(d)));
-      server?.on('exit', (code) => reject(new Error(`the harness exited (${code}): ${err}`)));
-    });
-    browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60_000 });
-  });
-
-  afterEach(async () => {
-    while (pages.length) await pages.pop()?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
-  });
+  const { open } = useBrowserHarness('webview trust tests');
 
   it('item 16: shows bidi, zero-width and control characters as escapes in the grid, tree and raw view, and copies the exact value', async () => {
     const { page, problems } = await open();
