@@ -48,7 +48,8 @@ function suite(title, args) {
 }
 
 const stages = [
-  () => run('typecheck', bin('tsc'), ['--noEmit', '-p', '.']),
+  // Three programs: the host (node, no DOM), the webview (DOM) and the browser-side tests (both).
+  () => ['.', 'webview', 'test/webview'].every((p) => run(`typecheck ${p}`, bin('tsc'), ['--noEmit', '-p', p])),
   () => run('lint', bin('eslint'), ['.']),
   () => run('build', process.execPath, ['esbuild.mjs']),
   () => mocha('unit', ['out/test/unit']),
