@@ -1,14 +1,13 @@
 /**
- * What every live provider's fetch does the same way: a rate limiter per account entry, and
- * turning whatever ended the paging into the report (cancelled, or stopped by an error that keeps
- * what was fetched). providers/ never imports vscode.
+ * What the HTTP providers' fetches share besides the paging loop (paging.ts): a rate limiter per
+ * account entry, and one page of API items checked and normalized into a batch. providers/ never
+ * imports vscode.
  */
 import type { ZodType } from 'zod';
 import type { AuditEvent, ProviderId } from '../core/event';
-import { ApiError, isApiError } from '../core/errors';
 import { AuditEventBatch } from '../core/eventBatch';
 import { RateLimiter } from '../core/rateLimit';
-import type { AccountConfig, FetchReport } from './provider';
+import type { AccountConfig } from './provider';
 
 /** One limiter per account entry, kept across calls, so validate, scopes and fetch share the budget. */
 export function limiterPerAccount(perSecond: number, burst: number): (account: AccountConfig) => RateLimiter {
@@ -21,24 +20,6 @@ export function limiterPerAccount(perSecond: number, burst: number): (account: A
     }
     return l;
   };
-}
-
-/**
- * Records in `report` why fetching stopped. API errors go through `explain` (a provider's own
- * wording); anything else becomes a network error whose message `redact` has cleaned.
- */
-export function recordFetchEnd(
-  report: FetchReport,
-  e: unknown,
-  signal: AbortSignal | undefined,
-  provider: string,
-  redact: (text: string) => string,
-  explain: (e: ApiError) => ApiError = (x) => x,
-): void {
-  if (isApiError(e) && e.kind === 'cancelled') report.cancelled = true;
-  else if (isApiError(e)) report.stoppedBy = explain(e);
-  else if (signal?.aborted) report.cancelled = true;
-  else report.stoppedBy = new ApiError({ kind: 'network', provider, url: '', message: redact(e instanceof Error ? e.message : String(e)), cause: e });
 }
 
 /**
