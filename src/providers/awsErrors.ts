@@ -89,6 +89,21 @@ export interface AwsErrorService<C extends AwsErrorContext> {
 
 /** Expired-credential error names, the same for every AWS service. */
 export const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired']);
+/** Names for credentials a JSON-protocol service (CloudTrail, Athena) did not accept. */
+export const BAD_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+]);
+/** Names for a call the credentials may not make. */
+export const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
+/** Names for throttling. */
+export const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'SlowDown']);
 /** Node's codes for a request that never got an answer. */
 export const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 const EXPIRED_TEXT = /security token[^.]*expired|token has expired|credentials have expired/i;

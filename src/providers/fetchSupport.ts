@@ -35,14 +35,19 @@ export function pageBatch<T>(
   extra: (ev: T) => Record<string, string | undefined>,
 ): { batch: AuditEventBatch; skipped: number } {
   const batch = new AuditEventBatch(provider, source);
+  const { kept, skipped } = parseItems(items, schema);
+  for (const { item, data } of kept) batch.add(normalize(data), JSON.stringify(item), extra(data));
+  return { batch, skipped };
+}
+
+/** The items `schema` accepts, each with the item as it came; the others are only counted. */
+export function parseItems<T>(items: readonly unknown[], schema: ZodType<T>): { kept: Array<{ item: unknown; data: T }>; skipped: number } {
+  const kept: Array<{ item: unknown; data: T }> = [];
   let skipped = 0;
   for (const item of items) {
     const parsed = schema.safeParse(item);
-    if (!parsed.success) {
-      skipped++;
-      continue;
-    }
-    batch.add(normalize(parsed.data), JSON.stringify(item), extra(parsed.data));
+    if (parsed.success) kept.push({ item, data: parsed.data });
+    else skipped++;
   }
-  return { batch, skipped };
+  return { kept, skipped };
 }

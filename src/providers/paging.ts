@@ -77,6 +77,20 @@ export function recordFetchEnd(
   else report.stoppedBy = new ApiError({ kind: 'network', provider, url: '', message: redact(e instanceof Error ? e.message : String(e)), cause: e });
 }
 
+/**
+ * Opens what a fetch needs (an SDK session, a client). When that fails (an unusable secret), the
+ * failure is how the fetch ended: it is recorded in `report` and undefined returned.
+ */
+export function openForFetch<S>(open: () => S, report: FetchReport, signal: AbortSignal | undefined, provider: string): S | undefined {
+  try {
+    return open();
+  } catch (e) {
+    // Nothing was opened, so there is no session to redact with; the openers never echo the secret.
+    recordFetchEnd(report, e, signal, provider, (t) => t);
+    return undefined;
+  }
+}
+
 export interface TokenPagesOptions<O> {
   /** Pages read so far in the whole fetch (a fetch over several regions counts on across them). */
   pagesSoFar(): number;

@@ -3,7 +3,7 @@
 // query needs; and a query that ended FAILED or CANCELLED. providers/ never imports vscode.
 import { ApiError, type ApiErrorKind } from '../../core/errors';
 import { loginHint } from '../awsCloudtrail/credentials';
-import { mapAwsError, type AwsErrorContext, type AwsErrorService } from '../awsErrors';
+import { BAD_CREDENTIALS, FORBIDDEN, mapAwsError, THROTTLED, type AwsErrorContext, type AwsErrorService } from '../awsErrors';
 
 export const ATHENA_PROVIDER_NAME = 'Amazon Athena';
 
@@ -12,19 +12,6 @@ export interface AthenaErrorContext extends AwsErrorContext {
   operation: string;
   region: string;
 }
-
-const BAD_CREDENTIALS = new Set([
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'IncompleteSignatureException',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-]);
-const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized']);
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'SlowDown']);
 
 const where = (ctx: AthenaErrorContext) => `${ctx.operation} in ${ctx.region}`;
 

@@ -18,7 +18,7 @@ import { ApiError } from '../../core/errors';
 import { describeQueryError, QueryError } from '../../core/query';
 import { notePageProblems } from '../awsCloudtrail/records';
 import { isRegionName, regionsOf } from '../awsCloudtrail/client';
-import { drivePages, recordFetchEnd, tokenPages } from '../paging';
+import { drivePages, openForFetch, recordFetchEnd, tokenPages } from '../paging';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import type { AthenaSession } from './client';
 import { AthenaNameError, checkIdentifier, cloudTrailTableDdl, type TableSpec } from './ddl';
@@ -218,13 +218,8 @@ export async function runQuery(
     report.stoppedBy = badRequest('The Athena page size should be from 1 to 1000 rows.');
     return report;
   }
-  let s: AthenaSession;
-  try {
-    s = sessionFor(account, secret, target.region, query.endpoint ?? account.endpoint);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, (t) => t);
-    return report;
-  }
+  const s = openForFetch(() => sessionFor(account, secret, target.region, query.endpoint ?? account.endpoint), report, signal, ATHENA_PROVIDER_NAME);
+  if (!s) return report;
   try {
     const id = await execute(s, query, query.sql, opts, report, sink.onStatus, signal);
     const maxPages = query.maxPages ?? 10_000;
@@ -302,13 +297,8 @@ export async function runStatement(
     report.stoppedBy = t;
     return report;
   }
-  let s: AthenaSession;
-  try {
-    s = sessionFor(account, secret, t.region, target.endpoint ?? account.endpoint);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, (x) => x);
-    return report;
-  }
+  const s = openForFetch(() => sessionFor(account, secret, t.region, target.endpoint ?? account.endpoint), report, signal, ATHENA_PROVIDER_NAME);
+  if (!s) return report;
   try {
     await execute(s, target, sql, opts, report, onStatus, signal);
   } catch (e) {

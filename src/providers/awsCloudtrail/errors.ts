@@ -1,7 +1,15 @@
 // CloudTrail's part of the AWS error mapping (awsErrors.ts): its exception names, the permission a
 // 'forbidden' message names, LookupEvents' throttling budget. providers/ never imports vscode.
 import type { ApiError } from '../../core/errors';
-import { CHECK_KEYS, mapAwsError, type AwsErrorContext, type AwsErrorService } from '../awsErrors';
+import {
+  BAD_CREDENTIALS as AWS_BAD_CREDENTIALS,
+  CHECK_KEYS,
+  FORBIDDEN as AWS_FORBIDDEN,
+  mapAwsError,
+  THROTTLED as AWS_THROTTLED,
+  type AwsErrorContext,
+  type AwsErrorService,
+} from '../awsErrors';
 import { loginHint, PROVIDER_NAME } from './credentials';
 
 export interface ErrorContext extends AwsErrorContext {
@@ -10,20 +18,9 @@ export interface ErrorContext extends AwsErrorContext {
   region: string;
 }
 
-const BAD_CREDENTIALS = new Set([
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'CloudTrailInvalidClientTokenIdException',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'IncompleteSignatureException',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'InvalidTokenException',
-]);
-const FORBIDDEN = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized', 'OperationNotPermittedException']);
-const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'SlowDown']);
+const BAD_CREDENTIALS = new Set([...AWS_BAD_CREDENTIALS, 'CloudTrailInvalidClientTokenIdException', 'InvalidTokenException']);
+const FORBIDDEN = new Set([...AWS_FORBIDDEN, 'OperationNotPermittedException']);
+const THROTTLED = new Set([...AWS_THROTTLED, 'ProvisionedThroughputExceededException']);
 const BAD_REQUEST = new Set([
   'InvalidTimeRangeException',
   'InvalidLookupAttributesException',

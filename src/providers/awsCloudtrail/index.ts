@@ -12,7 +12,7 @@
 // logs which ones and why, and the report's `problems` lists them (see AwsFetchReport).
 import { LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { ApiError } from '../../core/errors';
-import { drivePages, recordFetchEnd, tokenPages } from '../paging';
+import { drivePages, openForFetch, tokenPages } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery, Scope } from '../provider';
 import { isRegionName, regionsOf, sessionFactory, type AwsClientOptions, type AwsSession } from './client';
 import { describeCredentials, PROVIDER_NAME } from './credentials';
@@ -152,21 +152,15 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
         });
         return report;
       }
-      let s: AwsSession;
-      try {
-        s = open(account, secret);
-      } catch (e) {
-        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => t);
-        return report;
-      }
+      const s = openForFetch(() => open(account, secret), report, signal, PROVIDER_NAME);
+      if (!s) return report;
       if (pd.clampedFrom !== undefined) {
         s.log(`${PROVIDER_NAME}: LookupEvents keeps only the last 90 days: the start ${iso(pd.clampedFrom)} was moved to ${iso(pd.startTime)}`);
       }
       const maxPages = query.maxPages ?? 10_000;
       const source = accountLabel(account);
-      const session = s;
       // One sequence of pages per region, counted and limited over the whole fetch.
-      async function* allRegions(): AsyncGenerator<{ region: string; inRegion: number; out: LookupEventsCommandOutput }, void, undefined> {
+      const allRegions = async function* (): AsyncGenerator<{ region: string; inRegion: number; out: LookupEventsCommandOutput }, void, undefined> {
         for (const region of regions) {
           const input = {
             StartTime: new Date(pd.startTime),
@@ -181,22 +175,22 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
             fetch: (token, page, n) => {
               inRegion = n;
               const withToken = token ? { ...input, NextToken: token } : input;
-              return session.send(region, 'LookupEvents', (c, sig) => c.send(new LookupEventsCommand(withToken), { abortSignal: sig }), signal, page, (o) => `${o.Events?.length ?? 0} events${o.NextToken ? ', more' : ''}`);
+              return s.send(region, 'LookupEvents', (c, sig) => c.send(new LookupEventsCommand(withToken), { abortSignal: sig }), signal, page, (o) => `${o.Events?.length ?? 0} events${o.NextToken ? ', more' : ''}`);
             },
             nextToken: (o) => o.NextToken,
-            limitError: (page) => pagingLimit(maxPages, region, session.url(region), page),
+            limitError: (page) => pagingLimit(maxPages, region, s.url(region), page),
             loopError: (page, n) =>
               new ApiError({
                 kind: 'paging-loop',
                 provider: PROVIDER_NAME,
-                url: session.url(region),
+                url: s.url(region),
                 page,
                 message: `${PROVIDER_NAME} sent a NextToken in ${region} that repeats an earlier one (page ${n}); stopped paging to avoid a loop. The pages loaded so far are kept.`,
               }),
           });
           for await (const out of pages) yield { region, inRegion, out };
         }
-      }
+      };
       try {
         await drivePages(allRegions(), report, sink, {
           signal,
@@ -205,7 +199,7 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
           toEvents: ({ region, inRegion, out }) => {
             const batch = new LiveCloudTrailBatch(source, hintsFor(account, region));
             for (const ev of out.Events ?? []) batch.addEventJson(ev.CloudTrailEvent, ev.EventId ?? '(no EventId)');
-            notePageProblems(report, batch, `${PROVIDER_NAME} ${region} page ${inRegion}`, (l) => session.log(l));
+            notePageProblems(report, batch, `${PROVIDER_NAME} ${region} page ${inRegion}`, (l) => s.log(l));
             return batch;
           },
         });

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { ApiError, isApiError } from '../../core/errors';
 import type { EventBatch } from '../../core/batch';
-import { drivePages, recordFetchEnd, tokenPages } from '../paging';
+import { drivePages, openForFetch, recordFetchEnd, tokenPages } from '../paging';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import { isRegionName, regionsOf, type AwsSession } from './client';
 import { PROVIDER_NAME } from './credentials';
@@ -124,13 +124,8 @@ export async function runLake(
     report.stoppedBy = new ApiError({ kind: 'bad-request', provider: PROVIDER_NAME, url: '', message: 'The CloudTrail Lake query is empty: give a SQL statement such as SELECT eventJson FROM <event data store id> WHERE …' });
     return report;
   }
-  let s: AwsSession;
-  try {
-    s = session(account, secret);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => t);
-    return report;
-  }
+  const s = openForFetch(() => session(account, secret), report, signal, PROVIDER_NAME);
+  if (!s) return report;
   const url = s.url(region);
   const eds = query.eventDataStore ? { EventDataStore: query.eventDataStore } : {};
   let queryId: string | undefined;

@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { AuditEventBatch } from '../../core/eventBatch';
 import { ApiError, isApiError } from '../../core/errors';
 import type { HttpClient, HttpClientOptions } from '../../core/http';
-import { limiterPerAccount } from '../fetchSupport';
+import { limiterPerAccount, parseItems } from '../fetchSupport';
 import { drivePages } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import { createExoscaleHttpClient, DEFAULT_RATE_PER_SECOND, DEFAULT_WINDOW_MS, eventRequest, PROVIDER_NAME, rfc3339, timeWindows, type TimeWindow } from './client';
@@ -157,22 +157,18 @@ export function createExoscaleProvider(opts: ExoscaleProviderOptions = {}): Live
           toEvents: (page, n) => {
             const w = windows[n - 1];
             const kept: { ev: ExoEvent; raw: string; t: number }[] = [];
-            let skipped = 0;
-            for (const item of page) {
-              const parsed = ExoEvent.safeParse(item);
-              if (!parsed.success) {
-                skipped++;
-                continue;
-              }
+            const parsed = parseItems(page, ExoEvent);
+            const skipped = parsed.skipped;
+            for (const { item, data } of parsed.kept) {
               const raw = JSON.stringify(item);
-              const t = parsed.data.timestamp ? Date.parse(parsed.data.timestamp) : NaN;
+              const t = data.timestamp ? Date.parse(data.timestamp) : NaN;
               if (Number.isFinite(t)) {
                 if (t < w.from || t >= w.to) continue;
               } else {
                 if (untimed.has(raw)) continue;
                 untimed.add(raw);
               }
-              kept.push({ ev: parsed.data, raw, t });
+              kept.push({ ev: data, raw, t });
             }
             // The API's order within a window is undocumented; the panel and the CLI expect time order.
             kept.sort((a, b) => (Number.isNaN(a.t) ? 1 : Number.isNaN(b.t) ? -1 : a.t - b.t));
