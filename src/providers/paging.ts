@@ -19,8 +19,11 @@ export interface PageSink {
   onBatch(batch: EventBatch, progress: FetchProgress): void;
 }
 
-/** How paging ended: every page read, a cancel, or an error (kept in `report.stoppedBy`). */
-export type PagingEnd = 'complete' | 'cancelled' | 'stopped';
+/**
+ * How paging ended: every page read; a cancel seen between pages; or the page source threw (an
+ * error, kept in `report.stoppedBy`, or a cancelled request, `report.cancelled`).
+ */
+export type PagingEnd = 'complete' | 'cancelled' | 'threw';
 
 export interface PagingOptions<P> {
   signal?: AbortSignal;
@@ -55,7 +58,7 @@ export async function drivePages<P>(pages: AsyncIterable<P>, report: FetchReport
     return 'complete';
   } catch (e) {
     recordFetchEnd(report, e, o.signal, o.provider, o.redact, o.explain);
-    return report.cancelled ? 'cancelled' : 'stopped';
+    return 'threw';
   }
 }
 

@@ -68,7 +68,7 @@ describe('paging: the one fetch loop (drivePages)', () => {
     const report = emptyReport();
     const sink = recorder();
     const end = await drivePages(source(5, 2, 3).pages, report, sink, options());
-    assert.equal(end, 'stopped');
+    assert.equal(end, 'threw');
     assert.equal(report.pages, 2);
     assert.equal(report.events, 4);
     assert.equal(sink.batches.length, 2);
@@ -79,7 +79,7 @@ describe('paging: the one fetch loop (drivePages)', () => {
   it('an error that is not an ApiError becomes a network error with the secret redacted', async () => {
     const report = emptyReport();
     const end = await drivePages(source(2, 1, 2, new Error('socket hang up near s3cret')).pages, report, recorder(), options());
-    assert.equal(end, 'stopped');
+    assert.equal(end, 'threw');
     assert.equal(report.pages, 1);
     assert.equal(report.stoppedBy?.kind, 'network');
     assert.equal(report.stoppedBy?.message, 'socket hang up near [redacted]');
@@ -104,11 +104,11 @@ describe('paging: the one fetch loop (drivePages)', () => {
     assert.equal(src.asked.pages, 2, 'no request for page 3 after the cancel');
   });
 
-  it('a cancel the source throws (an aborted request) ends cancelled, not stopped, keeping the pages before', async () => {
+  it('a cancel the source throws (an aborted request) is a cancel in the report, not an error, keeping the pages before', async () => {
     const report = emptyReport();
     const cancelled = new ApiError({ kind: 'cancelled', provider: 'Test', url: 'http://x/', message: 'Cancelled the request to Test.' });
     const end = await drivePages(source(4, 1, 3, cancelled).pages, report, recorder(), options());
-    assert.equal(end, 'cancelled');
+    assert.equal(end, 'threw');
     assert.deepEqual([report.pages, report.cancelled, report.stoppedBy], [2, true, undefined]);
   });
 
@@ -173,7 +173,7 @@ describe('paging: AWS NextToken pages (tokenPages)', () => {
     const report = emptyReport();
     const api = tokenApi(10);
     const pages = tokenPages({ pagesSoFar: () => report.pages, maxPages: 4, fetch: api.fetch, nextToken: (o) => o.next, limitError, loopError });
-    assert.equal(await drivePages(pages, report, recorder(), options()), 'stopped');
+    assert.equal(await drivePages(pages, report, recorder(), options()), 'threw');
     assert.equal(report.pages, 4);
     assert.equal(api.calls.length, 4, 'page 5 is never requested');
     assert.equal(report.stoppedBy?.message, 'limit at 5');
@@ -191,7 +191,7 @@ describe('paging: AWS NextToken pages (tokenPages)', () => {
     const report = emptyReport();
     const api = tokenApi(10, { 3: 't2' });
     const pages = tokenPages({ pagesSoFar: () => report.pages, maxPages: 100, fetch: api.fetch, nextToken: (o) => o.next, limitError, loopError });
-    assert.equal(await drivePages(pages, report, recorder(), options()), 'stopped');
+    assert.equal(await drivePages(pages, report, recorder(), options()), 'threw');
     assert.equal(report.pages, 3);
     assert.equal(report.stoppedBy?.message, 'loop at 4/4');
   });

@@ -270,7 +270,7 @@ export async function runQuery(
         return batch;
       },
     });
-    if (end !== 'stopped') s.log(`Athena query ${id}: ${report.events} events, ${report.dataScannedBytes ?? '?'} bytes scanned in ${report.engineMs ?? '?'} ms${report.skipped ? `, ${report.skipped} rows not events` : ''}`);
+    if (end !== 'threw') s.log(`Athena query ${id}: ${report.events} events, ${report.dataScannedBytes ?? '?'} bytes scanned in ${report.engineMs ?? '?'} ms${report.skipped ? `, ${report.skipped} rows not events` : ''}`);
   } catch (e) {
     recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, s.redact);
     await stopIfRunning(s, report);

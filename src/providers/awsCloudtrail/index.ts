@@ -12,7 +12,7 @@
 // logs which ones and why, and the report's `problems` lists them (see AwsFetchReport).
 import { LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { ApiError } from '../../core/errors';
-import { drivePages, openForFetch, tokenPages } from '../paging';
+import { drivePages, openForFetch, tokenPages, type PagingEnd } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery, Scope } from '../provider';
 import { isRegionName, regionsOf, sessionFactory, type AwsClientOptions, type AwsSession } from './client';
 import { describeCredentials, PROVIDER_NAME } from './credentials';
@@ -191,8 +191,9 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
           for await (const out of pages) yield { region, inRegion, out };
         }
       };
+      let end: PagingEnd;
       try {
-        await drivePages(allRegions(), report, sink, {
+        end = await drivePages(allRegions(), report, sink, {
           signal,
           provider: PROVIDER_NAME,
           redact: s.redact,
@@ -206,7 +207,7 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
       } finally {
         s.close();
       }
-      if (report.skipped > 0) s.log(`${PROVIDER_NAME}: ${report.skipped} event(s) in total were skipped because their CloudTrailEvent could not be read`);
+      if (report.skipped > 0 && end !== 'cancelled') s.log(`${PROVIDER_NAME}: ${report.skipped} event(s) in total were skipped because their CloudTrailEvent could not be read`);
       return report;
     },
 

@@ -216,7 +216,7 @@ export async function runLake(
       },
     });
     const st = report.statistics;
-    if (end !== 'stopped') {
+    if (end !== 'threw') {
       s.log(
         `CloudTrail Lake query ${id}: ${report.events} events from ${st.totalResultsCount ?? st.resultsCount ?? '?'} rows, ${st.bytesScanned ?? '?'} bytes scanned${report.skipped ? `, ${report.skipped} rows not events` : ''}`,
       );
