@@ -10,14 +10,15 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   type GetQueryExecutionCommandOutput,
+  type GetQueryResultsCommandOutput,
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
 import type { EventBatch } from '../../core/batch';
 import { ApiError } from '../../core/errors';
 import { describeQueryError, QueryError } from '../../core/query';
-import { describeRowProblems, describeSkipped } from '../awsCloudtrail/records';
+import { notePageProblems } from '../awsCloudtrail/records';
 import { isRegionName, regionsOf } from '../awsCloudtrail/client';
-import { recordFetchEnd } from '../fetchSupport';
+import { drivePages, openForFetch, recordFetchEnd, tokenPages } from '../paging';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import type { AthenaSession } from './client';
 import { AthenaNameError, checkIdentifier, cloudTrailTableDdl, type TableSpec } from './ddl';
@@ -83,7 +84,6 @@ export interface AthenaRunOptions {
 export type SessionFor = (account: AccountConfig, secret: string, region: string, endpoint?: string) => AthenaSession;
 
 const WAITING = new Set(['QUEUED', 'RUNNING']);
-const MAX_PROBLEMS = 20;
 
 
 function badRequest(message: string): ApiError {
@@ -218,82 +218,59 @@ export async function runQuery(
     report.stoppedBy = badRequest('The Athena page size should be from 1 to 1000 rows.');
     return report;
   }
-  let s: AthenaSession;
-  try {
-    s = sessionFor(account, secret, target.region, query.endpoint ?? account.endpoint);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, (t) => t);
-    return report;
-  }
+  const s = openForFetch(() => sessionFor(account, secret, target.region, query.endpoint ?? account.endpoint), report, signal, ATHENA_PROVIDER_NAME);
+  if (!s) return report;
   try {
     const id = await execute(s, query, query.sql, opts, report, sink.onStatus, signal);
     const maxPages = query.maxPages ?? 10_000;
     const source = account.label || account.scope || account.id;
-    let token: string | undefined;
-    const seen = new Set<string>();
     let names: string[] | undefined;
     let row = 0;
-    do {
-      if (report.pages >= maxPages) {
-        throw new ApiError({
+    const pages = tokenPages<GetQueryResultsCommandOutput>({
+      pagesSoFar: () => report.pages,
+      maxPages,
+      fetch: (token, page) => {
+        const input = { QueryExecutionId: id, MaxResults: pageSize, ...(token ? { NextToken: token } : {}) };
+        return s.send('GetQueryResults', (c, sig) => c.send(new GetQueryResultsCommand(input), { abortSignal: sig }), signal, page, (o) => `${o.ResultSet?.Rows?.length ?? 0} rows${o.NextToken ? ', more' : ''}`);
+      },
+      nextToken: (o) => o.NextToken,
+      limitError: (page) =>
+        new ApiError({
           kind: 'paging-loop',
           provider: ATHENA_PROVIDER_NAME,
           url: s.url,
-          page: report.pages + 1,
+          page,
           message: `Stopped after ${maxPages} pages of Athena results (the page limit); the pages loaded so far are kept. Lower the LIMIT or narrow the filter.`,
-        });
-      }
-      const input = { QueryExecutionId: id, MaxResults: pageSize, ...(token ? { NextToken: token } : {}) };
-      const out = await s.send(
-        'GetQueryResults',
-        (c, sig) => c.send(new GetQueryResultsCommand(input), { abortSignal: sig }),
-        signal,
-        report.pages + 1,
-        (o) => `${o.ResultSet?.Rows?.length ?? 0} rows${o.NextToken ? ', more' : ''}`,
-      );
-      const rows = out.ResultSet?.Rows ?? [];
-      let first = 0;
-      if (names === undefined) {
-        const info = out.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
-        names = info.map((c) => c.Name ?? c.Label ?? '');
-        const head = rows[0]?.Data?.map((d) => d.VarCharValue ?? '') ?? [];
-        if (names.length === 0) names = head;
-        // The header row comes first on the first page only; compared, not assumed, so a result
-        // without it loses no event.
-        if (head.length === names.length && head.every((h, i) => h.toLowerCase() === (names as string[])[i].toLowerCase())) first = 1;
-      }
-      const batch = new AthenaRowBatch(source);
-      for (let i = first; i < rows.length; i++) {
-        const cells = (rows[i].Data ?? []).map((d) => d.VarCharValue);
-        batch.add(names, cells, row++);
-      }
-      report.pages++;
-      report.events += batch.size;
-      if (batch.skipped.length > 0) {
-        report.skipped += batch.skipped.length;
-        const line = describeSkipped(batch.skipped, `Athena query ${id} page ${report.pages}`);
-        s.log(line);
-        if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
-      }
-      if (batch.problems.length > 0) {
-        const line = describeRowProblems(batch.problems, `Athena query ${id} page ${report.pages}`);
-        s.log(line);
-        if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
-      }
-      sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-      if (signal?.aborted) {
-        report.cancelled = true;
-        break;
-      }
-      token = out.NextToken || undefined;
-      if (token !== undefined) {
-        if (seen.has(token)) {
-          throw new ApiError({ kind: 'paging-loop', provider: ATHENA_PROVIDER_NAME, url: s.url, page: report.pages + 1, message: 'Athena sent a NextToken that repeats an earlier one; stopped paging to avoid a loop. The pages loaded so far are kept.' });
+        }),
+      loopError: (page) =>
+        new ApiError({ kind: 'paging-loop', provider: ATHENA_PROVIDER_NAME, url: s.url, page, message: 'Athena sent a NextToken that repeats an earlier one; stopped paging to avoid a loop. The pages loaded so far are kept.' }),
+    });
+    const end = await drivePages(pages, report, sink, {
+      signal,
+      provider: ATHENA_PROVIDER_NAME,
+      redact: s.redact,
+      toEvents: (out, n) => {
+        const rows = out.ResultSet?.Rows ?? [];
+        let first = 0;
+        if (names === undefined) {
+          const info = out.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+          names = info.map((c) => c.Name ?? c.Label ?? '');
+          const head = rows[0]?.Data?.map((d) => d.VarCharValue ?? '') ?? [];
+          if (names.length === 0) names = head;
+          // The header row comes first on the first page only; compared, not assumed, so a result
+          // without it loses no event.
+          if (head.length === names.length && head.every((h, i) => h.toLowerCase() === (names as string[])[i].toLowerCase())) first = 1;
         }
-        seen.add(token);
-      }
-    } while (token !== undefined);
-    s.log(`Athena query ${id}: ${report.events} events, ${report.dataScannedBytes ?? '?'} bytes scanned in ${report.engineMs ?? '?'} ms${report.skipped ? `, ${report.skipped} rows not events` : ''}`);
+        const batch = new AthenaRowBatch(source);
+        for (let i = first; i < rows.length; i++) {
+          const cells = (rows[i].Data ?? []).map((d) => d.VarCharValue);
+          batch.add(names, cells, row++);
+        }
+        notePageProblems(report, batch, `Athena query ${id} page ${n}`, (l) => s.log(l));
+        return batch;
+      },
+    });
+    if (end !== 'threw') s.log(`Athena query ${id}: ${report.events} events, ${report.dataScannedBytes ?? '?'} bytes scanned in ${report.engineMs ?? '?'} ms${report.skipped ? `, ${report.skipped} rows not events` : ''}`);
   } catch (e) {
     recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, s.redact);
     await stopIfRunning(s, report);
@@ -320,13 +297,8 @@ export async function runStatement(
     report.stoppedBy = t;
     return report;
   }
-  let s: AthenaSession;
-  try {
-    s = sessionFor(account, secret, t.region, target.endpoint ?? account.endpoint);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, ATHENA_PROVIDER_NAME, (x) => x);
-    return report;
-  }
+  const s = openForFetch(() => sessionFor(account, secret, t.region, target.endpoint ?? account.endpoint), report, signal, ATHENA_PROVIDER_NAME);
+  if (!s) return report;
   try {
     await execute(s, target, sql, opts, report, onStatus, signal);
   } catch (e) {

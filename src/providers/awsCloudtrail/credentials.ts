@@ -10,7 +10,8 @@
 // CloudTrail records and error messages), so messages may name it. providers/ never imports vscode.
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { ApiError } from '../../core/errors';
+import { z, type ZodType } from 'zod';
+import { decodeStoredCredentials, storedSecrets, type CredentialFormat } from '../storedCredentials';
 
 export const PROVIDER_NAME = 'AWS CloudTrail';
 
@@ -19,14 +20,74 @@ export type AwsCredentials =
   | { type: 'default' }
   | { type: 'keys'; accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
-const HELP =
-  'Give an AWS profile name as {"type":"profile","profile":"NAME"} (or profile:NAME), {"type":"default"} for the SDK default chain, ' +
-  'or access keys as {"type":"keys","accessKeyId":"AKIA…","secretAccessKey":"…"} (or ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]).';
+/** Text that must be one line of visible characters. */
+const PLAIN = /[\s\p{Cc}]/u;
 
-function malformed(why: string): ApiError {
-  // Never echo the input: it may hold a secret key.
-  return new ApiError({ kind: 'auth', provider: PROVIDER_NAME, url: '', message: `The AWS credentials are not usable: ${why}. ${HELP}` });
+/** A required text field: missing, not text or blank all read as missing. */
+const required = (missing: string) => z.string({ error: missing }).trim().min(1, missing);
+
+const Profile = z.object({
+  type: z.literal('profile'),
+  profile: z
+    .string({ error: 'the profile name is missing' })
+    .refine((p) => p.trim() !== '', 'the profile name is missing')
+    // Profile names are section names of an ini file: no brackets, line breaks or control characters.
+    .refine((p) => !/[[\]\p{Cc}]/u.test(p), 'the profile name contains brackets or control characters')
+    .transform((p) => p.trim()),
+});
+
+const Keys = z
+  .object({
+    type: z.literal('keys'),
+    accessKeyId: required('the access key id is missing'),
+    secretAccessKey: required('the secret access key is missing'),
+    sessionToken: z
+      .string({ error: 'the session token is not text' })
+      .nullish()
+      .transform((t) => t?.trim() || undefined),
+  })
+  // Checked once every field is there, so a missing one is named first.
+  .superRefine((k, ctx) => {
+    // The id goes into the Authorization header's credential scope; anything else means a wrong paste.
+    if (!/^[A-Z0-9]{16,128}$/.test(k.accessKeyId)) ctx.addIssue({ code: 'custom', message: 'the access key id should be 16 or more capital letters and digits (AKIA…, ASIA…)' });
+    else if (PLAIN.test(k.secretAccessKey)) ctx.addIssue({ code: 'custom', message: 'the secret access key contains spaces or control characters' });
+    else if (k.sessionToken !== undefined && PLAIN.test(k.sessionToken)) ctx.addIssue({ code: 'custom', message: 'the session token contains spaces or control characters' });
+  })
+  .transform(({ accessKeyId, secretAccessKey, sessionToken }): AwsCredentials =>
+    sessionToken === undefined ? { type: 'keys', accessKeyId, secretAccessKey } : { type: 'keys', accessKeyId, secretAccessKey, sessionToken },
+  );
+
+/** The JSON form; `type` may be left out when `profile` or `accessKeyId` says which. */
+const StoredAws: ZodType<AwsCredentials> = z.preprocess(
+  (o) => {
+    if (!o || typeof o !== 'object') return o;
+    const r = o as Record<string, unknown>;
+    const type = typeof r.type === 'string' ? r.type.toLowerCase() : r.profile !== undefined ? 'profile' : r.accessKeyId !== undefined ? 'keys' : '';
+    return { ...r, type };
+  },
+  z.discriminatedUnion('type', [Profile, z.object({ type: z.literal('default') }), Keys], { error: '"type" must be "profile", "default" or "keys"' }),
+);
+
+/** AWS secret keys and session tokens are base64-like and never contain ':'. */
+function awsFromText(text: string): unknown {
+  if (text.toLowerCase() === 'default') return { type: 'default' };
+  if (/^profile:/i.test(text)) return { type: 'profile', profile: text.slice('profile:'.length) };
+  const parts = text.split(':');
+  if (parts.length === 2 || parts.length === 3) return { type: 'keys', accessKeyId: parts[0], secretAccessKey: parts[1], sessionToken: parts[2] };
+  return undefined;
 }
+
+const AWS_FORMAT: CredentialFormat<AwsCredentials> = {
+  provider: PROVIDER_NAME,
+  what: 'The AWS credentials',
+  help:
+    'Give an AWS profile name as {"type":"profile","profile":"NAME"} (or profile:NAME), {"type":"default"} for the SDK default chain, ' +
+    'or access keys as {"type":"keys","accessKeyId":"AKIA…","secretAccessKey":"…"} (or ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]).',
+  schema: StoredAws,
+  fromText: awsFromText,
+  unknownText: 'the text is neither JSON, profile:NAME, default, nor ACCESS_KEY_ID:SECRET_ACCESS_KEY',
+  secrets: (c) => (c.type === 'keys' ? [c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])] : []),
+};
 
 /** The one string stored for an account. */
 export function encodeAwsCredentials(c: AwsCredentials): string {
@@ -37,65 +98,14 @@ export function encodeAwsCredentials(c: AwsCredentials): string {
   return JSON.stringify(out);
 }
 
-function checkKeys(id: unknown, secret: unknown, token: unknown): AwsCredentials {
-  if (typeof id !== 'string' || id.trim() === '') throw malformed('the access key id is missing');
-  if (typeof secret !== 'string' || secret.trim() === '') throw malformed('the secret access key is missing');
-  if (token !== undefined && token !== null && typeof token !== 'string') throw malformed('the session token is not text');
-  const k = id.trim();
-  // The id goes into the Authorization header's credential scope; anything else means a wrong paste.
-  if (!/^[A-Z0-9]{16,128}$/.test(k)) throw malformed('the access key id should be 16 or more capital letters and digits (AKIA…, ASIA…)');
-  if (/[\s\p{Cc}]/u.test(secret.trim())) throw malformed('the secret access key contains spaces or control characters');
-  const t = typeof token === 'string' && token.trim() !== '' ? token.trim() : undefined;
-  if (t !== undefined && /[\s\p{Cc}]/u.test(t)) throw malformed('the session token contains spaces or control characters');
-  return t === undefined ? { type: 'keys', accessKeyId: k, secretAccessKey: secret.trim() } : { type: 'keys', accessKeyId: k, secretAccessKey: secret.trim(), sessionToken: t };
-}
-
-function checkProfile(p: unknown): AwsCredentials {
-  if (typeof p !== 'string' || p.trim() === '') throw malformed('the profile name is missing');
-  // Profile names are section names of an ini file: no brackets, line breaks or control characters.
-  if (/[[\]\p{Cc}]/u.test(p)) throw malformed('the profile name contains brackets or control characters');
-  return { type: 'profile', profile: p.trim() };
-}
-
 /** Reads the stored (or pasted) form; throws an ApiError of kind 'auth' that never contains the input. */
 export function decodeAwsCredentials(stored: string): AwsCredentials {
-  const text = (stored ?? '').trim();
-  if (text === '') throw malformed('nothing was given');
-  if (text.startsWith('{')) {
-    let j: unknown;
-    try {
-      j = JSON.parse(text);
-    } catch {
-      throw malformed('it looks like JSON but does not parse');
-    }
-    if (!j || typeof j !== 'object' || Array.isArray(j)) throw malformed('the JSON is not an object');
-    const o = j as Record<string, unknown>;
-    const type = typeof o.type === 'string' ? o.type.toLowerCase() : o.profile !== undefined ? 'profile' : o.accessKeyId !== undefined ? 'keys' : '';
-    if (type === 'profile') return checkProfile(o.profile);
-    if (type === 'default') return { type: 'default' };
-    if (type === 'keys') return checkKeys(o.accessKeyId, o.secretAccessKey, o.sessionToken);
-    throw malformed('"type" must be "profile", "default" or "keys"');
-  }
-  if (text.toLowerCase() === 'default') return { type: 'default' };
-  if (/^profile:/i.test(text)) return checkProfile(text.slice('profile:'.length));
-  const parts = text.split(':');
-  if (parts.length === 2 || parts.length === 3) return checkKeys(parts[0], parts[1], parts[2]);
-  throw malformed('the text is neither JSON, profile:NAME, default, nor ACCESS_KEY_ID:SECRET_ACCESS_KEY');
+  return decodeStoredCredentials(AWS_FORMAT, stored);
 }
 
 /** Every string that must never appear in a message or log line for this stored secret. */
 export function secretsOf(stored: string): string[] {
-  const out = [stored];
-  try {
-    const c = decodeAwsCredentials(stored);
-    if (c.type === 'keys') {
-      out.push(c.secretAccessKey);
-      if (c.sessionToken) out.push(c.sessionToken);
-    }
-  } catch {
-    // Undecodable: the whole string is all there is to hide.
-  }
-  return out.filter((s) => s.length > 0);
+  return storedSecrets(AWS_FORMAT, stored);
 }
 
 /** The `aws` CLI hint for this credential source, used in expired/SSO messages. */

@@ -12,14 +12,14 @@
 // logs which ones and why, and the report's `problems` lists them (see AwsFetchReport).
 import { LookupEventsCommand, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { ApiError } from '../../core/errors';
-import { recordFetchEnd } from '../fetchSupport';
+import { drivePages, openForFetch, tokenPages, type PagingEnd } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery, Scope } from '../provider';
 import { isRegionName, regionsOf, sessionFactory, type AwsClientOptions, type AwsSession } from './client';
 import { describeCredentials, PROVIDER_NAME } from './credentials';
 import { toApiError } from './errors';
 import { runLake, type LakeOptions, type LakeQuery, type LakeReport, type LakeSink } from './lake';
 import { pushDown } from './pushdown';
-import { describeSkipped, LiveCloudTrailBatch } from './records';
+import { LiveCloudTrailBatch, notePageProblems } from './records';
 
 export { awsSecretFromEnv, credentialsFor, decodeAwsCredentials, encodeAwsCredentials, PROVIDER_NAME, type AwsCredentials } from './credentials';
 export { DEFAULT_RATE_PER_SECOND, DEFAULT_REGION, regionsOf } from './client';
@@ -28,8 +28,6 @@ export { pushDown as lookupPushDown } from './pushdown';
 
 /** LookupEvents' largest page. */
 export const PAGE_SIZE = 50;
-/** At most this many problem lines are kept in a report (the log has all of them). */
-const MAX_PROBLEMS = 20;
 
 export interface AwsCloudTrailProviderOptions extends AwsClientOptions, LakeOptions {}
 
@@ -154,77 +152,62 @@ export function createAwsCloudTrailProvider(opts: AwsCloudTrailProviderOptions =
         });
         return report;
       }
-      let s: AwsSession;
-      try {
-        s = open(account, secret);
-      } catch (e) {
-        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => t);
-        return report;
-      }
+      const s = openForFetch(() => open(account, secret), report, signal, PROVIDER_NAME);
+      if (!s) return report;
       if (pd.clampedFrom !== undefined) {
         s.log(`${PROVIDER_NAME}: LookupEvents keeps only the last 90 days: the start ${iso(pd.clampedFrom)} was moved to ${iso(pd.startTime)}`);
       }
       const maxPages = query.maxPages ?? 10_000;
       const source = accountLabel(account);
-      try {
+      // One sequence of pages per region, counted and limited over the whole fetch.
+      const allRegions = async function* (): AsyncGenerator<{ region: string; inRegion: number; out: LookupEventsCommandOutput }, void, undefined> {
         for (const region of regions) {
-          let token: string | undefined;
-          const seenTokens = new Set<string>();
-          let regionPage = 0;
-          do {
-            if (report.pages >= maxPages) throw pagingLimit(maxPages, region, s.url(region), report.pages + 1);
-            const input = {
-              StartTime: new Date(pd.startTime),
-              EndTime: new Date(pd.endTime),
-              MaxResults: PAGE_SIZE,
-              ...(pd.attribute ? { LookupAttributes: [pd.attribute] } : {}),
-              ...(token ? { NextToken: token } : {}),
-            };
-            regionPage++;
-            const out: LookupEventsCommandOutput = await s.send(
-              region,
-              'LookupEvents',
-              (c, sig) => c.send(new LookupEventsCommand(input), { abortSignal: sig }),
-              signal,
-              report.pages + 1,
-              (o) => `${o.Events?.length ?? 0} events${o.NextToken ? ', more' : ''}`,
-            );
+          const input = {
+            StartTime: new Date(pd.startTime),
+            EndTime: new Date(pd.endTime),
+            MaxResults: PAGE_SIZE,
+            ...(pd.attribute ? { LookupAttributes: [pd.attribute] } : {}),
+          };
+          let inRegion = 0;
+          const pages = tokenPages<LookupEventsCommandOutput>({
+            pagesSoFar: () => report.pages,
+            maxPages,
+            fetch: (token, page, n) => {
+              inRegion = n;
+              const withToken = token ? { ...input, NextToken: token } : input;
+              return s.send(region, 'LookupEvents', (c, sig) => c.send(new LookupEventsCommand(withToken), { abortSignal: sig }), signal, page, (o) => `${o.Events?.length ?? 0} events${o.NextToken ? ', more' : ''}`);
+            },
+            nextToken: (o) => o.NextToken,
+            limitError: (page) => pagingLimit(maxPages, region, s.url(region), page),
+            loopError: (page, n) =>
+              new ApiError({
+                kind: 'paging-loop',
+                provider: PROVIDER_NAME,
+                url: s.url(region),
+                page,
+                message: `${PROVIDER_NAME} sent a NextToken in ${region} that repeats an earlier one (page ${n}); stopped paging to avoid a loop. The pages loaded so far are kept.`,
+              }),
+          });
+          for await (const out of pages) yield { region, inRegion, out };
+        }
+      };
+      let end: PagingEnd;
+      try {
+        end = await drivePages(allRegions(), report, sink, {
+          signal,
+          provider: PROVIDER_NAME,
+          redact: s.redact,
+          toEvents: ({ region, inRegion, out }) => {
             const batch = new LiveCloudTrailBatch(source, hintsFor(account, region));
             for (const ev of out.Events ?? []) batch.addEventJson(ev.CloudTrailEvent, ev.EventId ?? '(no EventId)');
-            report.pages++;
-            report.events += batch.size;
-            if (batch.skipped.length > 0) {
-              report.skipped += batch.skipped.length;
-              const line = describeSkipped(batch.skipped, `${PROVIDER_NAME} ${region} page ${regionPage}`);
-              s.log(line);
-              if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
-            }
-            sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-            if (signal?.aborted) {
-              report.cancelled = true;
-              return report;
-            }
-            token = out.NextToken || undefined;
-            if (token !== undefined) {
-              if (seenTokens.has(token)) {
-                throw new ApiError({
-                  kind: 'paging-loop',
-                  provider: PROVIDER_NAME,
-                  url: s.url(region),
-                  page: report.pages + 1,
-                  message: `${PROVIDER_NAME} sent a NextToken in ${region} that repeats an earlier one (page ${regionPage + 1}); stopped paging to avoid a loop. The pages loaded so far are kept.`,
-                });
-              }
-              seenTokens.add(token);
-            }
-          } while (token !== undefined);
-        }
-      } catch (e) {
-        recordFetchEnd(report, e, signal, PROVIDER_NAME, s.redact);
+            notePageProblems(report, batch, `${PROVIDER_NAME} ${region} page ${inRegion}`, (l) => s.log(l));
+            return batch;
+          },
+        });
       } finally {
         s.close();
       }
-      if (report.skipped > 0) s.log(`${PROVIDER_NAME}: ${report.skipped} event(s) in total were skipped because their CloudTrailEvent could not be read`);
+      if (report.skipped > 0 && end !== 'cancelled') s.log(`${PROVIDER_NAME}: ${report.skipped} event(s) in total were skipped because their CloudTrailEvent could not be read`);
       return report;
     },
 

@@ -14,11 +14,11 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { ApiError, isApiError } from '../../core/errors';
 import type { EventBatch } from '../../core/batch';
-import { recordFetchEnd } from '../fetchSupport';
+import { drivePages, openForFetch, recordFetchEnd, tokenPages } from '../paging';
 import type { AccountConfig, FetchProgress, FetchReport } from '../provider';
 import { isRegionName, regionsOf, type AwsSession } from './client';
 import { PROVIDER_NAME } from './credentials';
-import { describeRowProblems, describeSkipped, LiveCloudTrailBatch } from './records';
+import { LiveCloudTrailBatch, notePageProblems } from './records';
 import { sleep } from '../../core/sleep';
 
 export interface LakeQuery {
@@ -124,13 +124,8 @@ export async function runLake(
     report.stoppedBy = new ApiError({ kind: 'bad-request', provider: PROVIDER_NAME, url: '', message: 'The CloudTrail Lake query is empty: give a SQL statement such as SELECT eventJson FROM <event data store id> WHERE …' });
     return report;
   }
-  let s: AwsSession;
-  try {
-    s = session(account, secret);
-  } catch (e) {
-    recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => t);
-    return report;
-  }
+  const s = openForFetch(() => session(account, secret), report, signal, PROVIDER_NAME);
+  if (!s) return report;
   const url = s.url(region);
   const eds = query.eventDataStore ? { EventDataStore: query.eventDataStore } : {};
   let queryId: string | undefined;
@@ -188,61 +183,44 @@ export async function runLake(
     // Page the results.
     const maxPages = query.maxPages ?? 10_000;
     const source = account.label || account.scope || account.id;
-    let token: string | undefined;
-    const seen = new Set<string>();
     let row = 0;
-    do {
-      if (report.pages >= maxPages) {
-        throw new ApiError({
+    const pages = tokenPages<GetQueryResultsCommandOutput>({
+      pagesSoFar: () => report.pages,
+      maxPages,
+      fetch: (token, page) => {
+        const input = { QueryId: id, ...eds, ...(query.pageSize ? { MaxQueryResults: query.pageSize } : {}), ...(token ? { NextToken: token } : {}) };
+        return s.send(region, 'GetQueryResults', (c, sig) => c.send(new GetQueryResultsCommand(input), { abortSignal: sig }), signal, page, (o) => `${o.QueryResultRows?.length ?? 0} rows${o.NextToken ? ', more' : ''}`);
+      },
+      nextToken: (o) => o.NextToken,
+      limitError: (page) =>
+        new ApiError({
           kind: 'paging-loop',
           provider: PROVIDER_NAME,
           url,
-          page: report.pages + 1,
+          page,
           message: `Stopped after ${maxPages} pages of CloudTrail Lake results (the page limit); the pages loaded so far are kept. Narrow the query (WHERE, LIMIT) to load less.`,
-        });
-      }
-      const input = { QueryId: id, ...eds, ...(query.pageSize ? { MaxQueryResults: query.pageSize } : {}), ...(token ? { NextToken: token } : {}) };
-      const out = await s.send(
-        region,
-        'GetQueryResults',
-        (c, sig) => c.send(new GetQueryResultsCommand(input), { abortSignal: sig }),
-        signal,
-        report.pages + 1,
-        (o) => `${o.QueryResultRows?.length ?? 0} rows${o.NextToken ? ', more' : ''}`,
-      );
-      statsFrom(out, report.statistics);
-      const batch = new LiveCloudTrailBatch(source, { region });
-      for (const r of out.QueryResultRows ?? []) batch.addLakeRow(r, row++);
-      report.pages++;
-      report.events += batch.size;
-      if (batch.skipped.length > 0) {
-        report.skipped += batch.skipped.length;
-        const line = describeSkipped(batch.skipped, `CloudTrail Lake query ${id} page ${report.pages}`);
-        s.log(line);
-        if (report.problems.length < 20) report.problems.push(line);
-      }
-      if (batch.problems.length > 0) {
-        const line = describeRowProblems(batch.problems, `CloudTrail Lake query ${id} page ${report.pages}`);
-        s.log(line);
-        if (report.problems.length < 20) report.problems.push(line);
-      }
-      sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-      if (signal?.aborted) {
-        report.cancelled = true;
-        break;
-      }
-      token = out.NextToken || undefined;
-      if (token !== undefined) {
-        if (seen.has(token)) {
-          throw new ApiError({ kind: 'paging-loop', provider: PROVIDER_NAME, url, page: report.pages + 1, message: `CloudTrail Lake sent a NextToken that repeats an earlier one; stopped paging to avoid a loop. The pages loaded so far are kept.` });
-        }
-        seen.add(token);
-      }
-    } while (token !== undefined);
+        }),
+      loopError: (page) =>
+        new ApiError({ kind: 'paging-loop', provider: PROVIDER_NAME, url, page, message: `CloudTrail Lake sent a NextToken that repeats an earlier one; stopped paging to avoid a loop. The pages loaded so far are kept.` }),
+    });
+    const end = await drivePages(pages, report, sink, {
+      signal,
+      provider: PROVIDER_NAME,
+      redact: s.redact,
+      toEvents: (out, n) => {
+        statsFrom(out, report.statistics);
+        const batch = new LiveCloudTrailBatch(source, { region });
+        for (const r of out.QueryResultRows ?? []) batch.addLakeRow(r, row++);
+        notePageProblems(report, batch, `CloudTrail Lake query ${id} page ${n}`, (l) => s.log(l));
+        return batch;
+      },
+    });
     const st = report.statistics;
-    s.log(
-      `CloudTrail Lake query ${id}: ${report.events} events from ${st.totalResultsCount ?? st.resultsCount ?? '?'} rows, ${st.bytesScanned ?? '?'} bytes scanned${report.skipped ? `, ${report.skipped} rows not events` : ''}`,
-    );
+    if (end !== 'threw') {
+      s.log(
+        `CloudTrail Lake query ${id}: ${report.events} events from ${st.totalResultsCount ?? st.resultsCount ?? '?'} rows, ${st.bytesScanned ?? '?'} bytes scanned${report.skipped ? `, ${report.skipped} rows not events` : ''}`,
+      );
+    }
   } catch (e) {
     recordFetchEnd(report, e, signal, PROVIDER_NAME, s.redact);
     const timedOutWaiting = isApiError(e) && e.kind === 'timeout' && !finished;

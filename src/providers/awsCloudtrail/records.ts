@@ -91,3 +91,28 @@ function firstFew(list: readonly SkippedRecord[]): string {
   const more = list.length > 3 ? `; and ${list.length - 3} more` : '';
   return `${shown.join('; ')}${more}`;
 }
+
+/** At most this many problem lines are kept in a report (the log has all of them). */
+export const MAX_PROBLEMS = 20;
+
+/**
+ * Notes in `report` and the log what one page of AWS results left out (skipped) or read with a
+ * problem, one line each: LookupEvents, Lake and Athena pages all say it the same way.
+ */
+export function notePageProblems(
+  report: { skipped: number; problems: string[] },
+  batch: { readonly skipped: readonly SkippedRecord[]; readonly problems: readonly SkippedRecord[] },
+  where: string,
+  log: (line: string) => void,
+): void {
+  const lines: string[] = [];
+  if (batch.skipped.length > 0) {
+    report.skipped += batch.skipped.length;
+    lines.push(describeSkipped(batch.skipped, where));
+  }
+  if (batch.problems.length > 0) lines.push(describeRowProblems(batch.problems, where));
+  for (const line of lines) {
+    log(line);
+    if (report.problems.length < MAX_PROBLEMS) report.problems.push(line);
+  }
+}

@@ -10,7 +10,8 @@
 import type { Dispatcher } from 'undici';
 import { ApiError, isApiError, redact } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http';
-import { limiterPerAccount, pageBatch, recordFetchEnd } from '../fetchSupport';
+import { limiterPerAccount, pageBatch } from '../fetchSupport';
+import { drivePages, recordFetchEnd } from '../paging';
 import type { AccountConfig, DetailSection, FetchReport, LiveProvider, LiveQuery, Scope, ServerAggregate } from '../provider';
 import {
   bareToken,
@@ -142,18 +143,18 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
         const params: ListParams = { ...base, page: 1, datasetId: base.datasetId ?? pd.datasetId, search: pd.search.length ? pd.search : undefined };
         api = apiFor(account, secret);
         const source = accountLabel(account);
-        for await (const page of listEventPages(api, params, { signal, maxPages: query.maxPages })) {
-          const { batch, skipped } = pageBatch('cloudflare', source, page.items, CfThreatEvent, normalizeEvent, extraFields);
-          report.pages++;
-          report.events += batch.size;
-          if (skipped) opts.log?.(`Cloudflare: skipped ${skipped} item(s) on page ${report.pages} that are not threat events`);
+        await drivePages(listEventPages(api, params, { signal, maxPages: query.maxPages }), report, sink, {
+          signal,
+          provider: PROVIDER_NAME,
+          redact: (t) => redact(t, [secret, bareToken(secret)]),
           // The empty page that ends a list of exactly N full pages adds nothing to show.
-          if (batch.size > 0 || report.pages === 1) sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-          if (signal?.aborted) {
-            report.cancelled = true;
-            break;
-          }
-        }
+          pushEmptyPages: false,
+          toEvents: (page, n) => {
+            const { batch, skipped } = pageBatch('cloudflare', source, page.items, CfThreatEvent, normalizeEvent, extraFields);
+            if (skipped) opts.log?.(`Cloudflare: skipped ${skipped} item(s) on page ${n} that are not threat events`);
+            return batch;
+          },
+        });
       } catch (e) {
         recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => redact(t, [secret, bareToken(secret)]));
       } finally {

@@ -5,9 +5,9 @@
 // (comma list), `aws`, `azure`, `gcp`, `cc` ('true' / 'false', as Events.md documents them),
 // `pageSize` (1–1000, default 1000).
 import type { Dispatcher } from 'undici';
-import { ApiError } from '../../core/errors';
 import { AuditEventBatch } from '../../core/eventBatch';
 import type { RateLimiter } from '../../core/rateLimit';
+import { drivePages } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import { ConformityClient, conformityBaseUrl, limiterForKey, MAX_PAGE_SIZE, type EventsFilter } from './client';
 import { extraFields, normalizeEvent } from './normalize';
@@ -112,22 +112,17 @@ export function createConformityProvider(opts: ConformityProviderOptions = {}): 
       const source = accountLabel(account);
       const c = client(account, secret);
       try {
-        for await (const page of c.listEvents(filter, { pageSize, signal })) {
-          const batch = new AuditEventBatch('conformity', source);
-          for (const ev of page.data) batch.add(normalizeEvent(ev), JSON.stringify(ev), extraFields(ev));
-          report.pages++;
-          report.events += page.data.length;
-          sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-          if (signal?.aborted) {
-            report.cancelled = true;
-            break;
-          }
-          if (query.maxPages !== undefined && report.pages >= query.maxPages) break;
-        }
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        if (e.kind === 'cancelled' || signal?.aborted) report.cancelled = true;
-        else report.stoppedBy = e;
+        await drivePages(c.listEvents(filter, { pageSize, signal }), report, sink, {
+          signal,
+          provider: 'Conformity',
+          redact: (t) => c.http.redact(t),
+          stopAfter: query.maxPages,
+          toEvents: (page) => {
+            const batch = new AuditEventBatch('conformity', source);
+            for (const ev of page.data) batch.add(normalizeEvent(ev), JSON.stringify(ev), extraFields(ev));
+            return batch;
+          },
+        });
       } finally {
         await c.close();
       }

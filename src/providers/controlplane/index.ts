@@ -6,7 +6,8 @@
 // wins over what the filter pushed down. providers/ never imports vscode.
 import type { Dispatcher } from 'undici';
 import type { HttpClientOptions } from '../../core/http';
-import { limiterPerAccount, pageBatch, recordFetchEnd } from '../fetchSupport';
+import { limiterPerAccount, pageBatch } from '../fetchSupport';
+import { drivePages } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import {
   createCplnHttpClient,
@@ -75,19 +76,17 @@ export function createControlPlaneProvider(opts: ControlPlaneProviderOptions = {
       const http = client(account, secret);
       try {
         const first = firstRequest(org, params);
-        for await (const page of http.paginate(first, CplnQueryPage, (p, info) => nextRequest(p, info.request), { signal, maxPages: query.maxPages })) {
-          const { batch, skipped } = pageBatch('controlplane', source, page.items, CplnAuditEvent, normalizeEvent, extraFields);
-          report.pages++;
-          report.events += batch.size;
-          if (skipped) opts.log?.(`Control Plane: skipped ${skipped} item(s) on page ${report.pages} that are not audit events`);
-          sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-          if (signal?.aborted) {
-            report.cancelled = true;
-            break;
-          }
-        }
-      } catch (e) {
-        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => http.redact(t));
+        const pages = http.paginate(first, CplnQueryPage, (p, info) => nextRequest(p, info.request), { signal, maxPages: query.maxPages });
+        await drivePages(pages, report, sink, {
+          signal,
+          provider: PROVIDER_NAME,
+          redact: (t) => http.redact(t),
+          toEvents: (page, n) => {
+            const { batch, skipped } = pageBatch('controlplane', source, page.items, CplnAuditEvent, normalizeEvent, extraFields);
+            if (skipped) opts.log?.(`Control Plane: skipped ${skipped} item(s) on page ${n} that are not audit events`);
+            return batch;
+          },
+        });
       } finally {
         await http.close();
       }

@@ -11,7 +11,8 @@ import type { Dispatcher } from 'undici';
 import { AuditEventBatch } from '../../core/eventBatch';
 import { ApiError, isApiError } from '../../core/errors';
 import type { HttpClient, HttpClientOptions } from '../../core/http';
-import { limiterPerAccount, recordFetchEnd } from '../fetchSupport';
+import { limiterPerAccount, parseItems } from '../fetchSupport';
+import { drivePages } from '../paging';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../provider';
 import { createExoscaleHttpClient, DEFAULT_RATE_PER_SECOND, DEFAULT_WINDOW_MS, eventRequest, PROVIDER_NAME, rfc3339, timeWindows, type TimeWindow } from './client';
 import { decodeExoscaleCredentials } from './credentials';
@@ -143,48 +144,42 @@ export function createExoscaleProvider(opts: ExoscaleProviderOptions = {}): Live
       // Events without a readable timestamp cannot be placed in one window, so a re-sent one is
       // recognized by its text.
       const untimed = new Set<string>();
+      const pages = http.paginate(eventRequest(windows[0]), ExoEventList, () => windows[report.pages] && eventRequest(windows[report.pages]), {
+        signal,
+        maxPages: query.maxPages,
+      });
       try {
-        const pages = http.paginate(eventRequest(windows[0]), ExoEventList, () => windows[report.pages] && eventRequest(windows[report.pages]), {
+        await drivePages(pages, report, sink, {
           signal,
-          maxPages: query.maxPages,
+          provider: PROVIDER_NAME,
+          redact: (t) => http.redact(t),
+          explain: (x) => explainError(x, label, windows),
+          toEvents: (page, n) => {
+            const w = windows[n - 1];
+            const kept: { ev: ExoEvent; raw: string; t: number }[] = [];
+            const parsed = parseItems(page, ExoEvent);
+            const skipped = parsed.skipped;
+            for (const { item, data } of parsed.kept) {
+              const raw = JSON.stringify(item);
+              const t = data.timestamp ? Date.parse(data.timestamp) : NaN;
+              if (Number.isFinite(t)) {
+                if (t < w.from || t >= w.to) continue;
+              } else {
+                if (untimed.has(raw)) continue;
+                untimed.add(raw);
+              }
+              kept.push({ ev: data, raw, t });
+            }
+            // The API's order within a window is undocumented; the panel and the CLI expect time order.
+            kept.sort((a, b) => (Number.isNaN(a.t) ? 1 : Number.isNaN(b.t) ? -1 : a.t - b.t));
+            const batch = new AuditEventBatch('exoscale', source);
+            for (const k of kept) batch.add(normalizeEvent(k.ev, orgName), k.raw, extraFields(k.ev));
+            if (skipped) opts.log?.(`Exoscale: skipped ${skipped} item(s) in page ${n} that are not events`);
+            if (page.length >= SUSPICIOUS_WINDOW_SIZE)
+              opts.log?.(`Exoscale: page ${n} (${short(w.from)} to ${short(w.to)}) returned ${page.length} events; if the API caps its answer, some may be missing. A smaller window would tell.`);
+            return batch;
+          },
         });
-        for await (const page of pages) {
-          const w = windows[report.pages];
-          const kept: { ev: ExoEvent; raw: string; t: number }[] = [];
-          let skipped = 0;
-          for (const item of page) {
-            const parsed = ExoEvent.safeParse(item);
-            if (!parsed.success) {
-              skipped++;
-              continue;
-            }
-            const raw = JSON.stringify(item);
-            const t = parsed.data.timestamp ? Date.parse(parsed.data.timestamp) : NaN;
-            if (Number.isFinite(t)) {
-              if (t < w.from || t >= w.to) continue;
-            } else {
-              if (untimed.has(raw)) continue;
-              untimed.add(raw);
-            }
-            kept.push({ ev: parsed.data, raw, t });
-          }
-          // The API's order within a window is undocumented; the panel and the CLI expect time order.
-          kept.sort((a, b) => (Number.isNaN(a.t) ? 1 : Number.isNaN(b.t) ? -1 : a.t - b.t));
-          const batch = new AuditEventBatch('exoscale', source);
-          for (const k of kept) batch.add(normalizeEvent(k.ev, orgName), k.raw, extraFields(k.ev));
-          report.pages++;
-          report.events += batch.size;
-          if (skipped) opts.log?.(`Exoscale: skipped ${skipped} item(s) in page ${report.pages} that are not events`);
-          if (page.length >= SUSPICIOUS_WINDOW_SIZE)
-            opts.log?.(`Exoscale: page ${report.pages} (${short(w.from)} to ${short(w.to)}) returned ${page.length} events; if the API caps its answer, some may be missing. A smaller window would tell.`);
-          sink.onBatch(batch.build(), { pages: report.pages, events: report.events });
-          if (signal?.aborted) {
-            report.cancelled = true;
-            break;
-          }
-        }
-      } catch (e) {
-        recordFetchEnd(report, e, signal, PROVIDER_NAME, (t) => http.redact(t), (x) => explainError(x, label, windows));
       } finally {
         await http.close();
       }
