@@ -219,7 +219,8 @@ export class AeApp extends LitElement {
         font-family: var(--vscode-editor-font-family, monospace);
       }
       .summary-sources,
-      .summary-skipped-list {
+      .summary-skipped-list,
+      .problems-list {
         flex: none;
         max-height: 160px;
         overflow: auto;
@@ -233,16 +234,6 @@ export class AeApp extends LitElement {
       .summary-skipped-list li {
         line-height: 20px;
         overflow-wrap: anywhere;
-      }
-      .problems-list {
-        flex: none;
-        max-height: 160px;
-        overflow: auto;
-        margin: 0;
-        padding: 4px 12px 6px 34px;
-        list-style: none;
-        font-size: 12px;
-        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
       }
       .problems-list li {
         line-height: 20px;
