@@ -28,7 +28,7 @@ export function searchText(store: EventStore, needle: string, cand: Uint32Array)
   // an escape that could spell a character of the needle are searched for its escaped forms.
   const hits = scan(store, needleRegExp(needle), cand);
   if (hits.length === cand.length) return hits;
-  const escapes = new EscapeFinder(store, escapePrefixes(needle));
+  const escapes = new EscapeFinder(store, escapePrefixes(needle), new Set(needle.toLowerCase()));
   const rest = new Uint32Array(cand.length - hits.length);
   let n = 0;
   for (let i = 0, h = 0; i < cand.length; i++) {
@@ -123,7 +123,9 @@ function escapePrefixes(needle: string): Buffer[] {
 /**
  * Whether a row's raw bytes hold any of the prefixes. Rows come in byte order within a segment, so
  * each prefix's next occurrence is found once and reused until the rows pass it: one native
- * search per segment and prefix, not one per row.
+ * search per segment and prefix, not one per row. A `\u` escape counts only when it spells a
+ * character of the needle (`\u0026` cannot help find "AccessDenied"): real logs are full of
+ * escapes, and only rows that could match need the slower escape-aware pattern.
  */
 class EscapeFinder {
   private seg = -1;
@@ -134,6 +136,8 @@ class EscapeFinder {
   constructor(
     private readonly store: EventStore,
     private readonly prefixes: readonly Buffer[],
+    /** The needle's characters, lower-cased: what a `\u` escape must spell to count. */
+    private readonly chars: ReadonlySet<string>,
   ) {
     this.next = prefixes.map(() => -1);
   }
@@ -152,15 +156,32 @@ class EscapeFinder {
     const buf = this.buf as Buffer;
     for (let k = 0; k < this.prefixes.length; k++) {
       if (this.next[k] !== -1 && this.next[k] < start) this.next[k] = -1;
-      if (this.next[k] === -1) {
-        const q = buf.indexOf(this.prefixes[k], start);
-        this.next[k] = q < 0 ? Infinity : q;
-      }
+      if (this.next[k] === -1) this.next[k] = this.find(buf, k, start);
       if (this.next[k] + this.prefixes[k].length <= end) return true;
     }
     return false;
   }
+
+  /** The next occurrence of prefix k at or after `from` that can spell a needle character. */
+  private find(buf: Buffer, k: number, from: number): number {
+    const prefix = this.prefixes[k];
+    for (;;) {
+      const q = buf.indexOf(prefix, from);
+      if (q < 0) return Infinity;
+      if (k !== 0 || this.spellsNeedleChar(buf, q)) return q;
+      from = q + 2;
+    }
+  }
+
+  private spellsNeedleChar(buf: Buffer, q: number): boolean {
+    const hex = buf.toString('latin1', q + 2, q + 6);
+    // Not four hex digits (e.g. the `\u` of an escaped backslash before a `u`): no escape at all.
+    if (!HEX4.test(hex)) return false;
+    return this.chars.has(String.fromCharCode(Number.parseInt(hex, 16)).toLowerCase());
+  }
 }
+
+const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /** JSON's two-character escapes, by the character they stand for. */
 const SHORT_ESCAPES: ReadonlyArray<readonly [string, string]> = [

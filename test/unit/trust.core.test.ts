@@ -262,6 +262,16 @@ describe('trust (core): free text finds what the user sees', function () {
     assert.deepEqual(hits('nothing'), [7]);
   });
 
+  it('an ASCII needle spelled with \\u escapes of its own letters is found; escapes of other characters do not make a match', function () {
+    const s = storeOf([
+      '{"e":"\\u0041ccess\\u0044enied"}',
+      '{"e":"\\u0026 AccessDenie"}',
+      '{"e":"C:\\\\users AccessDenied"}',
+      '{"e":"\\u00"}',
+    ]);
+    assert.deepEqual(s.query('AccessDenied').rows(0, 10, []).map((r) => r.row), [0, 2]);
+  });
+
   it('still finds the raw JSON form as typed (a backslash before a letter is literal)', function () {
     assert.deepEqual(hits('Z\\u00fcrich'), [0]);
     assert.deepEqual(hits('u00fc'), [0]);
