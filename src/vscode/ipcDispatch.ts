@@ -45,8 +45,16 @@ export async function dispatchIpc(raw: unknown, handlers: IpcHandlers, opts: Ipc
   const name = msg.method.slice(0, 60);
   const key = KEYS.get(msg.method);
   const isRequest = key !== undefined ? WEBVIEW_CALLS[key].kind === 'request' : msg.completionId !== undefined;
+  // A panel closed meanwhile cannot take the answer: that is no one's error.
+  const send = (reply: Reply<unknown>) => {
+    try {
+      void Promise.resolve(opts.reply(`${msg.method}/completion`, msg.completionId ?? msg.id, reply)).catch(() => undefined);
+    } catch {
+      opts.log(`could not answer the events panel's ${name}: the panel is gone`);
+    }
+  };
   const fail = (code: ReplyErrorCode, message: string) => {
-    if (isRequest) opts.reply(`${msg.method}/completion`, msg.completionId ?? msg.id, { error: { code, message: message.slice(0, MESSAGE_MAX) } });
+    if (isRequest) send({ error: { code, message: message.slice(0, MESSAGE_MAX) } });
   };
   if (key === undefined) {
     opts.log(`ignored an unknown message from the events panel: ${name}`);
@@ -71,5 +79,5 @@ export async function dispatchIpc(raw: unknown, handlers: IpcHandlers, opts: Ipc
     fail(err instanceof ReplyFailure ? err.code : 'failed', err instanceof ReplyFailure || !isRequest ? text : `The ${name} request failed: ${text}`);
     return;
   }
-  if (isRequest) opts.reply(`${msg.method}/completion`, msg.completionId ?? msg.id, { result });
+  if (isRequest) send({ result });
 }

@@ -1,8 +1,8 @@
 /**
  * The events panel on the host side: one webview panel per opened source set. It owns nothing but
  * the conversation; the data lives in the SourceSet. Every message from the webview is parsed with
- * zod before it is acted on, and everything sent to the webview is plain data (the webview renders
- * it as text).
+ * zod before it is acted on (ipcDispatch.ts, which answers every request with its result or an
+ * error), and everything sent to the webview is plain data (the webview renders it as text).
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';

@@ -137,6 +137,20 @@ describe('protocol: the host answers every request (issue 13, item 2)', () => {
     assert.match(h.logged[1]!, /clipboard unavailable/);
   });
 
+  it('survives a panel that closed before the answer (its postMessage throws or rejects)', async () => {
+    const logged: string[] = [];
+    const handlers = Object.fromEntries(Object.keys(WEBVIEW_CALLS).map((k) => [k, () => ({})])) as unknown as IpcHandlers;
+    await dispatchIpc(request('detail', { row: 0 }), handlers, {
+      reply: () => {
+        throw new Error('Webview is disposed');
+      },
+      log: (m) => logged.push(m),
+    });
+    await dispatchIpc(request('detail', { row: 0 }), handlers, { reply: () => Promise.reject(new Error('Webview is disposed')), log: (m) => logged.push(m) });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(logged.length, 1);
+  });
+
   it('ignores a malformed envelope (nothing to address a reply to)', async () => {
     const h = harness();
     for (const junk of [null, 'rows', { method: 'rows' }, { id: 'x', method: 'm'.repeat(1000), params: {} }]) await h.dispatch(junk);
