@@ -67,13 +67,12 @@ const importBoundaries = {
 };
 
 /**
- * What the webview may take from the host's folders today, file by file. Issue 13 moves the
- * message types into one shared protocol module; then this list shrinks to that module.
- *   src/vscode/protocol     the contract's types (webview/protocol.ts imports them type-only)
+ * What the webview may take from the host's folders today, file by file.
+ *   src/protocol            the one protocol module: message types, method objects, limits
  *   src/vscode/loadSummary  the summary line's wording (ae-app.ts), shared with the host
  *   src/core/invisible      the hidden-character escapes (components/shared.ts), shared with the CLI
  */
-const WEBVIEW_MAY_IMPORT = ['webview', 'src/vscode/protocol', 'src/vscode/loadSummary', 'src/core/invisible'];
+const WEBVIEW_MAY_IMPORT = ['webview', 'src/protocol', 'src/vscode/loadSummary', 'src/core/invisible'];
 /** The dev harness (webview/dev) answers queries itself, with the real query code. */
 const DEV_HARNESS_MAY_IMPORT = [...WEBVIEW_MAY_IMPORT, 'src/core/query', 'src/core/facetPage', 'src/core/fieldSuggest'];
 
@@ -100,6 +99,15 @@ export default tseslint.config(
       'local/import-boundaries': ['error', {
         only: ['src/core'], modules: ['vscode'],
         why: 'core/ is the bottom layer: it imports only core/ and packages, never vscode',
+      }],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'local/import-boundaries': ['error', {
+        only: ['src/protocol'], modules: ['vscode', 'zod'], builtins: true,
+        why: 'the protocol module goes into both bundles: it imports nothing but itself (no zod, node or vscode; the host\'s schemas are in src/vscode/protocolSchemas.ts)',
       }],
     },
   },
@@ -134,7 +142,7 @@ export default tseslint.config(
     files: ['webview/**/*.ts'],
     rules: {
       'local/import-boundaries': ['error', {
-        only: WEBVIEW_MAY_IMPORT, modules: ['vscode'], builtins: true,
+        only: WEBVIEW_MAY_IMPORT, modules: ['vscode', 'zod'], builtins: true,
         why: `the webview runs in a browser: it imports its own files and only ${WEBVIEW_MAY_IMPORT.slice(1).join(', ')} from the host`,
       }],
     },
@@ -143,7 +151,7 @@ export default tseslint.config(
     files: ['webview/dev/**/*.ts'],
     rules: {
       'local/import-boundaries': ['error', {
-        only: DEV_HARNESS_MAY_IMPORT, modules: ['vscode'], builtins: true,
+        only: DEV_HARNESS_MAY_IMPORT, modules: ['vscode', 'zod'], builtins: true,
         why: `the dev harness runs in a browser: it imports webview/ and only ${DEV_HARNESS_MAY_IMPORT.slice(1).join(', ')} from the host`,
       }],
     },

@@ -15,7 +15,7 @@ import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
 import { EventsPanel, PANEL_VIEW_TYPE } from './vscode/panel';
-import { RestoreState, ViewState } from './vscode/protocol';
+import { RestoreState, ViewState } from './vscode/protocolSchemas';
 import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';

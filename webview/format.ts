@@ -3,7 +3,7 @@
  * the filter language reads back exactly (DESIGN.md, "The filter language"), and JSON paths.
  * No DOM here, so the unit tests run it under node.
  */
-import type { FacetValue, HistogramDto, ServerAggregateDto, SourceSummary } from './protocol';
+import type { FacetValue, HistogramDto, ServerAggregateDto, SourceSummary } from '../src/protocol';
 
 const NUMBER = new Intl.NumberFormat('en-US');
 

@@ -2,11 +2,13 @@
  * HostIpc: the webview's side of the message protocol (after GitLens' `apps/shared/ipc.ts`).
  *
  * - sendCommand: fire and forget.
- * - sendRequest: resolves with the `<method>/completion` notification carrying the same
- *   completionId (rejects on timeout, so a lost answer never leaves a promise hanging forever).
+ * - sendRequest: settles with the `<method>/completion` reply carrying the same completionId:
+ *   resolves with its result, or rejects at once with a RequestError when the host refused or
+ *   failed the request (and tells `onRequestError` listeners, so the panel can show it); rejects
+ *   on timeout too, so a lost answer never leaves a promise hanging forever.
  * - onNotification: host → webview messages by method.
  */
-import type { CommandType, IpcMessage, NotificationType, RequestType } from './protocol';
+import type { CommandType, IpcMessage, NotificationType, ReplyErrorCode, RequestType } from '../src/protocol';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -22,6 +24,17 @@ export interface Disposable {
   dispose(): void;
 }
 
+/** The host answered a request with an error instead of its result. */
+export class RequestError extends Error {
+  constructor(
+    readonly method: string,
+    message: string,
+    readonly code: ReplyErrorCode,
+  ) {
+    super(message);
+  }
+}
+
 interface Pending {
   response: string;
   resolve(value: unknown): void;
@@ -33,6 +46,7 @@ export class HostIpc {
   private seq = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
+  private readonly errorHandlers = new Set<(err: RequestError) => void>();
   private readonly prefix = `wv-${Math.random().toString(36).slice(2, 8)}-`;
 
   constructor(
@@ -66,6 +80,12 @@ export class HostIpc {
     return { dispose: () => set.delete(h) };
   }
 
+  /** Errors the host answered requests with (all but `stale` ones, which are no one's concern). */
+  onRequestError(handler: (err: RequestError) => void): Disposable {
+    this.errorHandlers.add(handler);
+    return { dispose: () => this.errorHandlers.delete(handler) };
+  }
+
   /** Exposed for tests: feed a message as if the host had posted it. */
   onMessage(data: unknown): void {
     if (!isIpcMessage(data)) return;
@@ -74,7 +94,7 @@ export class HostIpc {
       if (p && p.response === data.method) {
         this.pending.delete(data.completionId);
         clearTimeout(p.timer);
-        p.resolve(data.params);
+        this.settle(p, data.params, data.method.slice(0, -'/completion'.length));
         return;
       }
     }
@@ -89,6 +109,27 @@ export class HostIpc {
     }
   }
 
+  /** A reply is `{ result }` or `{ error: { message, code } }` (Reply in src/protocol); anything else is a failure. */
+  private settle(p: Pending, reply: unknown, method: string): void {
+    const r = (typeof reply === 'object' && reply !== null ? reply : {}) as { result?: unknown; error?: { message?: unknown; code?: unknown } };
+    if ('result' in r) {
+      p.resolve(r.result);
+      return;
+    }
+    const e: { message?: unknown; code?: unknown } = typeof r.error === 'object' && r.error !== null ? r.error : {};
+    const message = typeof e.message === 'string' ? e.message : `${method}: the extension host sent a reply without a result`;
+    const err = new RequestError(method, message, CODES.find((c) => c === e.code) ?? 'failed');
+    p.reject(err);
+    if (err.code === 'stale') return;
+    for (const h of [...this.errorHandlers]) {
+      try {
+        h(err);
+      } catch (x) {
+        console.error('[audit-log-explorer] request error handler failed', x);
+      }
+    }
+  }
+
   private nextId(): string {
     return this.prefix + ++this.seq;
   }
@@ -97,6 +138,8 @@ export class HostIpc {
     this.api.postMessage(msg);
   }
 }
+
+const CODES: readonly ReplyErrorCode[] = ['invalid', 'failed', 'stale', 'unknown'];
 
 function isIpcMessage(x: unknown): x is IpcMessage {
   if (typeof x !== 'object' || x === null) return false;

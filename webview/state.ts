@@ -45,7 +45,7 @@ import {
   type Sort,
   type TimeRange,
   type ViewState,
-} from './protocol';
+} from '../src/protocol';
 import { addTerm, filterTerm, mergeServerAggregates, serverHistogram } from './format';
 
 export interface Layout {
@@ -181,6 +181,8 @@ export class AppState extends EventTarget {
   hostRestore?: RestoreState;
   position?: GridPosition;
   notice?: string;
+  /** The last request the host refused or failed, as text: the status line shows it until dismissed or the next query. */
+  requestError?: string;
 
   private nextQueryId: number;
   private started = false;
@@ -200,7 +202,7 @@ export class AppState extends EventTarget {
     this.draft = p && typeof p.draft === 'string' ? p.draft : this.view.filter;
     this.nextQueryId = p && typeof p.nextQueryId === 'number' && Number.isSafeInteger(p.nextQueryId) && p.nextQueryId > 0 ? p.nextQueryId : 1;
     this.layout = coerceLayout(p?.layout);
-    if (isObj(saved) && isObj(saved.restore)) this.hostRestore = saved.restore as RestoreState;
+    if (isObj(saved) && isObj(saved.restore) && Array.isArray(saved.restore.paths)) this.hostRestore = { paths: saved.restore.paths.filter((x): x is string => typeof x === 'string') };
     if (p && isObj(p.position) && typeof p.position.topIndex === 'number') {
       const pos = p.position as Record<string, unknown>;
       this.restorePos = {
@@ -215,6 +217,10 @@ export class AppState extends EventTarget {
     this.ipc.onNotification(DidChangeStateNotification, (s) => this.onPanelState(s));
     this.ipc.onNotification(DidQueryNotification, (r) => this.onResult(r));
     this.ipc.onNotification(DidLoadProgressNotification, (l) => this.onLoad(l));
+    this.ipc.onRequestError((e) => {
+      this.requestError = e.message;
+      this.changed();
+    });
     this.ipc.sendCommand(ReadyCommand, {});
   }
 
@@ -232,6 +238,7 @@ export class AppState extends EventTarget {
     }
     this.draft = filter;
     this.view = { ...this.view, filter };
+    this.requestError = undefined;
     this.send({ queryId: 0, filter, sort: this.view.sort, timeRange: this.view.timeRange }, true);
     this.viewChanged();
   }
@@ -514,6 +521,11 @@ export class AppState extends EventTarget {
     this.layout = coerceLayout({ ...this.layout, ...patch });
     this.changed();
     this.persistSoon();
+  }
+
+  dismissRequestError(): void {
+    this.requestError = undefined;
+    this.changed();
   }
 
   flash(text: string): void {

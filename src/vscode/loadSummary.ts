@@ -4,7 +4,7 @@
  * here (unit-tested under node).
  */
 import type { LoadStatus, SourceInfo } from '../providers/sourceSet';
-import type { LoadSummary } from './protocol';
+import type { LoadSummary } from '../protocol';
 
 /** Counts of the whole panel: `events` is the store's size, the rest add up over its sources. */
 export function loadSummary(sources: readonly SourceInfo[], events: number, problems: number, status: LoadStatus): LoadSummary {

@@ -1,8 +1,8 @@
 /**
  * The events panel on the host side: one webview panel per opened source set. It owns nothing but
  * the conversation; the data lives in the SourceSet. Every message from the webview is parsed with
- * zod before it is acted on, and everything sent to the webview is plain data (the webview renders
- * it as text).
+ * zod before it is acted on (ipcDispatch.ts, which answers every request with its result or an
+ * error), and everything sent to the webview is plain data (the webview renders it as text).
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -18,38 +18,24 @@ import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '..
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import { SourceInfo, SourceSet } from '../providers/sourceSet';
 import {
-  CancelCommand,
-  CopyCommand,
   DEFAULT_COLUMNS,
   DETAIL_SECTION_MAX,
-  DetailActionCommand,
-  DetailExpandRequest,
-  DetailRequest,
   type DetailSectionDto,
   DidChangeStateNotification,
   DidLoadProgressNotification,
   DidQueryNotification,
-  ExportCommand,
   FACET_FIELDS,
-  FacetRequest,
-  IpcEnvelope,
-  IpcMessage,
-  IpcNotification,
-  LiveActionCommand,
-  LiveSummary,
-  LoadState,
-  PanelState,
-  QueryCommand,
-  QueryResult,
-  QuerySpec,
-  ReadyCommand,
-  RefetchCommand,
-  AddSourceCommand,
-  RowsRequest,
-  SaveViewCommand,
+  type IpcMessage,
+  type LiveSummary,
+  type LoadState,
+  type NotificationType,
+  type PanelState,
+  type QueryResult,
+  type QuerySpec,
   type ServerAggregateDto,
-  ViewState,
-} from './protocol';
+  type ViewState,
+} from '../protocol';
+import { dispatchIpc, type IpcHandlers, ReplyFailure } from './ipcDispatch';
 import { exportDialogOptions, exportView, ExportFormat } from './exporter';
 import { pathSetKey, uniquePaths } from './sourceKey';
 import { LoadTicker } from './loadTicker';
@@ -348,77 +334,66 @@ export class EventsPanel implements vscode.Disposable {
     EventsPanel.changed.fire(undefined);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const env = IpcEnvelope.safeParse(raw);
-    if (!env.success) {
-      this.log.warn('ignored a malformed message from the events panel');
-      return;
-    }
-    const msg = env.data as IpcMessage;
-    try {
-      if (ReadyCommand.is(msg)) {
-        this.pushState();
-      } else if (QueryCommand.is(msg)) {
-        const spec = QueryCommand.schema.parse(msg.params);
-        this.runQuery(spec);
-      } else if (SaveViewCommand.is(msg)) {
-        this.view = SaveViewCommand.schema.parse(msg.params);
-      } else if (CopyCommand.is(msg)) {
-        await vscode.env.clipboard.writeText(CopyCommand.schema.parse(msg.params).text);
-      } else if (ExportCommand.is(msg)) {
-        await this.export(ExportCommand.schema.parse(msg.params).format);
-      } else if (CancelCommand.is(msg)) {
-        this.sources.cancel();
-      } else if (AddSourceCommand.is(msg)) {
-        AddSourceCommand.schema.parse(msg.params);
-        EventsPanel.active = this;
-        await vscode.commands.executeCommand('auditLogs.addToPanel');
-      } else if (RefetchCommand.is(msg)) {
-        await this.refetch(RefetchCommand.schema.parse(msg.params));
-      } else if (RowsRequest.is(msg)) {
-        const p = RowsRequest.schema.parse(msg.params);
-        const cur = this.current;
-        if (!cur || cur.spec.queryId !== p.queryId) return; // a window of a query no longer shown
-        const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
-        await this.respond(RowsRequest.response, msg, { queryId: p.queryId, offset: p.offset, rows });
-      } else if (FacetRequest.is(msg)) {
-        const p = FacetRequest.schema.parse(msg.params);
-        const cur = this.current;
-        if (!cur || cur.spec.queryId !== p.queryId) return; // a facet of a query no longer shown
-        // Only the facets the panel shows: any other name would extract a new column from every event.
-        if (!(FACET_FIELDS as readonly string[]).includes(p.field)) return;
-        const page = cur.view.facetPage(p.field, p);
-        await this.respond(FacetRequest.response, msg, { queryId: p.queryId, field: p.field, offset: p.offset, ...page });
-      } else if (DetailRequest.is(msg)) {
-        const { row } = DetailRequest.schema.parse(msg.params);
-        if (row >= this.sources.store.size) return;
-        this.selectedRow = row;
-        const live = this.liveSourceOf(row);
-        const actions = live?.provider.eventActions ?? [];
-        await this.respond(DetailRequest.response, msg, {
-          row,
-          raw: this.sources.store.rawText(row),
-          source: this.sources.store.value(row, 'source'),
-          ...(live && (live.provider.expandEvent || actions.length > 0)
-            ? { live: { expandable: live.provider.expandEvent !== undefined, actions: actions.map((a) => ({ id: a.id, title: a.title })) } }
-            : {}),
-        });
-      } else if (DetailExpandRequest.is(msg)) {
-        const { row } = DetailExpandRequest.schema.parse(msg.params);
-        if (row >= this.sources.store.size) return;
-        await this.respond(DetailExpandRequest.response, msg, { row, ...(await this.expand(row)) });
-      } else if (DetailActionCommand.is(msg)) {
-        const { row, actionId } = DetailActionCommand.schema.parse(msg.params);
-        await this.runEventAction(row, actionId);
-      } else if (LiveActionCommand.is(msg)) {
-        await this.runQueryAction(LiveActionCommand.schema.parse(msg.params));
-      } else {
-        this.log.warn(`ignored an unknown message from the events panel: ${msg.method.slice(0, 60)}`);
-      }
-    } catch (err) {
-      this.log.warn(`the events panel sent a message that was rejected (${msg.method.slice(0, 60)}): ${err instanceof Error ? err.message.slice(0, 500) : String(err)}`);
-    }
+  private onMessage(raw: unknown): Promise<void> {
+    return dispatchIpc(raw, this.handlers, {
+      reply: (response, completionId, reply) => this.panel.webview.postMessage({ id: `h${++this.msgSeq}`, method: response, params: reply, completionId } satisfies IpcMessage),
+      log: (message) => this.log.warn(message),
+      errorText: (err) => redact(err instanceof Error ? err.message : String(err), [...this.liveSources.values()].map((l) => l.secret)),
+    });
   }
+
+  /** What each message from the webview does; a request's handler returns its answer or throws a ReplyFailure. */
+  private readonly handlers: IpcHandlers = {
+    ReadyCommand: () => this.pushState(),
+    QueryCommand: (spec) => this.runQuery(spec),
+    SaveViewCommand: (view) => {
+      this.view = view;
+    },
+    CopyCommand: async ({ text }) => {
+      await vscode.env.clipboard.writeText(text);
+    },
+    ExportCommand: ({ format }) => this.export(format),
+    CancelCommand: () => this.sources.cancel(),
+    AddSourceCommand: async () => {
+      EventsPanel.active = this;
+      await vscode.commands.executeCommand('auditLogs.addToPanel');
+    },
+    RefetchCommand: (p) => this.refetch(p),
+    RowsRequest: (p) => {
+      const cur = this.current;
+      if (!cur || cur.spec.queryId !== p.queryId) throw new ReplyFailure('a window of a query no longer shown', 'stale');
+      const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
+      return { queryId: p.queryId, offset: p.offset, rows };
+    },
+    FacetRequest: (p) => {
+      const cur = this.current;
+      if (!cur || cur.spec.queryId !== p.queryId) throw new ReplyFailure('a facet of a query no longer shown', 'stale');
+      // Only the facets the panel shows: any other name would extract a new column from every event.
+      if (!(FACET_FIELDS as readonly string[]).includes(p.field)) throw new ReplyFailure(`The extension refused the facet request (${p.field.slice(0, 60)} is not a facet).`, 'invalid');
+      const page = cur.view.facetPage(p.field, p);
+      return { queryId: p.queryId, field: p.field, offset: p.offset, ...page };
+    },
+    DetailRequest: ({ row }) => {
+      if (row >= this.sources.store.size) throw new ReplyFailure(`There is no event ${row + 1} in this panel.`);
+      this.selectedRow = row;
+      const live = this.liveSourceOf(row);
+      const actions = live?.provider.eventActions ?? [];
+      return {
+        row,
+        raw: this.sources.store.rawText(row),
+        source: this.sources.store.value(row, 'source'),
+        ...(live && (live.provider.expandEvent || actions.length > 0)
+          ? { live: { expandable: live.provider.expandEvent !== undefined, actions: actions.map((a) => ({ id: a.id, title: a.title })) } }
+          : {}),
+      };
+    },
+    DetailExpandRequest: async ({ row }) => {
+      if (row >= this.sources.store.size) throw new ReplyFailure(`There is no event ${row + 1} in this panel.`);
+      return { row, ...(await this.expand(row)) };
+    },
+    DetailActionCommand: ({ row, actionId }) => this.runEventAction(row, actionId),
+    LiveActionCommand: (p) => this.runQueryAction(p),
+  };
 
   /** The live source a row was fetched from: its provider, and the account label it was put under. */
   private liveSourceOf(row: number): LiveSource | undefined {
@@ -670,13 +645,8 @@ export class EventsPanel implements vscode.Disposable {
     return exportView(view, format, target.fsPath, this.view.columns);
   }
 
-  private post<P>(n: IpcNotification<P>, params: P): Thenable<boolean> {
+  private post<P>(n: NotificationType<P>, params: P): Thenable<boolean> {
     const msg: IpcMessage<P> = { id: `h${++this.msgSeq}`, method: n.method, params };
-    return this.panel.webview.postMessage(msg);
-  }
-
-  private respond<R>(n: IpcNotification<R>, req: IpcMessage, params: R): Thenable<boolean> {
-    const msg: IpcMessage<R> = { id: `h${++this.msgSeq}`, method: n.method, params, completionId: req.completionId ?? req.id };
     return this.panel.webview.postMessage(msg);
   }
 }

@@ -18,12 +18,18 @@ const forbidden: Case[] = [
   // core/ imports nothing above it, in any import form.
   ['src/core/fixture.ts', "import { providers } from '../providers/registry';"],
   ['src/core/fixture.ts', "import * as vscode from 'vscode';"],
-  ['src/core/fixture.ts', "import type { QuerySpec } from '../vscode/protocol';"],
+  ['src/core/fixture.ts', "import type { QuerySpec } from '../protocol';"],
   ['src/core/fixture.ts', "export { PanelSession } from '../session/panelSession';"],
   ['src/core/fixture.ts', "export * from '../cli';"],
   ['src/core/fixture.ts', "const state = require('../../webview/state');"],
   ['src/core/fixture.ts', "type T = import('../providers/provider').ProviderId;"],
   ['src/core/fixture.ts', "async function f() { return import('../samples/generator'); }"],
+  // the protocol module, in both bundles, imports nothing: no zod, node, vscode or host code.
+  ['src/protocol/fixture.ts', "import { z } from 'zod';"],
+  ['src/protocol/fixture.ts', "import * as vscode from 'vscode';"],
+  ['src/protocol/fixture.ts', "import { Buffer } from 'node:buffer';"],
+  ['src/protocol/fixture.ts', "import { FACET_PAGE_MAX } from '../core/facetPage';"],
+  ['src/protocol/fixture.ts', "import { PARAMS } from '../vscode/protocolSchemas';"],
   // providers/ never import the host UI, the session, the CLI or the webview.
   ['src/providers/exoscale/fixture.ts', "import { EventsPanel } from '../../vscode/panel';"],
   ['src/providers/exoscale/fixture.ts', "import * as vscode from 'vscode';"],
@@ -38,6 +44,8 @@ const forbidden: Case[] = [
   ['webview/components/fixture.ts', "import { parseQuery } from '../../src/core/query';"],
   ['webview/components/fixture.ts', "import { SourceSet } from '../../src/providers/sourceSet';"],
   ['webview/components/fixture.ts', "import { EventsPanel } from '../../src/vscode/panel';"],
+  ['webview/components/fixture.ts', "import { PARAMS } from '../../src/vscode/protocolSchemas';"],
+  ['webview/fixture.ts', "import { z } from 'zod';"],
   ['webview/fixture.ts', "import * as vscode from 'vscode';"],
   ['webview/fixture.ts', "import { readFileSync } from 'node:fs';"],
   ['webview/fixture.ts', "import { readFileSync } from 'fs';"],
@@ -58,7 +66,9 @@ const allowed: Case[] = [
   // The documented allow-list (WEBVIEW_MAY_IMPORT in eslint.config.mjs), spelled from two depths.
   ['webview/components/fixture.ts', "import { escapeHiddenChars } from '../../src/core/invisible';"],
   ['webview/components/fixture.ts', "import { summaryParts } from '../../src/vscode/loadSummary';"],
-  ['webview/fixture.ts', "import type { QuerySpec } from '../src/vscode/protocol';"],
+  ['webview/fixture.ts', "import type { QuerySpec } from '../src/protocol';"],
+  ['webview/components/fixture.ts', "import { LIMITS } from '../../src/protocol';"],
+  ['src/protocol/fixture.ts', "import type { Other } from './other';"],
   // The dev harness's extra core modules.
   ['webview/dev/fixture.ts', "import { parseQuery } from '../../src/core/query';"],
   ['webview/dev/fixture.ts', "import { facetPage } from '../../src/core/facetPage';"],

@@ -14,7 +14,7 @@ import { loadWebview, projectRoot } from '../webview/support';
 import { compareFacetValues, facetPage, type FacetValue } from '../../src/core/facetPage';
 import { EventStore } from '../../src/core/store';
 import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
-import * as contract from '../../src/vscode/protocol';
+import { PARAMS } from '../../src/vscode/protocolSchemas';
 import { exportDialogOptions } from '../../src/vscode/exporter';
 import { editDistance, missingFields, queryFields, suggestField } from '../../src/core/fieldSuggest';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
@@ -132,10 +132,10 @@ describe('trust: the panel (issue 12)', () => {
       // The CLI still counts every distinct value.
       assert.equal(view.facets(['action'], Number.MAX_SAFE_INTEGER).action.length, 21);
       const ok = { queryId: 1, field: 'action', offset: 0, limit: 50, order: 'asc' };
-      assert.equal(contract.FacetParams.safeParse(ok).success, true);
-      assert.equal(contract.FacetParams.safeParse({ ...ok, limit: 100_000 }).success, false);
-      assert.equal(contract.FacetParams.safeParse({ ...ok, offset: 1_000_000 }).success, false);
-      assert.equal(contract.FacetParams.safeParse({ ...ok, order: 'random' }).success, false);
+      assert.equal(PARAMS.FacetRequest.safeParse(ok).success, true);
+      assert.equal(PARAMS.FacetRequest.safeParse({ ...ok, limit: 100_000 }).success, false);
+      assert.equal(PARAMS.FacetRequest.safeParse({ ...ok, offset: 1_000_000 }).success, false);
+      assert.equal(PARAMS.FacetRequest.safeParse({ ...ok, order: 'random' }).success, false);
     });
   });
 

@@ -73,10 +73,12 @@ interface Playwright {
 
 // ---- what the dev harness's page exposes ---------------------------------------------------------------
 
-/** The fake extension host: every message the webview sent it, and a theme switch. */
+/** The fake extension host: every message the webview sent it, a theme switch, and errors on demand. */
 export interface FakeHost {
   log: Array<{ method: string; params: Record<string, unknown> }>;
   setTheme(t: string): void;
+  /** The next request of `method` is answered with this error instead of its result. */
+  failNext(method: string, code: 'invalid' | 'failed' | 'stale' | 'unknown', message: string): void;
 }
 /** The dev harness's window, for `page.evaluate` and `page.waitForFunction` callbacks. */
 export type Win = { __fakeHost: FakeHost; __cspViolations: string[]; __pwned?: unknown };

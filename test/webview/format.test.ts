@@ -1,71 +1,23 @@
 /**
- * The webview's pure parts under node: the protocol mirror against the real contract, filter
- * terms against the real parser, scaled-scroll geometry, view coercion and the IPC client.
+ * The webview's pure parts under node: saved views against the host's schema, filter terms
+ * against the real parser, scaled-scroll geometry, view coercion and the IPC client.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as contract from '../../src/vscode/protocol';
+import * as protocol from '../../src/protocol';
+import { IpcEnvelope, ViewState } from '../../src/vscode/protocolSchemas';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
 import { parseQuery } from '../../src/core/query';
 import type { VsCodeApi } from '../../webview/ipc';
 import { loadWebview } from './support';
 
 // webview/ is not in the project's node build: bundled on the fly (support.ts).
-const { protocol: mirror, format, ipc: ipcModule, state } = loadWebview();
+const { format, ipc: ipcModule, state } = loadWebview();
 const { RESERVED_FIELDS, ScrollMap, addTerm, dottedPath, filterFieldForPath, filterTerm, formatTime, mergeServerAggregates, quoteValue, serverHistogram } = format;
 const { HostIpc } = ipcModule;
 const { coerceView, defaultView } = state;
 
-describe('webview: protocol mirror', () => {
-  it('uses the contract’s method names for every message', () => {
-    const pairs: Array<[{ method: string }, { method: string }]> = [
-      [mirror.ReadyCommand, contract.ReadyCommand],
-      [mirror.QueryCommand, contract.QueryCommand],
-      [mirror.SaveViewCommand, contract.SaveViewCommand],
-      [mirror.CopyCommand, contract.CopyCommand],
-      [mirror.ExportCommand, contract.ExportCommand],
-      [mirror.CancelCommand, contract.CancelCommand],
-      [mirror.RefetchCommand, contract.RefetchCommand],
-      [mirror.AddSourceCommand, contract.AddSourceCommand],
-      [mirror.DetailActionCommand, contract.DetailActionCommand],
-      [mirror.LiveActionCommand, contract.LiveActionCommand],
-      [mirror.RowsRequest, contract.RowsRequest],
-      [mirror.FacetRequest, contract.FacetRequest],
-      [mirror.DetailRequest, contract.DetailRequest],
-      [mirror.DetailExpandRequest, contract.DetailExpandRequest],
-      [mirror.DidChangeStateNotification, contract.DidChangeStateNotification],
-      [mirror.DidQueryNotification, contract.DidQueryNotification],
-      [mirror.DidLoadProgressNotification, contract.DidLoadProgressNotification],
-    ];
-    for (const [m, c] of pairs) assert.equal(m.method, c.method);
-    assert.equal(mirror.RowsRequest.response, contract.RowsRequest.response.method);
-    assert.equal(mirror.DetailRequest.response, contract.DetailRequest.response.method);
-    assert.equal(mirror.DetailExpandRequest.response, contract.DetailExpandRequest.response.method);
-    // Every call the host dispatches is mirrored.
-    const mirrored = new Set(pairs.map(([m]) => m.method));
-    for (const c of contract.WEBVIEW_CALLS) assert.ok(mirrored.has(c.method), c.method);
-  });
-
-  it('mirrors the constants and limits', () => {
-    assert.deepEqual([...mirror.FACET_FIELDS], [...contract.FACET_FIELDS]);
-    assert.deepEqual(mirror.DEFAULT_COLUMNS, contract.DEFAULT_COLUMNS);
-    const longest = 'x'.repeat(mirror.LIMITS.filter);
-    assert.equal(contract.QuerySpec.safeParse({ queryId: 1, filter: longest, sort: { field: 'time', dir: 'asc' } }).success, true);
-    assert.equal(contract.QuerySpec.safeParse({ queryId: 1, filter: longest + 'x', sort: { field: 'time', dir: 'asc' } }).success, false);
-    assert.equal(contract.RowsParams.safeParse({ queryId: 1, offset: 0, limit: mirror.LIMITS.rowsLimit, columns: ['a'] }).success, true);
-    const id = 'a'.repeat(mirror.LIMITS.actionId);
-    assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id }).success, true);
-    assert.equal(contract.DetailActionParams.safeParse({ row: 0, actionId: id + 'a' }).success, false);
-    const facet = { queryId: 1, field: 'actor', offset: mirror.LIMITS.facetWindow, limit: mirror.LIMITS.facetPage, order: 'asc', search: 's'.repeat(mirror.LIMITS.facetSearch) };
-    assert.equal(contract.FacetParams.safeParse(facet).success, true);
-    assert.equal(contract.FacetParams.safeParse({ ...facet, offset: facet.offset + 1 }).success, false);
-    assert.equal(contract.FacetParams.safeParse({ ...facet, limit: facet.limit + 1 }).success, false);
-    assert.equal(contract.FacetParams.safeParse({ ...facet, search: facet.search + 's' }).success, false);
-    const path = 'p'.repeat(mirror.LIMITS.sourcePath);
-    assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path, actionId: 'x', filter: '' }).success, true);
-    assert.equal(contract.LiveActionParams.safeParse({ sourcePath: path + 'p', actionId: 'x', filter: '' }).success, false);
-  });
-
+describe('webview: saved view', () => {
   it('coerces any saved view into one the contract accepts', () => {
     const samples: unknown[] = [
       undefined,
@@ -77,7 +29,7 @@ describe('webview: protocol mirror', () => {
     ];
     for (const s of samples) {
       const v = coerceView(s) ?? defaultView();
-      const r = contract.ViewState.safeParse(v);
+      const r = ViewState.safeParse(v);
       assert.ok(r.success, `${JSON.stringify(s)?.slice(0, 80)} → ${r.success ? '' : r.error.message}`);
     }
     assert.deepEqual(coerceView({ ...defaultView(), timeRange: { from: Number.NaN, to: 5 } })?.timeRange, { to: 5 });
@@ -145,7 +97,7 @@ describe('webview: filter terms', () => {
 
 describe('webview: the API’s own counts', () => {
   const day = 86_400_000;
-  const live = (label: string, server?: contract.ServerAggregateDto): contract.SourceSummary => ({
+  const live = (label: string, server?: protocol.ServerAggregateDto): protocol.SourceSummary => ({
     label,
     path: `cloudflare:${label}`,
     events: 0,
@@ -166,8 +118,8 @@ describe('webview: the API’s own counts', () => {
 
   it('adds up the counts of several live sources and keeps each note', () => {
     assert.equal(mergeServerAggregates([live('a')]), undefined);
-    const a: contract.ServerAggregateDto = { note: 'A', total: 5, facets: { action: [{ value: 'x', count: 3 }, { value: 'y', count: 2 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 5 }] } };
-    const b: contract.ServerAggregateDto = { note: 'B', total: 4, facets: { action: [{ value: 'y', count: 4 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 4 }] } };
+    const a: protocol.ServerAggregateDto = { note: 'A', total: 5, facets: { action: [{ value: 'x', count: 3 }, { value: 'y', count: 2 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 5 }] } };
+    const b: protocol.ServerAggregateDto = { note: 'B', total: 4, facets: { action: [{ value: 'y', count: 4 }] }, histogram: { bucketMs: day, buckets: [{ time: day, count: 4 }] } };
     assert.equal(mergeServerAggregates([live('a', a), live('c')]), a);
     const m = mergeServerAggregates([live('a', a), live('b', b)]);
     assert.equal(m?.total, 9);
@@ -216,14 +168,14 @@ describe('webview: HostIpc', () => {
   it('resolves a request with its own completion only', async () => {
     const f = fakeApi();
     const ipc = new HostIpc(f.api, f.target);
-    const p1 = ipc.sendRequest(mirror.RowsRequest, { queryId: 1, offset: 0, limit: 10, columns: ['time'] });
-    const p2 = ipc.sendRequest(mirror.RowsRequest, { queryId: 1, offset: 10, limit: 10, columns: ['time'] });
+    const p1 = ipc.sendRequest(protocol.RowsRequest, { queryId: 1, offset: 0, limit: 10, columns: ['time'] });
+    const p2 = ipc.sendRequest(protocol.RowsRequest, { queryId: 1, offset: 10, limit: 10, columns: ['time'] });
     const [r1, r2] = f.sent;
     assert.equal(r1.method, 'rows');
     assert.equal(r1.completionId, r1.id);
-    f.deliver({ id: 'h1', method: 'rows/completion', params: { queryId: 1, offset: 10, rows: [] }, completionId: r2.completionId });
-    f.deliver({ id: 'h2', method: 'detail/completion', params: {}, completionId: r1.completionId }); // wrong method: ignored
-    f.deliver({ id: 'h3', method: 'rows/completion', params: { queryId: 1, offset: 0, rows: [] }, completionId: r1.completionId });
+    f.deliver({ id: 'h1', method: 'rows/completion', params: { result: { queryId: 1, offset: 10, rows: [] } }, completionId: r2.completionId });
+    f.deliver({ id: 'h2', method: 'detail/completion', params: { result: {} }, completionId: r1.completionId }); // wrong method: ignored
+    f.deliver({ id: 'h3', method: 'rows/completion', params: { result: { queryId: 1, offset: 0, rows: [] } }, completionId: r1.completionId });
     assert.equal((await p1).offset, 0);
     assert.equal((await p2).offset, 10);
   });
@@ -232,7 +184,7 @@ describe('webview: HostIpc', () => {
     const f = fakeApi();
     const ipc = new HostIpc(f.api, f.target);
     const got: number[] = [];
-    const d = ipc.onNotification(mirror.DidQueryNotification, (r) => got.push(r.queryId));
+    const d = ipc.onNotification(protocol.DidQueryNotification, (r) => got.push(r.queryId));
     f.deliver(null);
     f.deliver('query/didRun');
     f.deliver({ method: 7 });
@@ -240,17 +192,44 @@ describe('webview: HostIpc', () => {
     d.dispose();
     f.deliver({ id: 'y', method: 'query/didRun', params: { queryId: 4 } });
     assert.deepEqual(got, [3]);
-    ipc.sendCommand(mirror.ReadyCommand, {});
+    ipc.sendCommand(protocol.ReadyCommand, {});
     const last = f.sent.at(-1);
     assert.equal(last?.method, 'ready');
     assert.deepEqual(last?.params, {});
     assert.equal(last?.completionId, undefined);
-    assert.equal(contract.IpcEnvelope.safeParse(last).success, true);
+    assert.equal(IpcEnvelope.safeParse(last).success, true);
+  });
+
+  it('rejects a request at once with the error the host answered it with, and tells the panel (issue 13)', async () => {
+    const f = fakeApi();
+    const ipc = new HostIpc(f.api, f.target);
+    const told: Array<[string, string, string]> = [];
+    ipc.onRequestError((e) => told.push([e.method, e.code, e.message]));
+    // A timeout far beyond the test's: only the host's answer can settle these.
+    const refused = ipc.sendRequest(protocol.RowsRequest, { queryId: 1, offset: 0, limit: 10, columns: ['time'] }, 3_600_000);
+    const failed = ipc.sendRequest(protocol.DetailRequest, { row: 1 }, 3_600_000);
+    const stale = ipc.sendRequest(protocol.FacetRequest, { queryId: 1, field: 'actor', offset: 0, limit: 10, order: 'desc' }, 3_600_000);
+    const garbled = ipc.sendRequest(protocol.DetailExpandRequest, { row: 1 }, 3_600_000);
+    const [r, d, fa, x] = f.sent;
+    f.deliver({ id: 'h1', method: 'rows/completion', params: { error: { code: 'invalid', message: 'refused: limit too big' } }, completionId: r.completionId });
+    f.deliver({ id: 'h2', method: 'detail/completion', params: { error: { code: 'failed', message: 'There is no event 2' } }, completionId: d.completionId });
+    f.deliver({ id: 'h3', method: 'facet/completion', params: { error: { code: 'stale', message: 'old query' } }, completionId: fa.completionId });
+    f.deliver({ id: 'h4', method: 'detail/expand/completion', params: { queryId: 1 }, completionId: x.completionId });
+    await assert.rejects(refused, (e: Error & { code?: string }) => e.message === 'refused: limit too big' && e.code === 'invalid');
+    await assert.rejects(failed, (e: Error & { code?: string }) => e.message === 'There is no event 2' && e.code === 'failed');
+    await assert.rejects(stale, (e: Error & { code?: string }) => e.code === 'stale');
+    await assert.rejects(garbled, /without a result/);
+    // A stale answer (a query no longer shown) is dropped without a word.
+    assert.deepEqual(told, [
+      ['rows', 'invalid', 'refused: limit too big'],
+      ['detail', 'failed', 'There is no event 2'],
+      ['detail/expand', 'failed', 'detail/expand: the extension host sent a reply without a result'],
+    ]);
   });
 
   it('rejects a request the host never answers', async () => {
     const f = fakeApi();
     const ipc = new HostIpc(f.api, f.target);
-    await assert.rejects(ipc.sendRequest(mirror.DetailRequest, { row: 1 }, 20), /no answer/);
+    await assert.rejects(ipc.sendRequest(protocol.DetailRequest, { row: 1 }, 20), /no answer/);
   });
 });

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type * as Format from '../../webview/format';
 import type * as Ipc from '../../webview/ipc';
-import type * as Protocol from '../../webview/protocol';
 import type * as State from '../../webview/state';
 
 /** The project root: the nearest folder above this file with our package.json. */
@@ -26,7 +25,6 @@ export function projectRoot(from = __dirname): string {
 export interface WebviewModules {
   format: typeof Format;
   ipc: typeof Ipc;
-  protocol: typeof Protocol;
   state: typeof State;
 }
 
@@ -39,7 +37,7 @@ export function loadWebview(): WebviewModules {
   const esbuild = require(path.join(root, 'node_modules/esbuild')) as typeof import('esbuild');
   const result = esbuild.buildSync({
     stdin: {
-      contents: ['format', 'ipc', 'protocol', 'state'].map((m) => `export * as ${m} from './webview/${m}';`).join('\n'),
+      contents: ['format', 'ipc', 'state'].map((m) => `export * as ${m} from './webview/${m}';`).join('\n'),
       resolveDir: root,
       sourcefile: 'webview-test-entry.ts',
       loader: 'ts',

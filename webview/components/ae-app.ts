@@ -23,10 +23,10 @@ import type { AeFilterBar } from './ae-filter-bar';
 import type { FacetPickDetail } from './ae-facets';
 import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
-import type { Sort, TimeRange } from '../protocol';
+import type { Sort, TimeRange } from '../../src/protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
 import { summaryParts } from '../../src/vscode/loadSummary';
-import { baseStyles, codicons, icon } from './shared';
+import { baseStyles, codicons, icon, shownText, shownTitle } from './shared';
 
 type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };
 
@@ -303,6 +303,25 @@ export class AeApp extends LitElement {
       }
       .status .notice {
         color: var(--vscode-foreground);
+      }
+      .status .request-error {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+        min-width: 0;
+        color: var(--vscode-errorForeground, currentColor);
+      }
+      .status .request-error .text {
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .status .request-error button {
+        flex: none;
+        padding: 0 4px;
+        border: none;
+        background: none;
+        color: inherit;
+        cursor: pointer;
       }
       .popup {
         position: absolute;
@@ -672,6 +691,12 @@ export class AeApp extends LitElement {
       <span class="count">${r ? `${formatCount(r.count)} of ${formatCount(r.total)} events · ${formatCount(Math.round(r.ms))} ms` : s.pending ? 'Running…' : ''}</span>
       ${s.pending && r ? html`<span>Running…</span>` : nothing}
       ${loadNote !== nothing ? html`<span>${loadNote}</span>` : nothing}
+      ${s.requestError
+        ? html`<span class="request-error" role="alert"
+            ><span class="text" title=${shownTitle(s.requestError)}>${shownText(s.requestError)}</span
+            ><button title="Dismiss" aria-label="Dismiss" @click=${() => s.dismissRequestError()}>×</button></span
+          >`
+        : nothing}
       <span class="grow"></span>
       ${s.notice ? html`<span class="notice">${s.notice}</span>` : nothing}
       ${sel ? html`<span>${sel}</span>` : nothing}

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { DEFAULT_COLUMNS, LIMITS } from '../protocol';
+import { DEFAULT_COLUMNS, LIMITS } from '../../src/protocol';
 import { isFilterField } from '../format';
 import { baseStyles, codicons, columnLabel, emit, icon, shownText, shownTitle } from './shared';
 

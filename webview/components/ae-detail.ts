@@ -18,7 +18,7 @@ import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
 import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
-import type { DetailResult, DetailSectionDto } from '../protocol';
+import type { DetailResult, DetailSectionDto } from '../../src/protocol';
 import { dottedPath, filterFieldForPath, formatCount, leafText, rawRuns, type PathSegment } from '../format';
 import { baseStyles, codicons, emit, icon, shownText, shownTitle } from './shared';
 

@@ -8,8 +8,8 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
-import type { FacetParams, FacetResult, FacetValue, ServerAggregateDto } from '../protocol';
-import { FACET_FIELDS, LIMITS } from '../protocol';
+import type { FacetParams, FacetResult, FacetValue, ServerAggregateDto } from '../../src/protocol';
+import { FACET_FIELDS, LIMITS } from '../../src/protocol';
 import { formatCount } from '../format';
 import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle } from './shared';
 

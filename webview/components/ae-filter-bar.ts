@@ -8,7 +8,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { QueryErrorDto, TimeRange } from '../protocol';
+import type { QueryErrorDto, TimeRange } from '../../src/protocol';
 import { acceptCompletion, fieldCompletion, formatTime, replaceField, type FieldCompletion } from '../format';
 import { baseStyles, codicons, emit, icon, shownText } from './shared';
 

@@ -7,7 +7,7 @@
  * legend's tooltip), so it is not read as the fetched events'.
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
-import type { HistogramDto, TimeRange } from '../protocol';
+import type { HistogramDto, TimeRange } from '../../src/protocol';
 import { formatCount, formatDuration, formatTime, tickLabel } from '../format';
 import { baseStyles, emit } from './shared';
 

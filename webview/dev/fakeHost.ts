@@ -1,6 +1,6 @@
 /**
  * A stand-in for the extension host, for running the events panel in a plain browser: it defines
- * `acquireVsCodeApi()` and answers every message of src/vscode/protocol.ts as the real host would,
+ * `acquireVsCodeApi()` and answers every message of src/protocol as the real host would,
  * over a generated in-memory dataset (rows computed on the fly from the row index).
  *
  * The dataset is hostile on purpose: actors, user agents, problems and raw JSON carry strings like
@@ -13,12 +13,14 @@
  * live=1 (the source is a live API query: its API's counts, query and event actions, and "Load
  * from API" sections with hostile text), expandError=1 (with live=1: "Load from API" fails).
  *
- * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state().
+ * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state(),
+ * failNext(method, code, message): the next request of that method is answered with that error
+ * instead of its result, as the host answers a request it refused or that failed.
  */
 import { matcherTest, parseQuery, QueryError, type QueryNode } from '../../src/core/query';
 import { facetPage } from '../../src/core/facetPage';
 import { missingFields } from '../../src/core/fieldSuggest';
-import { DEFAULT_COLUMNS } from '../protocol';
+import { DEFAULT_COLUMNS } from '../../src/protocol';
 import type {
   DetailExpandResult,
   DetailResult,
@@ -28,6 +30,8 @@ import type {
   HistogramDto,
   IpcMessage,
   LoadState,
+  ReplyError,
+  ReplyErrorCode,
   PanelState,
   QueryResult,
   QuerySpec,
@@ -36,7 +40,7 @@ import type {
   RowsResult,
   SourceSummary,
   ViewState,
-} from '../../src/vscode/protocol';
+} from '../../src/protocol';
 
 // ---- dataset -------------------------------------------------------------------------------------
 
@@ -644,6 +648,7 @@ export interface FakeHostHooks {
   post(msg: IpcMessage): void;
   savedView(): ViewState | undefined;
   rows: number;
+  failNext(method: string, code: ReplyErrorCode, message: string): void;
 }
 
 declare global {
@@ -661,6 +666,15 @@ function toWebview(method: string, params: unknown, completionId?: string, delay
   const send = () => window.dispatchEvent(new MessageEvent('message', { data: msg }));
   if (delay > 0) setTimeout(send, delay);
   else queueMicrotask(send);
+}
+
+/** Errors to answer requests with instead of their result (failNext), by method, oldest first. */
+const failures = new Map<string, ReplyError[]>();
+
+/** A request's reply, as the host sends it: `{ result }`, or `{ error }` when a test asked for one. */
+function answer(msg: IpcMessage, result: unknown, delay: number): void {
+  const error = failures.get(msg.method)?.shift();
+  toWebview(`${msg.method}/completion`, error ? { error } : { result }, msg.completionId ?? msg.id, delay);
 }
 
 /** The query the panel shows (the last one it asked for): rerun with every load tick, as the host does. */
@@ -701,22 +715,22 @@ function handle(msg: IpcMessage): void {
       return;
     }
     case 'facet':
-      toWebview('facet/completion', facetAnswer(p as unknown as FacetParams), msg.completionId, LATENCY);
+      answer(msg, facetAnswer(p as unknown as FacetParams), LATENCY);
       return;
     case 'rows':
-      toWebview('rows/completion', rows(p as unknown as RowsParams), msg.completionId, LATENCY + Math.random() * LATENCY);
+      answer(msg, rows(p as unknown as RowsParams), LATENCY + Math.random() * LATENCY);
       return;
     case 'detail': {
       const row = Number(p.row);
       const e = eventAt(row);
       const d: DetailResult = { row, raw: rawText(row), source: `/data/${e.source}` };
       if (LIVE) d.live = { expandable: true, actions: [{ id: 'fake.addTags', title: 'Add Tags…' }] };
-      toWebview('detail/completion', d, msg.completionId, LATENCY);
+      answer(msg, d, LATENCY);
       return;
     }
     case 'detail/expand':
       // Slower than a window of rows, as an API is: long enough to see the loading state.
-      toWebview('detail/expand/completion', expandAnswer(Number(p.row)), msg.completionId, LATENCY + 250);
+      answer(msg, expandAnswer(Number(p.row)), LATENCY + 250);
       return;
     case 'detail/action':
     case 'live/action':
@@ -750,6 +764,7 @@ function handle(msg: IpcMessage): void {
       return;
     default:
       console.warn('[fakeHost] unknown message', msg.method);
+      if (msg.completionId !== undefined) toWebview(`${msg.method}/completion`, { error: { code: 'unknown', message: `The extension does not know the request ${msg.method}.` } }, msg.completionId);
   }
 }
 
@@ -873,6 +888,11 @@ const hooks: FakeHostHooks = {
   post: (msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })),
   savedView: () => savedView,
   rows: N,
+  failNext: (method, code, message) => {
+    const queue = failures.get(method) ?? [];
+    queue.push({ code, message });
+    failures.set(method, queue);
+  },
 };
 window.__fakeHost = hooks;
 window.__cspViolations = [];

@@ -1,18 +1,18 @@
 /**
  * The one contract between the extension host and the events panel's webview, imported by both
- * bundles (so it must never import 'vscode').
+ * bundles: message types, method objects and limits. Plain TypeScript with no imports, so the
+ * webview bundle gets no zod, node or vscode from it; the host checks what arrives with the zod
+ * schemas in src/vscode/protocolSchemas.ts, keyed by the method objects below.
  *
  * Three kinds of message, after GitLens' IPC: commands (webview → host, no answer), requests
- * (webview → host, answered by a `<method>/completion` notification carrying the same
- * `completionId`), and notifications (host → webview). Every message from the webview is parsed
- * with zod on arrival: the webview renders attacker-controlled data, so the host treats what it
- * says as untrusted input.
+ * (webview → host, answered by a `<method>/completion` message carrying the same `completionId`),
+ * and notifications (host → webview). Every request gets exactly one answer, a `Reply`: its result,
+ * or an error the webview shows (the host refused the params, or handling them failed), so the
+ * webview never waits out its timeout for a request the host will not answer.
  *
  * The webview never holds all events: it asks for windows of rows of the current query. Every
  * query result carries its `queryId`, and the webview drops windows of a query it no longer shows.
  */
-import { z } from 'zod';
-import { FACET_PAGE_MAX, FACET_WINDOW_MAX } from '../core/facetPage';
 
 export interface IpcMessage<P = unknown> {
   id: string;
@@ -21,57 +21,106 @@ export interface IpcMessage<P = unknown> {
   completionId?: string;
 }
 
-abstract class Call<P> {
-  constructor(
-    readonly method: string,
-    readonly schema: z.ZodType<P>,
-  ) {}
-
-  is(msg: IpcMessage): msg is IpcMessage<P> {
-    return msg.method === this.method;
-  }
+/** webview → host, fire and forget. `P` only carries the params type. */
+export interface CommandType<P> {
+  readonly kind: 'command';
+  readonly method: string;
+  readonly __params?: P;
 }
 
-/** webview → host, fire and forget. */
-export class IpcCommand<P> extends Call<P> {
-  readonly kind = 'command';
-}
-
-/** webview → host, answered by `response`. */
-export class IpcRequest<P, R> extends Call<P> {
-  readonly kind = 'request';
-  readonly response: IpcNotification<R>;
-  constructor(method: string, schema: z.ZodType<P>, responseSchema: z.ZodType<R>) {
-    super(method, schema);
-    this.response = new IpcNotification<R>(`${method}/completion`, responseSchema);
-  }
+/** webview → host, answered by a message named `response` whose params are a `Reply<R>`. */
+export interface RequestType<P, R> {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly response: string;
+  readonly __params?: P;
+  readonly __result?: R;
 }
 
 /** host → webview. */
-export class IpcNotification<P> extends Call<P> {
-  readonly kind = 'notification';
+export interface NotificationType<P> {
+  readonly kind: 'notification';
+  readonly method: string;
+  readonly __params?: P;
 }
+
+/**
+ * Why a request got no result:
+ *   invalid  the host refused the params (they failed its schema, or name something it does not serve)
+ *   failed   handling it threw, or what it asked for is gone (the event's row no longer exists)
+ *   stale    it belongs to a query the panel no longer shows; the webview drops it without a word
+ *   unknown  the host has no such method
+ */
+export type ReplyErrorCode = 'invalid' | 'failed' | 'stale' | 'unknown';
+
+/** Text only: the webview shows `message` as text, never as markup. */
+export interface ReplyError {
+  message: string;
+  code: ReplyErrorCode;
+}
+
+/** The params of a request's completion message. */
+export type Reply<R> = { result: R } | { error: ReplyError };
+
+export type ParamsOf<C> = C extends { readonly __params?: infer P } ? P : never;
+export type ResultOf<C> = C extends RequestType<infer _P, infer R> ? R : never;
+
+const command = <P>(method: string): CommandType<P> => ({ kind: 'command', method });
+const request = <P, R>(method: string): RequestType<P, R> => ({ kind: 'request', method, response: `${method}/completion` });
+const notification = <P>(method: string): NotificationType<P> => ({ kind: 'notification', method });
+
+// ---- limits ---------------------------------------------------------------------------------------
+
+/** What the host accepts (its schemas are built from these), so the webview never sends more. */
+export const LIMITS = {
+  filter: 20_000,
+  field: 500,
+  columns: 100,
+  history: 50,
+  widthMin: 24,
+  widthMax: 4000,
+  rowsLimit: 2000,
+  /** DetailActionParams.actionId, LiveActionParams.sourcePath, RestoreState.paths. */
+  actionId: 200,
+  sourcePath: 4096,
+  restorePaths: 1000,
+  /** FacetParams: furthest offset, most values per page, longest search text. */
+  facetWindow: 10_000,
+  facetPage: 500,
+  facetSearch: 500,
+  copyText: 50_000_000,
+  /** The envelope's id, method and completionId. */
+  envelopeString: 100,
+} as const;
+
+/** Each section of detail/expand stops here: a webview does not need more than this to read. */
+export const DETAIL_SECTION_MAX = 2_000_000;
+
+export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
+export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
 
 // ---- shapes --------------------------------------------------------------------------------------
 
-const Sort = z.object({ field: z.string().min(1).max(500), dir: z.enum(['asc', 'desc']) });
-export type Sort = z.infer<typeof Sort>;
+export interface Sort {
+  field: string;
+  dir: 'asc' | 'desc';
+}
 
-const TimeRange = z.object({ from: z.number().finite().optional(), to: z.number().finite().optional() });
-export type TimeRange = z.infer<typeof TimeRange>;
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
 
-const Field = z.string().min(1).max(500);
-
-export const QuerySpec = z.object({
-  queryId: z.number().int().nonnegative(),
-  filter: z.string().max(20_000),
-  sort: Sort,
+export interface QuerySpec {
+  queryId: number;
+  filter: string;
+  sort: Sort;
   /** Drag-selected range on the timeline, on top of the filter. */
-  timeRange: TimeRange.optional(),
+  timeRange?: TimeRange;
   /** The event the detail pane shows: the result says whether it is still in it (QueryResult.selectedIndex). */
-  selectedRow: z.number().int().nonnegative().optional(),
-});
-export type QuerySpec = z.infer<typeof QuerySpec>;
+  selectedRow?: number;
+}
 
 export interface FacetValue {
   value: string;
@@ -214,18 +263,18 @@ export interface PanelState {
   restore: RestoreState;
 }
 
-export const RestoreState = z.object({ paths: z.array(z.string().max(4096)).min(1).max(1000) });
-export type RestoreState = z.infer<typeof RestoreState>;
+export interface RestoreState {
+  paths: string[];
+}
 
-export const ViewState = z.object({
-  filter: z.string().max(20_000),
-  sort: Sort,
-  columns: z.array(Field).min(1).max(100),
-  widths: z.record(Field, z.number().int().min(24).max(4000)).optional(),
-  timeRange: TimeRange.optional(),
-  history: z.array(z.string().max(20_000)).max(50).optional(),
-});
-export type ViewState = z.infer<typeof ViewState>;
+export interface ViewState {
+  filter: string;
+  sort: Sort;
+  columns: string[];
+  widths?: Record<string, number>;
+  timeRange?: TimeRange;
+  history?: string[];
+}
 
 export interface RowDto {
   /** Store row: the handle for detail, copy and "filter on this value". */
@@ -233,13 +282,12 @@ export interface RowDto {
   cells: Array<string | number>;
 }
 
-export const RowsParams = z.object({
-  queryId: z.number().int().nonnegative(),
-  offset: z.number().int().nonnegative(),
-  limit: z.number().int().min(0).max(2000),
-  columns: z.array(Field).min(1).max(100),
-});
-export type RowsParams = z.infer<typeof RowsParams>;
+export interface RowsParams {
+  queryId: number;
+  offset: number;
+  limit: number;
+  columns: string[];
+}
 
 export interface RowsResult {
   queryId: number;
@@ -248,15 +296,14 @@ export interface RowsResult {
 }
 
 /** More of one facet: a page of its values by count, most or least frequent first, or those containing some text. */
-export const FacetParams = z.object({
-  queryId: z.number().int().nonnegative(),
-  field: Field,
-  offset: z.number().int().min(0).max(FACET_WINDOW_MAX),
-  limit: z.number().int().min(1).max(FACET_PAGE_MAX),
-  order: z.enum(['desc', 'asc']),
-  search: z.string().max(500).optional(),
-});
-export type FacetParams = z.infer<typeof FacetParams>;
+export interface FacetParams {
+  queryId: number;
+  field: string;
+  offset: number;
+  limit: number;
+  order: 'desc' | 'asc';
+  search?: string;
+}
 
 export interface FacetResult {
   queryId: number;
@@ -269,7 +316,9 @@ export interface FacetResult {
   matched: number;
 }
 
-export const DetailParams = z.object({ row: z.number().int().nonnegative() });
+export interface DetailParams {
+  row: number;
+}
 export interface DetailResult {
   row: number;
   /** The raw event exactly as it arrived (parsed by the webview for the tree; shown as text). */
@@ -287,52 +336,67 @@ export interface DetailSectionDto {
 
 export type DetailExpandResult = { row: number; sections: DetailSectionDto[] } | { row: number; error: string };
 
-/** Each section of detail/expand stops here: a webview does not need more than this to read. */
-export const DETAIL_SECTION_MAX = 2_000_000;
 
-export const CopyParams = z.object({ text: z.string().max(50_000_000) });
-export const ExportParams = z.object({ format: z.enum(['csv', 'json', 'jsonl']) });
-export const CancelParams = z.object({ queryId: z.number().int().nonnegative().optional() });
-export const RefetchParams = z.object({ filter: z.string().max(20_000), timeRange: TimeRange.optional() });
-export const EmptyParams = z.object({}).strict();
-const ActionId = z.string().min(1).max(200);
-export const DetailExpandParams = z.object({ row: z.number().int().nonnegative() });
-export const DetailActionParams = z.object({ row: z.number().int().nonnegative(), actionId: ActionId });
-export const LiveActionParams = z.object({ sourcePath: z.string().min(1).max(4096), actionId: ActionId, filter: z.string().max(20_000) });
+export interface CopyParams {
+  text: string;
+}
+export interface ExportParams {
+  format: 'csv' | 'json' | 'jsonl';
+}
+export interface CancelParams {
+  queryId?: number;
+}
+export interface RefetchParams {
+  filter: string;
+  timeRange?: TimeRange;
+}
+export type EmptyParams = Record<string, never>;
+export interface DetailExpandParams {
+  row: number;
+}
+export interface DetailActionParams {
+  row: number;
+  actionId: string;
+}
+export interface LiveActionParams {
+  sourcePath: string;
+  actionId: string;
+  filter: string;
+}
 
 // ---- messages ------------------------------------------------------------------------------------
 
 /** The webview booted (or was restored) and wants the state. */
-export const ReadyCommand = new IpcCommand('ready', EmptyParams);
+export const ReadyCommand = command<EmptyParams>('ready');
 /** Run a query; the answer is a DidQueryNotification with the same queryId. */
-export const QueryCommand = new IpcCommand('query', QuerySpec);
+export const QueryCommand = command<QuerySpec>('query');
 /** Remember the view (columns, widths, history) with the panel. */
-export const SaveViewCommand = new IpcCommand('view/save', ViewState);
-export const CopyCommand = new IpcCommand('copy', CopyParams);
-export const ExportCommand = new IpcCommand('export', ExportParams);
+export const SaveViewCommand = command<ViewState>('view/save');
+export const CopyCommand = command<CopyParams>('copy');
+export const ExportCommand = command<ExportParams>('export');
 /** Stop loading, or a running query. */
-export const CancelCommand = new IpcCommand('cancel', CancelParams);
+export const CancelCommand = command<CancelParams>('cancel');
 /** Add files, folders or a live account to this panel (the host asks which). */
-export const AddSourceCommand = new IpcCommand('panel/addSource', EmptyParams);
+export const AddSourceCommand = command<EmptyParams>('panel/addSource');
 /** Fetch the panel's live sources again with this filter (what the API can filter goes to it). */
-export const RefetchCommand = new IpcCommand('live/refetch', RefetchParams);
+export const RefetchCommand = command<RefetchParams>('live/refetch');
 /** Run one of the selected event's live actions; the host asks for input and confirmation first. */
-export const DetailActionCommand = new IpcCommand('detail/action', DetailActionParams);
+export const DetailActionCommand = command<DetailActionParams>('detail/action');
 /** Run one of a live source's query actions with this filter in place of the fetched one; confirmed on the host. */
-export const LiveActionCommand = new IpcCommand('live/action', LiveActionParams);
+export const LiveActionCommand = command<LiveActionParams>('live/action');
 
-export const RowsRequest = new IpcRequest('rows', RowsParams, z.custom<RowsResult>());
-export const FacetRequest = new IpcRequest('facet', FacetParams, z.custom<FacetResult>());
-export const DetailRequest = new IpcRequest('detail', DetailParams, z.custom<DetailResult>());
+export const RowsRequest = request<RowsParams, RowsResult>('rows');
+export const FacetRequest = request<FacetParams, FacetResult>('facet');
+export const DetailRequest = request<DetailParams, DetailResult>('detail');
 /** More of the event from its API (read by id, raw data, relations), for the detail pane. */
-export const DetailExpandRequest = new IpcRequest('detail/expand', DetailExpandParams, z.custom<DetailExpandResult>());
+export const DetailExpandRequest = request<DetailExpandParams, DetailExpandResult>('detail/expand');
 
-export const DidChangeStateNotification = new IpcNotification('state/didChange', z.custom<PanelState>());
-export const DidQueryNotification = new IpcNotification('query/didRun', z.custom<QueryResult>());
-export const DidLoadProgressNotification = new IpcNotification('load/progress', z.custom<LoadState>());
+export const DidChangeStateNotification = notification<PanelState>('state/didChange');
+export const DidQueryNotification = notification<QueryResult>('query/didRun');
+export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 
-/** Every call the webview may make, for the host's dispatcher. */
-export const WEBVIEW_CALLS = [
+/** Every call the webview may make, by name: the host has a schema and a handler for each (checked by its types). */
+export const WEBVIEW_CALLS = {
   ReadyCommand,
   QueryCommand,
   SaveViewCommand,
@@ -347,16 +411,5 @@ export const WEBVIEW_CALLS = [
   FacetRequest,
   DetailRequest,
   DetailExpandRequest,
-] as const;
-
-/** The envelope itself, checked before any params are looked at. */
-export const IpcEnvelope = z.object({
-  id: z.string().max(100),
-  method: z.string().max(100),
-  params: z.unknown(),
-  completionId: z.string().max(100).optional(),
-});
-
-export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
-/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
+} as const;
+export type WebviewCalls = typeof WEBVIEW_CALLS;
