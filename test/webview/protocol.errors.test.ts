@@ -9,12 +9,22 @@
  * (.vscode-test/tools) or Chromium.
  */
 import assert from 'node:assert/strict';
-import { useBrowserHarness, type Page, type Win } from './browser';
+import { useBrowserHarness, waitRowsLoaded, type Page, type Win } from './browser';
 
 /** Well under HostIpc's 30 s request timeout: an error seen by then is the host's answer. */
 const SOON = 10_000;
 
 const HOSTILE = 'The API said no <img src=x onerror=window.__pwned=9> \u202egpj.exe';
+
+/**
+ * The fake host streams its load like the real one, and each snapshot asks for rows again: arm a
+ * failure only once the load has ended (its summary line shows) and the rows in view are in, so
+ * the armed failure meets the request the test makes, not one of the load's.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.locator('ale-app .strip.summary .summary-text').waitFor({ state: 'visible', timeout: 60_000 });
+  await waitRowsLoaded(page);
+}
 
 function failNext(page: Page, method: string, code: 'invalid' | 'failed' | 'stale', message: string): Promise<void> {
   return page.evaluate(([m, c, t]) => (window as unknown as Win).__fakeHost.failNext(m, c, t), [method, code, message] as [string, typeof code, string]);
@@ -35,6 +45,7 @@ describe('protocol (issue 13, item 2): a refused or failing request shows its er
 
   it('a failing detail request: the error shows in the status line and the detail pane, as text', async () => {
     const { page, problems } = await open();
+    await settled(page);
     assert.equal(await statusError(page), undefined);
     await failNext(page, 'detail', 'failed', HOSTILE);
     await page.locator('ae-grid .row').nth(2).click();
@@ -58,6 +69,7 @@ describe('protocol (issue 13, item 2): a refused or failing request shows its er
 
   it('a refused rows request: the error shows at once, and the next query clears it', async () => {
     const { page, problems } = await open();
+    await settled(page);
     await failNext(page, 'rows', 'invalid', 'The extension refused the rows request (limit: Too big).');
     const input = page.locator('ae-filter-bar vscode-textfield input');
     await input.fill('action:Get*');
@@ -72,6 +84,7 @@ describe('protocol (issue 13, item 2): a refused or failing request shows its er
 
   it('a stale answer (a window of a query no longer shown) is dropped without a word', async () => {
     const { page, problems } = await open();
+    await settled(page);
     const before = await page.evaluate(() => (window as unknown as Win).__fakeHost.log.filter((m) => m.method === 'rows').length);
     await failNext(page, 'rows', 'stale', 'a window of a query no longer shown');
     const input = page.locator('ae-filter-bar vscode-textfield input');
