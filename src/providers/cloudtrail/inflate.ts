@@ -23,6 +23,12 @@ const MAX_DEFLATE_RATIO = 1032;
 const CHUNK = 64 * 1024;
 
 /**
+ * Files whose trailer says they inflate to at most this are first inflated in one synchronous call
+ * (it briefly holds the output twice, chunks and their concatenation: bounded by this).
+ */
+const SYNC_FAST_PATH_LIMIT = 64 * 1024 * 1024;
+
+/**
  * Damaged streams this small are inflated again synchronously to recover the bytes right up to
  * the damage (the stream loses the step that failed); this bounds that second copy.
  */
@@ -135,6 +141,17 @@ async function inflateWithin(data: Buffer, cap: number, budget: InflateBudget | 
   const hint = sizeHint(data);
   let target: Buffer | undefined;
   let r: Pass | undefined;
+  if (hint !== undefined && hint <= Math.min(cap, SYNC_FAST_PATH_LIMIT)) {
+    // The common case, a whole single-member file of ordinary size: one native call, several
+    // times faster than streaming it in steps. maxOutputLength holds it to what the trailer says,
+    // so a lying trailer, a multi-member file or damage throws and takes the bounded path below.
+    reserve(hint);
+    try {
+      return { bytes: zlib.gunzipSync(data, { maxOutputLength: hint }), release: held.release };
+    } catch {
+      held.release();
+    }
+  }
   if (hint !== undefined) {
     reserve(Math.min(hint, cap));
     target = Buffer.allocUnsafe(Math.min(hint, cap));
