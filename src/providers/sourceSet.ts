@@ -14,6 +14,7 @@ import { EXTRACTED_PATHS } from './cloudtrail/normalize';
 import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from './provider';
 import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from './s3Trail/index';
+import type { LoadState } from '../protocol';
 
 export interface SourceInfo {
   label: string;
@@ -28,18 +29,8 @@ export interface SourceInfo {
   ms?: number;
 }
 
-export interface LoadStatus {
-  files: number;
-  filesTotal: number;
-  /** Downloads (S3): compressed bytes so far and in all. */
-  bytes?: number;
-  bytesTotal?: number;
-  events: number;
-  done: boolean;
-  cancelled: boolean;
-  /** Set when a load ends: how long it took, in ms. */
-  ms?: number;
-}
+/** How a load is going: the panel's own LoadState, so the ticker's snapshot is what the panel is sent. */
+export type LoadStatus = LoadState;
 
 export interface Problem {
   path: string;

@@ -44,14 +44,8 @@ import { webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
 
-export interface LiveResult {
-  pages: number;
-  events: number;
-  sentToApi: string[];
-  localFilter: string;
-  stoppedBy?: string;
-  cancelled: boolean;
-}
+/** What a fetch into the panel amounted to: the counting part of the live strip's summary. */
+export type LiveResult = Pick<LiveSummary, 'pages' | 'events' | 'sentToApi' | 'localFilter' | 'stoppedBy' | 'cancelled'>;
 
 export class EventsPanel implements vscode.Disposable {
   private static readonly panels = new Set<EventsPanel>();

@@ -187,6 +187,15 @@ export class AeFilterBar extends LitElement {
         color: var(--vscode-menu-foreground, var(--vscode-foreground));
         box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
       }
+      .history .item,
+      .completion .option {
+        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
+        font-size: var(--vscode-editor-font-size, 13px);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        cursor: pointer;
+      }
       .history .item {
         display: block;
         width: 100%;
@@ -197,12 +206,6 @@ export class AeFilterBar extends LitElement {
         padding: 0 12px;
         height: 24px;
         line-height: 24px;
-        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
-        font-size: var(--vscode-editor-font-size, 13px);
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        cursor: pointer;
       }
       .history .item:hover,
       .history .item:focus {
@@ -233,12 +236,6 @@ export class AeFilterBar extends LitElement {
         padding: 0 10px;
         height: 22px;
         line-height: 22px;
-        font-family: var(--vscode-editor-font-family, ui-monospace, Menlo, Consolas, monospace);
-        font-size: var(--vscode-editor-font-size, 13px);
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        cursor: pointer;
       }
       .completion .option:hover {
         background: var(--vscode-list-hoverBackground, transparent);
