@@ -21,9 +21,8 @@ const MAX_PATTERN_NEEDLE = 256;
 export function searchText(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
   if (needle.length === 0) return cand;
   if (needle.length > MAX_PATTERN_NEEDLE) return searchDecoded(store, needle, cand);
-  const full = escapedNeedleRegExp(needle);
   // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
-  if (!/^[\x00-\x7f]*$/.test(needle)) return scan(store, full, cand);
+  if (!/^[\x00-\x7f]*$/.test(needle)) return scan(store, escapedNeedleRegExp(needle), cand);
   // The literal bytes first (native, the common case); then, among the rest, only records holding
   // an escape that could spell a character of the needle are searched for its escaped forms.
   const hits = scan(store, needleRegExp(needle), cand);
@@ -36,7 +35,8 @@ export function searchText(store: EventStore, needle: string, cand: Uint32Array)
     else if (escapes.holds(cand[i])) rest[n++] = cand[i];
   }
   if (n === 0) return hits;
-  const extra = scan(store, full, rest.subarray(0, n));
+  // Built only now: the escape-aware pattern is ~30× the needle, and most searches never need it.
+  const extra = scan(store, escapedNeedleRegExp(needle), rest.subarray(0, n));
   if (extra.length === 0) return hits;
   // Both are subsequences of cand: merge them back into its order.
   const out = new Uint32Array(hits.length + extra.length);
