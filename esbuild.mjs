@@ -28,7 +28,7 @@ const builds = [
     define: { __AUDIT_LOGS_TEST_HOOKS__: production ? 'false' : 'true' },
   },
   // Loader workers are their own entry: worker_threads needs a file to start.
-  { ...node, entryPoints: ['src/providers/cloudtrail/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
+  { ...node, entryPoints: ['src/providers/logFiles/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
   {
     ...node,
     entryPoints: ['src/cli.ts'],

@@ -17,9 +17,9 @@ import { describeQueryError, parseQuery, parseTimeValue, QueryError, QueryNode }
 import type { ProviderId } from './core/event';
 import type { AccountConfig } from './providers/provider';
 import { liveProviders } from './providers/registry';
-import { SourceSet } from './providers/sourceSet';
+import { SourceSet } from './session/sourceSet';
 import { ResultView, SortSpec } from './core/view';
-import { LoadReport, loadFiles } from './providers/cloudtrail/files';
+import { LoadReport, loadFiles } from './providers/logFiles/files';
 import { createAthena, type AthenaReport } from './providers/athena/index';
 import { listLevel, openS3Session } from './providers/s3Trail/index';
 import { isApiError } from './core/errors';

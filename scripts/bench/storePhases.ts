@@ -4,7 +4,7 @@
  */
 import { EventStore } from '../../src/core/store';
 import type { StringField } from '../../src/core/event';
-import { loadFiles } from '../../src/providers/cloudtrail/files';
+import { loadFiles } from '../../src/providers/logFiles/files';
 import { OUR_FILTER, type Result } from './phases';
 
 const FACET_FIELDS: StringField[] = ['action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'];

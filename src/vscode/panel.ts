@@ -16,7 +16,7 @@ import { ResultView } from '../core/view';
 import { isApiError, redact } from '../core/errors';
 import type { AccountConfig, LiveProvider, LiveQuery, ServerAggregate } from '../providers/provider';
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
-import { SourceInfo, SourceSet } from '../providers/sourceSet';
+import { SourceInfo, SourceSet } from '../session/sourceSet';
 import {
   DEFAULT_COLUMNS,
   DETAIL_SECTION_MAX,

@@ -3,7 +3,7 @@
  * events and problems in the tooltip (labels are data: they go in as text, never as markdown).
  */
 import * as vscode from 'vscode';
-import type { SourceInfo } from '../providers/sourceSet';
+import type { SourceInfo } from '../session/sourceSet';
 import { EventsPanel } from './panel';
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -4,7 +4,7 @@ import type { EventBatch } from '../../src/core/batch';
 import { secretForms } from '../../src/core/errors';
 import { EventStore } from '../../src/core/store';
 import { encodeAwsCredentials } from '../../src/providers/awsCloudtrail/credentials';
-import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
+import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
 import {
   AthenaNameError,
   cloudTrailTableDdl,

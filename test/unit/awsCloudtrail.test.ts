@@ -6,8 +6,8 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { EventBatch } from '../../src/core/batch';
 import { ApiError, secretForms } from '../../src/core/errors';
 import { EventStore } from '../../src/core/store';
-import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
-import { normalizeCloudTrail } from '../../src/providers/cloudtrail/normalize';
+import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
+import { normalizeCloudTrail } from '../../src/providers/logFiles/normalize';
 import {
   createAwsCloudTrailProvider,
   decodeAwsCredentials,

@@ -42,7 +42,7 @@ const forbidden: Case[] = [
   ['src/cli.ts', "async function f() { return import('./vscode/panel'); }"],
   // the webview imports its own files and the allow-list, nothing else.
   ['webview/components/fixture.ts', "import { parseQuery } from '../../src/core/query';"],
-  ['webview/components/fixture.ts', "import { SourceSet } from '../../src/providers/sourceSet';"],
+  ['webview/components/fixture.ts', "import { SourceSet } from '../../src/session/sourceSet';"],
   ['webview/components/fixture.ts', "import { EventsPanel } from '../../src/vscode/panel';"],
   ['webview/components/fixture.ts', "import { PARAMS } from '../../src/vscode/protocolSchemas';"],
   ['webview/fixture.ts', "import { z } from 'zod';"],

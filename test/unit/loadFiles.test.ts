@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EventStore } from '../../src/core/store';
-import { loadFiles, LoadProgress } from '../../src/providers/cloudtrail/files';
+import { loadFiles, LoadProgress } from '../../src/providers/logFiles/files';
 
 /** A folder in the S3 layout with `files` gzipped log files of `per` events each. */
 function makeTrail(files: number, per: number): string {

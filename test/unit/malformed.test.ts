@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { constants as zc, gunzipSync, gzipSync } from 'node:zlib';
 import { EventStore } from '../../src/core/store';
-import { LoadError, LoadReport, loadFiles } from '../../src/providers/cloudtrail/files';
+import { LoadError, LoadReport, loadFiles } from '../../src/providers/logFiles/files';
 
 // Compiled to out/test/unit/: three levels up is the project root.
 const FIX = path.resolve(__dirname, '../../../test/fixtures/malformed');

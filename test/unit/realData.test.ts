@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { EventStore } from '../../src/core/store';
-import { LoadReport, loadFiles } from '../../src/providers/cloudtrail/files';
-import { hintsFromPath } from '../../src/providers/cloudtrail/normalize';
+import { LoadReport, loadFiles } from '../../src/providers/logFiles/files';
+import { hintsFromPath } from '../../src/providers/logFiles/normalize';
 import { walkFiles } from '../support/files';
 
 // Compiled to out/test/unit/, so four levels up is /work, next to the project checkout.

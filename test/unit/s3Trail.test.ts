@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { ApiError, secretForms } from '../../src/core/errors';
 import { EventStore } from '../../src/core/store';
 import { encodeAwsCredentials } from '../../src/providers/awsCloudtrail/credentials';
-import { loadFiles, type LoadReport } from '../../src/providers/cloudtrail/files';
+import { loadFiles, type LoadReport } from '../../src/providers/logFiles/files';
 import type { AccountConfig } from '../../src/providers/provider';
 import {
   discoverTrails,

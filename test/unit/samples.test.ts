@@ -15,7 +15,7 @@ import { HOSTILE_STRINGS, LONG_STRING } from '../../src/samples/hostile';
 import { EDGE_FILES } from '../../src/samples/edgeCases';
 import { ATTACKER_IP } from '../../src/samples/story';
 import { EventStore } from '../../src/core/store';
-import { loadFiles } from '../../src/providers/cloudtrail/files';
+import { loadFiles } from '../../src/providers/logFiles/files';
 
 type Obj = { [k: string]: unknown };
 

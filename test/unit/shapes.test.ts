@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventStore } from '../../src/core/store';
-import { loadFiles } from '../../src/providers/cloudtrail/files';
+import { loadFiles } from '../../src/providers/logFiles/files';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/shapes');
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AuditEventBatch } from '../../src/core/eventBatch';
 import { ApiError } from '../../src/core/errors';
 import type { LiveProvider } from '../../src/providers/provider';
-import { SourceSet } from '../../src/providers/sourceSet';
+import { SourceSet } from '../../src/session/sourceSet';
 
 /** A provider that serves `pages` pages of 10 events and then, if asked, fails the way an API does. */
 function pagedProvider(pages: number, failAfter?: number): LiveProvider {

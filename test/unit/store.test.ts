@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { EventBatch } from '../../src/core/batch';
 import { QueryError } from '../../src/core/query';
 import { EventStore } from '../../src/core/store';
-import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
+import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
 
 type Rec = Record<string, unknown>;
 

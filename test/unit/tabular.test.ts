@@ -8,7 +8,7 @@ import {
   parseHiveStruct,
   parsePythonLiteral,
   readCsvExport,
-} from '../../src/providers/cloudtrail/tabular';
+} from '../../src/providers/logFiles/tabular';
 
 // Compiled to out/test/unit/, so four levels up is /work, next to the project checkout.
 const DATA = path.resolve(__dirname, '../../../../shared/data/cloudtrail');

@@ -19,7 +19,7 @@ import { MAX_QUERY_LENGTH, MAX_TERMS, QueryError, parseQuery } from '../../src/c
 import { EventStore } from '../../src/core/store';
 import { StringMap } from '../../src/core/stringMap';
 import { parseIsoTime } from '../../src/core/time';
-import { loadFiles } from '../../src/providers/cloudtrail/files';
+import { loadFiles } from '../../src/providers/logFiles/files';
 
 // Compiled to out/test/unit/: three levels up is the project root.
 const ROOT = path.resolve(__dirname, '../../..');
@@ -166,7 +166,7 @@ describe('trust (core): times are read strictly, never in local time', function 
       writeFileSync(file, times.map((t, i) => JSON.stringify({ eventID: `e${i}`, eventName: 'X', eventTime: t })).join('\n'));
       const script = `
         const { EventStore } = require(${JSON.stringify(path.join(ROOT, 'out/src/core/store.js'))});
-        const { loadFiles } = require(${JSON.stringify(path.join(ROOT, 'out/src/providers/cloudtrail/files.js'))});
+        const { loadFiles } = require(${JSON.stringify(path.join(ROOT, 'out/src/providers/logFiles/files.js'))});
         const store = new EventStore();
         loadFiles([${JSON.stringify(file)}], store, { workers: 0 }).then((report) => {
           const out = [];

@@ -17,9 +17,9 @@ import { EventStore } from '../../src/core/store';
 import { AthenaRowBatch } from '../../src/providers/athena/records';
 import { encodeAwsCredentials } from '../../src/providers/awsCloudtrail/credentials';
 import { LiveCloudTrailBatch } from '../../src/providers/awsCloudtrail/records';
-import { isDigestFileName, readLogBytes, readLogFile } from '../../src/providers/cloudtrail/fileReader';
-import { loadFiles, type LoadReport } from '../../src/providers/cloudtrail/files';
-import { lakeRowToRecord, MAX_CELL_NESTING, readCsvExport } from '../../src/providers/cloudtrail/tabular';
+import { isDigestFileName, readLogBytes, readLogFile } from '../../src/providers/logFiles/fileReader';
+import { loadFiles, type LoadReport } from '../../src/providers/logFiles/files';
+import { lakeRowToRecord, MAX_CELL_NESTING, readCsvExport } from '../../src/providers/logFiles/tabular';
 import { loadFromS3, openS3Session } from '../../src/providers/s3Trail/index';
 import { S3_KEY_ID, S3_SECRET, startS3Fake } from '../support/fakes/s3';
 
@@ -384,7 +384,7 @@ describe('trust: files (issue 12)', function () {
 const zlib = require('node:zlib');
 const fs = require('node:fs');
 const path = require('node:path');
-const { loadFiles } = require(${JSON.stringify(path.resolve(__dirname, '../../src/providers/cloudtrail/files.js'))});
+const { loadFiles } = require(${JSON.stringify(path.resolve(__dirname, '../../src/providers/logFiles/files.js'))});
 const { EventStore } = require(${JSON.stringify(path.resolve(__dirname, '../../src/core/store.js'))});
 (async () => {
   const gz = zlib.createGzip({ level: 1 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SourceSet, type LoadStatus } from '../../src/providers/sourceSet';
+import { SourceSet, type LoadStatus } from '../../src/session/sourceSet';
 import { loadSummary, summaryText } from '../../src/vscode/loadSummary';
 import { LoadTicker, type TickerClock } from '../../src/vscode/loadTicker';
 import { dedupeRecent, normalizePath, pathSetKey, recentKey } from '../../src/vscode/sourceKey';

@@ -13,7 +13,7 @@ import { terminalSafe } from '../../src/core/formats';
 import { loadWebview, projectRoot } from '../webview/support';
 import { compareFacetValues, facetPage, type FacetValue } from '../../src/core/facetPage';
 import { EventStore } from '../../src/core/store';
-import { readLogBuffer } from '../../src/providers/cloudtrail/fileReader';
+import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
 import { PARAMS } from '../../src/vscode/protocolSchemas';
 import { exportDialogOptions } from '../../src/vscode/exporter';
 import { editDistance, missingFields, queryFields, suggestField } from '../../src/core/fieldSuggest';

@@ -3,14 +3,14 @@
 // read through Athena has the same normalized fields and columns as the same event read from its
 // log file. Cells arrive as Athena prints them: structs and arrays in Hive/Trino text
 // (`{type=IAMUser, arn=…, sessioncontext=null}`), JSON text columns as the JSON, booleans as
-// 'true'/'false', NULL as a cell without a value. The CSV/Lake row reader (cloudtrail/tabular.ts)
+// 'true'/'false', NULL as a cell without a value. The CSV/Lake row reader (logFiles/tabular.ts)
 // already turns such cells into a CloudTrail record (camelCase keys back, Athena's nulls dropped, JSON
 // text parsed), so it is reused here. The event's raw text is that record as JSON: the file's bytes
 // are not in the result, and the record is what filters on raw paths and free text need.
 // providers/ never imports vscode.
 import { BatchBuilder, type EventBatch } from '../../core/batch';
-import { CloudTrailColumns, looksLikeEvent } from '../cloudtrail/normalize';
-import { lakeRowToRecord, parseHiveStruct } from '../cloudtrail/tabular';
+import { CloudTrailColumns, looksLikeEvent } from '../logFiles/normalize';
+import { lakeRowToRecord, parseHiveStruct } from '../logFiles/tabular';
 import type { SkippedRecord } from '../awsCloudtrail/records';
 
 /** Struct fields tabular.ts does not know the CloudTrail spelling of (its FIELDS lack `addendum`). */

@@ -17,7 +17,7 @@
 //   missing value and '' alike (`actor:""` finds events with no actor): their SQL value is
 //   COALESCE(…, ''). Other raw paths are read from the record, where '' is a value and a missing key
 //   matches nothing.
-// - Normalized fields are derived the way providers/cloudtrail/normalize.ts derives them (`actor` is
+// - Normalized fields are derived the way providers/logFiles/normalize.ts derives them (`actor` is
 //   the same COALESCE chain over userIdentity, `error` includes failed console sign-ins, `outcome`
 //   is the same CASE), so `actor:*alice*` means the same in SQL as in the panel.
 // - `time` terms compare the parsed eventtime; top-level ones, with the from/to range, also bound the
@@ -42,7 +42,7 @@
 // and numbers/times are printed from validated numbers. Nothing the user typed is concatenated raw.
 import { resolveField, type NormalizedField } from '../../core/event';
 import { formatQuery, matcherTest, parseQuery, type Comparison, type Matcher, type QueryNode } from '../../core/query';
-import { EXTRACTED_PATHS } from '../cloudtrail/normalize';
+import { EXTRACTED_PATHS } from '../logFiles/normalize';
 import { CLOUDTRAIL_COLUMNS, JSON_TEXT_COLUMNS, SELECT_COLUMNS, tableReference, type ColumnType } from './ddl';
 
 export interface SqlOptions {

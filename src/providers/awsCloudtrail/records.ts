@@ -1,12 +1,12 @@
 // Live CloudTrail results → EventBatches built exactly the way the file reader builds them
-// (providers/cloudtrail/fileReader.ts), so a live event and the same event read from a log file or
+// (providers/logFiles/fileReader.ts), so a live event and the same event read from a log file or
 // a `lookup-events` / Lake export are indistinguishable in the panel: the same columns
 // (CloudTrailColumns: normalized fields + EXTRACTED_PATHS), and as raw bytes the record's JSON text
 // as AWS sent it (the `CloudTrailEvent` string's content; for Lake, the embedded event JSON or the
 // row). providers/ never imports vscode.
 import { BatchBuilder, type EventBatch } from '../../core/batch';
-import { CloudTrailColumns, looksLikeEvent, type PathHints } from '../cloudtrail/normalize';
-import { lakeRowToRecord } from '../cloudtrail/tabular';
+import { CloudTrailColumns, looksLikeEvent, type PathHints } from '../logFiles/normalize';
+import { lakeRowToRecord } from '../logFiles/tabular';
 
 export interface SkippedRecord {
   /** The LookupEvents EventId (outside the broken string), or the Lake row number. */

@@ -7,8 +7,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { ApiError } from '../../core/errors';
 import type { EventStore } from '../../core/store';
-import { mergeResult, type LoadReport } from '../cloudtrail/files';
-import { isDigestFileName, readLogBytes } from '../cloudtrail/fileReader';
+import { mergeResult, type LoadReport } from '../logFiles/files';
+import { isDigestFileName, readLogBytes } from '../logFiles/fileReader';
 import { S3_PROVIDER_NAME, s3Url } from './errors';
 import { ACCOUNT_RE, cleanPrefix, DAY_MS, dayPrefixes, INSIGHT_FOLDER, LOGS_FOLDER, MAX_DAYS, ORG_RE, parseDay, prefixOf, type TrailLocation } from './layout';
 import { listAll, type ListedObject, type ListOptions } from './list';
@@ -70,7 +70,7 @@ export interface S3LoadOptions extends ListOptions {
   source?: string;
   /** Extra attempts for an object whose body was cut off mid-download; default 2. */
   bodyRetries?: number;
-  /** Most bytes one compressed object may inflate to (see cloudtrail/fileReader ReadOptions). */
+  /** Most bytes one compressed object may inflate to (see logFiles/fileReader ReadOptions). */
   maxInflatedBytes?: number;
 }
 
@@ -86,7 +86,7 @@ export interface S3LoadReport extends LoadReport {
 export const DEFAULT_CONCURRENCY = 6;
 const DIGEST_REASON = 'CloudTrail digest file (holds no events)';
 const NOT_LOG_REASON = 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files';
-// The same names a local folder walk reads (cloudtrail/files.ts).
+// The same names a local folder walk reads (logFiles/files.ts).
 const LOG_FILE = /\.(json|jsonl|ndjson|cloudtrail|csv)(\.gz)?$|\.gz$/i;
 
 function isDaySelection(s: S3Selection): s is DaySelection {

@@ -9,11 +9,11 @@ import { isNormalizedField, NORMALIZED_FIELDS } from '../core/event';
 import { parseQuery, QueryError, QueryNode } from '../core/query';
 import { EventStore } from '../core/store';
 import { ResultView, SortSpec } from '../core/view';
-import { loadFiles, LoadProgress, LoadReport } from './cloudtrail/files';
-import { EXTRACTED_PATHS } from './cloudtrail/normalize';
+import { loadFiles, LoadProgress, LoadReport } from '../providers/logFiles/files';
+import { EXTRACTED_PATHS } from '../providers/logFiles/normalize';
 import { ApiError, redact } from '../core/errors';
-import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from './provider';
-import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from './s3Trail/index';
+import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
+import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
 
 export interface SourceInfo {
