@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { isDigestFileName } from '../../src/providers/logFiles/fileReader';
 import { Rng } from '../../src/samples/prng';
 import { type JsonObject, readRealRecords } from './records';
 
@@ -23,20 +24,20 @@ export const MANIFEST = 'manifest.json';
 export const DEFAULT_SEED = 42;
 
 // A fixed start keeps the data set independent of when it was generated.
-const START_MS = Date.UTC(2025, 2, 3, 0, 0, 0);
-const SPAN_MS = 7 * 24 * 3600 * 1000;
+export const START_MS = Date.UTC(2025, 2, 3, 0, 0, 0);
+export const SPAN_MS = 7 * 24 * 3600 * 1000;
 const MIN_PER_FILE = 200;
 const MAX_PER_FILE = 2000;
 // Real source IPs repeat a lot (a few CI runners and offices make most calls), and the store
 // dictionary-encodes them; a pool with a skewed pick keeps that cardinality realistic instead of
 // a million distinct strings.
-const IP_POOL_SIZE = 5000;
+export const IP_POOL_SIZE = 5000;
 // Enough compressions in flight to keep both cores busy (libuv runs zlib off the main thread)
 // while bounding memory to a few files.
-const MAX_IN_FLIGHT = 3;
+export const MAX_IN_FLIGHT = 3;
 // Larger than any compressed file: zlib then compresses a whole file in one thread-pool call
 // instead of coming back to the (busy) main thread for every 16 KB of output.
-const GZIP_CHUNK = 4 * 1024 * 1024;
+export const GZIP_CHUNK = 4 * 1024 * 1024;
 
 /** The filter the benchmark times, evaluated here so every count it produces can be checked. */
 export function isDeleteInUsEast1(record: JsonObject): boolean {
@@ -59,6 +60,12 @@ export interface Manifest {
   /** Events for which `isDeleteInUsEast1` holds: what jq and our filter must both count. */
   expectedDeleteInUsEast1: number;
   generateMs: number;
+  /** Set for the many-small-files trail (smallTrail.ts); absent for the big-file set. */
+  kind?: 'small';
+  /** Digest files written beside the logs (the loader must skip every one). */
+  digests?: number;
+  /** Log files asked for (the small set is sized by files, not events). */
+  filesRequested?: number;
 }
 
 export interface DatasetOptions {
@@ -79,23 +86,33 @@ export interface Dataset {
   reused: boolean;
 }
 
-const enum Slot {
+export const enum Slot {
   Id,
   Time,
   Ip,
+  Account,
+  Region,
 }
 
-interface Template {
+export interface Template {
   /** Minified JSON split around the fields each copy gets fresh: parts.length === slots.length + 1. */
   parts: string[];
   slots: Slot[];
   account: string;
   region: string;
   deleteInUsEast1: boolean;
+  /** eventName starts with Delete (the small set moves records between regions). */
+  deleteEvent: boolean;
 }
 
-const SENTINEL: Record<string, Slot> = { '@@ALE-ID@@': Slot.Id, '@@ALE-TIME@@': Slot.Time, '@@ALE-IP@@': Slot.Ip };
-const SENTINEL_SPLIT = /"(@@ALE-(?:ID|TIME|IP)@@)"/;
+const SENTINEL: Record<string, Slot> = {
+  '@@ALE-ID@@': Slot.Id,
+  '@@ALE-TIME@@': Slot.Time,
+  '@@ALE-IP@@': Slot.Ip,
+  '@@ALE-ACCOUNT@@': Slot.Account,
+  '@@ALE-REGION@@': Slot.Region,
+};
+const SENTINEL_SPLIT = /"(@@ALE-(?:ID|TIME|IP|ACCOUNT|REGION)@@)"/;
 
 function looksLikeIp(v: unknown): boolean {
   // Service principals ("ec2.amazonaws.com", "AWS Internal") are real values and stay as they are.
@@ -106,10 +123,19 @@ function pathSafe(v: unknown, pattern: RegExp): string | undefined {
   return typeof v === 'string' && pattern.test(v) ? v : undefined;
 }
 
-function compile(record: JsonObject): Template {
+/**
+ * `placed`: the record's account and region become slots too, so one sample can be written into
+ * any account's and region's file (the many-small-files trail spreads them over a whole
+ * organization); the big set keeps each sample where it was.
+ */
+export function compile(record: JsonObject, placed = false): Template {
   // Spreading keeps the record's own key order; an eventID it lacked lands at the end.
   const copy: JsonObject = { ...record, eventID: '@@ALE-ID@@', eventTime: '@@ALE-TIME@@' };
   if (looksLikeIp(record.sourceIPAddress)) copy.sourceIPAddress = '@@ALE-IP@@';
+  if (placed) {
+    if (typeof record.recipientAccountId === 'string') copy.recipientAccountId = '@@ALE-ACCOUNT@@';
+    if (typeof record.awsRegion === 'string') copy.awsRegion = '@@ALE-REGION@@';
+  }
   const pieces = JSON.stringify(copy).split(SENTINEL_SPLIT);
   const parts: string[] = [];
   const slots: Slot[] = [];
@@ -126,15 +152,16 @@ function compile(record: JsonObject): Template {
     account: pathSafe(record.recipientAccountId, /^\d{12}$/) ?? pathSafe(identityAccount, /^\d{12}$/) ?? '000000000000',
     region: pathSafe(record.awsRegion, /^[a-z0-9-]{1,40}$/) ?? 'us-east-1',
     deleteInUsEast1: isDeleteInUsEast1(record),
+    deleteEvent: typeof record.eventName === 'string' && record.eventName.startsWith('Delete'),
   };
 }
 
-interface Samples {
+export interface Samples {
   templates: Template[];
   fingerprint: string;
 }
 
-function loadSamples(dataDir: string): Samples {
+export function loadSamples(dataDir: string, placed = false): Samples {
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
     throw new Error(
       `CloudTrail sample data not found at ${dataDir}. The benchmark replicates those real records; ` +
@@ -151,7 +178,7 @@ function loadSamples(dataDir: string): Samples {
     return true;
   });
   if (unique.length === 0) throw new Error(`no CloudTrail record with eventName and eventTime under ${dataDir}`);
-  const templates = unique.map(compile);
+  const templates = unique.map((r) => compile(r, placed));
   const hash = createHash('sha256');
   hash.update(`v${GENERATOR_VERSION}\n`);
   for (const t of templates) hash.update(t.parts.join('\0') + '\n');
@@ -166,7 +193,10 @@ export function cacheEntryName(events: number, seed: number): string {
   return `${events}-${seed}-v${GENERATOR_VERSION}`;
 }
 
-/** Every .json.gz under `root`, sorted, so every phase reads the same files in the same order. */
+/**
+ * Every .json.gz log file under `root`, sorted, so every phase reads the same files in the same
+ * order. CloudTrail digest files (hashes, no events) are left out by name, as the loader does.
+ */
 export function listLogFiles(root: string): string[] {
   const out: string[] = [];
   const visit = (dir: string): void => {
@@ -174,7 +204,7 @@ export function listLogFiles(root: string): string[] {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) visit(p);
-      else if (e.isFile() && e.name.endsWith('.json.gz')) out.push(p);
+      else if (e.isFile() && e.name.endsWith('.json.gz') && !isDigestFileName(e.name)) out.push(p);
     }
   };
   visit(root);
@@ -189,25 +219,23 @@ export function readManifest(dir: string): Manifest | undefined {
   }
 }
 
-function isComplete(dir: string, events: number, seed: number, fingerprint: string): Manifest | undefined {
+/** The manifest of a complete entry that `matches`; undefined when absent, stale or damaged. */
+function isComplete(dir: string, matches: (m: Manifest) => boolean): Manifest | undefined {
   const m = readManifest(dir);
-  if (m === undefined) return undefined;
-  if (m.version !== GENERATOR_VERSION || m.events !== events || m.seed !== seed || m.samplesFingerprint !== fingerprint) {
-    return undefined;
-  }
+  if (m === undefined || !matches(m)) return undefined;
   // A manifest over a half-deleted tree (tmp cleaners) must not pass for a data set.
   if (!existsSync(join(dir, LOGS_DIR)) || listLogFiles(join(dir, LOGS_DIR)).length !== m.files) return undefined;
   return m;
 }
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+export const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** CloudTrail's eventTime format: ISO 8601, whole seconds, UTC. */
-function eventTime(ms: number): string {
+export function eventTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 
-function ipv4(rng: Rng): string {
+export function ipv4(rng: Rng): string {
   // Public-looking first octet: the benchmark should not look like an office LAN.
   const first = [3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 81, 91, 104, 109, 143, 185, 198, 203][rng.int(18)];
   return `${first}.${rng.int(256)}.${rng.int(256)}.${1 + rng.int(254)}`;
@@ -388,8 +416,43 @@ function isRunning(pid: number): boolean {
 /** Staging folders of runs that died mid-generation would otherwise pile up, ~200 MB each at 1M. */
 function removeAbandonedStaging(root: string): void {
   for (const name of readdirSync(root)) {
-    const m = /^\.\d+-\d+-v\d+\.(\d+)\.\d+$/.exec(name);
+    const m = /^\.(?:small-)?\d+-\d+-v\d+\.(\d+)\.\d+$/.exec(name);
     if (m !== null && !isRunning(Number(m[1]))) rmSync(join(root, name), { recursive: true, force: true });
+  }
+}
+
+export interface EntrySpec {
+  root: string;
+  name: string;
+  matches: (m: Manifest) => boolean;
+  /** Writes the data set into the (new) folder given and returns its manifest. */
+  write: (dir: string) => Promise<Manifest>;
+}
+
+/** The cached entry, written first when absent or stale. */
+export async function ensureEntry(spec: EntrySpec, progress: (m: string) => void, what: string): Promise<Dataset> {
+  const dir = join(spec.root, spec.name);
+  const logsDir = join(dir, LOGS_DIR);
+  const cached = isComplete(dir, spec.matches);
+  if (cached !== undefined) return { dir, logsDir, manifest: cached, reused: true };
+
+  progress(`generating ${what} into ${dir}`);
+  // Built beside the final name and renamed into place, so a crash or a second bench running at
+  // the same time never leaves or reads a half-written entry under the real name.
+  mkdirSync(spec.root, { recursive: true });
+  removeAbandonedStaging(spec.root);
+  const staging = join(spec.root, `.${spec.name}.${process.pid}.${Date.now()}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const manifest = await spec.write(staging);
+    // Another run may have finished the same entry meanwhile, and may be reading it: keep theirs.
+    const theirs = isComplete(dir, spec.matches);
+    if (theirs !== undefined) return { dir, logsDir, manifest: theirs, reused: true };
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+    return { dir, logsDir, manifest, reused: false };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -399,29 +462,15 @@ export async function ensureDataset(options: DatasetOptions): Promise<Dataset> {
   if (!Number.isSafeInteger(options.events) || options.events < 1) throw new Error(`events must be a positive integer, got ${options.events}`);
   const progress = options.onProgress ?? ((): void => undefined);
   const samples = loadSamples(options.dataDir);
-  const root = options.cacheRoot ?? defaultCacheRoot();
-  const dir = join(root, cacheEntryName(options.events, seed));
-  const logsDir = join(dir, LOGS_DIR);
-
-  const cached = isComplete(dir, options.events, seed, samples.fingerprint);
-  if (cached !== undefined) return { dir, logsDir, manifest: cached, reused: true };
-
-  progress(`generating ${options.events.toLocaleString('en-US')} events from ${samples.templates.length} sample records into ${dir}`);
-  // Built beside the final name and renamed into place, so a crash or a second bench running at
-  // the same time never leaves or reads a half-written entry under the real name.
-  mkdirSync(root, { recursive: true });
-  removeAbandonedStaging(root);
-  const staging = join(root, `.${cacheEntryName(options.events, seed)}.${process.pid}.${Date.now()}`);
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    const manifest = await writeDataset(staging, samples, options.events, seed, progress);
-    // Another run may have finished the same entry meanwhile, and may be reading it: keep theirs.
-    const theirs = isComplete(dir, options.events, seed, samples.fingerprint);
-    if (theirs !== undefined) return { dir, logsDir, manifest: theirs, reused: true };
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
-    return { dir, logsDir, manifest, reused: false };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  const { events } = options;
+  return ensureEntry(
+    {
+      root: options.cacheRoot ?? defaultCacheRoot(),
+      name: cacheEntryName(events, seed),
+      matches: (m) => m.kind === undefined && m.version === GENERATOR_VERSION && m.events === events && m.seed === seed && m.samplesFingerprint === samples.fingerprint,
+      write: (dir) => writeDataset(dir, samples, events, seed, progress),
+    },
+    progress,
+    `${events.toLocaleString('en-US')} events from ${samples.templates.length} sample records`,
+  );
 }
