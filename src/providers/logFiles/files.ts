@@ -7,7 +7,7 @@
  * Memory stays bounded while streaming a folder of thousands of files: only a few files are in
  * flight at once; what stays is the store itself.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, type Stats } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -109,6 +109,11 @@ async function collect(p: string, source: string, tasks: FileTask[], report: Loa
   await walk(p, source, tasks, report, new Set([await fs.realpath(p)]));
 }
 
+/** Stats started at once while walking a folder (the thread pool runs them side by side). */
+const STAT_BATCH = 256;
+
+type StatOutcome = { st: Stats } | { err: unknown } | undefined;
+
 async function walk(dir: string, source: string, tasks: FileTask[], report: LoadReport, seen: Set<string>): Promise<void> {
   let entries;
   try {
@@ -118,48 +123,70 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    let size = 0;
-    let other: string | undefined;
+  // A regular file the listing names as a digest or a non-log is skipped by its name alone; only
+  // log files (for their size), links and entries of unknown type need a stat. Those stats run
+  // side by side, a batch at a time, and are then used in order, so the report reads as before.
+  const needsStat = (e: (typeof entries)[number]): boolean => {
     const special = e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice();
-    // Some file systems do not say what an entry is (none of the is* holds): stat tells.
-    if (e.isSymbolicLink() || isFile || (!isDir && !special)) {
-      try {
-        const st = await fs.stat(full);
-        isDir = st.isDirectory();
-        isFile = st.isFile();
-        size = st.size;
-        if (!isDir && !isFile) other = notRegular(st);
-      } catch (err) {
-        report.errors.push({ path: full, message: describeFsError(err) });
+    if (e.isSymbolicLink()) return true;
+    if (e.isFile()) return !isDigestFileName(e.name) && LOG_FILE.test(e.name);
+    return !e.isDirectory() && !special;
+  };
+  for (let from = 0; from < entries.length; from += STAT_BATCH) {
+    const batch = entries.slice(from, from + STAT_BATCH);
+    const stats: StatOutcome[] = await Promise.all(
+      batch.map((e) =>
+        needsStat(e)
+          ? fs.stat(path.join(dir, e.name)).then(
+              (st) => ({ st }),
+              (err: unknown) => ({ err }),
+            )
+          : undefined,
+      ),
+    );
+    for (let k = 0; k < batch.length; k++) {
+      const e = batch[k];
+      const full = path.join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      let size = 0;
+      let other: string | undefined;
+      const special = e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice();
+      const stat = stats[k];
+      if (stat !== undefined) {
+        // Some file systems do not say what an entry is (none of the is* holds): stat tells.
+        if ('err' in stat) {
+          report.errors.push({ path: full, message: describeFsError(stat.err) });
+          continue;
+        }
+        isDir = stat.st.isDirectory();
+        isFile = stat.st.isFile();
+        size = stat.st.size;
+        if (!isDir && !isFile) other = notRegular(stat.st);
+      } else if (special) {
+        other = e.isFIFO() ? NOT_REGULAR.fifo : e.isSocket() ? NOT_REGULAR.socket : NOT_REGULAR.device;
+      }
+      if (other !== undefined) {
+        report.skipped.push({ path: full, reason: other });
         continue;
       }
-    } else if (special) {
-      other = e.isFIFO() ? NOT_REGULAR.fifo : e.isSocket() ? NOT_REGULAR.socket : NOT_REGULAR.device;
-    }
-    if (other !== undefined) {
-      report.skipped.push({ path: full, reason: other });
-      continue;
-    }
-    if (isDir) {
-      if (e.name.startsWith('.')) {
-        report.skipped.push({ path: full, reason: 'hidden folder' });
-        continue;
+      if (isDir) {
+        if (e.name.startsWith('.')) {
+          report.skipped.push({ path: full, reason: 'hidden folder' });
+          continue;
+        }
+        const real = await fs.realpath(full);
+        if (seen.has(real)) {
+          report.skipped.push({ path: full, reason: 'folder already visited (symbolic link loop)' });
+          continue;
+        }
+        seen.add(real);
+        await walk(full, source, tasks, report, seen);
+      } else if (isFile) {
+        if (isDigestFileName(e.name)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
+        else if (!LOG_FILE.test(e.name)) report.skipped.push({ path: full, reason: 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files' });
+        else tasks.push({ path: full, source, size });
       }
-      const real = await fs.realpath(full);
-      if (seen.has(real)) {
-        report.skipped.push({ path: full, reason: 'folder already visited (symbolic link loop)' });
-        continue;
-      }
-      seen.add(real);
-      await walk(full, source, tasks, report, seen);
-    } else if (isFile) {
-      if (isDigestFileName(e.name)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
-      else if (!LOG_FILE.test(e.name)) report.skipped.push({ path: full, reason: 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files' });
-      else tasks.push({ path: full, source, size });
     }
   }
 }
@@ -213,6 +240,27 @@ async function runHere(
   }
 }
 
+/** A run sent to a worker in one message: at most this many files… */
+const RUN_MAX_FILES = 64;
+/** …and at most this many bytes on disk (a file this big or bigger goes alone). */
+const RUN_MAX_BYTES = 1 << 20;
+
+/** Splits the tasks into runs of consecutive small files; [start, end) each. */
+export function planRuns(tasks: readonly { size: number }[], workers: number): Array<[number, number]> {
+  // Enough runs that every worker gets several, even when all the files together are small.
+  const maxFiles = Math.max(1, Math.min(RUN_MAX_FILES, Math.ceil(tasks.length / (4 * Math.max(1, workers)))));
+  const runs: Array<[number, number]> = [];
+  let start = 0;
+  while (start < tasks.length) {
+    let end = start + 1;
+    let bytes = tasks[start].size;
+    while (end < tasks.length && end - start < maxFiles && bytes + tasks[end].size <= RUN_MAX_BYTES) bytes += tasks[end++].size;
+    runs.push([start, end]);
+    start = end;
+  }
+  return runs;
+}
+
 function runOnWorkers(
   tasks: FileTask[],
   count: number,
@@ -224,9 +272,11 @@ function runOnWorkers(
 ): Promise<void> {
   return new Promise((resolve) => {
     const workers: Worker[] = [];
-    const done = new Map<number, FileResult>();
-    let next = 0; // next task to hand out
-    let merged = 0; // tasks merged, in order
+    const runs = planRuns(tasks, count);
+    const done = new Map<number, FileResult[]>();
+    let next = 0; // next run to hand out
+    let mergedRuns = 0; // runs merged, in order
+    let merged = 0; // files merged, in order
     let finished = false;
     const inFlightPerWorker = 2;
 
@@ -245,18 +295,24 @@ function runOnWorkers(
     if (signal?.aborted) return onAbort();
 
     const dispatch = (w: Worker) => {
-      if (finished || next >= tasks.length) return;
+      if (finished || next >= runs.length) return;
       const id = next++;
-      const req: WorkerRequest = { id, path: tasks[id].path, source: tasks[id].source, options: readOpts };
+      const [start, end] = runs[id];
+      const req: WorkerRequest = { id, tasks: tasks.slice(start, end).map((t) => ({ path: t.path, source: t.source })), options: readOpts };
       w.postMessage(req);
     };
     const drain = () => {
-      // A cancel (from a progress callback inside merge) stops here too, even with later files done.
-      while (!finished && done.has(merged)) {
-        const r = done.get(merged) as FileResult;
-        done.delete(merged);
-        merged++;
-        merge(r);
+      // A cancel (from a progress callback inside merge) stops here too, even mid-run and with
+      // later files done.
+      while (!finished && done.has(mergedRuns)) {
+        const results = done.get(mergedRuns) as FileResult[];
+        done.delete(mergedRuns);
+        mergedRuns++;
+        for (const r of results) {
+          if (finished) return;
+          merged++;
+          merge(r);
+        }
       }
       if (!finished && merged === tasks.length) finish();
     };
@@ -264,18 +320,20 @@ function runOnWorkers(
     // All workers together hold at most one per-file limit of inflated bytes (a folder of bombs
     // costs one limit, not one per worker).
     const budget = InflateBudget.create(readOpts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
-    for (let i = 0; i < Math.min(count, tasks.length); i++) {
+    for (let i = 0; i < Math.min(count, runs.length); i++) {
       // A smaller young generation per worker keeps peak memory close to the size of the data itself.
       const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { inflateBudget: budget.data } });
       workers.push(w);
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;
-        const task = tasks[msg.id];
+        const [start] = runs[msg.id];
         done.set(
           msg.id,
-          'result' in msg
-            ? msg.result
-            : { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${msg.error}` }], unreadable: true },
+          msg.outcomes.map((o, k) => {
+            if ('result' in o) return o.result;
+            const task = tasks[start + k];
+            return { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${o.error}` }], unreadable: true };
+          }),
         );
         drain();
         dispatch(w);

@@ -1,12 +1,26 @@
 /** Messages between the loader and its worker threads (both ends are our own code). */
 import type { FileResult, ReadOptions } from './fileReader';
 
-export interface WorkerRequest {
-  id: number;
+export interface WorkerTask {
   path: string;
   source: string;
+}
+
+/**
+ * A run of consecutive files: many small files go in one message (a trail of thousands of
+ * few-KB files would otherwise pay a message each way per file), a large file goes alone.
+ */
+export interface WorkerRequest {
+  id: number;
+  tasks: WorkerTask[];
   /** Plain options only: the budget is shared once, in workerData. */
   options?: Omit<ReadOptions, 'budget'>;
 }
 
-export type WorkerResponse = { id: number; result: FileResult } | { id: number; error: string };
+/** One outcome per task, in the request's order. */
+export type WorkerOutcome = { result: FileResult } | { error: string };
+
+export interface WorkerResponse {
+  id: number;
+  outcomes: WorkerOutcome[];
+}
