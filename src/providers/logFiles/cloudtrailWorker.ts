@@ -29,6 +29,10 @@ async function handle(msg: WorkerRequest): Promise<void> {
       const result = await readLogFile(task.path, task.source, { ...msg.options, ...(budget ? { budget } : {}) }, 'blocking');
       for (const ab of result.transfer) if (!isUntransferable(ab)) transfer.add(ab);
       outcomes.push({ result });
+      // Large inflated buffers are freed by moving them into a closed port (inflate.ts#releaseNow),
+      // which takes effect on a turn of this thread's event loop; blocking reads and a synchronous
+      // gunzip would otherwise go on to the next file first and hold two files' worth at once.
+      if (result.bytes >= YIELD_AFTER_BYTES) await new Promise((r) => setImmediate(r));
     } catch (err) {
       // readLogFile reports problems itself; this is a bug or an out-of-memory, still per file.
       outcomes.push({ error: err instanceof Error ? `${err.message}` : String(err) });
@@ -36,7 +40,11 @@ async function handle(msg: WorkerRequest): Promise<void> {
   }
   const reply: WorkerResponse = { id: msg.id, outcomes };
   port.postMessage(reply, [...transfer]);
+  await new Promise((r) => setImmediate(r));
 }
+
+/** inflate.ts frees buffers from 1 MB on at once; a file that big is worth one turn of the loop. */
+const YIELD_AFTER_BYTES = 1 << 20;
 
 // One run at a time, one file at a time: the loader keeps two requests queued here, and reading
 // two at once would hold two files' inflated bytes (up to the per-file limit each) instead of one.
