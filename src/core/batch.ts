@@ -27,11 +27,15 @@ export interface EventBatch {
   columns: BatchColumn[];
 }
 
+/** Shared by every column not set yet: most files leave several columns empty. */
+const NO_IDS = new Uint32Array(0);
+
 class LocalColumn {
   dict: string[] = [''];
   /** One file's batch can hold more distinct values than one Map can (2^24). */
   map = new StringMap();
-  ids = new Uint32Array(64);
+  /** Grown on the first value (set), never written while it is NO_IDS. */
+  ids: Uint32Array = NO_IDS;
   constructor(
     readonly name: string,
     readonly kind: ColumnKind,
@@ -153,23 +157,33 @@ export class BatchBuilder {
       // (Uint8Array's slice copies; a Buffer's slice is only another view of the same memory.)
       if (s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) this.segments[i] = Uint8Array.prototype.slice.call(s);
     }
-    const batch: EventBatch = {
-      count: n,
-      segments: this.segments,
-      seg: this.seg.slice(0, n),
-      start: this.start.slice(0, n),
-      end: this.end.slice(0, n),
-      time: this.time.slice(0, n),
-      columns: this.columns.map((c) => {
-        const ids = c.ids.length >= n ? c.ids.slice(0, n) : grow(Uint32Array, c.ids, n).slice(0, n);
-        return { name: c.name, kind: c.kind, dict: c.dict, ids };
-      }),
+    // Every fixed-width array of the batch in one allocation, one transfer: a trail of thousands
+    // of few-event files would otherwise allocate and move some thirty small buffers per file.
+    const constants = [...this.constants];
+    const nCols = this.columns.length + constants.length;
+    const packed = new ArrayBuffer(n * (8 + 4 + 4 + 4 * nCols + 1));
+    let at = 0;
+    const f64 = (src: Float64Array): Float64Array => {
+      const v = new Float64Array(packed, at, n);
+      v.set(src.subarray(0, n));
+      at += 8 * n;
+      return v;
     };
-    for (const [name, value] of this.constants) {
-      batch.columns.push({ name, kind: 'string', dict: ['', value], ids: new Uint32Array(n).fill(1) });
-    }
-    const transfer = [batch.seg.buffer, batch.start.buffer, batch.end.buffer, batch.time.buffer] as ArrayBuffer[];
-    for (const c of batch.columns) transfer.push(c.ids.buffer as ArrayBuffer);
+    const u32 = (src: Uint32Array | undefined): Uint32Array => {
+      const v = new Uint32Array(packed, at, n);
+      if (src) v.set(src.length >= n ? src.subarray(0, n) : src);
+      at += 4 * n;
+      return v;
+    };
+    const time = f64(this.time);
+    const start = u32(this.start);
+    const end = u32(this.end);
+    const columns: BatchColumn[] = this.columns.map((c) => ({ name: c.name, kind: c.kind, dict: c.dict, ids: u32(c.ids) }));
+    for (const [name, value] of constants) columns.push({ name, kind: 'string', dict: ['', value], ids: u32(undefined).fill(1) });
+    const seg = new Uint8Array(packed, at, n);
+    seg.set(this.seg.subarray(0, n));
+    const batch: EventBatch = { count: n, segments: this.segments, seg, start, end, time, columns };
+    const transfer: ArrayBuffer[] = [packed];
     const seen = new Set<ArrayBuffer>();
     for (const s of batch.segments) {
       const ab = s.buffer as ArrayBuffer;
