@@ -219,12 +219,12 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
   const records = m?.records ?? floor.first('records');
   if (floor.ok) {
     const ms = floor.median('ms') as number;
-    emit({ set: s.key, name: 'floor', ms, mbPerSec: jsonBytes !== undefined ? round(jsonBytes / 1e6 / (ms / 1000), 1) : null, files: floor.first('files'), records: floor.first('records'), uncompressedBytes: jsonBytes, runsMs: floor.runs.map((r) => r.ms) });
+    emit({ set: s.key, name: 'floor', ms, cpuMs: floor.median('cpuMs'), mbPerSec: jsonBytes !== undefined ? round(jsonBytes / 1e6 / (ms / 1000), 1) : null, files: floor.first('files'), records: floor.first('records'), uncompressedBytes: jsonBytes, runsMs: floor.runs.map((r) => r.ms) });
     if (m !== undefined && floor.first('records') !== m.records) checks.fail(`MISMATCH (${s.key}): floor parsed ${String(floor.first('records'))} records, the manifest says ${m.records}`);
   }
   if (load.ok) {
     const l = load.runs[0];
-    emit({ set: s.key, name: 'load', ms: load.median('ms'), events: l.events, duplicates: l.duplicates, errors: l.errors, skipped: l.skipped, bytes: l.bytes, peakRssBytes: load.peakRss(), rssAfterLoadBytes: load.median('rssAfterLoadBytes'), runsMs: load.runs.map((r) => r.ms) });
+    emit({ set: s.key, name: 'load', ms: load.median('ms'), cpuMs: load.median('cpuMs'), events: l.events, duplicates: l.duplicates, errors: l.errors, skipped: l.skipped, bytes: l.bytes, peakRssBytes: load.peakRss(), rssAfterLoadBytes: load.median('rssAfterLoadBytes'), runsMs: load.runs.map((r) => r.ms) });
     if (m !== undefined) {
       if (l.events !== m.records) checks.fail(`MISMATCH (${s.key}): load reported ${String(l.events)} events, the data set has ${m.records}`);
       if (l.duplicates !== 0) checks.fail(`MISMATCH (${s.key}): load reported ${String(l.duplicates)} duplicates; every generated eventID is unique`);
@@ -238,7 +238,7 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
     if (count.first('count') !== expected) checks.fail(`MISMATCH (${s.key}): our query --format count gave ${String(count.first('count'))}, ${m ? 'the generator' : 'DuckDB'} counted ${String(expected)}`);
   }
   if (duck.ok) {
-    emit({ set: s.key, name: 'duckdb', wallMs: duck.wall(), ms: duck.median('ms'), events: duck.first('events'), matches: duck.first('matches'), threads: duck.runs[0].threads, duckdb: duck.runs[0].duckdb, peakRssBytes: duck.peakRss(), runsMs: duck.runs.map((r) => r.ms), wallRunsMs: duck.wallMs.map(Math.round) });
+    emit({ set: s.key, name: 'duckdb', wallMs: duck.wall(), ms: duck.median('ms'), cpuMs: duck.median('cpuMs'), events: duck.first('events'), matches: duck.first('matches'), threads: duck.runs[0].threads, duckdb: duck.runs[0].duckdb, peakRssBytes: duck.peakRss(), runsMs: duck.runs.map((r) => r.ms), wallRunsMs: duck.wallMs.map(Math.round) });
     if (m !== undefined && duck.first('matches') !== m.expectedDeleteInUsEast1) checks.fail(`MISMATCH (${s.key}): DuckDB counted ${String(duck.first('matches'))} matches, the generator wrote ${m.expectedDeleteInUsEast1}`);
     if (records !== undefined && duck.first('events') !== records) checks.fail(`MISMATCH (${s.key}): DuckDB read ${String(duck.first('events'))} events, the ${m ? 'manifest' : 'floor'} says ${records}`);
   } else if (duck.error !== undefined) {
@@ -282,6 +282,19 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
   ratioRow('load into the store, in-process', seconds(loadMs), loadMs !== undefined && duckMs !== undefined ? loadMs / duckMs : undefined, `DuckDB in-process (${seconds(duckMs)})`, '<=', 1.0, load.error ?? duckWhy);
   ratioRow('load into the store, in-process', seconds(loadMs), loadMs !== undefined && floorMs !== undefined ? loadMs / floorMs : undefined, `floor (${seconds(floorMs)})`, '<=', s.key === 'big' ? 1.5 : 2.0, load.error ?? floor.error ?? 'failed');
   ratioRow('peak RSS of the load', mib(peak), peak !== undefined && jsonBytes !== undefined ? peak / jsonBytes : undefined, `JSON (${mib(jsonBytes)})`, '<=', 0.5, load.error ?? 'failed', at1M ? '' : ' (at 1M events)');
+  // CPU time (all threads) is steadier than wall time when other work shares the machine: no
+  // target, but it shows whether a change did less work even when the wall clock cannot tell.
+  const loadCpu = load.ok ? load.median('cpuMs') : undefined;
+  const floorCpu = floor.ok ? floor.median('cpuMs') : undefined;
+  const duckCpu = duck.ok ? duck.median('cpuMs') : undefined;
+  rows.push({
+    set: s.key,
+    measurement: 'CPU time of the load (all threads)',
+    value: seconds(loadCpu),
+    ratio: loadCpu === undefined ? 'not measured' : `${times(floorCpu !== undefined ? loadCpu / floorCpu : undefined)} floor CPU (${seconds(floorCpu)}), ${times(duckCpu !== undefined ? loadCpu / duckCpu : undefined)} DuckDB CPU (${seconds(duckCpu)})`,
+    target: '—',
+    measured: loadCpu !== undefined,
+  });
   const textMet = textMs === undefined ? undefined : textMs <= 2000;
   rows.push({ set: s.key, measurement: 'free-text search `"AccessDenied"`', value: seconds(textMs), ratio: textMs === undefined ? 'not measured' : `${String(num(byName.get('text'), 'count'))} matches`, target: `≤ 2 s${at1M ? '' : ' (at 1M events)'}`, measured: textMs !== undefined, ...(textMet !== undefined ? { met: textMet } : {}) });
   emit({ set: s.key, ratio: 'text ms', value: textMs ?? null, target: '<=2000', holds: textMet ?? false, measured: textMs !== undefined });

@@ -5,7 +5,7 @@
 import { EventStore } from '../../src/core/store';
 import type { StringField } from '../../src/core/event';
 import { loadFiles } from '../../src/providers/logFiles/files';
-import { OUR_FILTER, type Result } from './phases';
+import { cpuMsSince, OUR_FILTER, type Result } from './phases';
 
 const FACET_FIELDS: StringField[] = ['action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'];
 const TEXT_QUERY = '"AccessDenied"';
@@ -19,9 +19,11 @@ function collect(): void {
 
 async function loadInto(logsDir: string): Promise<{ store: EventStore; ms: number; result: Result }> {
   const store = new EventStore();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const report = await loadFiles([logsDir], store, {});
   const ms = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   for (const e of report.errors.slice(0, 5)) process.stderr.write(`load error: ${e.path}: ${e.message}\n`);
   // Digests are skipped by design (the small set has thousands): counted, not listed.
   const notDigests = report.skipped.filter((s) => !s.reason.startsWith('CloudTrail digest file'));
@@ -32,6 +34,7 @@ async function loadInto(logsDir: string): Promise<{ store: EventStore; ms: numbe
     result: {
       name: 'load',
       ms: Math.round(ms),
+      cpuMs,
       files: report.files,
       events: report.events,
       duplicates: report.duplicates,
