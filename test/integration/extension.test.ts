@@ -409,6 +409,40 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
   });
 
+  it('loads accounts as stored before providers were descriptors (same ids), and keeps an entry of a provider this build lacks', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
+      startCplnFake(): Promise<{ url: string; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ORG: string;
+    };
+    const ext = await api();
+    const ctx = (ext as { testContext?: vscode.ExtensionContext }).testContext;
+    assert.ok(ctx, 'a development build exposes its context');
+    const before = ctx.globalState.get<unknown>('auditLogs.accounts');
+    // What global state held before: 'cloudtrail' is the AWS provider's id, kept as it was.
+    const stored = { id: 'stored-aws', provider: 'cloudtrail', label: 'aws (stored)', region: 'us-east-1,eu-west-1' };
+    const retired = { id: 'retired-1', provider: 'retired-api', label: 'retired (stored)' };
+    const fake = await fakes.startCplnFake();
+    let addedId: string | undefined;
+    try {
+      await ctx.globalState.update('auditLogs.accounts', [stored, retired]);
+      const sources = (await ext.trees()).sources;
+      assert.deepEqual(sources.find((n) => n.label === 'AWS CloudTrail accounts')?.children?.map((c) => [c.label, c.description]), [['aws (stored)', 'us-east-1,eu-west-1']]);
+      assert.ok(!JSON.stringify(sources).includes('retired'), 'an account of a provider this build lacks is not shown');
+      assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { provider: 'retired-api', label: 'x', secret: 'y' }), undefined, 'no account for a provider not in the list');
+      const added = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'controlplane', label: 'after (local)', endpoint: fake.url, scope: fakes.FAKE_ORG, secret: fakes.FAKE_TOKEN });
+      addedId = added?.id;
+      assert.ok(addedId);
+      const now = ctx.globalState.get<Array<{ id: string; provider: string }>>('auditLogs.accounts') ?? [];
+      assert.deepEqual(now.map((a) => [a.id, a.provider]), [['stored-aws', 'cloudtrail'], ['retired-1', 'retired-api'], [addedId, 'controlplane']], 'adding keeps every stored entry');
+    } finally {
+      if (addedId) await ctx.secrets.delete(`auditLogs.account.${addedId}`);
+      await ctx.globalState.update('auditLogs.accounts', before);
+      await fake.close();
+    }
+  });
+
   it('never lets a key out: settings, global state, the log files, the panel, exports and errors are searched for it', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
     const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
