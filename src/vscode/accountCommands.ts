@@ -195,7 +195,12 @@ async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAcc
 }
 
 async function addAccount(d: AccountCommandDeps, preset?: string): Promise<AccountConfig | undefined> {
-  const items = [...d.providers.values()].map((entry) => ({ label: entry.descriptor.displayName, detail: describeCapabilities(entry.descriptor.capabilities), entry }));
+  const items = [...d.providers.values()].map((entry) => ({
+    label: entry.descriptor.displayName,
+    description: entry.descriptor.credentialKinds.join(' or '),
+    detail: describeCapabilities(entry.descriptor.capabilities),
+    entry,
+  }));
   const picked = preset ? items.find((i) => i.entry.descriptor.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?', ignoreFocusOut: true });
   if (!picked) return undefined;
   const { provider } = picked.entry;
