@@ -211,7 +211,10 @@ function listOf(v: unknown): string[] {
 }
 
 async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter, providers: readonly ProviderDescriptor[]): Promise<number> {
-  const flags = providerFlags(providers).filter((f) => !(f.name in FETCH_OPTIONS));
+  const flags = providerFlags(providers);
+  const clash = flags.find((f) => f.name in FETCH_OPTIONS);
+  // A descriptor's mistake, not the user's: its flag would shadow one every fetch takes.
+  if (clash) throw new Error(`a provider declares --${clash.name}, which every fetch already takes`);
   // Every provider flag is parsed as repeatable, so a repeated single-valued one is refused, not silently the last.
   const flagOptions = Object.fromEntries(flags.map((f) => [f.name, { type: 'string', multiple: true } as const]));
   const parsed = parseArgs({
