@@ -68,11 +68,11 @@ const importBoundaries = {
 
 /**
  * What the webview may take from the host's folders today, file by file.
- *   src/protocol            the one protocol module: message types, method objects, limits
- *   src/vscode/loadSummary  the summary line's wording (ae-app.ts), shared with the host
- *   src/core/invisible      the hidden-character escapes (components/shared.ts), shared with the CLI
+ *   src/protocol             the one protocol module: message types, method objects, limits
+ *   src/session/loadSummary  the summary line's wording (ae-app.ts), shared with the host's session
+ *   src/core/invisible       the hidden-character escapes (components/shared.ts), shared with the CLI
  */
-const WEBVIEW_MAY_IMPORT = ['webview', 'src/protocol', 'src/vscode/loadSummary', 'src/core/invisible'];
+const WEBVIEW_MAY_IMPORT = ['webview', 'src/protocol', 'src/session/loadSummary', 'src/core/invisible'];
 /** The dev harness (webview/dev) answers queries itself, with the real query code. */
 const DEV_HARNESS_MAY_IMPORT = [...WEBVIEW_MAY_IMPORT, 'src/core/query', 'src/core/facetPage', 'src/core/fieldSuggest'];
 
@@ -107,7 +107,7 @@ export default tseslint.config(
     rules: {
       'local/import-boundaries': ['error', {
         only: ['src/protocol'], modules: ['vscode', 'zod'], builtins: true,
-        why: 'the protocol module goes into both bundles: it imports nothing but itself (no zod, node or vscode; the host\'s schemas are in src/vscode/protocolSchemas.ts)',
+        why: 'the protocol module goes into both bundles: it imports nothing but itself (no zod, node or vscode; the host\'s schemas are in src/session/protocolSchemas.ts)',
       }],
     },
   },

@@ -13,18 +13,19 @@ import { loadFiles, LoadProgress, LoadReport } from '../providers/logFiles/files
 import { EXTRACTED_PATHS } from '../providers/logFiles/normalize';
 import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
+import { apiRunner, liveSourceKey, type ApiSource, type LiveRunner } from './liveSources';
 import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
 
 export interface SourceInfo {
   label: string;
-  /** A file or folder path, or `<provider>:<account id>` for a live source. */
+  /** A file or folder path, an `s3://` selection, or a live source's key (liveSources.ts). */
   path: string;
   report?: LoadReport;
   /** Live sources: how the last fetch went (pages, what went to the API, why it stopped). */
   live?: FetchReport & { added: number; duplicates: number };
-  /** Live sources: what was asked, of which provider, and whether it is still arriving. */
-  liveQuery?: { provider: string; query: LiveQuery; fetching: boolean };
+  /** Live sources: what was asked, of which provider and account, and whether it is still arriving. */
+  liveQuery?: { provider: string; accountId: string; query: LiveQuery; fetching: boolean };
   /** How long its last load or fetch took, in ms (shown to the person; never asserted on). */
   ms?: number;
 }
@@ -45,6 +46,21 @@ export interface RunQuery {
   timeRange?: { from?: number; to?: number };
   now?: number;
 }
+
+/** What the SourceSet needs to list and fetch a live source (the session builds it from a LiveSource). */
+export interface LiveTarget {
+  key: string;
+  label: string;
+  /** The provider's display name (the live strip, and errors a runner throws). */
+  provider: string;
+  accountId: string;
+  query: LiveQuery;
+  /** Redacted from a runner's unexpected error. */
+  secret: string;
+}
+
+/** How a fetch went, with the runner's own report (undefined when it threw). */
+export type LiveFetch<R extends FetchReport = FetchReport> = FetchReport & { added: number; duplicates: number; report: R | undefined };
 
 export type QueryOutcome = { ok: true; view: ResultView; ms: number } | { ok: false; error: QueryError };
 
@@ -150,27 +166,24 @@ export class SourceSet extends EventEmitter {
   }
 
   /**
-   * Fetches from a live API into the store, page by page (the panel shows the first page while
+   * Fetches from a live source into the store, page by page (the panel shows the first page while
    * the rest arrive). Never rejects on API errors: the report says how it ended, and everything
-   * fetched before an error stays.
+   * fetched before an error stays. `report` is the runner's own (undefined when it threw).
    */
-  async fetchLive(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<FetchReport & { added: number; duplicates: number }> {
+  async fetchFrom<R extends FetchReport>(target: LiveTarget, run: LiveRunner<R>): Promise<LiveFetch<R>> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
-    const key = `${provider.id}:${account.id}`;
-    const source = this.sources.find((x) => x.path === key) ?? { label: account.label, path: key };
+    const source = this.sources.find((x) => x.path === target.key) ?? { label: target.label, path: target.key };
     if (!this.sources.includes(source)) this.sources.push(source);
-    source.liveQuery = { provider: provider.displayName, query, fetching: true };
+    source.liveQuery = { provider: target.provider, accountId: target.accountId, query: target.query, fetching: true };
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
     let added = 0;
     let duplicates = 0;
     let report: FetchReport;
+    let own: R | undefined;
     try {
-      report = await provider.fetch(
-        account,
-        secret,
-        query,
+      own = await run(
         {
           onBatch: (batch, progress) => {
             const r = this.store.appendBatch(batch);
@@ -182,14 +195,15 @@ export class SourceSet extends EventEmitter {
         },
         signal,
       );
+      report = own;
     } catch (e) {
       // Providers report API failures in the report; anything else is a bug, but what was fetched stays.
       report = {
         pages: this.status.files,
         events: added,
-        pushDown: { sentToApi: [], localFilter: query.filter },
+        pushDown: { sentToApi: [], localFilter: target.query.filter },
         cancelled: signal.aborted,
-        stoppedBy: new ApiError({ kind: 'network', provider: provider.displayName, url: '', message: redact(e instanceof Error ? e.message : String(e), [secret]) }),
+        stoppedBy: new ApiError({ kind: 'network', provider: target.provider, url: '', message: redact(e instanceof Error ? e.message : String(e), [target.secret]) }),
       };
     }
     const live = { ...report, added, duplicates };
@@ -200,7 +214,13 @@ export class SourceSet extends EventEmitter {
     this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled, ms: source.ms };
     this.abort = undefined;
     this.emit('loaded', this.status);
-    return live;
+    return { ...live, report: own };
+  }
+
+  /** An API account's fetch (the CLI's; the panel session goes through fetchFrom with its registry's key). */
+  fetchLive(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<LiveFetch> {
+    const source: ApiSource = { kind: 'api', provider, account, secret, query };
+    return this.fetchFrom({ key: liveSourceKey(source), label: account.label, provider: provider.displayName, accountId: account.id, query, secret }, apiRunner(source));
   }
 
   cancel(): void {

@@ -8,8 +8,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SourceSet, type LoadStatus } from '../../src/session/sourceSet';
-import { loadSummary, summaryText } from '../../src/vscode/loadSummary';
-import { LoadTicker, type TickerClock } from '../../src/vscode/loadTicker';
+import { loadSummary, summaryText } from '../../src/session/loadSummary';
+import { LoadTicker, type TickerClock } from '../../src/session/loadTicker';
 import { dedupeRecent, normalizePath, pathSetKey, recentKey } from '../../src/vscode/sourceKey';
 
 describe('trust (item 19): one identity per opened source', () => {
