@@ -124,8 +124,18 @@ export default tseslint.config(
     files: ['src/session/**/*.ts'],
     rules: {
       'local/import-boundaries': ['error', {
-        forbid: ['src/cli', 'src/extension', 'webview'], modules: ['vscode'],
-        why: 'the panel session runs under node without VS Code',
+        forbid: ['src/vscode', 'src/cli', 'src/extension', 'webview', 'src/session/nodeIo', 'src/session/exporter'], modules: ['vscode'], builtins: true,
+        why: 'the panel session runs without VS Code, under node and in a browser (the dev harness): no node module; reading and writing come in through session/io.ts',
+      }],
+    },
+  },
+  {
+    // What the session reads and writes with under node, given to it by the host, the CLI and the tests.
+    files: ['src/session/nodeIo.ts', 'src/session/exporter.ts'],
+    rules: {
+      'local/import-boundaries': ['error', {
+        forbid: ['src/vscode', 'src/cli', 'src/extension', 'webview'], modules: ['vscode'],
+        why: 'the session\'s node I/O runs without VS Code',
       }],
     },
   },

@@ -17,6 +17,7 @@ import { describeQueryError, parseQuery, parseTimeValue, QueryError, QueryNode }
 import type { ProviderId } from './core/event';
 import type { AccountConfig } from './providers/provider';
 import { liveProviders } from './providers/registry';
+import { NODE_IO } from './session/nodeIo';
 import { SourceSet } from './session/sourceSet';
 import { ResultView, SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/logFiles/files';
@@ -236,7 +237,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     ...(region ? { region } : {}),
     ...(scope ? { scope } : {}),
   };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   // jsonl and csv in arrival order stream page by page (a failure later leaves the earlier pages
   // printed); a sort, a table or a count needs every page first.
   const streaming = (output.format === 'jsonl' || output.format === 'csv') && values.sort === undefined;
@@ -342,7 +343,7 @@ async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Pr
   const log = values.verbose ? (line: string) => err.write(`${terminalSafe(line)}\n`) : undefined;
   const session = openS3Session(account, secret, { region: values['bucket-region'] ?? values.region[0], log });
   const location = { bucket: values.bucket, ...(values.prefix ? { prefix: values.prefix } : {}), ...(values['bucket-region'] ? { bucketRegion: values['bucket-region'] } : {}) };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   let failed = false;
   try {
     // Without --account: every account the bucket holds logs for (under the org, if given).

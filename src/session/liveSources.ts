@@ -7,7 +7,7 @@
  * One key function (`liveSourceKey`) names a source in the session's registry, in the SourceSet's
  * source list (`SourceInfo.path`) and in the webview's `LiveActionParams.sourcePath`.
  */
-import { formatBytes } from '../core/formats';
+import { formatBytes } from '../core/bytes';
 import type { AccountConfig, FetchProgress, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
 import type { EventBatch } from '../core/batch';
 import type { AwsCloudTrailProvider, LakeQuery, LakeReport } from '../providers/awsCloudtrail/index';

@@ -40,7 +40,7 @@ import {
   type ViewState,
 } from '../protocol';
 import { dispatchIpc, type IpcHandlers, ReplyFailure } from './ipcDispatch';
-import { exportView, type ExportFormat } from './exporter';
+import type { ExportFormat, SessionIo } from './io';
 import { LoadTicker, type TickerOptions } from './loadTicker';
 import { loadSummary } from './loadSummary';
 import { apiMessage, liveSummary, sectionText, serverDto } from './liveDtos';
@@ -75,10 +75,11 @@ interface Registered {
 }
 
 export interface PanelSessionOptions {
+  /** How files and buckets are read and exports written (session/nodeIo.ts under node). */
+  io: SessionIo;
   /** The files and folders the panel shows (normalised by the host, each once). */
   paths?: string[];
   view?: ViewState;
-  sources?: SourceSet;
   ticker?: TickerOptions;
 }
 
@@ -99,11 +100,14 @@ export class PanelSession {
   private readonly ticker: LoadTicker;
   private closed = false;
 
+  private readonly io: SessionIo;
+
   constructor(
     private readonly host: SessionHost,
-    opts: PanelSessionOptions = {},
+    opts: PanelSessionOptions,
   ) {
-    this.sources = opts.sources ?? new SourceSet();
+    this.io = opts.io;
+    this.sources = new SourceSet(opts.io);
     this.paths = [...(opts.paths ?? [])];
     this.view = opts.view ?? { filter: '', sort: { field: 'time', dir: 'desc' }, columns: DEFAULT_COLUMNS };
     // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
@@ -468,7 +472,7 @@ export class PanelSession {
         const bytes = st.bytesTotal ? `, ${mb(st.bytes ?? 0)} of ${mb(st.bytesTotal)}` : '';
         return [{ increment: pct - last, message: `${fmt(st.files)} of ${fmt(st.filesTotal)} files${bytes}` }, pct];
       },
-      () => this.sources.openS3(session, selection, label, { concurrency }),
+      () => this.sources.openS3(session, selection, label, concurrency !== undefined ? { concurrency } : {}),
     );
     this.retitle();
     this.host.log.info(`${label}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped, ${report.errors.length} problems${report.cancelled ? ' (cancelled)' : ''}`);
@@ -634,7 +638,7 @@ export class PanelSession {
   /** Writes the current result (or every event, before any query) to `file`; returns the number written. */
   exportTo(format: ExportFormat, file: string): Promise<number> {
     const view = this.current?.view ?? this.sources.store.query('', { sort: this.view.sort });
-    return exportView(view, format, file, this.view.columns);
+    return this.io.exportView(view, format, file, this.view.columns);
   }
 }
 

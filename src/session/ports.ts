@@ -3,7 +3,7 @@
  * host only shows it (VS Code: the webview, notifications, input boxes, the clipboard, the save
  * dialog) and answers. Node tests give a recording host, so every decision is tested without VS Code.
  */
-import type { ExportFormat } from './exporter';
+import type { ExportFormat } from './io';
 
 export interface SessionLog {
   info(message: string): void;

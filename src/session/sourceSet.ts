@@ -1,21 +1,21 @@
 /**
  * A set of sources opened together into one store: what one events panel shows. Knows what was
- * loaded from where, with what problems, and answers the panel's queries. No VS Code here, so the
- * whole flow runs (and is tested) under plain node.
+ * loaded from where, with what problems, and answers the panel's queries. No VS Code and no node
+ * module here (the loaders are given, session/io.ts), so it runs under plain node and in a browser.
  */
-import { EventEmitter } from 'node:events';
-import * as path from 'node:path';
 import { isNormalizedField, NORMALIZED_FIELDS } from '../core/event';
 import { parseQuery, QueryError, QueryNode } from '../core/query';
 import { EventStore } from '../core/store';
 import { ResultView, SortSpec } from '../core/view';
-import { loadFiles, LoadProgress, LoadReport } from '../providers/logFiles/files';
+import type { LoadProgress, LoadReport } from '../providers/logFiles/files';
 import { EXTRACTED_PATHS } from '../providers/logFiles/normalize';
 import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
 import { apiRunner, liveSourceKey, type ApiSource, type LiveRunner } from './liveSources';
-import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from '../providers/s3Trail/index';
+import type { S3Selection, S3LoadReport, S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
+import { Emitter } from './emitter';
+import type { SourceLoaders } from './io';
 
 export interface SourceInfo {
   label: string;
@@ -65,12 +65,17 @@ export type LiveFetch<R extends FetchReport = FetchReport> = FetchReport & { add
 export type QueryOutcome = { ok: true; view: ResultView; ms: number } | { ok: false; error: QueryError };
 
 /** Emits 'progress' (LoadStatus) while loading and 'loaded' when a load ends. */
-export class SourceSet extends EventEmitter {
+export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadStatus] }> {
   private events = new EventStore();
   readonly sources: SourceInfo[] = [];
   status: LoadStatus = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
   private abort: AbortController | undefined;
   private rawPaths: string[] | undefined;
+
+  /** `loaders` read files and buckets (session/nodeIo.ts under node). */
+  constructor(private readonly loaders: SourceLoaders) {
+    super();
+  }
 
   get store(): EventStore {
     return this.events;
@@ -108,13 +113,13 @@ export class SourceSet extends EventEmitter {
       const t0 = performance.now();
       // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
       const again = this.sources.find((x) => x.path === p);
-      const source: SourceInfo = again ?? { label: path.basename(path.resolve(p)) || p, path: p };
+      const source: SourceInfo = again ?? { label: this.loaders.label(p), path: p };
       if (!again) this.sources.push(source);
       const before = source.report;
-      const report = await loadFiles([p], this.store, {
+      const report = await this.loaders.loadFiles([p], this.store, {
         signal,
         source: source.label,
-        workers: opts.workers,
+        ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
         onProgress: (pr: LoadProgress) => {
           this.status = { ...this.status, files: filesBefore + pr.files, filesTotal: filesBefore + pr.filesTotal, events: this.store.size };
           this.emit('progress', this.status);
@@ -147,10 +152,10 @@ export class SourceSet extends EventEmitter {
     if (!this.sources.includes(source)) this.sources.push(source);
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
-    const report = await loadFromS3(session, selection, this.store, {
+    const report = await this.loaders.loadS3(session, selection, this.store, {
       signal,
       source: label,
-      concurrency: opts.concurrency,
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       onProgress: (pr) => {
         this.status = { ...this.status, files: pr.files, filesTotal: pr.filesTotal, events: this.store.size, bytes: pr.bytes, bytesTotal: pr.bytesTotal };
         this.emit('progress', this.status);

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { showError, showInfo, showWarning, withProgress } from './notify';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
 import { baseName, PanelSession, type LiveResult } from '../session/panelSession';
+import { NODE_IO } from '../session/nodeIo';
 import type { SessionHost, SessionUi } from '../session/ports';
 import type { SourceSet } from '../session/sourceSet';
 import type { IpcMessage, RefetchParams, ViewState } from '../protocol';
@@ -100,7 +101,7 @@ export class EventsPanel implements vscode.Disposable {
       log,
       ui: this.ui(),
     };
-    this.session = new PanelSession(host, { paths: uniquePaths(paths), ...(view ? { view } : {}) });
+    this.session = new PanelSession(host, { io: NODE_IO, paths: uniquePaths(paths), ...(view ? { view } : {}) });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'audit-logs.svg');
     panel.webview.options = EventsPanel.options(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri);

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { AuditEventBatch } from '../../src/core/eventBatch';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../../src/providers/provider';
 import { DidChangeStateNotification, DidQueryNotification, WEBVIEW_CALLS, type QueryResult, type WebviewCalls } from '../../src/protocol';
+import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { RecordingHost, send, until } from '../support/sessionHost';
 
@@ -96,7 +97,7 @@ function testProvider(k: Knobs): LiveProvider {
 
 function newSession(paths: string[] = []): { host: RecordingHost; session: PanelSession; knobs: Knobs } {
   const host = new RecordingHost();
-  const session = new PanelSession(host, { paths, ticker: { intervalMs: 5 } });
+  const session = new PanelSession(host, { io: NODE_IO, paths, ticker: { intervalMs: 5 } });
   return { host, session, knobs: { fetched: [], actionRuns: [] } };
 }
 

@@ -12,6 +12,7 @@ import { createAwsCloudTrailProvider, encodeAwsCredentials } from '../../src/pro
 import { createControlPlaneProvider } from '../../src/providers/controlplane/index';
 import type { AccountConfig } from '../../src/providers/provider';
 import { DidChangeStateNotification, DidQueryNotification } from '../../src/protocol';
+import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { liveSourceKey } from '../../src/session/liveSources';
 import { startAthenaFake, type AthenaFake } from '../support/fakes/athena';
@@ -39,7 +40,7 @@ describe('panel session: live sources over HTTP to the fakes (issue 13, item 1)'
 
     it('fetches, answers rows and details, and refetches with the filter the API can take', async () => {
       const host = new RecordingHost();
-      const session = new PanelSession(host);
+      const session = new PanelSession(host, { io: NODE_IO });
       const provider = createControlPlaneProvider({ retries: { max: 1, baseMs: 1, maxMs: 5 }, perSecond: 1000 });
       const account: AccountConfig = { id: 'cp1', provider: 'controlplane', label: 'acme (local)', endpoint: fake.url, scope: FAKE_ORG };
       const from = Date.UTC(2025, 0, 1);
@@ -86,7 +87,7 @@ describe('panel session: live sources over HTTP to the fakes (issue 13, item 1)'
 
     it('a Lake query streams its rows in under its own key, says the bytes scanned and is not refetchable', async () => {
       const host = new RecordingHost();
-      const session = new PanelSession(host);
+      const session = new PanelSession(host, { io: NODE_IO });
       const aws = createAwsCloudTrailProvider({ perSecond: 1000, retryStrategy: new ConfiguredRetryStrategy(2, 5), lakePollMs: 5, lakePollMaxMs: 20 });
       const account: AccountConfig = { id: 'aws1', provider: 'cloudtrail', label: 'prod', endpoint: ct.url, region: 'us-east-1' };
       const { result, report } = await session.fetchLake({ lake: aws, account, secret: AWS_KEYS, sql: { sql: 'SELECT eventJson FROM eds-1' }, query: { filter: '' } });
@@ -115,7 +116,7 @@ describe('panel session: live sources over HTTP to the fakes (issue 13, item 1)'
 
     it('an Athena query streams its rows in, with its state while it runs and its report at the end', async () => {
       const host = new RecordingHost();
-      const session = new PanelSession(host);
+      const session = new PanelSession(host, { io: NODE_IO });
       const athena = createAthena({ perSecond: 1000, retryStrategy: new ConfiguredRetryStrategy(2, 5), pollMs: 5, pollMaxMs: 20 });
       const account: AccountConfig = { id: 'aws1', provider: 'cloudtrail', label: 'prod', endpoint: athenaFake.url, region: 'eu-west-1' };
       const states: string[] = [];
