@@ -73,8 +73,18 @@ const importBoundaries = {
  *   src/core/invisible       the hidden-character escapes (components/shared.ts), shared with the CLI
  */
 const WEBVIEW_MAY_IMPORT = ['webview', 'src/protocol', 'src/session/loadSummary', 'src/core/invisible'];
-/** The dev harness (webview/dev) answers queries itself, with the real query code. */
-const DEV_HARNESS_MAY_IMPORT = [...WEBVIEW_MAY_IMPORT, 'src/core/query', 'src/core/facetPage', 'src/core/fieldSuggest'];
+/**
+ * The dev harness (webview/dev) answers through the real panel session over a real store
+ * (sessionHarness.ts: the session, its io and host ports, the batch builder, the provider and load
+ * report types; zodSetup.ts keeps zod from `eval`, which the panel's CSP blocks). Its synthetic
+ * host for the million-row test (fakeHost.ts) uses the real query code.
+ */
+const DEV_HARNESS_MAY_IMPORT = [
+  ...WEBVIEW_MAY_IMPORT,
+  'src/zodSetup', 'src/session/panelSession', 'src/session/io', 'src/session/ports',
+  'src/core/eventBatch', 'src/providers/provider', 'src/providers/logFiles/files',
+  'src/core/query', 'src/core/facetPage', 'src/core/fieldSuggest',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'samples/**', 'test-results/**', '.vscode-test/**'] },

@@ -108,13 +108,19 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
     let filesBefore = 0;
-    for (const p of paths) {
-      if (signal.aborted) break;
-      const t0 = performance.now();
-      // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
+    // Every path is listed before the first is read: a panel opened on two folders holds two
+    // sources from its first state on (none of them "joined" it later).
+    // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
+    const listed = paths.map((p) => {
       const again = this.sources.find((x) => x.path === p);
       const source: SourceInfo = again ?? { label: this.loaders.label(p), path: p };
       if (!again) this.sources.push(source);
+      return source;
+    });
+    for (const [i, p] of paths.entries()) {
+      if (signal.aborted) break;
+      const t0 = performance.now();
+      const source = listed[i]!;
       const before = source.report;
       const report = await this.loaders.loadFiles([p], this.store, {
         signal,

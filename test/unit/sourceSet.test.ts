@@ -39,12 +39,18 @@ describe('SourceSet', () => {
   it('opens several paths into one store, one source each, with progress and problems', async () => {
     const set = new SourceSet(NODE_IO);
     const progress: number[] = [];
-    set.on('progress', (s: { files: number }) => progress.push(s.files));
+    const listed: string[][] = [];
+    set.on('progress', (s: { files: number }) => {
+      progress.push(s.files);
+      listed.push(set.sources.map((x) => x.label));
+    });
     let loaded = 0;
     set.on('loaded', () => loaded++);
     await set.openPaths([path.join(fixtures, 'shapes'), path.join(fixtures, 'malformed', 'truncated.json')], { workers: 0 });
     assert.equal(loaded, 1);
     assert.deepEqual(set.sources.map((s) => s.label), ['shapes', 'truncated.json']);
+    // Both are listed from the first file on: a panel opened on two paths never shows one "joining" later.
+    assert.deepEqual(listed[0], ['shapes', 'truncated.json']);
     assert.ok(progress.length >= 3 && progress.at(-1) === 3, `progress ${progress}`);
     assert.equal(set.store.query('source:shapes').count, 3);
     const problems = set.problems();
