@@ -19,6 +19,7 @@ import type { ProviderDescriptor } from './providers/descriptor';
 import { createProviders, findDescriptor, PROVIDERS } from './providers/registry';
 import { awsCloudtrailDescriptor } from './providers/awsCloudtrail/descriptor';
 import { fetchHelp, fetchUsage, flagsToAccount, providerFlags } from './providers/cliFlags';
+import { NODE_IO } from './session/nodeIo';
 import { SourceSet } from './session/sourceSet';
 import { ResultView, SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/logFiles/files';
@@ -254,7 +255,7 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter, p
     ...(region ? { region } : {}),
     ...(scope ? { scope } : {}),
   };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   // jsonl and csv in arrival order stream page by page (a failure later leaves the earlier pages
   // printed); a sort, a table or a count needs every page first.
   const streaming = (output.format === 'jsonl' || output.format === 'csv') && values.sort === undefined;
@@ -359,7 +360,7 @@ async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Pr
   const log = values.verbose ? (line: string) => err.write(`${terminalSafe(line)}\n`) : undefined;
   const session = openS3Session(account, secret, { region: values['bucket-region'] ?? values.region[0], log });
   const location = { bucket: values.bucket, ...(values.prefix ? { prefix: values.prefix } : {}), ...(values['bucket-region'] ? { bucketRegion: values['bucket-region'] } : {}) };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   let failed = false;
   try {
     // Without --account: every account the bucket holds logs for (under the org, if given).

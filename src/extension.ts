@@ -17,7 +17,7 @@ import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
 import { EventsPanel, PANEL_VIEW_TYPE } from './vscode/panel';
-import { RestoreState, ViewState } from './vscode/protocolSchemas';
+import { RestoreState, ViewState } from './session/protocolSchemas';
 import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
@@ -75,7 +75,7 @@ function activateWith(context: vscode.ExtensionContext, list: readonly ProviderD
     }
     const panel = EventsPanel.restore(webviewPanel, context.extensionUri, saved.data.restore.paths, log, saved.data.view);
     sources.refresh();
-    await panel?.load();
+    await panel?.session.load();
   };
 
   context.subscriptions.push(

@@ -163,14 +163,4 @@ export async function writeJsonArray(store: EventStore, order: Uint32Array, n: n
   await w.flush();
 }
 
-/** "1.2 MB": bytes the way a person reads them (decimal units, as AWS bills them). */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes } from './bytes';

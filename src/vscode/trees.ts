@@ -220,7 +220,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const hasChildren = this.saved.list(a.id).length > 0 || !!this.providers.get(a.provider)?.provider.listScopes;
       const item = new vscode.TreeItem(a.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       // What the open panels hold from this account: its events and problems, per panel.
-      const inPanels = EventsPanel.all().flatMap((p) => p.sources.sources.filter((x) => x.path === `${a.provider}:${a.id}`));
+      const inPanels = EventsPanel.all().flatMap((p) => p.sources.sources.filter((x) => x.liveQuery?.accountId === a.id));
       const events = inPanels.reduce((n, x) => n + (x.live?.added ?? 0), 0);
       const problems = inPanels.reduce((n, x) => n + (x.live?.stoppedBy ? 1 : 0) + (x.live?.problems?.length ?? 0), 0);
       const where = [a.scope, a.region].filter(Boolean).join(' · ');
