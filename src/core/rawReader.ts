@@ -20,6 +20,8 @@ export class RawReader {
   /** Insertion order is recency: a hit is deleted and set again. */
   private readonly cache = new Map<string, Buffer>();
   private cached = 0;
+  /** Blocks found damaged: asked again, they fail at once instead of inflating again. */
+  private readonly damaged = new Map<string, unknown>();
 
   constructor(
     private readonly segments: readonly RawSegment[],
@@ -57,9 +59,10 @@ export class RawReader {
     return { seg, base, buf: Buffer.concat(parts) };
   }
 
-  /** Forgets every cached block. */
+  /** Forgets every cached block (and which blocks were found damaged). */
   clear(): void {
     this.cache.clear();
+    this.damaged.clear();
     this.cached = 0;
   }
 
@@ -73,7 +76,15 @@ export class RawReader {
       this.cache.set(key, hit);
       return hit;
     }
-    const out = inflateBlock(blk);
+    const known = this.damaged.get(key);
+    if (known) throw known;
+    let out: Buffer;
+    try {
+      out = inflateBlock(blk);
+    } catch (err) {
+      this.damaged.set(key, err);
+      throw err;
+    }
     if (keep && out.length <= this.cacheBytes) {
       this.cache.set(key, out);
       this.cached += out.length;

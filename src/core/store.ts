@@ -21,6 +21,7 @@ import { extractPath, parseRecordExact } from './rawPath';
 import { QueryNode, parseQuery } from './query';
 import { RawReader } from './rawReader';
 import { storedBytes, type RawSegment } from './rawSegment';
+import { shareSegment } from './searchPool';
 import { evaluate } from './evaluate';
 import { ResultView, SortSpec, sortRows } from './view';
 
@@ -83,7 +84,11 @@ export interface AppendResult {
 
 const NORMALIZED = new Set<string>(NORMALIZED_FIELDS);
 
+let nextStoreId = 1;
+
 export class EventStore {
+  /** Names this store to search workers (which hold its segments between searches). */
+  readonly id = nextStoreId++;
   size = 0;
   /** Bumped on every append: views compare it to know they are stale. */
   version = 0;
@@ -167,7 +172,8 @@ export class EventStore {
     if (kept === 0) return { added: 0, duplicates: n };
 
     const segBase = this.segments.length;
-    for (const s of batch.segments) this.segments.push(s);
+    // Shared memory: search workers read the compressed bytes without a copy of their own.
+    for (const s of batch.segments) this.segments.push(shareSegment(s));
     const base = this.size;
     for (let k = 0; k < kept; k++) {
       const i = keep[k];

@@ -11,8 +11,9 @@
  * Free text finds what the user sees, the decoded strings: `Zürich` is also found where the JSON
  * holds `Z\u00fcrich`, `a/b` where it holds `a\/b`, `say "hi"` in `say \"hi\"`.
  */
-import type { RawWindow } from './rawReader';
+import type { RawReader, RawWindow } from './rawReader';
 import { RawDataError } from './rawSegment';
+import { RUN_FIELDS, runShared, shouldParallelize, type SharedSearch } from './searchPool';
 import type { EventStore } from './store';
 
 /**
@@ -24,17 +25,92 @@ const MAX_PATTERN_NEEDLE = 256;
 export function searchText(store: EventStore, needle: string, cand: Uint32Array): Uint32Array {
   if (needle.length === 0) return cand;
   if (needle.length > MAX_PATTERN_NEEDLE) return searchDecoded(store, needle, cand);
-  // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
-  const ascii = /^[\x00-\x7f]*$/.test(needle);
-  const search = new RunSearch(needle, ascii);
+  const search = new RunSearch(needle);
+  const runs: number[] = [];
+  let bytes = 0;
+  planRuns(store, cand, (from, to, seg, lo, hi) => {
+    runs.push(from, to, seg, lo, hi);
+    bytes += hi - lo;
+  });
+  if (shouldParallelize(bytes)) return searchShared(store, search, needle, cand, runs);
   const out = new Uint32Array(cand.length);
   let n = 0;
-  forEachRun(store, cand, (rows, w) => {
-    const hits = search.run(rows, w, store);
-    out.set(hits, n);
-    n += hits.length;
-  });
+  for (let k = 0; k < runs.length; k += RUN_FIELDS) {
+    withWindows(store.rawReader, runs[k + 2], runs[k + 3], runs[k + 4], cand.subarray(runs[k], runs[k + 1]), store, (rows, w) => {
+      const hits = search.run(rows, w, store);
+      out.set(hits, n);
+      n += hits.length;
+    });
+  }
   return out.subarray(0, n);
+}
+
+/**
+ * Calls `fn` with the run's rows and one window over [lo, hi). When some of its blocks are
+ * damaged, each row is read on its own instead: rows in readable blocks are still searched, rows
+ * in a damaged block are passed over (reading such a row reports the damage).
+ */
+function withWindows(reader: RawReader, seg: number, lo: number, hi: number, rows: Uint32Array, bounds: RowBounds, fn: (rows: Uint32Array, w: RawWindow) => void): void {
+  const w = windowOf(reader, seg, lo, hi, false);
+  if (w) {
+    fn(rows, w);
+    return;
+  }
+  for (let i = 0; i < rows.length; i++) {
+    // Kept in the cache: the rows of one readable block come one after another.
+    const one = windowOf(reader, seg, bounds.rawStart[rows[i]], bounds.rawEnd[rows[i]], true);
+    if (one) fn(rows.subarray(i, i + 1), one);
+  }
+}
+
+/** A run's window, or undefined when its stored bytes are damaged (its rows then match nothing). */
+function windowOf(reader: RawReader, seg: number, lo: number, hi: number, keep: boolean): RawWindow | undefined {
+  try {
+    return reader.window(seg, lo, hi, keep);
+  } catch (err) {
+    if (!isDamaged(err)) throw err;
+    return undefined;
+  }
+}
+
+/** The same search on every core (see searchPool.ts); the result is identical, candidates' order kept. */
+function searchShared(store: EventStore, search: RunSearch, needle: string, cand: Uint32Array, runs: number[]): Uint32Array {
+  const n = cand.length;
+  const job: SharedSearch = {
+    needle,
+    runs: new Int32Array(new SharedArrayBuffer(runs.length * 4)),
+    bounds: new Uint32Array(new SharedArrayBuffer(n * 8)),
+    counters: new Int32Array(new SharedArrayBuffer(8)),
+    runDone: new Uint8Array(new SharedArrayBuffer(runs.length / RUN_FIELDS)),
+    marks: new Uint8Array(new SharedArrayBuffer(n)),
+  };
+  job.runs.set(runs);
+  const { rawStart, rawEnd } = store;
+  for (let i = 0; i < n; i++) {
+    job.bounds[i] = rawStart[cand[i]];
+    job.bounds[n + i] = rawEnd[cand[i]];
+  }
+  runShared(store.id, store.segments, job, (k) => searchSharedRun(job, k, store.rawReader, search));
+  const out = new Uint32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (job.marks[i] === 1) out[m++] = cand[i];
+  return out.subarray(0, m);
+}
+
+/** Searches run k of a shared search and marks its hits (on whichever thread took it). */
+export function searchSharedRun(job: SharedSearch, k: number, reader: RawReader, search: RunSearch): void {
+  const o = k * RUN_FIELDS;
+  const from = job.runs[o];
+  const to = job.runs[o + 1];
+  const n = job.marks.length;
+  const bounds: RowBounds = { rawStart: job.bounds.subarray(0, n), rawEnd: job.bounds.subarray(n) };
+  // Rows here are candidate indexes: bounds are per candidate.
+  const rows = new Uint32Array(to - from);
+  for (let i = 0; i < rows.length; i++) rows[i] = from + i;
+  withWindows(reader, job.runs[o + 2], job.runs[o + 3], job.runs[o + 4], rows, bounds, (part, w) => {
+    const hits = search.run(part, w, bounds);
+    for (let i = 0; i < hits.length; i++) job.marks[hits[i]] = 1;
+  });
 }
 
 /** Rows whose raw bytes could not be decompressed (they match nothing; reading them says why). */
@@ -45,14 +121,18 @@ function isDamaged(err: unknown): boolean {
 /** Below this many bytes a run's window is one inflate; past it, runs are cut so a window stays bounded. */
 const MAX_WINDOW = 16 * 1024 * 1024;
 
+/** Where each row's raw bytes lie in its segment (the store's arrays, or a worker's copy for its rows). */
+export interface RowBounds {
+  readonly rawStart: ArrayLike<number>;
+  readonly rawEnd: ArrayLike<number>;
+}
+
 /**
- * Cuts candidate rows (in their order) into runs that share a raw segment and fit one window of
- * decompressed bytes, and calls `fn` with each run and its window: every block is inflated once
- * per run, and a run's rows are searched while its text is at hand. A run whose bytes are damaged
- * is passed over (its rows match nothing; reading such a row reports the damage).
+ * Cuts candidate rows (in their order) into runs that share a raw segment and fit one window:
+ * calls `fn(from, to, seg, lo, hi)` for cand[from..to), whose bytes lie in [lo, hi) of `seg`.
  */
-export function forEachRun(store: EventStore, cand: Uint32Array, fn: (rows: Uint32Array, w: RawWindow) => void): void {
-  const { rawSeg, rawStart, rawEnd, rawReader } = store;
+export function planRuns(store: EventStore, cand: Uint32Array, fn: (from: number, to: number, seg: number, lo: number, hi: number) => void): void {
+  const { rawSeg, rawStart, rawEnd } = store;
   let i = 0;
   while (i < cand.length) {
     const seg = rawSeg[cand[i]];
@@ -68,35 +148,39 @@ export function forEachRun(store: EventStore, cand: Uint32Array, fn: (rows: Uint
       hi = nhi;
       j++;
     }
-    let w: RawWindow | undefined;
-    try {
-      w = rawReader.window(seg, lo, hi);
-    } catch (err) {
-      if (!isDamaged(err)) throw err;
-    }
-    if (w) fn(cand.subarray(i, j), w);
+    fn(i, j, seg, lo, hi);
     i = j;
   }
 }
 
-/** One needle's patterns, applied run by run. */
-class RunSearch {
+/**
+ * Calls `fn` with each run of candidates (see planRuns) and its window: every block is inflated
+ * once per run, and a run's rows are searched while its text is at hand. A run whose bytes are
+ * damaged is passed over (its rows match nothing; reading such a row reports the damage).
+ */
+function forEachRun(store: EventStore, cand: Uint32Array, fn: (rows: Uint32Array, w: RawWindow) => void): void {
+  planRuns(store, cand, (from, to, seg, lo, hi) => withWindows(store.rawReader, seg, lo, hi, cand.subarray(from, to), store, fn));
+}
+
+/** One needle's patterns, applied run by run (on this thread or a search worker). */
+export class RunSearch {
   private readonly literal: RegExp;
   private escaped: RegExp | undefined;
   private readonly prefixes: Buffer[];
   private readonly chars: ReadonlySet<string>;
+  private readonly ascii: boolean;
 
-  constructor(
-    private readonly needle: string,
-    private readonly ascii: boolean,
-  ) {
+  constructor(private readonly needle: string) {
+    // eslint-disable-next-line no-control-regex -- any 7-bit char, controls included
+    const ascii = /^[\x00-\x7f]*$/.test(needle);
+    this.ascii = ascii;
     this.literal = ascii ? needleRegExp(needle) : escapedNeedleRegExp(needle);
     this.prefixes = ascii ? escapePrefixes(needle) : [];
     this.chars = new Set(needle.toLowerCase());
   }
 
   /** The rows of `rows` (a subsequence, in order) whose bytes in `w` match the needle. */
-  run(rows: Uint32Array, w: RawWindow, store: EventStore): Uint32Array {
+  run(rows: Uint32Array, w: RawWindow, store: RowBounds): Uint32Array {
     const hits = scan(store, w, this.literal, rows);
     if (!this.ascii || hits.length === rows.length) return hits;
     // The literal bytes first (native, the common case); then, among the rest, only records holding
@@ -128,7 +212,7 @@ class RunSearch {
  * Rows of `cand` (in its order, all in window `w`) whose raw bytes, viewed as latin1, match `re`
  * (flag g) within the row.
  */
-function scan(store: EventStore, w: RawWindow, re: RegExp, cand: Uint32Array): Uint32Array {
+function scan(store: RowBounds, w: RawWindow, re: RegExp, cand: Uint32Array): Uint32Array {
   const out = new Uint32Array(cand.length);
   let n = 0;
   const { rawStart, rawEnd } = store;
@@ -201,7 +285,7 @@ class EscapeFinder {
   private lastStart = -1;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: RowBounds,
     private readonly w: RawWindow,
     private readonly prefixes: readonly Buffer[],
     /** The needle's characters, lower-cased: what a `\u` escape must spell to count. */
