@@ -19,7 +19,7 @@ import { grow } from './growable';
 import { IdIndex } from './idIndex';
 import { extractPath, parseRecordExact } from './rawPath';
 import { QueryNode, parseQuery } from './query';
-import { RawReader } from './rawReader';
+import { RawReader, type RawWindow } from './rawReader';
 import { storedBytes, type RawSegment } from './rawSegment';
 import { shareSegment } from './searchPool';
 import { evaluate } from './evaluate';
@@ -208,6 +208,24 @@ export class EventStore {
    */
   rawBytes(row: number): Uint8Array {
     return this.rawReader.bytes(this.rawSeg[row], this.rawStart[row], this.rawEnd[row]);
+  }
+
+  /**
+   * The bytes of many events, in the order asked, each a copy of its own. Read in segment order, so
+   * every block is inflated once per call whatever the order (an export sorted by any column).
+   */
+  rawBytesOf(rows: Uint32Array): Uint8Array[] {
+    const { rawSeg, rawStart, rawEnd } = this;
+    const byPlace = Array.from(rows.keys()).sort((a, b) => rawSeg[rows[a]] - rawSeg[rows[b]] || rawStart[rows[a]] - rawStart[rows[b]]);
+    const out = new Array<Uint8Array>(rows.length);
+    let w: RawWindow | undefined;
+    for (const i of byPlace) {
+      const r = rows[i];
+      const seg = rawSeg[r];
+      if (!w || w.seg !== seg || rawStart[r] < w.base || rawEnd[r] > w.base + w.buf.length) w = this.rawReader.window(seg, rawStart[r], rawEnd[r]);
+      out[i] = w.buf.slice(rawStart[r] - w.base, rawEnd[r] - w.base);
+    }
+    return out;
   }
 
   rawText(row: number): string {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { writeJsonl } from '../../src/core/formats';
+import { writeJsonArray, writeJsonl } from '../../src/core/formats';
 import { RawReader } from '../../src/core/rawReader';
 import { compressSegment, DEFLATE_BLOCK, RawDataError, type RawSegment } from '../../src/core/rawSegment';
 import { parallelSearchOptions, searchStats, setParallelSearch } from '../../src/core/searchPool';
@@ -198,11 +198,25 @@ describe('raw bytes kept compressed', function () {
       assert.deepEqual(parallel, []);
     });
 
-    it('exports every event byte for byte in any order', async function () {
-      const order = new Uint32Array(range(store.size).reverse());
-      const chunks: Buffer[] = [];
-      await writeJsonl(store, order, order.length, { write: (c: string | Uint8Array) => chunks.push(Buffer.from(c)) });
-      assert.equal(Buffer.concat(chunks).toString('utf8'), [...texts].reverse().join('\n') + '\n');
+    it('exports every event byte for byte in any order, as JSON Lines and as one array', async function () {
+      const reversed = range(store.size).reverse();
+      // A fixed shuffle: rows from every segment and block interleaved, as a sort by any column gives.
+      const shuffled = range(store.size);
+      let seed = 7;
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const j = seed % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      for (const rows of [reversed, shuffled]) {
+        const order = new Uint32Array(rows);
+        const lines: Buffer[] = [];
+        await writeJsonl(store, order, order.length, { write: (c: string | Uint8Array) => lines.push(Buffer.from(c)) });
+        assert.equal(Buffer.concat(lines).toString('utf8'), rows.map((r) => texts[r]).join('\n') + '\n');
+        const doc: Buffer[] = [];
+        await writeJsonArray(store, order, 5000, { write: (c: string | Uint8Array) => doc.push(Buffer.from(c)) });
+        assert.equal(Buffer.concat(doc).toString('utf8'), '[\n' + rows.slice(0, 5000).map((r) => texts[r]).join(',\n') + '\n]\n');
+      }
     });
   });
 
