@@ -170,7 +170,7 @@ export function runShared(storeId: number, segments: readonly RawSegment[], job:
     for (;;) {
       const done = Atomics.load(counters, 1);
       if (done >= runCount) break;
-      if (Atomics.wait(counters, 1, done, STALL_MS) === 'timed-out' && Atomics.load(counters, 1) === done) break;
+      if (!waitForChange(counters, done) && Atomics.load(counters, 1) === done) break;
     }
   }
   // Runs a helper took but never finished (it died or stalled): searched here.
@@ -181,3 +181,23 @@ export function runShared(storeId: number, segments: readonly RawSegment[], job:
     }
   }
 }
+
+/**
+ * Waits until counters[1] is no longer `seen`, at most STALL_MS; false when it timed out. Where a
+ * host forbids blocking its main thread (Atomics.wait throws), it polls instead: by then this thread
+ * has taken every run left, so the wait is for the runs in progress elsewhere, a few milliseconds.
+ */
+function waitForChange(counters: Int32Array, seen: number): boolean {
+  if (canBlock) {
+    try {
+      return Atomics.wait(counters, 1, seen, STALL_MS) !== 'timed-out';
+    } catch {
+      canBlock = false;
+    }
+  }
+  const until = Date.now() + STALL_MS;
+  while (Date.now() < until) if (Atomics.load(counters, 1) !== seen) return true;
+  return false;
+}
+
+let canBlock = true;
