@@ -32,7 +32,8 @@ export interface SharedSearch {
 
 export type ToSearchWorker =
   | { type: 'segments'; store: number; from: number; segments: RawSegment[] }
-  | { type: 'search'; store: number; job: SharedSearch };
+  | { type: 'search'; store: number; job: SharedSearch }
+  | { type: 'drop'; store: number };
 
 export const RUN_FIELDS = 5;
 
@@ -96,6 +97,16 @@ class SearchPool {
     return this.helpers.slice(0, n);
   }
 
+  /** A store is gone: helpers let go of its segments (shared memory is freed once nobody holds it). */
+  drop(storeId: number): void {
+    for (const h of this.helpers) {
+      if (h.store !== storeId) continue;
+      h.worker.postMessage({ type: 'drop', store: storeId } satisfies ToSearchWorker);
+      h.store = -1;
+      h.sent = 0;
+    }
+  }
+
   shrink(n: number): void {
     for (const h of this.helpers.slice(n)) void h.worker.terminate();
     this.helpers = this.helpers.slice(0, n);
@@ -103,6 +114,17 @@ class SearchPool {
 }
 
 let pool: SearchPool | undefined;
+
+/** Stores whose segments helpers hold; when one is collected, its segments are let go. */
+const watched = new WeakSet<object>();
+const finalizer = new FinalizationRegistry<number>((storeId) => pool?.drop(storeId));
+
+/** Call with the store a search runs over, so helpers let go of its segments when it is gone. */
+export function watchStore(store: object, storeId: number): void {
+  if (watched.has(store)) return;
+  watched.add(store);
+  finalizer.register(store, storeId);
+}
 
 /** Searches other threads took part in (tests check the parallel path really ran). */
 export const searchStats = { shared: 0 };

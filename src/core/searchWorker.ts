@@ -34,16 +34,17 @@ function work(job: SharedSearch): void {
 }
 
 port.on('message', (msg: ToSearchWorker) => {
-  if (msg.store !== store) {
-    // Another store: the last one's segments are let go.
-    store = msg.store;
+  if (msg.type === 'drop' && msg.store !== store) return;
+  if (msg.store !== store || msg.type === 'drop') {
+    // Another store, or this one is gone: the last one's segments are let go.
+    store = msg.type === 'drop' ? -1 : msg.store;
     segments = [];
     reader = new RawReader(segments, 0);
   }
   if (msg.type === 'segments') {
     segments.length = msg.from;
     segments.push(...msg.segments);
-  } else {
+  } else if (msg.type === 'search') {
     work(msg.job);
   }
 });

@@ -13,7 +13,7 @@
  */
 import type { RawReader, RawWindow } from './rawReader';
 import { RawDataError } from './rawSegment';
-import { RUN_FIELDS, runShared, shouldParallelize, type SharedSearch } from './searchPool';
+import { RUN_FIELDS, runShared, shouldParallelize, watchStore, type SharedSearch } from './searchPool';
 import type { EventStore } from './store';
 
 /**
@@ -90,6 +90,7 @@ function searchShared(store: EventStore, search: RunSearch, needle: string, cand
     job.bounds[i] = rawStart[cand[i]];
     job.bounds[n + i] = rawEnd[cand[i]];
   }
+  watchStore(store, store.id);
   runShared(store.id, store.segments, job, (k) => searchSharedRun(job, k, store.rawReader, search));
   const out = new Uint32Array(n);
   let m = 0;
