@@ -1,6 +1,7 @@
 /**
- * A batch of normalized events on its way into the store: the raw bytes they arrived in, where each
- * record sits in them, and every column dictionary-encoded locally. Built in a worker thread and
+ * A batch of normalized events on its way into the store: the raw bytes they arrived in (compressed
+ * here, on the worker: see rawSegment.ts), where each record sits in them, and every column
+ * dictionary-encoded locally. Built in a worker thread and
  * posted to the store's thread with its buffers transferred, so a million events cost no per-event
  * objects and no per-event structured clone.
  */
@@ -187,7 +188,8 @@ export class BatchBuilder {
    * A segment is the whole text a file arrived in; the store keeps it as long as one of its events
    * lives. When most of it is not record bytes (whitespace padding, a wrapper around few events,
    * records that were not events), only the records' bytes are kept, so a file of 2 events in 1 GB
-   * of padding costs the 2 events, not the gigabyte. True when the segment was replaced.
+   * of padding costs the 2 events, not the gigabyte (compressed or not: inflating it would still cost
+   * the gigabyte). True when the segment was replaced.
    */
   private compact(segIndex: number): boolean {
     const seg = this.segments[segIndex];
