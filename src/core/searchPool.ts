@@ -19,7 +19,7 @@ import type { RawSegment } from './rawSegment';
 export interface SharedSearch {
   needle: string;
   /** [from, to, seg, lo, hi] per run; from/to index the candidates. */
-  runs: Int32Array;
+  runs: Uint32Array;
   /** Each candidate's raw start, then (at candidates + i) its end. */
   bounds: Uint32Array;
   /** [next run to take, runs done]. */

@@ -78,7 +78,7 @@ function searchShared(store: EventStore, search: RunSearch, needle: string, cand
   const n = cand.length;
   const job: SharedSearch = {
     needle,
-    runs: new Int32Array(new SharedArrayBuffer(runs.length * 4)),
+    runs: new Uint32Array(new SharedArrayBuffer(runs.length * 4)),
     bounds: new Uint32Array(new SharedArrayBuffer(n * 8)),
     counters: new Int32Array(new SharedArrayBuffer(8)),
     runDone: new Uint8Array(new SharedArrayBuffer(runs.length / RUN_FIELDS)),
