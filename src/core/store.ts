@@ -223,7 +223,8 @@ export class EventStore {
       const r = rows[i];
       const seg = rawSeg[r];
       if (!w || w.seg !== seg || rawStart[r] < w.base || rawEnd[r] > w.base + w.buf.length) w = this.rawReader.window(seg, rawStart[r], rawEnd[r]);
-      out[i] = w.buf.slice(rawStart[r] - w.base, rawEnd[r] - w.base);
+      // A copy (Buffer's slice would be a view keeping the whole inflated window alive).
+      out[i] = Uint8Array.prototype.slice.call(w.buf, rawStart[r] - w.base, rawEnd[r] - w.base) as Uint8Array;
     }
     return out;
   }
