@@ -29,6 +29,8 @@ const builds = [
   },
   // Loader workers are their own entry: worker_threads needs a file to start.
   { ...node, entryPoints: ['src/providers/logFiles/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
+  // Free-text search helpers (src/core/searchPool.ts), started next to whichever bundle searches.
+  { ...node, entryPoints: ['src/core/searchWorker.ts'], outfile: 'dist/searchWorker.js' },
   {
     ...node,
     entryPoints: ['src/cli.ts'],

@@ -253,7 +253,7 @@ async function orchestrate(args: BenchArgs): Promise<number> {
     50,
     jq === undefined ? 'jq is missing or failed' : 'ours-filter failed',
   );
-  ratio('peakRss/uncompressedBytes', peak !== undefined ? peak / m.uncompressedBytes : undefined, '<=', 1.25, 'load failed');
+  ratio('peakRss/uncompressedBytes', peak !== undefined ? peak / m.uncompressedBytes : undefined, '<=', 0.5, 'load failed');
 
   const cpu = cpus();
   emit({
