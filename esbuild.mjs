@@ -29,6 +29,8 @@ const builds = [
   },
   // Loader workers are their own entry: worker_threads needs a file to start.
   { ...node, entryPoints: ['src/providers/logFiles/cloudtrailWorker.ts'], outfile: 'dist/cloudtrailWorker.js' },
+  // Free-text search helpers (src/core/searchPool.ts), started next to whichever bundle searches.
+  { ...node, entryPoints: ['src/core/searchWorker.ts'], outfile: 'dist/searchWorker.js' },
   {
     ...node,
     entryPoints: ['src/cli.ts'],
@@ -47,6 +49,18 @@ const builds = [
     target: 'es2022',
   },
 ].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+// The test-only extension with a sixth provider in its list (test/e2e/sixth.e2e.mjs installs it):
+// development builds only, and into out/, which no package ships.
+if (!production && existsSync('test/e2e/sixth/extension.ts')) {
+  builds.push({
+    ...node,
+    entryPoints: ['test/e2e/sixth/extension.ts'],
+    outfile: 'out/sixth/extension.js',
+    external: ['vscode'],
+    define: { __AUDIT_LOGS_TEST_HOOKS__: 'true' },
+  });
+}
 
 // Unit tests run the sources as plain CommonJS modules (no bundling), so a worker file sits
 // next to the module that starts it, exactly as in dist/.

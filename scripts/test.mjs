@@ -59,6 +59,9 @@ const stages = [
   () => mocha('webview', ['out/test/webview']),
   // The whole product driven like a person would: palette, file dialog, panel, export, themes.
   () => suite('e2e', ['test/e2e/workbench.e2e.mjs']),
+  // A provider that exists only in the tests, in a test-only build of the extension: Add Account,
+  // the Sources tree, the panel and the CLI pick it up from the provider list alone (issue 13 item 3).
+  () => suite('e2e sixth provider', ['test/e2e/sixth.e2e.mjs', '--no-setup']),
 ];
 
 let ok = true;

@@ -14,9 +14,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { EventStore } from './core/store';
 import { describeQueryError, parseQuery, parseTimeValue, QueryError, QueryNode } from './core/query';
-import type { ProviderId } from './core/event';
 import type { AccountConfig } from './providers/provider';
-import { liveProviders } from './providers/registry';
+import type { ProviderDescriptor } from './providers/descriptor';
+import { createProviders, findDescriptor, PROVIDERS } from './providers/registry';
+import { awsCloudtrailDescriptor } from './providers/awsCloudtrail/descriptor';
+import { fetchHelp, fetchUsage, flagsToAccount, providerFlags } from './providers/cliFlags';
+import { NODE_IO } from './session/nodeIo';
 import { SourceSet } from './session/sourceSet';
 import { ResultView, SortSpec } from './core/view';
 import { LoadReport, loadFiles } from './providers/logFiles/files';
@@ -26,15 +29,14 @@ import { isApiError } from './core/errors';
 import { isTerminal, OutputWriter, terminalSafe, terminalWriter, writeCsv, writeJsonl, writeTable } from './core/formats';
 import { endpointCredentialsProblem } from './core/endpoint';
 
-const USAGE = `Usage:
+/** The usage and help text; the live providers' lines come from their descriptors. */
+export function usage(providers: readonly ProviderDescriptor[]): string {
+  return `Usage:
   audit-log-explorer stats <path>...
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
 
-  audit-log-explorer fetch <cloudtrail|conformity|controlplane|exoscale|cloudflare> [--endpoint URL]
-                                     [--region R]... [--zone Z] [--account ID] [--org ORG] [--dataset ID]
-                                     [--from T] [--to T] [--filter EXPR] [--format jsonl|csv|table|count]
-                                     [--max-pages N] [--verbose]
+${fetchUsage(providers)}
   audit-log-explorer fetch s3 --bucket B [--prefix P] --region R... [--bucket-region R] [--account ID]
                                      [--org O] --from DAY [--to DAY] [--filter EXPR] [--format …] [--endpoint URL]
   audit-log-explorer athena (--sql SQL | --filter EXPR) --database D [--table T] --region R
@@ -49,12 +51,7 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
 fetch     queries a live audit API; credentials come from the environment only, never from flags:
-            cloudtrail    the AWS SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
-                          SSO after aws sso login); --region (repeatable; default us-east-1)
-            conformity    CONFORMITY_API_KEY; --region, --account (cloud account ids, comma-separated)
-            controlplane  CPLN_TOKEN; --org
-            exoscale      EXOSCALE_API_KEY and EXOSCALE_API_SECRET; --zone (default ch-gva-2)
-            cloudflare    CLOUDFLARE_API_TOKEN; --account (the Cloudflare account id), --dataset
+${fetchHelp(providers)}
           --from/--to take ISO dates/times or relative times (-24h, -7d); default: the last 24 hours.
           What the API can filter on is sent to it; the rest of --filter applies locally.
           jsonl and csv stream page by page (unless --sort is given); a failure after some pages
@@ -64,6 +61,7 @@ fetch s3  streams a trail bucket's log objects for those days and regions (AWS c
 athena    runs SQL (or --filter translated to SQL; what cannot be translated applies locally) on the
           CloudTrail table and prints the rows; stderr says the SQL's translation and the bytes scanned.
 Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
+}
 
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
 
@@ -80,7 +78,8 @@ const QueryOptions = z.object({
     .transform((n) => n ?? Infinity),
 });
 
-export async function main(argv: string[], stdout: OutputWriter = process.stdout, err: OutputWriter = process.stderr): Promise<number> {
+/** `providers`: the live sources `fetch` knows (the registry's list; tests pass a longer one). */
+export async function main(argv: string[], stdout: OutputWriter = process.stdout, err: OutputWriter = process.stderr, providers: readonly ProviderDescriptor[] = PROVIDERS): Promise<number> {
   const [command, ...rest] = argv;
   // Event data on a terminal is escaped in every format (a table always is); files and pipes get
   // the bytes exactly as they were.
@@ -89,17 +88,17 @@ export async function main(argv: string[], stdout: OutputWriter = process.stdout
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
     if (command === 'fetch' && rest[0] === 's3') return await fetchS3(rest.slice(1), out, err);
-    if (command === 'fetch') return await fetchLive(rest, out, err);
+    if (command === 'fetch') return await fetchLive(rest, out, err, providers);
     if (command === 'athena') return await athena(rest, out, err);
     if (command === '--help' || command === '-h' || command === 'help') {
-      out.write(USAGE + '\n');
+      out.write(usage(providers) + '\n');
       return 0;
     }
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   } catch (e) {
     const parseArgsError = e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS');
     if (e instanceof UsageError || parseArgsError) {
-      err.write(`audit-log-explorer: ${terminalSafe((e as Error).message)}\n\n${USAGE}\n`);
+      err.write(`audit-log-explorer: ${terminalSafe((e as Error).message)}\n\n${usage(providers)}\n`);
       return 2;
     }
     if (e instanceof BadFilter) {
@@ -181,34 +180,60 @@ export function joinOptionValues(args: readonly string[], valueOptions: Readonly
   return out;
 }
 
-async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--endpoint', '--region', '--zone', '--account', '--org', '--dataset', '--from', '--to', '--max-pages'])),
+/** The options every `fetch <provider>` takes; the providers' own flags come from their descriptors. */
+const FETCH_OPTIONS = {
+  endpoint: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  filter: { type: 'string', short: 'f', default: '' },
+  format: { type: 'string', default: 'jsonl' },
+  fields: { type: 'string' },
+  sort: { type: 'string' },
+  limit: { type: 'string' },
+  'max-pages': { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+} as const;
+
+interface FetchValues {
+  endpoint?: string;
+  from?: string;
+  to?: string;
+  filter?: string;
+  format?: string;
+  fields?: string;
+  sort?: string;
+  limit?: string;
+  'max-pages'?: string;
+  verbose?: boolean;
+}
+
+function listOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter, providers: readonly ProviderDescriptor[]): Promise<number> {
+  const flags = providerFlags(providers);
+  const clash = flags.find((f) => f.name in FETCH_OPTIONS);
+  // A descriptor's mistake, not the user's: its flag would shadow one every fetch takes.
+  if (clash) throw new Error(`a provider declares --${clash.name}, which every fetch already takes`);
+  // Every provider flag is parsed as repeatable, so a repeated single-valued one is refused, not silently the last.
+  const flagOptions = Object.fromEntries(flags.map((f) => [f.name, { type: 'string', multiple: true } as const]));
+  const parsed = parseArgs({
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--endpoint', '--from', '--to', '--max-pages', ...flags.map((f) => `--${f.name}`)])),
     allowPositionals: true,
-    options: {
-      endpoint: { type: 'string' },
-      region: { type: 'string', multiple: true },
-      zone: { type: 'string' },
-      account: { type: 'string' },
-      org: { type: 'string' },
-      dataset: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      filter: { type: 'string', short: 'f', default: '' },
-      format: { type: 'string', default: 'jsonl' },
-      fields: { type: 'string' },
-      sort: { type: 'string' },
-      limit: { type: 'string' },
-      'max-pages': { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-    },
+    options: { ...flagOptions, ...FETCH_OPTIONS },
   });
-  const [providerId] = positionals;
+  const values: FetchValues = parsed.values;
+  const [providerId] = parsed.positionals;
   refuseEndpointCredentials(values.endpoint);
-  const providers = liveProviders(values.verbose ? (line) => err.write(`${terminalSafe(line)}\n`) : undefined);
-  const entry = providerId ? providers.get(providerId as ProviderId) : undefined;
-  if (!entry) throw new UsageError(`fetch needs a provider: ${[...providers.keys()].join(', ')}`);
-  if (values.region?.length && values.zone) throw new UsageError('give --region or --zone, not both');
+  const descriptor = providerId ? findDescriptor(providers, providerId) : undefined;
+  if (!descriptor) throw new UsageError(`fetch needs a provider: ${providers.map((d) => d.id).join(', ')}`);
+  const raw: Record<string, unknown> = parsed.values;
+  const given = new Map(flags.map((f) => [f.name, listOf(raw[f.name])]));
+  const fromFlags = flagsToAccount(descriptor, given);
+  if (typeof fromFlags === 'string') throw new UsageError(fromFlags);
+  const provider = createProviders([descriptor], values.verbose ? { log: (line) => err.write(`${terminalSafe(line)}\n`) } : {}).get(descriptor.id)?.provider;
+  if (!provider) throw new UsageError(`fetch needs a provider: ${providers.map((d) => d.id).join(', ')}`);
   const output = outputOptions(values);
   const maxPages = values['max-pages'] === undefined ? undefined : Number(values['max-pages']);
   if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new UsageError(`--max-pages takes a whole number, not '${values['max-pages']}'`);
@@ -218,25 +243,19 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
   const to = time('--to', values.to, true) ?? now;
   const filterText = values.filter ?? '';
   const node = parseFilter(filterText, now);
-  const { cli } = entry;
+  const { cli } = descriptor;
   const secret = cli.secret(process.env);
   if (!secret) throw new UsageError(`set ${cli.env.join(' and ')} in the environment: credentials are never taken from flags`);
-  const accountIsScope = cli.account !== undefined && 'scope' in cli.account;
-  const scope = accountIsScope ? values.account : values.org;
-  // --region is repeatable (AWS CloudTrail queries each region in turn).
-  const region = values.region?.length ? values.region.join(',') : values.zone;
-  const params: Record<string, string> = {};
-  if (values.account && cli.account && 'param' in cli.account) params[cli.account.param] = values.account;
-  if (values.dataset) params.datasetId = values.dataset;
+  const { region, scope, params } = fromFlags;
   const account: AccountConfig = {
     id: 'cli',
-    provider: entry.provider.id,
-    label: scope ?? values.account ?? entry.provider.displayName,
+    provider: descriptor.id,
+    label: scope ?? (Object.values(params).join(',') || descriptor.displayName),
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     ...(region ? { region } : {}),
     ...(scope ? { scope } : {}),
   };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   // jsonl and csv in arrival order stream page by page (a failure later leaves the earlier pages
   // printed); a sort, a table or a count needs every page first.
   const streaming = (output.format === 'jsonl' || output.format === 'csv') && values.sort === undefined;
@@ -257,14 +276,14 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
     });
   };
   if (streaming) set.on('progress', onProgress);
-  const live = await set.fetchLive(entry.provider, account, secret, {
+  const live = await set.fetchLive(provider, account, secret, {
     filter: filterText,
     from,
     to,
     ...(maxPages ? { maxPages } : {}),
     ...(Object.keys(params).length ? { params } : {}),
   });
-  err.write(`${entry.provider.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
+  err.write(`${descriptor.displayName}: ${live.pages} page${live.pages === 1 ? '' : 's'}, ${live.added} events; sent to the API: ${live.pushDown.sentToApi.join(', ') || 'nothing'}\n`);
   if (live.stoppedBy) err.write(`audit-log-explorer: stopped after ${live.pages} pages because ${terminalSafe(live.stoppedBy.message)}\n`);
   if (streaming) {
     set.off('progress', onProgress);
@@ -278,14 +297,13 @@ async function fetchLive(args: string[], out: OutputWriter, err: OutputWriter): 
 
 /** The AWS credentials the CLI uses: the environment as the AWS CLI reads it, else the SDK's default chain. */
 function awsAccount(values: { endpoint?: string; region?: string[]; account?: string }, label: string): { account: AccountConfig; secret: string } {
-  const entry = liveProviders().get('cloudtrail');
-  const secret = entry?.cli.secret(process.env);
+  const secret = awsCloudtrailDescriptor.cli.secret(process.env);
   if (!secret) throw new UsageError('no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
   return {
     secret,
     account: {
       id: 'cli',
-      provider: 'cloudtrail',
+      provider: awsCloudtrailDescriptor.id,
       label,
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),
       ...(values.region?.length ? { region: values.region.join(',') } : {}),
@@ -342,7 +360,7 @@ async function fetchS3(args: string[], out: OutputWriter, err: OutputWriter): Pr
   const log = values.verbose ? (line: string) => err.write(`${terminalSafe(line)}\n`) : undefined;
   const session = openS3Session(account, secret, { region: values['bucket-region'] ?? values.region[0], log });
   const location = { bucket: values.bucket, ...(values.prefix ? { prefix: values.prefix } : {}), ...(values['bucket-region'] ? { bucketRegion: values['bucket-region'] } : {}) };
-  const set = new SourceSet();
+  const set = new SourceSet(NODE_IO);
   let failed = false;
   try {
     // Without --account: every account the bucket holds logs for (under the org, if given).

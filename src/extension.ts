@@ -1,10 +1,12 @@
 /**
- * Extension entry point: wires the pieces together and nothing else lives here.
+ * Extension entry point: wires the pieces together and nothing else lives here. `createActivate`
+ * takes the list of live providers, so a build with one more (test/e2e/sixth/extension.ts) is one line.
  */
 // First: configures zod before any schema is built (see zodSetup.ts).
 import './zodSetup';
 import * as vscode from 'vscode';
-import { liveProviders } from './providers/registry';
+import type { ProviderDescriptor } from './providers/descriptor';
+import { createProviders, PROVIDERS, providerIds } from './providers/registry';
 import { registerAccountCommands } from './vscode/accountCommands';
 import { registerLakeCommand } from './vscode/lakeCommand';
 import { registerTimelineCommands } from './vscode/timelineCommands';
@@ -15,7 +17,7 @@ import { AccountStore } from './vscode/accounts';
 import { SavedQueries } from './vscode/savedQueries';
 import { registerCommands } from './vscode/commands';
 import { EventsPanel, PANEL_VIEW_TYPE } from './vscode/panel';
-import { RestoreState, ViewState } from './vscode/protocolSchemas';
+import { RestoreState, ViewState } from './session/protocolSchemas';
 import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
@@ -45,12 +47,20 @@ declare const __AUDIT_LOGS_TEST_HOOKS__: boolean | undefined;
 
 const SavedWebviewState = z.object({ restore: RestoreState, view: ViewState.optional() }).passthrough();
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+/** The extension's activate function over these live providers (the registry's list, or a test's). */
+export function createActivate(list: readonly ProviderDescriptor[]): (context: vscode.ExtensionContext) => ExtensionApi {
+  return (context) => activateWith(context, list);
+}
+
+export const activate = createActivate(PROVIDERS);
+
+function activateWith(context: vscode.ExtensionContext, list: readonly ProviderDescriptor[]): ExtensionApi {
   const log = vscode.window.createOutputChannel('Audit Logs', { log: true });
   const recent = new RecentList(context.globalState);
-  const accounts = new AccountStore(context.globalState, context.secrets);
+  const accounts = new AccountStore(context.globalState, context.secrets, providerIds(list));
   const saved = new SavedQueries(context.globalState);
-  const providers = liveProviders((line) => log.info(line));
+  // Each request is one line in the "Audit Logs" channel (secrets redacted by the HTTP core).
+  const providers = createProviders(list, { log: (line) => log.info(line) });
   const buckets = new TrailBuckets(context.globalState);
   const deps = { context, log, accounts, saved, recent, providers };
   const sources = new SourcesTree(accounts, saved, providers, { buckets, list: (b, path) => listBucketLevel({ ...deps, buckets }, b, path) });
@@ -65,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
     const panel = EventsPanel.restore(webviewPanel, context.extensionUri, saved.data.restore.paths, log, saved.data.view);
     sources.refresh();
-    await panel?.load();
+    await panel?.session.load();
   };
 
   context.subscriptions.push(

@@ -1,10 +1,12 @@
 /**
- * A batch of normalized events on its way into the store: the raw bytes they arrived in, where each
- * record sits in them, and every column dictionary-encoded locally. Built in a worker thread and
+ * A batch of normalized events on its way into the store: the raw bytes they arrived in (compressed
+ * here, on the worker: see rawSegment.ts), where each record sits in them, and every column
+ * dictionary-encoded locally. Built in a worker thread and
  * posted to the store's thread with its buffers transferred, so a million events cost no per-event
  * objects and no per-event structured clone.
  */
 import { grow } from './growable';
+import { compressSegment, gzipSegment, MAX_WHOLE_GZIP, segmentBuffers, type RawSegment } from './rawSegment';
 import { StringMap } from './stringMap';
 
 export type ColumnKind = 'string' | 'list';
@@ -19,7 +21,8 @@ export interface BatchColumn {
 
 export interface EventBatch {
   count: number;
-  segments: Uint8Array[];
+  /** The raw text records were read from, compressed (see rawSegment.ts); offsets are into the decompressed text. */
+  segments: RawSegment[];
   seg: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
@@ -48,6 +51,8 @@ class LocalColumn {
 export class BatchBuilder {
   private count = 0;
   private readonly segments: Uint8Array[] = [];
+  /** A gzip stream that inflates to exactly segments[i], kept instead of re-compressing it. */
+  private readonly gzipOf: Array<Uint8Array | undefined> = [];
   private seg = new Uint8Array(64);
   private start = new Uint32Array(64);
   private end = new Uint32Array(64);
@@ -63,9 +68,14 @@ export class BatchBuilder {
     return this.count;
   }
 
-  addSegment(bytes: Uint8Array): number {
+  /**
+   * Adds text records are read from. `gzip`, when given, is a complete gzip stream that inflates to
+   * exactly these bytes: kept as they are, they cost no compression work.
+   */
+  addSegment(bytes: Uint8Array, gzip?: Uint8Array): number {
     if (this.segments.length >= 255) throw new Error('a batch holds at most 255 raw segments');
     this.segments.push(bytes);
+    this.gzipOf.push(gzip);
     return this.segments.length - 1;
   }
 
@@ -149,14 +159,12 @@ export class BatchBuilder {
 
   build(): { batch: EventBatch; transfer: ArrayBuffer[] } {
     const n = this.count;
-    if (this.synth) this.segments[this.synthSeg] = this.synth.slice(0, this.synthLen);
-    for (let i = 0; i < this.segments.length; i++) if (i !== this.synthSeg) this.compact(i);
-    // A view into a larger or shared buffer would be cloned whole; copy it to its exact size once.
-    for (let i = 0; i < this.segments.length; i++) {
-      const s = this.segments[i];
-      // (Uint8Array's slice copies; a Buffer's slice is only another view of the same memory.)
-      if (s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) this.segments[i] = Uint8Array.prototype.slice.call(s);
-    }
+    if (this.synth) this.segments[this.synthSeg] = this.synth.subarray(0, this.synthLen);
+    for (let i = 0; i < this.segments.length; i++) if (i !== this.synthSeg && this.compact(i)) this.gzipOf[i] = undefined;
+    const segments = this.segments.map((s, i) => {
+      const gz = this.gzipOf[i];
+      return gz && s.length <= MAX_WHOLE_GZIP ? gzipSegment(gz, s.length) : compressSegment(s);
+    });
     // Every fixed-width array of the batch in one allocation, one transfer: a trail of thousands
     // of few-event files would otherwise allocate and move some thirty small buffers per file.
     const constants = [...this.constants];
@@ -182,16 +190,11 @@ export class BatchBuilder {
     for (const [name, value] of constants) columns.push({ name, kind: 'string', dict: ['', value], ids: u32(undefined).fill(1) });
     const seg = new Uint8Array(packed, at, n);
     seg.set(this.seg.subarray(0, n));
-    const batch: EventBatch = { count: n, segments: this.segments, seg, start, end, time, columns };
+    const batch: EventBatch = { count: n, segments, seg, start, end, time, columns };
     const transfer: ArrayBuffer[] = [packed];
-    const seen = new Set<ArrayBuffer>();
-    for (const s of batch.segments) {
-      const ab = s.buffer as ArrayBuffer;
-      if (!seen.has(ab)) {
-        seen.add(ab);
-        transfer.push(ab);
-      }
-    }
+    const raw = new Set<ArrayBuffer>();
+    for (const s of segments) segmentBuffers(s, raw);
+    transfer.push(...raw);
     return { batch, transfer };
   }
 
@@ -199,11 +202,12 @@ export class BatchBuilder {
    * A segment is the whole text a file arrived in; the store keeps it as long as one of its events
    * lives. When most of it is not record bytes (whitespace padding, a wrapper around few events,
    * records that were not events), only the records' bytes are kept, so a file of 2 events in 1 GB
-   * of padding costs the 2 events, not the gigabyte.
+   * of padding costs the 2 events, not the gigabyte (compressed or not: inflating it would still cost
+   * the gigabyte). True when the segment was replaced.
    */
-  private compact(segIndex: number): void {
+  private compact(segIndex: number): boolean {
     const seg = this.segments[segIndex];
-    if (seg.length < COMPACT_MIN_WASTE) return;
+    if (seg.length < COMPACT_MIN_WASTE) return false;
     const rows: number[] = [];
     let sorted = true;
     for (let i = 0; i < this.count; i++) {
@@ -221,7 +225,7 @@ export class BatchBuilder {
       reach = Math.max(reach, this.end[r]);
     }
     const waste = seg.length - used;
-    if (waste < COMPACT_MIN_WASTE || waste < seg.length / 4) return;
+    if (waste < COMPACT_MIN_WASTE || waste < seg.length / 4) return false;
     const out = new Uint8Array(used);
     let at = 0;
     let srcEnd = 0; // end of the last source range copied
@@ -245,6 +249,7 @@ export class BatchBuilder {
       this.end[r] = at;
     }
     this.segments[segIndex] = out;
+    return true;
   }
 }
 

@@ -3,9 +3,6 @@
  * paths into this shape or into `raw`, so nothing a source sends is ever out of reach.
  */
 
-export const PROVIDER_IDS = ['cloudtrail', 'conformity', 'exoscale', 'cloudflare', 'controlplane'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export interface AuditEvent {
@@ -13,7 +10,11 @@ export interface AuditEvent {
   id: string;
   /** Epoch milliseconds, UTC; NaN when the record carries no readable time. */
   time: number;
-  provider: ProviderId;
+  /**
+   * The id of the source that produced it ('cloudtrail', 'conformity', …): data, an open string,
+   * since the providers are a list above core (providers/registry.ts) that core cannot see.
+   */
+  provider: string;
   /** AWS account, Conformity account id, Exoscale org, Cloudflare account, cpln org. */
   account: string;
   action: string;

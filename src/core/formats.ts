@@ -36,15 +36,27 @@ class Buffered {
   }
 }
 
+/**
+ * Raw bytes are stored compressed: rows are read a chunk at a time, so each chunk inflates every
+ * block it needs once, in any order, and holds at most one chunk's copies.
+ */
+const RAW_CHUNK_ROWS = 16384;
+
+async function eachRaw(store: EventStore, order: Uint32Array, n: number, fn: (bytes: Uint8Array, i: number) => Promise<void>): Promise<void> {
+  for (let off = 0; off < n; off += RAW_CHUNK_ROWS) {
+    const chunk = store.rawBytesOf(order.subarray(off, Math.min(n, off + RAW_CHUNK_ROWS)));
+    for (let k = 0; k < chunk.length; k++) await fn(chunk[k], off + k);
+  }
+}
+
 /** Each event's raw JSON exactly as it arrived, one per line (multi-line records are compacted). */
 export async function writeJsonl(store: EventStore, order: Uint32Array, n: number, out: OutputWriter): Promise<void> {
   const w = new Buffered(out);
   const newline = new Uint8Array([0x0a]);
-  for (let i = 0; i < n; i++) {
-    const bytes = store.rawBytes(order[i]);
+  await eachRaw(store, order, n, async (bytes) => {
     await w.push(bytes.includes(0x0a) || bytes.includes(0x0d) ? compactJson(bytes) : bytes);
     await w.push(newline);
-  }
+  });
   await w.flush();
 }
 
@@ -154,23 +166,12 @@ function clip(s: string, max: number): string {
 export async function writeJsonArray(store: EventStore, order: Uint32Array, n: number, out: OutputWriter): Promise<void> {
   const w = new Buffered(out);
   await w.push('[\n');
-  for (let i = 0; i < n; i++) {
-    const bytes = store.rawBytes(order[i]);
+  await eachRaw(store, order, n, async (bytes, i) => {
     await w.push(bytes.includes(0x0a) || bytes.includes(0x0d) ? compactJson(bytes) : bytes);
     await w.push(i + 1 < n ? ',\n' : '\n');
-  }
+  });
   await w.push(']\n');
   await w.flush();
 }
 
-/** "1.2 MB": bytes the way a person reads them (decimal units, as AWS bills them). */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes } from './bytes';

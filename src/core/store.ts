@@ -7,8 +7,10 @@
  *   first use): one array of dictionary ids each, as narrow as the dictionary allows — most
  *   columns have under 256 distinct values, so one byte per event
  * - ids: an IdIndex (UUIDs as 16 bytes), which also recognises duplicates
- * - raw: the bytes each event arrived in, as segments (one per file, usually) plus offsets; parsed
- *   again only when someone asks for the event's JSON or a raw path nobody extracted yet.
+ * - raw: the bytes each event arrived in, as compressed segments (one per file, usually: a gzipped
+ *   file keeps its own gzip bytes, other text is deflated in blocks; see rawSegment.ts) plus
+ *   offsets into the decompressed text; inflated (through a small cache) and parsed again only when
+ *   someone asks for the event's bytes or JSON or a raw path nobody extracted yet.
  */
 import { EventBatch, ColumnKind } from './batch';
 import { Dictionary } from './dictionary';
@@ -17,6 +19,9 @@ import { grow } from './growable';
 import { IdIndex } from './idIndex';
 import { extractPath, parseRecordExact } from './rawPath';
 import { QueryNode, parseQuery } from './query';
+import { RawReader, type RawWindow } from './rawReader';
+import { storedBytes, type RawSegment } from './rawSegment';
+import { shareSegment } from './searchPool';
 import { evaluate } from './evaluate';
 import { ResultView, SortSpec, sortRows } from './view';
 
@@ -79,7 +84,11 @@ export interface AppendResult {
 
 const NORMALIZED = new Set<string>(NORMALIZED_FIELDS);
 
+let nextStoreId = 1;
+
 export class EventStore {
+  /** Names this store to search workers (which hold its segments between searches). */
+  readonly id = nextStoreId++;
   size = 0;
   /** Bumped on every append: views compare it to know they are stale. */
   version = 0;
@@ -87,7 +96,9 @@ export class EventStore {
   rawSeg = new Uint32Array(1024);
   rawStart = new Uint32Array(1024);
   rawEnd = new Uint32Array(1024);
-  readonly segments: Uint8Array[] = [];
+  readonly segments: RawSegment[] = [];
+  /** Decompresses raw bytes on demand; its cache is the only inflated text the store holds. */
+  readonly rawReader = new RawReader(this.segments);
   private readonly cols = new Map<string, StoreColumn>();
   /** Every event's id: how duplicates are recognised, and where the id column comes from. */
   private readonly ids = new IdIndex();
@@ -161,7 +172,8 @@ export class EventStore {
     if (kept === 0) return { added: 0, duplicates: n };
 
     const segBase = this.segments.length;
-    for (const s of batch.segments) this.segments.push(s);
+    // Shared memory: search workers read the compressed bytes without a copy of their own.
+    for (const s of batch.segments) this.segments.push(shareSegment(s));
     const base = this.size;
     for (let k = 0; k < kept; k++) {
       const i = keep[k];
@@ -190,14 +202,43 @@ export class EventStore {
     return { added: kept, duplicates: n - kept };
   }
 
-  /** The bytes an event arrived in. */
+  /**
+   * The bytes an event arrived in (a view: do not write to it). Throws RawDataError if the stored
+   * bytes cannot be decompressed.
+   */
   rawBytes(row: number): Uint8Array {
-    return this.segments[this.rawSeg[row]].subarray(this.rawStart[row], this.rawEnd[row]);
+    return this.rawReader.bytes(this.rawSeg[row], this.rawStart[row], this.rawEnd[row]);
+  }
+
+  /**
+   * The bytes of many events, in the order asked, each a copy of its own. Read in segment order, so
+   * every block is inflated once per call whatever the order (an export sorted by any column).
+   */
+  rawBytesOf(rows: Uint32Array): Uint8Array[] {
+    const { rawSeg, rawStart, rawEnd } = this;
+    const byPlace = Array.from(rows.keys()).sort((a, b) => rawSeg[rows[a]] - rawSeg[rows[b]] || rawStart[rows[a]] - rawStart[rows[b]]);
+    const out = new Array<Uint8Array>(rows.length);
+    let w: RawWindow | undefined;
+    for (const i of byPlace) {
+      const r = rows[i];
+      const seg = rawSeg[r];
+      if (!w || w.seg !== seg || rawStart[r] < w.base || rawEnd[r] > w.base + w.buf.length) w = this.rawReader.window(seg, rawStart[r], rawEnd[r]);
+      // A copy (Buffer's slice would be a view keeping the whole inflated window alive).
+      out[i] = Uint8Array.prototype.slice.call(w.buf, rawStart[r] - w.base, rawEnd[r] - w.base) as Uint8Array;
+    }
+    return out;
   }
 
   rawText(row: number): string {
-    return Buffer.from(this.segments[this.rawSeg[row]].buffer, this.segments[this.rawSeg[row]].byteOffset)
-      .toString('utf8', this.rawStart[row], this.rawEnd[row]);
+    const b = this.rawBytes(row);
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  }
+
+  /** Bytes the raw segments occupy as stored (compressed). */
+  rawStoredBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += storedBytes(s);
+    return n;
   }
 
   /** The event as received, parsed again on demand (the store keeps no per-event objects). */

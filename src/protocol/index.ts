@@ -2,7 +2,7 @@
  * The one contract between the extension host and the events panel's webview, imported by both
  * bundles: message types, method objects and limits. Plain TypeScript with no imports, so the
  * webview bundle gets no zod, node or vscode from it; the host checks what arrives with the zod
- * schemas in src/vscode/protocolSchemas.ts, keyed by the method objects below.
+ * schemas in src/session/protocolSchemas.ts, keyed by the method objects below.
  *
  * Three kinds of message, after GitLens' IPC: commands (webview → host, no answer), requests
  * (webview → host, answered by a `<method>/completion` message carrying the same `completionId`),

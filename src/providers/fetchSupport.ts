@@ -4,7 +4,7 @@
  * imports vscode.
  */
 import type { ZodType } from 'zod';
-import type { AuditEvent, ProviderId } from '../core/event';
+import type { AuditEvent } from '../core/event';
 import { AuditEventBatch } from '../core/eventBatch';
 import { RateLimiter } from '../core/rateLimit';
 import type { AccountConfig } from './provider';
@@ -27,7 +27,7 @@ export function limiterPerAccount(perSecond: number, burst: number): (account: A
  * counted, not shown: the caller logs how many), normalized, its raw JSON kept as it came.
  */
 export function pageBatch<T>(
-  provider: ProviderId,
+  provider: string,
   source: string,
   items: readonly unknown[],
   schema: ZodType<T>,

@@ -1,16 +1,17 @@
 /**
  * What every live audit source implements, and what the UI and the CLI need to know about it.
- * A new source is one folder under providers/ and one line in the registry (providers/registry.ts).
+ * A new source is one folder under providers/ (with its descriptor.ts) and one line in the registry
+ * (providers/registry.ts).
  */
 import type { ApiError } from '../core/errors';
 import type { EventBatch } from '../core/batch';
-import type { ProviderId } from '../core/event';
 
 /** Non-secret account settings (kept in global state / given on the command line). */
 export interface AccountConfig {
   /** Stable id of the account entry (not a cloud account id). */
   id: string;
-  provider: ProviderId;
+  /** A ProviderDescriptor's id. */
+  provider: string;
   label: string;
   /** Base URL override (proxies, tests); otherwise derived from region/zone. */
   endpoint?: string;
@@ -103,7 +104,7 @@ export interface QueryAction {
 }
 
 export interface LiveProvider {
-  readonly id: ProviderId;
+  readonly id: string;
   readonly displayName: string;
   /** What the key can see, listed under the account in the Sources tree. */
   listScopes?(account: AccountConfig, secret: string, signal?: AbortSignal): Promise<Scope[]>;

@@ -1,30 +1,31 @@
 /**
  * A set of sources opened together into one store: what one events panel shows. Knows what was
- * loaded from where, with what problems, and answers the panel's queries. No VS Code here, so the
- * whole flow runs (and is tested) under plain node.
+ * loaded from where, with what problems, and answers the panel's queries. No VS Code and no node
+ * module here (the loaders are given, session/io.ts), so it runs under plain node and in a browser.
  */
-import { EventEmitter } from 'node:events';
-import * as path from 'node:path';
 import { isNormalizedField, NORMALIZED_FIELDS } from '../core/event';
 import { parseQuery, QueryError, QueryNode } from '../core/query';
 import { EventStore } from '../core/store';
 import { ResultView, SortSpec } from '../core/view';
-import { loadFiles, LoadProgress, LoadReport } from '../providers/logFiles/files';
+import type { LoadProgress, LoadReport } from '../providers/logFiles/files';
 import { EXTRACTED_PATHS } from '../providers/logFiles/normalize';
 import { ApiError, redact } from '../core/errors';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
-import { loadFromS3, type S3Selection, type S3LoadReport, type S3TrailSession } from '../providers/s3Trail/index';
+import { apiRunner, liveSourceKey, type ApiSource, type LiveRunner } from './liveSources';
+import type { S3Selection, S3LoadReport, S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
+import { Emitter } from './emitter';
+import type { SourceLoaders } from './io';
 
 export interface SourceInfo {
   label: string;
-  /** A file or folder path, or `<provider>:<account id>` for a live source. */
+  /** A file or folder path, an `s3://` selection, or a live source's key (liveSources.ts). */
   path: string;
   report?: LoadReport;
   /** Live sources: how the last fetch went (pages, what went to the API, why it stopped). */
   live?: FetchReport & { added: number; duplicates: number };
-  /** Live sources: what was asked, of which provider, and whether it is still arriving. */
-  liveQuery?: { provider: string; query: LiveQuery; fetching: boolean };
+  /** Live sources: what was asked, of which provider and account, and whether it is still arriving. */
+  liveQuery?: { provider: string; accountId: string; query: LiveQuery; fetching: boolean };
   /** How long its last load or fetch took, in ms (shown to the person; never asserted on). */
   ms?: number;
 }
@@ -46,15 +47,35 @@ export interface RunQuery {
   now?: number;
 }
 
+/** What the SourceSet needs to list and fetch a live source (the session builds it from a LiveSource). */
+export interface LiveTarget {
+  key: string;
+  label: string;
+  /** The provider's display name (the live strip, and errors a runner throws). */
+  provider: string;
+  accountId: string;
+  query: LiveQuery;
+  /** Redacted from a runner's unexpected error. */
+  secret: string;
+}
+
+/** How a fetch went, with the runner's own report (undefined when it threw). */
+export type LiveFetch<R extends FetchReport = FetchReport> = FetchReport & { added: number; duplicates: number; report: R | undefined };
+
 export type QueryOutcome = { ok: true; view: ResultView; ms: number } | { ok: false; error: QueryError };
 
 /** Emits 'progress' (LoadStatus) while loading and 'loaded' when a load ends. */
-export class SourceSet extends EventEmitter {
+export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadStatus] }> {
   private events = new EventStore();
   readonly sources: SourceInfo[] = [];
   status: LoadStatus = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
   private abort: AbortController | undefined;
   private rawPaths: string[] | undefined;
+
+  /** `loaders` read files and buckets (session/nodeIo.ts under node). */
+  constructor(private readonly loaders: SourceLoaders) {
+    super();
+  }
 
   get store(): EventStore {
     return this.events;
@@ -87,18 +108,24 @@ export class SourceSet extends EventEmitter {
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
     let filesBefore = 0;
-    for (const p of paths) {
+    // Every path is listed before the first is read: a panel opened on two folders holds two
+    // sources from its first state on (none of them "joined" it later).
+    // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
+    const listed = paths.map((p) => {
+      const again = this.sources.find((x) => x.path === p);
+      const source: SourceInfo = again ?? { label: this.loaders.label(p), path: p };
+      if (!again) this.sources.push(source);
+      return source;
+    });
+    for (const [i, p] of paths.entries()) {
       if (signal.aborted) break;
       const t0 = performance.now();
-      // Opening a path again (Refresh) reads what is new; what was loaded before comes back as duplicates.
-      const again = this.sources.find((x) => x.path === p);
-      const source: SourceInfo = again ?? { label: path.basename(path.resolve(p)) || p, path: p };
-      if (!again) this.sources.push(source);
+      const source = listed[i]!;
       const before = source.report;
-      const report = await loadFiles([p], this.store, {
+      const report = await this.loaders.loadFiles([p], this.store, {
         signal,
         source: source.label,
-        workers: opts.workers,
+        ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
         onProgress: (pr: LoadProgress) => {
           this.status = { ...this.status, files: filesBefore + pr.files, filesTotal: filesBefore + pr.filesTotal, events: this.store.size };
           this.emit('progress', this.status);
@@ -131,10 +158,10 @@ export class SourceSet extends EventEmitter {
     if (!this.sources.includes(source)) this.sources.push(source);
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
-    const report = await loadFromS3(session, selection, this.store, {
+    const report = await this.loaders.loadS3(session, selection, this.store, {
       signal,
       source: label,
-      concurrency: opts.concurrency,
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
       onProgress: (pr) => {
         this.status = { ...this.status, files: pr.files, filesTotal: pr.filesTotal, events: this.store.size, bytes: pr.bytes, bytesTotal: pr.bytesTotal };
         this.emit('progress', this.status);
@@ -150,27 +177,24 @@ export class SourceSet extends EventEmitter {
   }
 
   /**
-   * Fetches from a live API into the store, page by page (the panel shows the first page while
+   * Fetches from a live source into the store, page by page (the panel shows the first page while
    * the rest arrive). Never rejects on API errors: the report says how it ended, and everything
-   * fetched before an error stays.
+   * fetched before an error stays. `report` is the runner's own (undefined when it threw).
    */
-  async fetchLive(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<FetchReport & { added: number; duplicates: number }> {
+  async fetchFrom<R extends FetchReport>(target: LiveTarget, run: LiveRunner<R>): Promise<LiveFetch<R>> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
-    const key = `${provider.id}:${account.id}`;
-    const source = this.sources.find((x) => x.path === key) ?? { label: account.label, path: key };
+    const source = this.sources.find((x) => x.path === target.key) ?? { label: target.label, path: target.key };
     if (!this.sources.includes(source)) this.sources.push(source);
-    source.liveQuery = { provider: provider.displayName, query, fetching: true };
+    source.liveQuery = { provider: target.provider, accountId: target.accountId, query: target.query, fetching: true };
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
     let added = 0;
     let duplicates = 0;
     let report: FetchReport;
+    let own: R | undefined;
     try {
-      report = await provider.fetch(
-        account,
-        secret,
-        query,
+      own = await run(
         {
           onBatch: (batch, progress) => {
             const r = this.store.appendBatch(batch);
@@ -182,14 +206,15 @@ export class SourceSet extends EventEmitter {
         },
         signal,
       );
+      report = own;
     } catch (e) {
       // Providers report API failures in the report; anything else is a bug, but what was fetched stays.
       report = {
         pages: this.status.files,
         events: added,
-        pushDown: { sentToApi: [], localFilter: query.filter },
+        pushDown: { sentToApi: [], localFilter: target.query.filter },
         cancelled: signal.aborted,
-        stoppedBy: new ApiError({ kind: 'network', provider: provider.displayName, url: '', message: redact(e instanceof Error ? e.message : String(e), [secret]) }),
+        stoppedBy: new ApiError({ kind: 'network', provider: target.provider, url: '', message: redact(e instanceof Error ? e.message : String(e), [target.secret]) }),
       };
     }
     const live = { ...report, added, duplicates };
@@ -200,7 +225,13 @@ export class SourceSet extends EventEmitter {
     this.status = { ...this.status, events: this.store.size, done: true, cancelled: report.cancelled, ms: source.ms };
     this.abort = undefined;
     this.emit('loaded', this.status);
-    return live;
+    return { ...live, report: own };
+  }
+
+  /** An API account's fetch (the CLI's; the panel session goes through fetchFrom with its registry's key). */
+  fetchLive(provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery): Promise<LiveFetch> {
+    const source: ApiSource = { kind: 'api', provider, account, secret, query };
+    return this.fetchFrom({ key: liveSourceKey(source), label: account.label, provider: provider.displayName, accountId: account.id, query, secret }, apiRunner(source));
   }
 
   cancel(): void {

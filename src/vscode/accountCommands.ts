@@ -8,9 +8,8 @@ import { showError, showInfo, showWarning, withProgress } from './notify';
 import { endpointCredentialsProblem } from '../core/endpoint';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
-import { PROVIDER_IDS, ProviderId } from '../core/event';
+import { describeCapabilities, type ProviderEntry, type SecretField } from '../providers/descriptor';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
-import type { RegisteredProvider, SecretField } from '../providers/registry';
 import { AccountStore } from './accounts';
 import { RecentList } from './recent';
 import { SavedQueries } from './savedQueries';
@@ -22,7 +21,8 @@ export interface AccountCommandDeps {
   accounts: AccountStore;
   saved: SavedQueries;
   recent: RecentList;
-  providers: ReadonlyMap<ProviderId, RegisteredProvider>;
+  /** The registry's providers by descriptor id (src/providers/registry.ts). */
+  providers: ReadonlyMap<string, ProviderEntry>;
 }
 
 
@@ -102,7 +102,8 @@ function endpointArg(p: unknown): string {
 }
 
 const AddAccountArgs = z.object({
-  provider: z.enum(PROVIDER_IDS),
+  /** A descriptor id of this build's registry (checked against it when the account is added). */
+  provider: z.string().min(1).max(100),
   label: z.string().min(1).max(200),
   endpoint: z.string().url().optional(),
   region: z.string().max(100).optional(),
@@ -194,21 +195,27 @@ async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAcc
 }
 
 async function addAccount(d: AccountCommandDeps, preset?: string): Promise<AccountConfig | undefined> {
-  const items = [...d.providers.values()].map((entry) => ({ label: entry.provider.displayName, entry }));
-  const picked = preset ? items.find((i) => i.entry.provider.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?', ignoreFocusOut: true });
+  const items = [...d.providers.values()].map((entry) => ({
+    label: entry.descriptor.displayName,
+    description: entry.descriptor.credentialKinds.join(' or '),
+    detail: describeCapabilities(entry.descriptor.capabilities),
+    entry,
+  }));
+  const picked = preset ? items.find((i) => i.entry.descriptor.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?', ignoreFocusOut: true });
   if (!picked) return undefined;
-  const { provider, prompts } = picked.entry;
+  const { provider } = picked.entry;
+  const prompts = picked.entry.descriptor.account;
   // Every step survives a click elsewhere: people switch windows to copy an id or a key.
-  const label = await vscode.window.showInputBox({ title: `${provider.displayName}: a name for this account`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+  const label = await vscode.window.showInputBox({ title: `${picked.entry.descriptor.displayName}: a name for this account`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
   if (!label) return undefined;
   let region: string | undefined;
   if (prompts.regionPrompt) {
     if (prompts.regionPrompt.many) {
-      const picked = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true, canPickMany: true });
-      if (!picked || picked.length === 0) return undefined;
-      region = picked.join(',');
+      const regions = await vscode.window.showQuickPick([...prompts.regionPrompt.items], { title: prompts.regionPrompt.title, ignoreFocusOut: true, canPickMany: true });
+      if (!regions || regions.length === 0) return undefined;
+      region = regions.join(',');
     } else {
-      region = await vscode.window.showQuickPick(prompts.regionPrompt.items, { title: prompts.regionPrompt.title, ignoreFocusOut: true });
+      region = await vscode.window.showQuickPick([...prompts.regionPrompt.items], { title: prompts.regionPrompt.title, ignoreFocusOut: true });
       if (!region) return undefined;
     }
   }
@@ -224,7 +231,7 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   if (!secret) return undefined;
   const draft: AccountConfig = {
     id: 'new',
-    provider: provider.id,
+    provider: picked.entry.descriptor.id,
     label: label.trim(),
     ...(region ? { region } : {}),
     ...(scope ? { scope: scope.trim() } : {}),
@@ -272,13 +279,13 @@ function endpointProblem(v: string): string | undefined {
  * The credentials: one password box, or a choice of ways (an AWS profile, access keys, …) each with
  * its own boxes, whose answers become the one stored secret. undefined = cancelled.
  */
-async function askSecret(entry: RegisteredProvider): Promise<string | undefined> {
-  const p = entry.prompts.secretPrompt;
+async function askSecret(entry: ProviderEntry): Promise<string | undefined> {
+  const p = entry.descriptor.account.secretPrompt;
   if (typeof p === 'string') return askField({ title: p });
   const method =
     p.length === 1
       ? p[0]
-      : (await vscode.window.showQuickPick(p.map((m) => ({ label: m.label, detail: m.detail, method: m })), { title: `${entry.provider.displayName}: credentials from`, ignoreFocusOut: true }))?.method;
+      : (await vscode.window.showQuickPick(p.map((m) => ({ label: m.label, detail: m.detail, method: m })), { title: `${entry.descriptor.displayName}: credentials from`, ignoreFocusOut: true }))?.method;
   if (!method) return undefined;
   const answers: string[] = [];
   for (const field of method.fields) {
@@ -338,7 +345,7 @@ export async function pickAccount(d: AccountCommandDeps, node: unknown, title: s
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    all.map((a) => ({ label: a.label, description: [a.provider, a.scope, a.region].filter(Boolean).join(' · '), account: a })),
+    all.map((a) => ({ label: a.label, description: [d.providers.get(a.provider)?.descriptor.displayName ?? a.provider, a.scope, a.region].filter(Boolean).join(' · '), account: a })),
     { title, ignoreFocusOut: true },
   );
   return pick?.account;

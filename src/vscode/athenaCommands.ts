@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { showError, showInfo, showWarning, withProgress } from './notify';
 import { z } from 'zod';
 import { isApiError } from '../core/errors';
-import { createAthena, filterToSql, tableSetupStatements, type AthenaReport, type AthenaSink, type AthenaTarget } from '../providers/athena/index';
-import type { AccountConfig, LiveProvider } from '../providers/provider';
+import { createAthena, filterToSql, tableSetupStatements, type AthenaTarget } from '../providers/athena/index';
+import type { AccountConfig } from '../providers/provider';
 import { listLevel, openS3Session } from '../providers/s3Trail/index';
 import { pickAccount, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
@@ -96,28 +96,11 @@ async function askTarget(): Promise<z.infer<typeof Target> | undefined> {
   return { database, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) };
 }
 
-/** The query as a LiveProvider, so the panel's fetch (progress, cancel, report, live strip) runs it. */
-function athenaSource(run: (sink: AthenaSink, signal?: AbortSignal) => Promise<AthenaReport>, onDone: (r: AthenaReport) => void): LiveProvider {
-  return {
-    id: 'cloudtrail',
-    displayName: 'Amazon Athena',
-    fixedQuery: true,
-    validate: async () => 'Athena',
-    async fetch(_account, _secret, query, sink, signal) {
-      const report = await run(sink, signal);
-      report.pushDown = { sentToApi: [`Athena SQL (${mb(report.dataScannedBytes)} scanned)`, ...report.pushDown.sentToApi.filter((x) => !/^(Athena SQL|SQL query)/.test(x))], localFilter: query.filter };
-      onDone(report);
-      return report;
-    },
-  };
-}
-
 async function runSql(d: AthenaDeps, args: z.infer<typeof SqlArgs>): Promise<Record<string, unknown> | undefined> {
   const account = d.accounts.get(args.accountId);
   const secret = account && (await d.accounts.secret(account.id));
   if (!account || !secret) return undefined;
   const athena = createAthena({ log: (l) => d.log.info(l) });
-  let report: AthenaReport | undefined;
   const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Athena (${account.label})`, d.log);
   // While Athena queues and runs there are no pages yet: say its state and the data scanned so far.
   let status: vscode.Disposable | undefined;
@@ -126,11 +109,9 @@ async function runSql(d: AthenaDeps, args: z.infer<typeof SqlArgs>): Promise<Rec
     status = vscode.window.setStatusBarMessage(`$(loading~spin) Athena: ${state.toLowerCase()}, ${mb(stats.dataScannedBytes)} scanned`);
     d.log.info(`Athena ${state}: ${mb(stats.dataScannedBytes)} scanned`);
   };
-  const provider = athenaSource(
-    (sink, signal) => athena.runQuery(account, secret, { ...targetOf(args), sql: args.sql }, { onBatch: (b, p) => sink.onBatch(b, p), onStatus }, signal),
-    (r) => (report = r),
-  );
-  const result = await panel.fetch(provider, account, secret, { filter: args.localFilter ?? '' }).finally(() => status?.dispose());
+  const { result, report } = await panel.session
+    .fetchAthena({ athena, account, secret, sql: { ...targetOf(args), sql: args.sql }, query: { filter: args.localFilter ?? '' }, onStatus })
+    .finally(() => status?.dispose());
   if (report && !report.stoppedBy && !report.cancelled) {
     void showInfo(`Audit Logs: Athena query ${report.queryExecutionId ?? ''} ${report.state ?? ''}: ${result.events.toLocaleString('en-US')} events, ${mb(report.dataScannedBytes)} scanned.`);
   }
@@ -156,7 +137,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       if (!target) return undefined;
       const filter = await vscode.window.showInputBox({
         title: 'Filter to run in Athena',
-        value: EventsPanel.activePanel()?.currentFilter ?? '',
+        value: EventsPanel.activePanel()?.session.currentFilter ?? '',
         prompt: 'The panel’s filter language; what SQL can do goes to Athena, the rest applies in the panel',
         ignoreFocusOut: true,
       });

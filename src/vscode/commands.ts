@@ -6,7 +6,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { showError, showInfo, withProgress } from './notify';
 import { writeSamples } from '../samples/generator';
-import { ExportFormat } from './exporter';
+import { ExportFormat } from '../session/exporter';
 import { EventsPanel } from './panel';
 import { RecentList } from './recent';
 
@@ -43,7 +43,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
     }
     d.refreshTrees();
-    if (!existing) await panel.load();
+    if (!existing) await panel.session.load();
     else if (panel.sources.loading) await new Promise<void>((resolve) => panel.sources.once('loaded', () => resolve()));
     const reports = panel.sources.sources.map((s) => s.report);
     return {
@@ -91,7 +91,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     cmd('auditLogs.refresh', async () => {
       const panel = EventsPanel.activePanel();
       // Reading the same paths again adds only what is new: events already loaded are merged as duplicates.
-      if (panel && !panel.sources.loading) await panel.load();
+      if (panel && !panel.sources.loading) await panel.session.load();
       d.refreshTrees();
     }),
 
@@ -115,13 +115,13 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         format = pick.format;
       }
       if (target instanceof vscode.Uri) return panel.exportTo(format, target);
-      await panel.export(format);
+      await panel.session.export(format);
       return undefined;
     }),
 
     cmd('auditLogs.copyEventJson', async (r?: unknown) => {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
-      const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.selected;
+      const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.session.selected;
       if (!panel || row === undefined || row < 0 || row >= panel.sources.store.size) {
         void showInfo('Audit Logs: select an event in the panel first.');
         return undefined;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { showError, showInfo } from './notify';
 import { z } from 'zod';
-import type { AwsCloudTrailProvider, LakeReport } from '../providers/awsCloudtrail/index';
+import type { AwsCloudTrailProvider } from '../providers/awsCloudtrail/index';
 import type { AccountConfig, LiveProvider } from '../providers/provider';
 import type { AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
@@ -29,23 +29,6 @@ function sqlTemplate(now: number): string {
   return `SELECT eventJson FROM <event-data-store-id> WHERE eventTime > '${since}' ORDER BY eventTime DESC LIMIT 1000`;
 }
 
-
-/** The Lake query as a LiveProvider, so the panel's fetch (progress, cancel, report) runs it. */
-function lakeSource(aws: AwsCloudTrailProvider, q: z.infer<typeof LakeArgs>, onDone: (r: LakeReport) => void): LiveProvider {
-  return {
-    id: 'cloudtrail',
-    displayName: 'CloudTrail Lake',
-    fixedQuery: true,
-    validate: (account, secret, signal) => aws.validate(account, secret, signal),
-    async fetch(account, secret, query, sink, signal) {
-      const report = await aws.runLakeQuery(account, secret, { sql: q.sql, eventDataStore: q.eventDataStore, region: q.region, maxPages: query.maxPages }, sink, signal);
-      const scanned = report.statistics.bytesScanned;
-      report.pushDown = { sentToApi: [scanned === undefined ? 'SQL query' : `SQL query (${formatBytes(scanned)} scanned)`], localFilter: query.filter };
-      onDone(report);
-      return report;
-    },
-  };
-}
 
 export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
   return vscode.commands.registerCommand('auditLogs.lakeQuery', async (arg?: unknown) => {
@@ -85,9 +68,14 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
       void showError(`Audit Logs: no credentials are stored for "${account.label}". Use "Replace Key…" to add them.`);
       return undefined;
     }
-    let lake: LakeReport | undefined;
     const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Lake (${account.label})`, d.log);
-    const result = await panel.fetch(lakeSource(aws, args, (r) => (lake = r)), account, secret, { filter: '' });
+    const { result, report: lake } = await panel.session.fetchLake({
+      lake: aws,
+      account,
+      secret,
+      sql: { sql: args.sql, eventDataStore: args.eventDataStore, region: args.region },
+      query: { filter: '' },
+    });
     const s = lake?.statistics;
     if (lake && !lake.stoppedBy) {
       const scanned = s?.bytesScanned === undefined ? '' : `, ${formatBytes(s.bytesScanned)} scanned`;

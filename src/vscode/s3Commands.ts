@@ -177,7 +177,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
         }
         const label = `s3://${b.bucket}/${'prefixes' in selection ? selection.prefixes.map((p) => p.replace(/^.*AWSLogs\//, '')).join(', ') : `${selection.account} ${selection.regions.join(',')} ${selection.from}..${selection.to}`}`;
         const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${label.length > 60 ? `${label.slice(0, 57)}…` : label}`, d.log);
-        const report = await panel.loadS3(s.session, selection, label, concurrency);
+        const report = await panel.session.loadS3(s.session, selection, label, concurrency);
         return { objects: report.objects, bytes: report.downloadedBytes, events: report.events, duplicates: report.duplicates, skipped: report.skipped.length, errors: report.errors.length, cancelled: report.cancelled, stoppedBy: report.stoppedBy?.message, estimate: est };
       } catch (e) {
         void showError(`Audit Logs: ${isApiError(e) ? e.message : `could not read the bucket (${e instanceof Error ? e.message : String(e)})`}`);

@@ -29,8 +29,8 @@ export function createStatusBar(): vscode.Disposable {
     // While loading, the count is the panel's last snapshot (the one its status line shows), not
     // the store's size this instant: one number everywhere.
     const loading = panel.sources.loading;
-    const total = panel.loadShown.events;
-    const shown = panel.currentView?.count ?? total;
+    const total = panel.session.loadShown.events;
+    const shown = panel.session.currentView?.count ?? total;
     const sources = panel.sources.sources;
     const problems = panel.sources.problems().length;
     const many = sources.length > 1 ? ` · ${sources.length} sources` : '';

@@ -47,7 +47,7 @@ export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposab
       return { sources: panel.sources.sources.length, events: panel.sources.store.size };
     }
     const account = await pickAccount(d, { account: { id: choice.id } }, 'Add which account?');
-    const asked = account && (await askLiveQuery(d, account, panel.currentFilter));
+    const asked = account && (await askLiveQuery(d, account, panel.session.currentFilter));
     if (!account || !asked) return undefined;
     const r = await panel.fetch(asked.provider, account, asked.secret, asked.query);
     return { ...r, sources: panel.sources.sources.length, total: panel.sources.store.size };

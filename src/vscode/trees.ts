@@ -1,13 +1,12 @@
 /**
- * The sidebar: "Sources" (what is open, by provider) and "Recent" (files and folders opened
- * before). Labels and tooltips are plain strings or MarkdownStrings built with appendText, so a
+ * The sidebar: "Sources" (the log files open in panels, then each live provider's accounts, labelled
+ * from the provider descriptors) and "Recent" (files and folders opened before). Labels and tooltips are plain strings or MarkdownStrings built with appendText, so a
  * path or message from a log never turns into markup or a link.
  */
 import * as vscode from 'vscode';
-import type { ProviderId } from '../core/event';
 import { isApiError } from '../core/errors';
+import type { ProviderEntry } from '../providers/descriptor';
 import type { AccountConfig, Scope } from '../providers/provider';
-import type { RegisteredProvider } from '../providers/registry';
 import type { AccountStore } from './accounts';
 import type { SavedQuery, SavedQueries } from './savedQueries';
 import { EventsPanel } from './panel';
@@ -17,7 +16,8 @@ import type { LevelChild } from '../providers/s3Trail/index';
 import type { TrailBucket, TrailBuckets } from './trailBuckets';
 
 type SourceNode =
-  | { kind: 'provider'; id: ProviderId; label: string }
+  | { kind: 'provider'; entry: ProviderEntry }
+  | { kind: 'files' }
   | { kind: 'opened'; panel: EventsPanel; path: string; label: string; events: number; errors: number; loading: boolean }
   | { kind: 'account'; account: AccountConfig }
   | { kind: 'saved'; saved: SavedQuery }
@@ -32,14 +32,13 @@ export interface BucketBrowser {
   list(bucket: TrailBucket, path: readonly string[]): Promise<LevelChild[]>;
 }
 
-/** Display names of the providers, for the tree's top level. */
-export const PROVIDER_NAMES: Record<ProviderId, string> = {
-  cloudtrail: 'AWS CloudTrail',
-  conformity: 'Trend Micro Cloud One Conformity',
-  exoscale: 'Exoscale',
-  cloudflare: 'Cloudflare Cloudforce One',
-  controlplane: 'Control Plane',
-};
+/** The top-level node of the log files open in panels (files are not a live provider's accounts). */
+export const LOG_FILES_LABEL = 'Log files';
+
+/** The top-level node of a live provider: what it holds, named from its descriptor. */
+export function accountsLabel(displayName: string): string {
+  return `${displayName} accounts`;
+}
 
 export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SourceNode | undefined>();
@@ -55,7 +54,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
   constructor(
     private readonly accounts: AccountStore,
     private readonly saved: SavedQueries,
-    private readonly providers: ReadonlyMap<ProviderId, RegisteredProvider> = new Map(),
+    private readonly providers: ReadonlyMap<string, ProviderEntry> = new Map(),
     private readonly s3?: BucketBrowser,
   ) {
     this.accountSub = vscode.Disposable.from(
@@ -111,9 +110,10 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     const panels = EventsPanel.all().filter((p) => p.paths.length > 0);
     const accounts = this.accounts.list();
     if (!node) {
-      const ids = new Set<ProviderId>(accounts.map((a) => a.provider));
-      if (panels.length > 0) ids.add('cloudtrail');
-      return (Object.keys(PROVIDER_NAMES) as ProviderId[]).filter((id) => ids.has(id)).map((id) => ({ kind: 'provider', id, label: PROVIDER_NAMES[id] }));
+      const ids = new Set(accounts.map((a) => a.provider));
+      const files: SourceNode[] = panels.length > 0 ? [{ kind: 'files' }] : [];
+      // In the registry's order; a provider shows once it has an account.
+      return [...files, ...[...this.providers.values()].filter((e) => ids.has(e.descriptor.id)).map((entry): SourceNode => ({ kind: 'provider', entry }))];
     }
     if (node.kind === 'account') {
       const saved: SourceNode[] = this.saved.list(node.account.id).map((q) => ({ kind: 'saved', saved: q }));
@@ -127,9 +127,9 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
         (err: unknown) => [{ kind: 'message', text: isApiError(err) ? err.message : 'could not list the bucket', icon: 'error' }],
       );
     }
-    if (node.kind !== 'provider') return [];
-    const out: SourceNode[] = accounts.filter((a) => a.provider === node.id).map((account) => ({ kind: 'account', account }));
-    if (node.id !== 'cloudtrail') return out;
+    if (node.kind === 'provider') return accounts.filter((a) => a.provider === node.entry.descriptor.id).map((account) => ({ kind: 'account', account }));
+    if (node.kind !== 'files') return [];
+    const out: SourceNode[] = [];
     for (const panel of panels) {
       for (const s of panel.paths) {
         const info = panel.sources.sources.find((x) => x.path === s);
@@ -173,9 +173,16 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       return item;
     }
     if (node.kind === 'provider') {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(accountsLabel(node.entry.descriptor.displayName), vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('cloud');
-      item.contextValue = `provider.${node.id}`;
+      item.contextValue = `provider.${node.entry.descriptor.id}`;
+      return item;
+    }
+    if (node.kind === 'files') {
+      const item = new vscode.TreeItem(LOG_FILES_LABEL, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon('files');
+      item.tooltip = 'Log files and folders open in panels';
+      item.contextValue = 'logFiles';
       return item;
     }
     if (node.kind === 'message') {
@@ -213,7 +220,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const hasChildren = this.saved.list(a.id).length > 0 || !!this.providers.get(a.provider)?.provider.listScopes;
       const item = new vscode.TreeItem(a.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       // What the open panels hold from this account: its events and problems, per panel.
-      const inPanels = EventsPanel.all().flatMap((p) => p.sources.sources.filter((x) => x.path === `${a.provider}:${a.id}`));
+      const inPanels = EventsPanel.all().flatMap((p) => p.sources.sources.filter((x) => x.liveQuery?.accountId === a.id));
       const events = inPanels.reduce((n, x) => n + (x.live?.added ?? 0), 0);
       const problems = inPanels.reduce((n, x) => n + (x.live?.stoppedBy ? 1 : 0) + (x.live?.problems?.length ?? 0), 0);
       const where = [a.scope, a.region].filter(Boolean).join(' · ');
@@ -221,7 +228,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       item.description = [where, shown].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(problems ? 'warning' : 'key');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${PROVIDER_NAMES[a.provider]}\n${where}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
+      tip.appendText(`${this.providers.get(a.provider)?.descriptor.displayName ?? a.provider}\n${where}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
       for (const x of inPanels) tip.appendMarkdown('\n\n').appendText(`In a panel: ${sourceLine(x)}${x.live?.stoppedBy ? `\n${x.live.stoppedBy.message}` : ''}`);
       item.tooltip = tip;
       item.contextValue = 'account';

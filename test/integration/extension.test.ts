@@ -88,8 +88,8 @@ describe('Audit Log Explorer in a real extension host', function () {
     }
     const a = await api();
     assert.ok(a.panels().length >= 8);
-    const cloudtrail = (await a.trees()).sources.find((n) => n.label === 'AWS CloudTrail');
-    assert.ok(cloudtrail?.children, 'the Sources tree lists CloudTrail with the opened sets');
+    const cloudtrail = (await a.trees()).sources.find((n) => n.label === 'Log files');
+    assert.ok(cloudtrail?.children, 'the Sources tree lists the opened sets under "Log files"');
     const invictus = cloudtrail.children.find((c) => c.label === 'invictus-ir-aws-dataset');
     assert.match(invictus?.description ?? '', /^2,900 events$/);
     const zmallen = cloudtrail.children.find((c) => c.label === 'zmallen-cloudtrail2sightings');
@@ -147,8 +147,8 @@ describe('Audit Log Explorer in a real extension host', function () {
       const account = await vscode.commands.executeCommand<{ id: string; label: string }>('auditLogs.addAccount', { ...base, secret: fakes.FAKE_TOKEN });
       assert.ok(account?.id);
       const sources = (await (await api()).trees()).sources;
-      const cp = sources.find((n) => n.label === 'Control Plane');
-      assert.ok(cp?.children?.some((c) => c.label === 'acme (local)'), 'the account is under Control Plane in the Sources tree');
+      const cp = sources.find((n) => n.label === 'Control Plane accounts');
+      assert.ok(cp?.children?.some((c) => c.label === 'acme (local)'), 'the account is under "Control Plane accounts" in the Sources tree');
 
       const r = await vscode.commands.executeCommand<{ pages: number; events: number; stoppedBy?: string }>('auditLogs.query', { accountId: account.id, filter: '' });
       assert.equal(r.events, fake.events.length);
@@ -161,7 +161,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       // A saved query sits under its account and runs again from there.
       const yearish = 400 * 86_400_000;
       await vscode.commands.executeCommand('auditLogs.saveQuery', { accountId: account.id, name: 'deletes', filter: 'action:delete', rangeMs: yearish });
-      const acct = (await (await api()).trees()).sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'acme (local)');
+      const acct = (await (await api()).trees()).sources.find((n) => n.label === 'Control Plane accounts')?.children?.find((c) => c.label === 'acme (local)');
       assert.deepEqual(acct?.children?.map((c) => [c.label, c.description]), [['deletes', 'action:delete']]);
       const again = await vscode.commands.executeCommand<{ events: number; sentToApi: string[] }>('auditLogs.query', { accountId: account.id, filter: 'action:delete', rangeMs: yearish });
       const deletes = fake.events.filter((e) => (e as { action: { type: string } }).action.type === 'delete').length;
@@ -189,7 +189,7 @@ describe('Audit Log Explorer in a real extension host', function () {
     try {
       const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'conformity', label: 'c1 (local)', endpoint: fake.url, secret: 'good-key' });
       assert.ok(account?.id);
-      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Trend Micro Cloud One Conformity')?.children?.find((c) => c.label === 'c1 (local)');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Trend Micro Cloud One Conformity accounts')?.children?.find((c) => c.label === 'c1 (local)');
       assert.equal(node?.children?.length, fakes.ACCOUNTS.length, 'one child per cloud account the key can read');
       const r = await vscode.commands.executeCommand<{ events: number }>('auditLogs.query', { accountId: account.id, filter: '', rangeMs: 400 * 86_400_000, params: { accountIds: 'acc-B' } });
       assert.equal(r.events, fake.events.filter((e) => e.relationships.account.data.id === 'acc-B').length);
@@ -223,7 +223,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(r.pages, 8, 'two days in 6-hour windows');
       assert.deepEqual(r.sentToApi, ['time range']);
       assert.ok(fake.verdicts.slice(1).every((v) => v === ''), 'every request after the refused one was signed right');
-      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Exoscale');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Exoscale accounts');
       assert.ok(node?.children?.some((c) => c.label === 'exo (local)'));
     } finally {
       await fake.close();
@@ -246,7 +246,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: 'not-a-token' }), undefined);
       const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: cf.FAKE_TOKEN });
       assert.ok(account?.id);
-      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Cloudflare Cloudforce One')?.children?.find((c) => c.label === 'cf (local)');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'Cloudflare Cloudforce One accounts')?.children?.find((c) => c.label === 'cf (local)');
       for (const d of cf.DATASETS) assert.ok(node?.children?.some((c) => c.label === (d.name || d.uuid)), `dataset ${d.name} under the account`);
       const r = await vscode.commands.executeCommand<{ events: number; sentToApi: string[]; localFilter: string }>('auditLogs.query', {
         accountId: account.id,
@@ -277,7 +277,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { ...base, secret: `${ct.FAKE_KEY_ID}:wrongSecretWrongSecret` }), undefined, 'a wrong secret is refused');
       const account = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { ...base, secret: `${ct.FAKE_KEY_ID}:${ct.FAKE_SECRET}` });
       assert.ok(account?.id);
-      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children?.find((c) => c.label === 'aws (local)');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail accounts')?.children?.find((c) => c.label === 'aws (local)');
       assert.deepEqual(node?.children?.map((c) => c.label), ['us-east-1', 'eu-west-1'], 'the regions under the account');
 
       const day = 86_400_000;
@@ -341,7 +341,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'one timeline, in time order across sources');
       assert.equal(new Set(all.view!.rows(0, all.view!.count, ['source']).map((row) => row.source)).size, 3);
 
-      const node = (await ext.trees()).sources.find((n) => n.label === 'Control Plane')?.children?.find((c) => c.label === 'timeline (local)');
+      const node = (await ext.trees()).sources.find((n) => n.label === 'Control Plane accounts')?.children?.find((c) => c.label === 'timeline (local)');
       assert.match(node?.description ?? '', new RegExp(`${fake.events.length} events`), 'the tree shows what the panel holds from the account');
     } finally {
       await fake.close();
@@ -376,7 +376,7 @@ describe('Audit Log Explorer in a real extension host', function () {
       assert.ok(account?.id);
       const bucket = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addTrailBucket', { accountId: account.id, bucket: 'trail-bucket', prefix: 'ct', endpoint: s3Fake.url });
       bucketId = bucket.id;
-      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children?.find((c) => c.label === 'aws s3 (local)')?.children?.find((c) => c.label === 's3://trail-bucket/ct');
+      const node = (await (await api()).trees()).sources.find((n) => n.label === 'AWS CloudTrail accounts')?.children?.find((c) => c.label === 'aws s3 (local)')?.children?.find((c) => c.label === 's3://trail-bucket/ct');
       assert.deepEqual(node?.children?.map((c) => [c.label, c.description]), [['111122223333', 'account']], 'the bucket lists its account folder');
 
       const r = await vscode.commands.executeCommand<{ events: number; objects: number; errors: number; estimate: { objects: number; bytes: number } }>('auditLogs.openS3', {
@@ -406,6 +406,40 @@ describe('Audit Log Explorer in a real extension host', function () {
       if (bucketId) await vscode.commands.executeCommand('auditLogs.removeTrailBucket', { bucket: { id: bucketId } });
       await Promise.all([ctFake.close(), s3Fake.close(), athFake.close()]);
       await closeAllPanels();
+    }
+  });
+
+  it('loads accounts as stored before providers were descriptors (same ids), and keeps an entry of a provider this build lacks', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fake API is compiled into out/ beside this file
+    const fakes = require(path.join(repo, 'out', 'test', 'support', 'fakes', 'controlplane.js')) as {
+      startCplnFake(): Promise<{ url: string; close(): Promise<void> }>;
+      FAKE_TOKEN: string;
+      FAKE_ORG: string;
+    };
+    const ext = await api();
+    const ctx = (ext as { testContext?: vscode.ExtensionContext }).testContext;
+    assert.ok(ctx, 'a development build exposes its context');
+    const before = ctx.globalState.get<unknown>('auditLogs.accounts');
+    // What global state held before: 'cloudtrail' is the AWS provider's id, kept as it was.
+    const stored = { id: 'stored-aws', provider: 'cloudtrail', label: 'aws (stored)', region: 'us-east-1,eu-west-1' };
+    const retired = { id: 'retired-1', provider: 'retired-api', label: 'retired (stored)' };
+    const fake = await fakes.startCplnFake();
+    let addedId: string | undefined;
+    try {
+      await ctx.globalState.update('auditLogs.accounts', [stored, retired]);
+      const sources = (await ext.trees()).sources;
+      assert.deepEqual(sources.find((n) => n.label === 'AWS CloudTrail accounts')?.children?.map((c) => [c.label, c.description]), [['aws (stored)', 'us-east-1,eu-west-1']]);
+      assert.ok(!JSON.stringify(sources).includes('retired'), 'an account of a provider this build lacks is not shown');
+      assert.equal(await vscode.commands.executeCommand('auditLogs.addAccount', { provider: 'retired-api', label: 'x', secret: 'y' }), undefined, 'no account for a provider not in the list');
+      const added = await vscode.commands.executeCommand<{ id: string }>('auditLogs.addAccount', { provider: 'controlplane', label: 'after (local)', endpoint: fake.url, scope: fakes.FAKE_ORG, secret: fakes.FAKE_TOKEN });
+      addedId = added?.id;
+      assert.ok(addedId);
+      const now = ctx.globalState.get<Array<{ id: string; provider: string }>>('auditLogs.accounts') ?? [];
+      assert.deepEqual(now.map((a) => [a.id, a.provider]), [['stored-aws', 'cloudtrail'], ['retired-1', 'retired-api'], [addedId, 'controlplane']], 'adding keeps every stored entry');
+    } finally {
+      if (addedId) await ctx.secrets.delete(`auditLogs.account.${addedId}`);
+      await ctx.globalState.update('auditLogs.accounts', before);
+      await fake.close();
     }
   });
 

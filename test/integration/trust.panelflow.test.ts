@@ -37,7 +37,7 @@ async function api(): Promise<Api> {
 
 const panelsOf = (a: Api, dir: string) => a.panels().filter((p) => p.paths.length === 1 && path.resolve(p.paths[0]) === dir);
 const openedNamed = async (a: Api, label: string) =>
-  ((await a.trees()).sources.find((n) => n.label === 'AWS CloudTrail')?.children ?? []).filter((c) => c.label === label);
+  ((await a.trees()).sources.find((n) => n.label === 'Log files')?.children ?? []).filter((c) => c.label === label);
 const recentNamed = async (a: Api, label: string) => (await a.trees()).recent.filter((r) => r.label === label);
 
 describe('trust (item 19): one panel, one Sources entry, one Recent entry per set of sources', function () {

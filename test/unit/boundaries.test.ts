@@ -29,7 +29,7 @@ const forbidden: Case[] = [
   ['src/protocol/fixture.ts', "import * as vscode from 'vscode';"],
   ['src/protocol/fixture.ts', "import { Buffer } from 'node:buffer';"],
   ['src/protocol/fixture.ts', "import { FACET_PAGE_MAX } from '../core/facetPage';"],
-  ['src/protocol/fixture.ts', "import { PARAMS } from '../vscode/protocolSchemas';"],
+  ['src/protocol/fixture.ts', "import { PARAMS } from '../session/protocolSchemas';"],
   // providers/ never import the host UI, the session, the CLI or the webview.
   ['src/providers/exoscale/fixture.ts', "import { EventsPanel } from '../../vscode/panel';"],
   ['src/providers/exoscale/fixture.ts', "import * as vscode from 'vscode';"],
@@ -44,7 +44,7 @@ const forbidden: Case[] = [
   ['webview/components/fixture.ts', "import { parseQuery } from '../../src/core/query';"],
   ['webview/components/fixture.ts', "import { SourceSet } from '../../src/session/sourceSet';"],
   ['webview/components/fixture.ts', "import { EventsPanel } from '../../src/vscode/panel';"],
-  ['webview/components/fixture.ts', "import { PARAMS } from '../../src/vscode/protocolSchemas';"],
+  ['webview/components/fixture.ts', "import { PARAMS } from '../../src/session/protocolSchemas';"],
   ['webview/fixture.ts', "import { z } from 'zod';"],
   ['webview/fixture.ts', "import * as vscode from 'vscode';"],
   ['webview/fixture.ts', "import { readFileSync } from 'node:fs';"],
@@ -65,7 +65,7 @@ const allowed: Case[] = [
   ['webview/components/fixture.ts', "import { LitElement } from 'lit';"],
   // The documented allow-list (WEBVIEW_MAY_IMPORT in eslint.config.mjs), spelled from two depths.
   ['webview/components/fixture.ts', "import { escapeHiddenChars } from '../../src/core/invisible';"],
-  ['webview/components/fixture.ts', "import { summaryParts } from '../../src/vscode/loadSummary';"],
+  ['webview/components/fixture.ts', "import { summaryParts } from '../../src/session/loadSummary';"],
   ['webview/fixture.ts', "import type { QuerySpec } from '../src/protocol';"],
   ['webview/components/fixture.ts', "import { LIMITS } from '../../src/protocol';"],
   ['src/protocol/fixture.ts', "import type { Other } from './other';"],

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { PROVIDERS } from '../../src/providers/registry';
+import { SOURCES_VIEW, sourcesWelcome, withSourcesWelcome } from '../../src/vscode/welcomeText';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -48,5 +50,22 @@ describe('extension manifest', () => {
     for (const c of used) assert.ok(declared.has(c), `${c} is used but not declared`);
     const bundle = readFileSync(path.join(root, pkg.main), 'utf8');
     for (const c of declared) assert.ok(bundle.includes(`"${c}"`) || bundle.includes(`'${c}'`), `${c} is declared but the bundle never registers it`);
+  });
+
+  it('shows the welcome text the provider descriptors produce (npm run manifest writes it)', () => {
+    const text = readFileSync(path.join(root, 'package.json'), 'utf8');
+    const raw = JSON.parse(text) as { contributes: { viewsWelcome: Array<{ view: string; contents: string }> } };
+    const shown = raw.contributes.viewsWelcome.find((w) => w.view === SOURCES_VIEW)?.contents;
+    assert.equal(shown, sourcesWelcome(PROVIDERS), 'package.json differs from the descriptors: run npm run manifest');
+    for (const d of PROVIDERS) assert.ok(shown.includes(d.displayName), `${d.displayName} is named`);
+    // The script changes nothing else: the whole file is what it would write.
+    assert.equal(`${JSON.stringify(withSourcesWelcome(raw, PROVIDERS), null, 2)}\n`, text);
+  });
+
+  it('names a provider added to the list in the welcome text (so the check above can fail)', () => {
+    const sixth = { ...PROVIDERS[0], id: 'sixth', displayName: 'Sixth Audit API' };
+    const text = sourcesWelcome([...PROVIDERS, sixth]);
+    assert.notEqual(text, sourcesWelcome(PROVIDERS));
+    assert.match(text, /Cloudflare Cloudforce One, Sixth Audit API\)/);
   });
 });

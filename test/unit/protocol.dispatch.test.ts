@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { WEBVIEW_CALLS, type IpcMessage, type Reply, type WebviewCalls } from '../../src/protocol';
-import { dispatchIpc, ReplyFailure, type IpcHandlers } from '../../src/vscode/ipcDispatch';
+import { dispatchIpc, ReplyFailure, type IpcHandlers } from '../../src/session/ipcDispatch';
 
 interface Sent {
   response: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DETAIL_SECTION_MAX, DetailExpandRequest, DetailRequest, RowsRequest, WEBVIEW_CALLS } from '../../src/protocol';
-import { IpcEnvelope, PARAMS, RestoreState } from '../../src/vscode/protocolSchemas';
+import { IpcEnvelope, PARAMS, RestoreState } from '../../src/session/protocolSchemas';
 
 const {
   CopyCommand: CopyParams,

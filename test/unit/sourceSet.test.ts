@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AuditEventBatch } from '../../src/core/eventBatch';
 import { ApiError } from '../../src/core/errors';
 import type { LiveProvider } from '../../src/providers/provider';
+import { NODE_IO } from '../../src/session/nodeIo';
 import { SourceSet } from '../../src/session/sourceSet';
 
 /** A provider that serves `pages` pages of 10 events and then, if asked, fails the way an API does. */
@@ -36,14 +37,20 @@ const fixtures = path.resolve(__dirname, '../../../test/fixtures');
 
 describe('SourceSet', () => {
   it('opens several paths into one store, one source each, with progress and problems', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const progress: number[] = [];
-    set.on('progress', (s: { files: number }) => progress.push(s.files));
+    const listed: string[][] = [];
+    set.on('progress', (s: { files: number }) => {
+      progress.push(s.files);
+      listed.push(set.sources.map((x) => x.label));
+    });
     let loaded = 0;
     set.on('loaded', () => loaded++);
     await set.openPaths([path.join(fixtures, 'shapes'), path.join(fixtures, 'malformed', 'truncated.json')], { workers: 0 });
     assert.equal(loaded, 1);
     assert.deepEqual(set.sources.map((s) => s.label), ['shapes', 'truncated.json']);
+    // Both are listed from the first file on: a panel opened on two paths never shows one "joining" later.
+    assert.deepEqual(listed[0], ['shapes', 'truncated.json']);
     assert.ok(progress.length >= 3 && progress.at(-1) === 3, `progress ${progress}`);
     assert.equal(set.store.query('source:shapes').count, 3);
     const problems = set.problems();
@@ -57,7 +64,7 @@ describe('SourceSet', () => {
   });
 
   it('adds the timeline range to the filter, and reports a bad filter instead of throwing', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     await set.openPaths([path.join(fixtures, 'shapes')], { workers: 0 });
     const all = set.query({ filter: '', sort: { field: 'time', dir: 'asc' } });
     assert.ok(all.ok && all.view.count === 3);
@@ -71,7 +78,7 @@ describe('SourceSet', () => {
   });
 
   it('reads a path again (Refresh) without listing it twice or counting old events as new', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const dir = path.join(fixtures, 'shapes');
     await set.openPaths([dir], { workers: 0 });
     const again = await set.openPaths([dir], { workers: 0 });
@@ -84,7 +91,7 @@ describe('SourceSet', () => {
   });
 
   it('fetches a live source page by page into the same store, and keeps the pages before an API error', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const account = { id: 'a1', provider: 'controlplane' as const, label: 'org1 (test)', scope: 'org1' };
     let progressed = 0;
     set.on('progress', () => progressed++);
@@ -94,7 +101,7 @@ describe('SourceSet', () => {
     assert.equal(set.store.query('provider:controlplane action:delete').count, 15);
     assert.equal(set.store.query('source:"org1 (test)"').count, 30);
 
-    const failing = new SourceSet();
+    const failing = new SourceSet(NODE_IO);
     const r = await failing.fetchLive(pagedProvider(5, 2), account, 'secret', { filter: '' });
     assert.equal(r.added, 20);
     assert.equal(r.stoppedBy?.kind, 'server');
@@ -103,7 +110,7 @@ describe('SourceSet', () => {
   });
 
   it('offers the normalized fields and every raw path seen as columns', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     await set.openPaths([path.join(fixtures, 'shapes')], { workers: 0 });
     const cols = set.availableColumns();
     assert.deepEqual(cols.slice(0, 3), ['time', 'id', 'provider']);

@@ -51,9 +51,11 @@ function retainedBytes(store: EventStore): number {
   const seen = new Set<ArrayBufferLike>();
   let n = 0;
   for (const s of store.segments) {
-    if (seen.has(s.buffer)) continue;
-    seen.add(s.buffer);
-    n += s.buffer.byteLength;
+    for (const b of s.blocks) {
+      if (seen.has(b.data.buffer)) continue;
+      seen.add(b.data.buffer);
+      n += b.data.buffer.byteLength;
+    }
   }
   return n;
 }

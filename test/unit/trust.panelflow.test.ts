@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { NODE_IO } from '../../src/session/nodeIo';
 import { SourceSet, type LoadStatus } from '../../src/session/sourceSet';
-import { loadSummary, summaryText } from '../../src/vscode/loadSummary';
-import { LoadTicker, type TickerClock } from '../../src/vscode/loadTicker';
+import { loadSummary, summaryText } from '../../src/session/loadSummary';
+import { LoadTicker, type TickerClock } from '../../src/session/loadTicker';
 import { dedupeRecent, normalizePath, pathSetKey, recentKey } from '../../src/vscode/sourceKey';
 
 describe('trust (item 19): one identity per opened source', () => {
@@ -114,7 +115,7 @@ describe('trust (item 21): the load ticker', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('turns one progress per file into a few snapshots, each the store at that moment, and ends on exactly the non-progressive result', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const clock = new FakeClock();
     let progress = 0;
     // Each file merged takes 10 ms of (fake) time: ~2.4 s in all, so ~10 snapshots at 250 ms.
@@ -142,13 +143,13 @@ describe('trust (item 21): the load ticker', () => {
     const last = ticks[ticks.length - 1];
     assert.equal(last.snapshot.done, true);
 
-    const whole = new SourceSet();
+    const whole = new SourceSet(NODE_IO);
     await whole.openPaths([dir], { workers: 0 });
     assert.deepEqual(last.view, viewOf(whole), 'the last snapshot shows what a load never shown in progress shows');
   });
 
   it('waits longer between snapshots when one costs more, so refreshing never takes over the host', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const clock = new FakeClock();
     set.on('progress', () => clock.advance(10));
     const at: number[] = [];
@@ -177,7 +178,7 @@ describe('trust (item 22): the load summary', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('counts events, duplicates merged, files skipped and problems as the load reports them, with the time', async () => {
-    const set = new SourceSet();
+    const set = new SourceSet(NODE_IO);
     const [report] = await set.openPaths([dir], { workers: 0 });
     const s = loadSummary(set.sources, set.store.size, set.problems().length, set.status);
     assert.equal(s.events, FILES * 3 - (FILES / 10 - 1));

@@ -1,6 +1,7 @@
 /**
  * The browser harness the webview suites share: the dev harness (webview/dev: the real bundle plus
- * a fake extension host over 200,000 generated rows, under the same CSP as the real panel), served
+ * an in-page host: the real panel session over a real store of 200,000 generated rows, a synthetic
+ * one for a million; under the same CSP as the real panel), served
  * from 127.0.0.1 and driven with playwright-core in Debian's Chromium.
  *
  * playwright-core is not a dependency of this project: it is loaded from

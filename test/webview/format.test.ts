@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as protocol from '../../src/protocol';
-import { IpcEnvelope, ViewState } from '../../src/vscode/protocolSchemas';
+import { IpcEnvelope, ViewState } from '../../src/session/protocolSchemas';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
 import { parseQuery } from '../../src/core/query';
 import type { VsCodeApi } from '../../webview/ipc';

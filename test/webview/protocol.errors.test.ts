@@ -1,6 +1,6 @@
 /**
  * Issue 13, item 2, in the real webview bundle in Chromium (the dev harness, whose fake host answers
- * requests as src/vscode/ipcDispatch.ts does): a request the host refuses or that fails shows its
+ * requests as src/session/ipcDispatch.ts does): a request the host refuses or that fails shows its
  * error in the panel as soon as the answer arrives, as text. Before, the host never answered such a
  * request and the webview waited out its 30 s timeout; these tests look for the error well within
  * that time, so only the host's own answer can make them pass.

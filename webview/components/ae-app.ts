@@ -25,7 +25,7 @@ import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
 import type { Sort, TimeRange } from '../../src/protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
-import { summaryParts } from '../../src/vscode/loadSummary';
+import { summaryParts } from '../../src/session/loadSummary';
 import { baseStyles, codicons, icon, shownText, shownTitle } from './shared';
 
 type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };

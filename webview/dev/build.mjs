@@ -30,7 +30,9 @@ const common = {
 };
 const builds = [
   { ...common, entryPoints: [join(root, 'webview/main.ts')], outfile: join(outdir, 'webview.js') },
-  { ...common, entryPoints: [join(root, 'webview/dev/fakeHost.ts')], outfile: join(outdir, 'fakeHost.js') },
+  // The harness runs the real panel session and store (src/session, src/core): their few uses of
+  // node's Buffer get webview/dev/bufferShim.ts; nothing else of node reaches the browser.
+  { ...common, entryPoints: [join(root, 'webview/dev/fakeHost.ts')], outfile: join(outdir, 'fakeHost.js'), inject: [join(root, 'webview/dev/bufferShim.ts')] },
 ];
 
 function copyAssets() {

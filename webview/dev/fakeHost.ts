@@ -1,7 +1,9 @@
 /**
  * A stand-in for the extension host, for running the events panel in a plain browser: it defines
- * `acquireVsCodeApi()` and answers every message of src/protocol as the real host would,
- * over a generated in-memory dataset (rows computed on the fly from the row index).
+ * `acquireVsCodeApi()` and answers every message of src/protocol over a generated dataset. Up to
+ * SESSION_ROWS_MAX rows the answers come from the real panel session over a real EventStore
+ * (sessionHarness.ts); above, for the million-row scrolling test, from the synthetic host below
+ * (rows computed on the fly from the row index, the real query parser, its own matching).
  *
  * The dataset is hostile on purpose: actors, user agents, problems and raw JSON carry strings like
  * `<img src=x onerror=window.__pwned=1>` and `</script>`, and one event has a 10,000-character
@@ -11,16 +13,20 @@
  * URL parameters: rows=N (default 200000), latency=ms (rows answers, default 8), load=1 (simulate
  * a streaming load with progress and cancel), theme=dark|light|hc|hcLight, fresh=1 (forget saved state),
  * live=1 (the source is a live API query: its API's counts, query and event actions, and "Load
- * from API" sections with hostile text), expandError=1 (with live=1: "Load from API" fails).
+ * from API" sections with hostile text), fixed=1 (with live=1: fixed SQL, not refetchable),
+ * expandError=1 (with live=1: "Load from API" fails).
  *
- * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), state(),
- * failNext(method, code, message): the next request of that method is answered with that error
+ * Test hooks on `window.__fakeHost`: log (every message from the webview), setTheme(), savedView(),
+ * state() (the panel state sent last), rows, failNext(method, code, message): the next request of that method is answered with that error
  * instead of its result, as the host answers a request it refused or that failed.
  */
+// First: zod without `new Function` (the panel's CSP forbids eval), before the session's schemas are built.
+import '../../src/zodSetup';
 import { matcherTest, parseQuery, QueryError, type QueryNode } from '../../src/core/query';
 import { facetPage } from '../../src/core/facetPage';
 import { missingFields } from '../../src/core/fieldSuggest';
 import { DEFAULT_COLUMNS } from '../../src/protocol';
+import { createHarnessSession, type HarnessSession } from './sessionHarness';
 import type {
   DetailExpandResult,
   DetailResult,
@@ -647,6 +653,8 @@ export interface FakeHostHooks {
   setTheme(theme: ThemeName): void;
   post(msg: IpcMessage): void;
   savedView(): ViewState | undefined;
+  /** The panel state the host sent last. */
+  state(): PanelState | undefined;
   rows: number;
   failNext(method: string, code: ReplyErrorCode, message: string): void;
 }
@@ -703,6 +711,11 @@ function startLoad(): void {
 function handle(msg: IpcMessage): void {
   hooks.log.push(msg);
   const p = msg.params as Record<string, unknown>;
+  if (harness) {
+    if (msg.method === 'view/save') savedView = p as unknown as ViewState;
+    void harness.session.receive(msg);
+    return;
+  }
   switch (msg.method) {
     case 'ready':
       toWebview('state/didChange', panelState());
@@ -880,6 +893,58 @@ function setTheme(theme: ThemeName): void {
   body.dataset.vscodeThemeKind = kind;
 }
 
+// ---- the real session, when the dataset fits a real store ----------------------------------------------
+
+/**
+ * Up to this many rows the harness answers through the real panel session over a real EventStore
+ * (sessionHarness.ts); a store holds every event's raw JSON (about 1.3 kB here), so the grid's
+ * million-row scrolling test (rows=1000000, some 1.3 GB) keeps the synthetic host above.
+ */
+const SESSION_ROWS_MAX = 300_000;
+
+/** What the session sends, as the real panel's postMessage delivers it: cloned, after the harness's latency. */
+/** The session's last state/didChange. */
+let sessionState: PanelState | undefined;
+
+function fromSession(method: string, params: unknown, completionId?: string): void {
+  const data = structuredClone(params);
+  if (method === 'state/didChange') sessionState = data as PanelState;
+  if (completionId === undefined) {
+    toWebview(method, data, undefined, method === 'query/didRun' ? 5 : 0);
+    return;
+  }
+  const request = method.replace(/\/completion$/, '');
+  const error = failures.get(request)?.shift();
+  const delay = request === 'rows' ? LATENCY + Math.random() * LATENCY : request === 'detail/expand' ? LATENCY + 250 : LATENCY;
+  toWebview(method, error ? { error } : data, completionId, delay);
+}
+
+const harness: HarnessSession | undefined =
+  N <= SESSION_ROWS_MAX
+    ? createHarnessSession({
+        data: {
+          rows: N,
+          event: eventAt,
+          raw: rawText,
+          serverAggregate,
+          expand: (row) => {
+            if (EXPAND_ERROR) throw new Error(`The API said no (HTTP 403) ${HOSTILE_API}`);
+            const e = eventAt(row);
+            return [
+              { title: 'Event (read by id)', json: { ...rawObject(e), tags: ['reviewed', HOSTILE_API] } },
+              { title: 'Related events', json: [{ id: `${e.id}-parent`, relation: 'parent', note: HOSTILE_API }] },
+            ];
+          },
+        },
+        slowLoad: SIMULATE_LOAD,
+        live: LIVE,
+        fixedQuery: params.get('fixed') === '1',
+        liveFilter,
+        post: fromSession,
+      })
+    : undefined;
+if (harness) void harness.start();
+
 // ---- install -------------------------------------------------------------------------------------------
 
 const hooks: FakeHostHooks = {
@@ -887,6 +952,7 @@ const hooks: FakeHostHooks = {
   setTheme,
   post: (msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })),
   savedView: () => savedView,
+  state: () => (harness ? sessionState : panelState()),
   rows: N,
   failNext: (method, code, message) => {
     const queue = failures.get(method) ?? [];

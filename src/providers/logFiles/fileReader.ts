@@ -128,7 +128,7 @@ function readRegularFileBlocking(path: string): Buffer {
 
 /** Frees a large buffer this module allocated, unless the file's batch still points into it. */
 function releaseUnlessKept(buf: Buffer, result: FileResult): void {
-  if (result.batch?.segments.some((s) => s.buffer === buf.buffer)) return;
+  if (result.batch?.segments.some((s) => s.blocks.some((b) => b.data.buffer === buf.buffer))) return;
   releaseNow(buf);
 }
 
@@ -157,7 +157,10 @@ export async function readLogBytes(path: string, data: Buffer, source: string, o
   try {
     const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
     if (inner) return unreadable(path, containerProblem(inner, true));
-    const result = readLogBuffer(path, r.bytes, source, opts, r.problem ? [{ message: r.problem }] : []);
+    // A stream that inflated whole and clean is kept as the raw bytes' compressed form.
+    const result = r.problem
+      ? readLogBuffer(path, r.bytes, source, opts, [{ message: r.problem }])
+      : readLogBuffer(path, r.bytes, source, opts, [], data);
     releaseUnlessKept(r.bytes, result);
     return result;
   } finally {
@@ -167,16 +170,18 @@ export async function readLogBytes(path: string, data: Buffer, source: string, o
 
 /**
  * Reads bytes that are not compressed (what readLogBytes inflated, or text made in memory), UTF-8
- * or UTF-16. `problems` are ones found on the way there; they come first.
+ * or UTF-16. `problems` are ones found on the way there; they come first. `gzip`, when given, is a
+ * complete gzip stream that inflates to exactly `data`.
  */
-export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReadOptions = {}, problems: FileProblem[] = []): FileResult {
+export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReadOptions = {}, problems: FileProblem[] = [], gzip?: Buffer): FileResult {
   if (isGzip(data)) throw new Error('readLogBuffer reads uncompressed bytes: gzip data goes through readLogBytes');
   const container = sniffContainer(data);
   if (container) return unreadable(path, containerProblem(container, false));
   const decoded = decodeText(data);
   if (decoded.problem) problems.push({ message: decoded.problem });
   const text = decoded.text;
-  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  // Records are read from `text`: the gzip stream stands for it only if it is the very bytes inflated.
+  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, text === data ? gzip : undefined);
   const firstByte = firstNonBlank(text);
   if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
     reader.readCsv();
@@ -252,6 +257,8 @@ class RecordReader {
     source: string,
     private readonly problems: FileProblem[],
     private readonly maxRecordBytes: number,
+    /** A complete gzip stream that inflates to exactly `text`. */
+    private readonly gzip: Buffer | undefined,
   ) {
     this.hints = hintsFromPath(path);
     this.cols = new CloudTrailColumns(this.builder, source);
@@ -522,7 +529,7 @@ class RecordReader {
       this.noteNonEvent(start);
       return;
     }
-    if (this.fileSeg < 0) this.fileSeg = this.builder.addSegment(this.text);
+    if (this.fileSeg < 0) this.fileSeg = this.builder.addSegment(this.text, this.gzip);
     this.cols.add(rec, this.fileSeg, start, end, this.hints);
   }
 

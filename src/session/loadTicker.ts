@@ -11,7 +11,7 @@
  *
  * No VS Code here (unit-tested under node).
  */
-import type { LoadStatus, SourceSet } from '../session/sourceSet';
+import type { LoadStatus, SourceSet } from './sourceSet';
 
 export interface TickerClock {
   now(): number;

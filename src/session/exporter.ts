@@ -4,7 +4,9 @@ import { finished } from 'node:stream/promises';
 import { writeCsv, writeJsonArray, writeJsonl } from '../core/formats';
 import type { ResultView } from '../core/view';
 
-export type ExportFormat = 'csv' | 'json' | 'jsonl';
+import type { ExportFormat } from './io';
+
+export type { ExportFormat };
 
 const FORMAT_NAMES: Record<ExportFormat, string> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON Lines' };
 

@@ -3,7 +3,7 @@
  * skipped · 0 problems · 6.5 s". Until now these numbers were only in the Output log. No VS Code
  * here (unit-tested under node).
  */
-import type { LoadStatus, SourceInfo } from '../session/sourceSet';
+import type { LoadStatus, SourceInfo } from './sourceSet';
 import type { LoadSummary } from '../protocol';
 
 /** Counts of the whole panel: `events` is the store's size, the rest add up over its sources. */

@@ -1,0 +1,13 @@
+/** The session's reading and writing under node: the file readers, S3 streaming and the exporter. */
+import * as path from 'node:path';
+import { loadFiles } from '../providers/logFiles/files';
+import { loadFromS3 } from '../providers/s3Trail/index';
+import { exportView } from './exporter';
+import type { SessionIo } from './io';
+
+export const NODE_IO: SessionIo = {
+  loadFiles: (paths, store, opts) => loadFiles(paths, store, opts),
+  loadS3: (session, selection, store, opts) => loadFromS3(session, selection, store, opts),
+  label: (p) => path.basename(path.resolve(p)) || p,
+  exportView,
+};
