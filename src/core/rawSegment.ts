@@ -60,6 +60,14 @@ export function gzipSegment(gz: Uint8Array, size: number): RawSegment {
   return { size, blockSize: Math.max(1, size), blocks: [{ codec: 'gzip', data: exactCopy(gz), size }] };
 }
 
+/**
+ * Whether memory is shared between threads. A browser page that is not cross-origin isolated has no
+ * SharedArrayBuffer at all (the webview's dev harness runs this store there).
+ */
+export function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
 /** Text deflated in independent blocks (or kept plain when small or incompressible). */
 export function compressSegment(bytes: Uint8Array, blockSize = DEFLATE_BLOCK): RawSegment {
   if (bytes.length < MIN_COMPRESSED_SEGMENT) return plainSegment(bytes);
@@ -81,7 +89,7 @@ export function storedBytes(seg: RawSegment): number {
 
 /** The ArrayBuffers to transfer with a segment (each once). */
 export function segmentBuffers(seg: RawSegment, into: Set<ArrayBuffer>): void {
-  for (const b of seg.blocks) if (!(b.data.buffer instanceof SharedArrayBuffer)) into.add(b.data.buffer as ArrayBuffer);
+  for (const b of seg.blocks) if (!isShared(b.data.buffer)) into.add(b.data.buffer as ArrayBuffer);
 }
 
 /** Decompresses one block; throws RawDataError when its stored bytes are damaged. */
@@ -110,6 +118,6 @@ export function blocksOf(seg: RawSegment, start: number, end: number): [number, 
 
 /** A copy that owns its whole buffer (a view into a larger one would be transferred or kept whole). */
 function exactCopy(b: Uint8Array): Uint8Array {
-  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer)) return b;
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !isShared(b.buffer)) return b;
   return Uint8Array.prototype.slice.call(b) as Uint8Array;
 }

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { RawSegment } from './rawSegment';
+import { isShared, type RawSegment } from './rawSegment';
 
 /** A search every participant works on; all arrays are backed by SharedArrayBuffers. */
 export interface SharedSearch {
@@ -131,12 +131,12 @@ export const searchStats = { shared: 0 };
 
 /** True when this build has the worker file (bundles and the unit-test transpile both do). */
 function available(): boolean {
-  return options.workers > 0 && existsSync(WORKER_FILE);
+  return options.workers > 0 && typeof SharedArrayBuffer !== 'undefined' && existsSync(WORKER_FILE);
 }
 
 /** Memory the workers can read: each segment's blocks copied once into one SharedArrayBuffer. */
 export function shareSegment(seg: RawSegment): RawSegment {
-  if (seg.blocks.every((b) => b.data.buffer instanceof SharedArrayBuffer)) return seg;
+  if (typeof SharedArrayBuffer === 'undefined' || seg.blocks.every((b) => isShared(b.data.buffer))) return seg;
   let total = 0;
   for (const b of seg.blocks) total += b.data.byteLength;
   const sab = new SharedArrayBuffer(total);

@@ -32,8 +32,24 @@ const builds = [
   { ...common, entryPoints: [join(root, 'webview/main.ts')], outfile: join(outdir, 'webview.js') },
   // The harness runs the real panel session and store (src/session, src/core): their few uses of
   // node's Buffer get webview/dev/bufferShim.ts; nothing else of node reaches the browser.
-  { ...common, entryPoints: [join(root, 'webview/dev/fakeHost.ts')], outfile: join(outdir, 'fakeHost.js'), inject: [join(root, 'webview/dev/bufferShim.ts')] },
+  // The store's codec and search pool reach node:zlib and worker threads: nodeShims/ stands in (raw
+  // bytes kept plain, search on the page's thread), and __dirname is the worker file's empty folder.
+  {
+    ...common,
+    entryPoints: [join(root, 'webview/dev/fakeHost.ts')],
+    outfile: join(outdir, 'fakeHost.js'),
+    inject: [join(root, 'webview/dev/bufferShim.ts')],
+    alias: nodeShimAliases(),
+    define: { __dirname: '""' },
+  },
 ];
+
+/** webview/dev/nodeShims/aliases.json as esbuild aliases (module → absolute stand-in path). */
+function nodeShimAliases() {
+  const dir = join(here, 'nodeShims');
+  const map = JSON.parse(readFileSync(join(dir, 'aliases.json'), 'utf8'));
+  return Object.fromEntries(Object.entries(map).filter(([k]) => k.startsWith('node:')).map(([k, v]) => [k, join(dir, v)]));
+}
 
 function copyAssets() {
   mkdirSync(outdir, { recursive: true });
