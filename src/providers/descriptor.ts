@@ -72,6 +72,11 @@ export interface Capabilities {
   writes: boolean;
   /** Where the API lives: one region, several regions, a zone, or one global endpoint. */
   location: 'region' | 'regions' | 'zone' | 'global';
+  /**
+   * The account's secret is AWS credentials, so the AWS-only commands (trail buckets in S3,
+   * CloudTrail Lake, Athena) offer the account: they pick accounts by this, never by provider id.
+   */
+  awsCredentials?: boolean;
 }
 
 export interface ProviderOptions {

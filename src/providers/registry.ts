@@ -18,7 +18,7 @@ export const PROVIDERS = [
   cloudflareDescriptor,
 ] as const satisfies readonly ProviderDescriptor[];
 
-/** The built-in providers' ids, for code that names one (the AWS-only commands name 'cloudtrail'). */
+/** The built-in providers' ids (host code names none: the AWS-only commands pick accounts by `capabilities.awsCredentials`). */
 export type BuiltInProviderId = (typeof PROVIDERS)[number]['id'];
 
 /** Each descriptor's provider, created with `log`, by id (ids are unique: a repeated one is a programming error). */

@@ -333,6 +333,15 @@ async function validate(d: AccountCommandDeps, provider: LiveProvider, account: 
 }
 
 /** The account a tree node stands for, else one the person picks (of those `only` keeps). */
+/** The accounts whose provider declares AWS credentials: the ones trail buckets, CloudTrail Lake and Athena can use. */
+export function awsAccounts(d: Pick<AccountCommandDeps, 'accounts' | 'providers'>): AccountConfig[] {
+  return d.accounts.list().filter((a) => hasAwsCredentials(d, a));
+}
+
+export function hasAwsCredentials(d: Pick<AccountCommandDeps, 'providers'>, a: AccountConfig): boolean {
+  return d.providers.get(a.provider)?.descriptor.capabilities.awsCredentials === true;
+}
+
 export async function pickAccount(d: AccountCommandDeps, node: unknown, title: string, only: (a: AccountConfig) => boolean = () => true): Promise<AccountConfig | undefined> {
   if (node && typeof node === 'object' && 'account' in node) {
     const id = (node as { account: { id?: unknown } }).account.id;

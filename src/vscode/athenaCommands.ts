@@ -11,7 +11,7 @@ import { isApiError } from '../core/errors';
 import { createAthena, filterToSql, tableSetupStatements, type AthenaTarget } from '../providers/athena/index';
 import type { AccountConfig } from '../providers/provider';
 import { listLevel, openS3Session } from '../providers/s3Trail/index';
-import { pickAccount, type AccountCommandDeps } from './accountCommands';
+import { awsAccounts, hasAwsCredentials, pickAccount, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 import type { TrailBucket, TrailBuckets } from './trailBuckets';
 import { formatBytes } from '../core/formats';
@@ -78,13 +78,13 @@ function targetOf(t: z.infer<typeof Target>): AthenaTarget {
 
 async function awsAccount(d: AthenaDeps, node: unknown, title: string): Promise<AccountConfig | undefined> {
   if (node && typeof node === 'object' && 'bucket' in node && 'account' in node) return (node as { account: AccountConfig }).account;
-  const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
+  const aws = awsAccounts(d);
   if (aws.length === 1) return aws[0];
   if (aws.length === 0) {
     void showInfo('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
     return undefined;
   }
-  return pickAccount(d, undefined, title, (a) => a.provider === 'cloudtrail');
+  return pickAccount(d, undefined, title, (a) => hasAwsCredentials(d, a));
 }
 
 async function askTarget(): Promise<z.infer<typeof Target> | undefined> {

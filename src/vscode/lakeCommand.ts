@@ -8,7 +8,7 @@ import { showError, showInfo } from './notify';
 import { z } from 'zod';
 import type { AwsCloudTrailProvider } from '../providers/awsCloudtrail/index';
 import type { AccountConfig, LiveProvider } from '../providers/provider';
-import type { AccountCommandDeps } from './accountCommands';
+import { awsAccounts, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 import { formatBytes } from '../core/formats';
 
@@ -36,7 +36,7 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     let args: z.infer<typeof LakeArgs> | undefined = direct.success ? direct.data : undefined;
     let account: AccountConfig | undefined = args ? d.accounts.get(args.accountId) : undefined;
     if (!args) {
-      const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
+      const aws = awsAccounts(d);
       if (aws.length === 0) {
         const add = await showInfo('Audit Logs: add an AWS CloudTrail account first.', 'Add Account…');
         if (add) await vscode.commands.executeCommand('auditLogs.addAccount');

@@ -19,7 +19,7 @@ import {
   type S3TrailSession,
   type TrailLocation,
 } from '../providers/s3Trail/index';
-import type { AccountCommandDeps } from './accountCommands';
+import { awsAccounts, type AccountCommandDeps } from './accountCommands';
 import { EventsPanel } from './panel';
 import type { TrailBucket, TrailBuckets } from './trailBuckets';
 import { formatBytes } from '../core/formats';
@@ -92,7 +92,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const direct = AddBucketArgs.safeParse(arg);
       if (direct.success) return d.buckets.add(direct.data);
       const fromNode = arg && typeof arg === 'object' && 'account' in arg ? d.accounts.get(String((arg as { account: { id?: unknown } }).account.id)) : undefined;
-      const aws = d.accounts.list().filter((a) => a.provider === 'cloudtrail');
+      const aws = awsAccounts(d);
       const account =
         fromNode ??
         (aws.length === 1

@@ -1,7 +1,7 @@
 // Driving the code-server workbench like a person, for e2e suites: the command palette, quick picks,
 // input boxes, editor tabs, the Sources tree and the events panel's webview frame. What was found
 // about each (labels typed without "…", rows with detail lines, frames two iframes deep) is in
-// README.md here; workbench.e2e.mjs has the same helpers inline.
+// README.md here. workbench.e2e.mjs and sixth.e2e.mjs both drive the workbench with these.
 /* global document, customElements */
 import { performance } from 'node:perf_hooks';
 import { sleep } from '../../scripts/vscode-test/workbench.mjs';
@@ -56,6 +56,10 @@ export function driver(page) {
   return {
     quickInput,
     quickInputBox,
+    /** The open quick input's rows (a file dialog lists its folder here). */
+    quickRows,
+    /** Rows of the open quick input whose label is exactly `label`. */
+    quickRow,
     /** The labels of the open quick pick's rows (the first .label-name of each: the label, not the detail). */
     async quickLabels() {
       return quickRows().evaluateAll((rows) => rows.map((r) => r.querySelector('.label-name')?.textContent?.trim() ?? ''));
@@ -94,8 +98,8 @@ export function driver(page) {
       }
       await quickInputBox().press('Enter');
     },
-    async waitForTab(title) {
-      await until(`the editor tab "${title}"`, async () => (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim()).includes(title));
+    async waitForTab(title, ms) {
+      await until(`the editor tab "${title}"`, async () => (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim()).includes(title), ms);
     },
     async toast(re, ms = 15_000) {
       return until(`a notification matching ${re}`, async () => (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).find((x) => re.test(x)), ms);

@@ -19,13 +19,13 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PATHS, REPO, bundledVsCodeVersion } from '../../scripts/vscode-test/lib.mjs';
 import {
   closeBrowser, extHostLogs, extensionId, freePort, installVsix, launchChromium, makeDirs, makeTempRoot, onSignals,
   openWorkbench, packageVsix, screenshot, serverEnv, startCodeServer, stopCodeServer, tail, writeUserSettings,
 } from '../../scripts/vscode-test/workbench.mjs';
+import { checkList } from './checks.mjs';
 import { assert, driver, panelStatus, until } from './drive.mjs';
 
 const { values: opt } = parseArgs({
@@ -38,33 +38,9 @@ const log = (msg) => console.log(`[e2e-sixth] ${msg}`);
 const require = createRequire(import.meta.url);
 const out = (...p) => join(REPO, 'out', ...p);
 
-const results = [];
 let page;
 let interrupted = false;
-
-async function check(name, fn) {
-  if (interrupted) return false;
-  const s = performance.now();
-  try {
-    const note = await fn();
-    const ms = Math.round(performance.now() - s);
-    results.push({ name, state: 'passed', ms, ...(note ? { note: String(note) } : {}) });
-    console.log(`  ✓ ${name} (${ms} ms)${note ? ` — ${note}` : ''}`);
-    return true;
-  } catch (e) {
-    const ms = Math.round(performance.now() - s);
-    const message = (e?.message ?? String(e)).split('\n').slice(0, 6).join('\n');
-    results.push({ name, state: 'failed', ms, error: message });
-    console.log(`  ✗ ${name} (${ms} ms)\n${message.split('\n').map((l) => `      ${l}`).join('\n')}`);
-    if (page) await screenshot(page, join(PATHS.results, `e2e-sixth-failure-${results.length}.png`), { log: () => {} });
-    return false;
-  }
-}
-
-function skip(name, reason) {
-  results.push({ name, state: 'skipped', ms: 0, reason });
-  console.log(`  - ${name} — skipped: ${reason}`);
-}
+const { results, check, skip, counts } = checkList({ shots: 'e2e-sixth-failure', page: () => page, interrupted: () => interrupted });
 
 let server;
 let browser;
@@ -237,9 +213,7 @@ try {
 }
 if (interrupted) await new Promise(() => {});
 
-const passed = results.filter((r) => r.state === 'passed').length;
-const skipped = results.filter((r) => r.state === 'skipped').length;
-const failed = results.filter((r) => r.state === 'failed').length + (harnessError ? 1 : 0);
+const { passed, failed, skipped } = counts(harnessError);
 if (harnessError && tmp) {
   const d = makeDirs(tmp);
   for (const f of extHostLogs(d.userData)) console.error(`\n--- ${f} (tail)\n${tail(f, 30)}`);

@@ -33,6 +33,8 @@ import {
   closeBrowser, extHostLogs, extensionId, freePort, installVsix, launchChromium, makeDirs, makeTempRoot, onSignals,
   openWorkbench, packageVsix, screenshot, serverEnv, sleep, startCodeServer, stopCodeServer, tail, writeUserSettings,
 } from '../../scripts/vscode-test/workbench.mjs';
+import { checkList } from './checks.mjs';
+import { assert, driver, panelStatus, until as untilWithin } from './drive.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: opt } = parseArgs({
@@ -62,138 +64,30 @@ const RECORDS = JSON.parse(readFileSync(HOSTILE, 'utf8')).Records;
 const GZ_FILES = 80;
 
 // ---------------------------------------------------------------- checks
-const results = []; // { name, state: passed|failed|skipped, ms, error?, reason? }
-const gates = {}; // what later checks need: panel, frame, webview
 let current; // what the panel-level checks look at: { title, frame }
+// Gates (what later checks need): dialog, panel, frame, webview; webviewWhy says why there is no webview.
+const { results, gates, check, skip, counts } = checkList({
+  shots: 'e2e-failure',
+  page: () => page,
+  interrupted: () => interrupted,
+  skipReason: (missing, g) => (missing.includes('webview') ? `waits for the webview (${g.webviewWhy ?? 'ale-app did not render'})` : `needs ${missing.join(', ')} (an earlier check failed)`),
+});
 
-/** Runs one check; `needs` lists gates that must be open, otherwise it is skipped with `why`. */
-async function check(name, fn, { needs = [] } = {}) {
-  if (interrupted) return false; // a signal is tearing everything down
-  const missing = needs.filter((g) => !gates[g]);
-  if (missing.length) {
-    const reason = missing.includes('webview')
-      ? `waits for the webview (${gates.webviewWhy ?? 'ale-app did not render'})`
-      : `needs ${missing.join(', ')} (an earlier check failed)`;
-    results.push({ name, state: 'skipped', ms: 0, reason });
-    console.log(`  - ${name} — skipped: ${reason}`);
-    return false;
-  }
-  const s = performance.now();
-  try {
-    const note = await fn();
-    const ms = Math.round(performance.now() - s);
-    results.push({ name, state: 'passed', ms, ...(note ? { note: String(note) } : {}) });
-    console.log(`  ✓ ${name} (${ms} ms)${note ? ` — ${note}` : ''}`);
-    return true;
-  } catch (e) {
-    if (interrupted) return false;
-    const ms = Math.round(performance.now() - s);
-    const message = (e?.message ?? String(e)).split('\n').slice(0, 6).join('\n');
-    results.push({ name, state: 'failed', ms, error: message });
-    console.log(`  ✗ ${name} (${ms} ms)\n${message.split('\n').map((l) => `      ${l}`).join('\n')}`);
-    if (page) await screenshot(page, join(PATHS.results, `e2e-failure-${results.length}.png`), { log: () => {} });
-    return false;
-  }
-}
-
-function skip(name, reason) {
-  results.push({ name, state: 'skipped', ms: 0, reason });
-  console.log(`  - ${name} — skipped: ${reason}`);
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-/** Polls `fn` until it returns something truthy; throws `what` (with the last value) after `ms`. */
-async function until(what, fn, ms = STEP) {
-  const s = performance.now();
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = `error: ${e.message.split('\n')[0]}`;
-    }
-    if (performance.now() - s > ms) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last !== undefined && last !== false ? ` (last: ${JSON.stringify(last)})` : ''}`);
-    await sleep(150);
-  }
-}
+/** drive.mjs's `until`, waiting --timeout seconds unless told otherwise. */
+const until = (what, fn, ms = STEP) => untilWithin(what, fn, ms);
 
 // ---------------------------------------------------------------- workbench helpers
 let page;
-
-const quickInput = () => page.locator('.quick-input-widget');
-const quickInputBox = () => quickInput().locator('input.input');
-const quickRows = () => quickInput().locator('.quick-input-list .monaco-list-row');
-
-/** Rows of the visible quick input whose label is exactly `label`. */
-const quickRow = (label) => quickRows().filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }) });
-
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function closeQuickInput() {
-  if (await quickInput().isVisible().catch(() => false)) {
-    await page.keyboard.press('Escape');
-    await quickInput().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
-  }
-}
-
-/** F1, falling back to a click on the title bar's command center when the focus swallowed F1. */
-async function openPalette() {
-  await closeQuickInput();
-  await page.keyboard.press('F1');
-  if (!(await quickInput().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) {
-    await page.locator('.command-center .search-box, .command-center-center').first().click();
-    await quickInput().waitFor({ state: 'visible', timeout: 5_000 });
-  }
-}
-
-/** Runs a command from the palette by its exact label ("Category: Title"). */
-async function runCommand(label) {
-  const row = quickRow(label);
-  // The palette lists the commands known when it opens: reopen it until the command is there.
-  await until(`"${label}" in the command palette`, async () => {
-    await openPalette();
-    // Typed without a trailing "…": the palette's filter does not match the ellipsis character.
-    await quickInputBox().fill(`>${label.replace(/…$/, '')}`);
-    return row.first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
-  }, 20_000);
-  await row.first().click();
-}
-
-/** Picks `label` in the open quick pick: types it (the list narrows to it, as a person would), then Enter. */
-async function pickQuick(label) {
-  const row = quickRow(label);
-  await until(`"${label}" in the quick pick`, async () => (await row.count()) > 0, 10_000);
-  await quickInputBox().fill(label);
-  await until(`"${label}" as the first row`, async () => {
-    const first = quickRows().first();
-    // Rows with a detail line hold two .label-name elements: the label is the first.
-    return (await first.locator('.label-name').first().textContent({ timeout: 1_000 }).catch(() => ''))?.trim() === label;
-  }, 10_000);
-  await quickInputBox().press('Enter');
-}
-
-/** Answers the input box whose title matches `title` with `text` (typed like a person) and Enter. */
-async function answerInput(title, text, { password = false } = {}) {
-  await until(`the input box "${title}"`, async () => {
-    const t = await quickInput().locator('.quick-input-title').textContent({ timeout: 1_000 }).catch(() => '');
-    return title.test(t ?? '');
-  }, 10_000);
-  if (password) {
-    const type = await quickInputBox().getAttribute('type');
-    assert(type === 'password', `the key box is type="${type}", so the key shows on screen`);
-  }
-  if (text) {
-    await quickInputBox().fill('');
-    await quickInputBox().pressSequentially(text, { delay: 5 });
-  }
-  await quickInputBox().press('Enter');
-}
+/** drive.mjs's helpers, bound to `page` once the workbench is open. */
+let wb;
+const quickInput = () => wb.quickInput();
+const quickInputBox = () => wb.quickInputBox();
+const quickRows = () => wb.quickRows();
+const quickRow = (label) => wb.quickRow(label);
+const runCommand = (label) => wb.runCommand(label);
+const pickQuick = (label) => wb.pickQuick(label);
+const answerInput = (title, text, opts) => wb.answerInput(title, text, opts);
+const waitForTab = (title) => wb.waitForTab(title, STEP);
 
 /**
  * The simple file dialog (code-server's open/save dialogs are a quick input whose text is a path
@@ -237,10 +131,6 @@ async function folderDialog(dir) {
 /** Editor tabs' titles. */
 const tabTitles = () => page.locator('.tabs-container .tab').allInnerTexts();
 
-async function waitForTab(title) {
-  await until(`the editor tab "${title}"`, async () => (await tabTitles()).map((t) => t.trim()).includes(title));
-}
-
 /**
  * The innermost frame whose document has <ale-app>, for the panel titled `title` when the webview
  * renders its title (several panels: only visible webviews have frames; hidden ones are dropped
@@ -262,11 +152,7 @@ async function findPanelFrame(title, { upgraded = false } = {}) {
 }
 
 /** ale-app's status line, e.g. { text: "8 of 8 events · 1 ms", count: 8, total: 8 }. */
-async function status(frame = current.frame) {
-  const text = (await frame.locator('ale-app .status .count').textContent({ timeout: 2_000 }))?.trim() ?? '';
-  const m = /^([\d,]+) of ([\d,]+) events/.exec(text);
-  return m ? { text, count: Number(m[1].replace(/,/g, '')), total: Number(m[2].replace(/,/g, '')) } : { text };
-}
+const status = (frame = current.frame) => panelStatus(frame);
 
 async function waitForCount(count, frame = current.frame) {
   return until(`the status line to read "${count} of …"`, async () => {
@@ -412,12 +298,13 @@ async function main() {
   browser = await launchChromium({ home: dirs.home });
   wbInfo = await openWorkbench(browser, { url: server.url(ws), consoleLog: dirs.browserLog });
   page = wbInfo.page;
+  wb = driver(page);
   timings.workbench = secs(sB);
   log(`workbench up after ${timings.workbench}s`);
   // The Explorer shows the workspace once the remote file system is connected.
   await until('the Explorer to list hostile.json', async () => (await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hostile.json' }).count()) > 0, 60_000);
   // The extension's contributions are in once its activity bar entry is (the remote host has started).
-  await until('the "Audit Logs" activity bar entry', async () => (await page.locator('.activitybar .action-item a[aria-label^="Audit Logs"], .activitybar .action-item[aria-label^="Audit Logs"]').count()) > 0, 60_000);
+  await wb.waitForAuditLogs();
   timings.extensionReady = secs(sB);
 
   const sChecks = performance.now();
@@ -573,10 +460,7 @@ async function main() {
     const got = lines.map((l) => JSON.parse(l));
     assert(got.map((r) => r.eventID).join() === ssmEu.map((r) => r.eventID).join(), `exported ${got.map((r) => r.eventID)}`);
     assert(got[0].userAgent === ssmEu[0].userAgent, 'the ANSI user agent did not survive the export byte for byte');
-    const toast = await until('the "exported" notification', async () => {
-      const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-      return t.find((x) => /exported/i.test(x));
-    }, 10_000).catch(() => '(no notification seen)');
+    const toast = await wb.toast(/exported/i, 10_000).catch(() => '(no notification seen)');
     return toast.trim();
   }, { needs: ['webview'] });
 
@@ -664,10 +548,7 @@ async function main() {
       await answerInput(/Control Plane organization/, cpln.FAKE_ORG);
       await answerInput(/API endpoint/, fake.url);
       await answerInput(/service account key or token/, cpln.FAKE_TOKEN, { password: true });
-      const toast = await until('the "added" notification', async () => {
-        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-        return t.find((x) => /added "acme e2e"/.test(x));
-      }, 15_000);
+      const toast = await wb.toast(/added "acme e2e"/, 15_000);
       assert(fake.requests.some((r) => r.headers.authorization === `Bearer ${cpln.FAKE_TOKEN}`), 'the key was not tried against the API');
       return toast.trim().replace(/\s+/g, ' ');
     });
@@ -725,10 +606,7 @@ async function main() {
       await answerInput(/API endpoint/, exoFake.endpoint);
       await answerInput(/Exoscale API key/, exo.FAKE_KEY, { password: true });
       await answerInput(/Exoscale API secret/, exo.FAKE_SECRET, { password: true });
-      const toast = await until('the "added" notification', async () => {
-        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-        return t.find((x) => /added "exo e2e"/.test(x));
-      }, 15_000);
+      const toast = await wb.toast(/added "exo e2e"/, 15_000);
       assert(exoFake.verdicts.length > 0 && exoFake.verdicts.every((v) => v === ''), `signature verdicts: ${JSON.stringify(exoFake.verdicts)}`);
       return toast.trim().replace(/\s+/g, ' ');
     });
@@ -766,10 +644,7 @@ async function main() {
       await answerInput(/Cloudflare account id/, cfk.FAKE_ACCOUNT);
       await answerInput(/API endpoint/, cfFake.base);
       await answerInput(/API token/, cfk.FAKE_TOKEN, { password: true });
-      return (await until('the "added" notification', async () => {
-        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-        return t.find((x) => /added "cf e2e"/.test(x));
-      }, 15_000)).trim().replace(/\s+/g, ' ');
+      return (await wb.toast(/added "cf e2e"/, 15_000)).trim().replace(/\s+/g, ' ');
     });
 
     await check(`Query Account… → cf e2e → actor:"APT28" → last 24 hours: ${apt.length} threat events; "Load from API" shows the event read by id, its raw data and relations`, async () => {
@@ -835,7 +710,7 @@ async function main() {
   }
   // The bucket's eu-west-1 folder (the account's own eu-west-1 event-history row is above it).
   const s3RegionRow = () => page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*eu-west-1\s*$/ }) }).filter({ hasText: /region/ }).first(); // label and description run together in the row's text
-  const sourcesRow = (text) => page.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(text)}\\s*$`) }) }).first();
+  const sourcesRow = (text) => wb.treeRow(text);
   try {
     await check('Add Account… → AWS CloudTrail → a region (multi-pick) → endpoint → "An access key" → key id, secret: checked with LookupEvents and added', async () => {
       await runCommand('Audit Logs: Add Account…');
@@ -857,10 +732,7 @@ async function main() {
       await answerInput(/Access key id/, ctk.FAKE_KEY_ID);
       await answerInput(/Secret access key/, ctk.FAKE_SECRET, { password: true });
       await answerInput(/Session token/, '');
-      return (await until('the "added" notification', async () => {
-        const t = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-        return t.find((x) => /added "aws e2e"/.test(x));
-      }, 20_000)).trim().replace(/\s+/g, ' ');
+      return (await wb.toast(/added "aws e2e"/, 20_000)).trim().replace(/\s+/g, ' ');
     });
 
     await check('Add Trail Bucket… → typed bucket, prefix and a local S3 endpoint → the Sources tree browses it: account → eu-west-1', async () => {
@@ -870,7 +742,7 @@ async function main() {
       await answerInput(/key prefix/, 'ct');
       await answerInput(/bucket’s region/, '');
       await answerInput(/S3 endpoint/, s3Fake.url);
-      await page.locator('.activitybar .action-item a[aria-label^="Audit Logs"], .activitybar .action-item[aria-label^="Audit Logs"]').first().click();
+      await wb.showAuditLogsView();
       for (const label of ['aws e2e', 's3://trail-bucket/ct', '111122223333']) {
         const row = sourcesRow(label);
         await row.waitFor({ state: 'visible', timeout: 15_000 });
@@ -1028,9 +900,7 @@ try {
 }
 if (interrupted) await new Promise(() => {}); // the signal handler exits once teardown is done
 
-const passed = results.filter((r) => r.state === 'passed').length;
-const skipped = results.filter((r) => r.state === 'skipped').length;
-const failed = results.filter((r) => r.state === 'failed').length + (harnessError ? 1 : 0);
+const { passed, failed, skipped } = counts(harnessError);
 if (harnessError && tmp) {
   const d = makeDirs(tmp);
   for (const f of extHostLogs(d.userData)) console.error(`\n--- ${f} (tail)\n${tail(f, 30)}`);

@@ -1,5 +1,7 @@
 /** The provider list and what is derived from it: ids, the providers the descriptors create, the CLI's flags. */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeCapabilities } from '../../src/providers/descriptor';
 import { fetchUsage, flagsToAccount, providerFlags } from '../../src/providers/cliFlags';
 import { createProviders, findDescriptor, PROVIDERS, providerIds, type BuiltInProviderId } from '../../src/providers/registry';
@@ -33,6 +35,16 @@ describe('provider registry: one descriptor per provider, everything else derive
     }
     assert.equal(describeCapabilities(findDescriptor(PROVIDERS, 'cloudflare')!.capabilities), 'filters sent to the API · lists what the key can see · server-side counts · actions');
     assert.equal(describeCapabilities(findDescriptor(PROVIDERS, 'cloudtrail')!.capabilities), 'filters sent to the API · lists what the key can see · one or more regions');
+  });
+
+  it('says which accounts hold AWS credentials by a capability, so the host names no provider id', () => {
+    assert.deepEqual(PROVIDERS.filter((d) => d.capabilities.awsCredentials === true).map((d) => d.id), ['cloudtrail']);
+    // Trail buckets, Lake and Athena pick their accounts by that capability: no literal id in the host's code.
+    const code = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+    for (const [file, text] of [...code('src/vscode'), ...code('src/session')]) {
+      const lines = text.split('\n').filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l));
+      for (const d of PROVIDERS) assert.ok(!lines.some((l) => l.includes(`'${d.id}'`)), `${file} names the provider id '${d.id}'`);
+    }
   });
 
   it('turns each provider’s flags into its account and query parameters, refusing the others’ flags', () => {

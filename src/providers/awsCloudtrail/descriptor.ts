@@ -43,6 +43,6 @@ export const awsCloudtrailDescriptor = defineProvider({
       { name: 'account', value: 'ID', to: 'scope', help: 'the AWS account id, for records that do not name it' },
     ],
   },
-  capabilities: { pushDown: true, scopes: true, aggregates: false, writes: false, location: 'regions' },
+  capabilities: { pushDown: true, scopes: true, aggregates: false, writes: false, location: 'regions', awsCredentials: true },
   create: ({ log }) => createAwsCloudTrailProvider({ log }),
 });
