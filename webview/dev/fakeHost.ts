@@ -26,7 +26,7 @@ import { matcherTest, parseQuery, QueryError, type QueryNode } from '../../src/c
 import { facetPage } from '../../src/core/facetPage';
 import { missingFields } from '../../src/core/fieldSuggest';
 import { DEFAULT_COLUMNS } from '../../src/protocol';
-import { createHarnessSession, type HarnessSession } from './sessionHarness';
+import { createHarnessSession, type HarnessEvent, type HarnessSession } from './sessionHarness';
 import type {
   DetailExpandResult,
   DetailResult,
@@ -120,22 +120,11 @@ const ACCOUNTS = ['123456789012', '210987654321', '555555555555'];
 const AGENTS = ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64', 'console.amazonaws.com', 'Boto3/1.34.0 md/Botocore#1.34.0', 'terraform-provider-aws/5.40.0', HOSTILE_AGENT];
 const ERRORS = ['AccessDenied', 'NoSuchBucket', 'ThrottlingException', 'UnauthorizedOperation', 'InvalidClientTokenId'];
 
-export interface FakeEvent {
+/** A generated event as the session harness stores it, plus where the synthetic host puts it. */
+export interface FakeEvent extends HarnessEvent {
   readonly row: number;
-  readonly time: number;
-  readonly id: string;
   readonly provider: string;
-  readonly account: string;
-  readonly action: string;
-  readonly actor: string;
-  readonly service: string;
-  readonly region: string;
-  readonly sourceIp: string;
-  readonly userAgent: string;
-  readonly outcome: string;
-  readonly error: string;
   readonly source: string;
-  readonly resources: string[];
 }
 
 /** Time grows with the row index, with a daily rhythm so the timeline has shape. */
