@@ -398,7 +398,11 @@ async function writeDataset(dir: string, samples: Samples, events: number, seed:
     expectedDeleteInUsEast1: expected,
     generateMs: Math.round(performance.now() - started),
   };
-  // Written last: its presence is what marks the data set complete.
+  return writeManifest(dir, manifest);
+}
+
+/** Written last by every generator: its presence is what marks a data set complete (see isComplete). */
+export function writeManifest(dir: string, manifest: Manifest): Manifest {
   writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }

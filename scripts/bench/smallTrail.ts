@@ -26,7 +26,7 @@ import {
   LOGS_DIR,
   loadSamples,
   type Manifest,
-  MANIFEST,
+  writeManifest,
   pad2,
   type Samples,
   Slot,
@@ -255,6 +255,5 @@ function writeSmallTrail(dir: string, samples: Samples, files: number, seed: num
     expectedDeleteInUsEast1: expected,
     generateMs: Math.round(performance.now() - started),
   };
-  writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
+  return writeManifest(dir, manifest);
 }
