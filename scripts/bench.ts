@@ -11,8 +11,11 @@
  * data set run in interleaved rounds (floor, load, CLI, DuckDB, jq; again), so a busy stretch of
  * the machine falls on all of them rather than on one, and each ratio compares medians of the
  * same run.
+ *
+ * With --panel it times the panel path instead (scripts/bench/panel.mjs: the packaged extension in
+ * code-server, driven like the e2e suite) against our CLI's `stats` of the same sets.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +25,7 @@ import { type Dataset, ensureDataset, LOGS_DIR, type Manifest, MANIFEST } from '
 import { floorPhase, jqPhase, jqVersion, OUR_FILTER, type Result } from './bench/phases';
 import { ensureSmallDataset } from './bench/smallTrail';
 import { loadPhase, queryPhase } from './bench/storePhases';
+import { panelRows, parsePanelLines, summarize } from './bench/panelRows';
 import { markdownTable, mib, type Row, seconds, times } from './bench/table';
 import { findCli, runTimed } from './bench/wholeProcess';
 
@@ -353,6 +357,7 @@ async function orchestrate(args: BenchArgs): Promise<number> {
   }
 
   const cli = findCli(process.argv[1]);
+  if (args.panel) return panelBench(sets, args, cli);
   if (cli === undefined) loud('our CLI (dist/cli.js) is missing: build first (npm run bench does); the query-count rows are NOT MEASURED');
   const haveJq = ensureJq();
   const rows: Row[] = [];
@@ -367,6 +372,44 @@ async function orchestrate(args: BenchArgs): Promise<number> {
       `Whole-process times include node start-up on both sides; in-process times exclude it on both.\n`,
   );
   if (failed) loud('the benchmark found errors or mismatches (see above): exiting with 1');
+  return failed ? 1 : 0;
+}
+
+/** The panel path (--panel): one code-server for every set, its lines summarized into the table. */
+async function panelBench(sets: readonly SetUnderTest[], args: BenchArgs, cli: string | undefined): Promise<number> {
+  if (cli === undefined) {
+    loud('our CLI (dist/cli.js) is missing: build first (npm run bench does)');
+    return 1;
+  }
+  // The driver is plain JavaScript beside the e2e helpers it shares; dist/bench.js is one level down.
+  const script = resolve(dirname(process.argv[1]!), '..', 'scripts', 'bench', 'panel.mjs');
+  const spec = sets.map((s) => ({ key: s.key, dir: s.logsDir, expect: s.manifest?.records }));
+  log(`panel path: ${sets.map((s) => s.key).join(', ')}, ${args.repeat} rounds (code-server start-up first)`);
+  const child = spawn(process.execPath, [script, '--sets', JSON.stringify(spec), '--cli', cli, '--repeat', String(args.repeat)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (c: string) => {
+    out += c;
+    process.stdout.write(c);
+  });
+  const code = await new Promise<number | null>((res) => child.on('close', res));
+  const lines = parsePanelLines(out);
+  let failed = code !== 0;
+  if (failed) loud(`scripts/bench/panel.mjs exited with ${String(code)}`);
+  const rows: Row[] = [];
+  for (const s of sets) {
+    const sum = summarize(lines, s.key, s.manifest?.records);
+    for (const m of sum.mismatches) loud(`MISMATCH: ${m}`);
+    failed ||= sum.mismatches.length > 0;
+    emit({ set: s.key, name: 'panel-summary', firstRowsMs: sum.firstRowsMs ?? null, finalMs: sum.finalMs ?? null, cliStatsMs: sum.cliMs ?? null });
+    rows.push(...panelRows(sum));
+  }
+  const cpu = cpus();
+  process.stdout.write(
+    `\n${sets.map((s) => `- ${s.key}: ${s.describe}`).join('\n')}\n\n${markdownTable(rows)}\n\n` +
+      `Medians of ${args.repeat} rounds (CLI \`stats\`, then the panel opened through "Open CloudTrail Logs…", interleaved) on ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; ` +
+      `the CLI on ${process.version}, the panel in code-server's extension host. Times are from the click that gives the command its folder.\n`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -21,6 +21,8 @@ export interface BenchArgs {
   /** Sample records to replicate; relative to the repo root (process.cwd()). */
   data: string;
   cacheRoot?: string;
+  /** Time the panel path in code-server (scripts/bench/panel.mjs) instead of the loader phases. */
+  panel: boolean;
   /** Set only in a child process: run this one measurement and print its result. */
   phase?: Phase;
   dir?: string;
@@ -28,7 +30,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `usage: node dist/bench.js [--set big|small|both] [--events N] [--small-files F] [--trail DIR]
-                         [--seed S] [--repeat R] [--data DIR] [--cache DIR]
+                         [--seed S] [--repeat R] [--data DIR] [--cache DIR] [--panel]
 
   --set        which generated data sets: the big-file set, the many-small-files trail, or both (default)
   --events N   events in the big-file set (default 1000000; 1e6 and 1_000_000 work)
@@ -39,6 +41,9 @@ export const USAGE = `usage: node dist/bench.js [--set big|small|both] [--events
   --repeat R   child processes per timing phase, median reported (default 3)
   --data DIR   real CloudTrail samples to replicate (default ../shared/data/cloudtrail)
   --cache DIR  where data sets are cached (default <os tmpdir>/audit-log-explorer-bench)
+  --panel      the panel path instead: the packaged extension in code-server, each set opened through
+               "Open CloudTrail Logs…" and timed to the first rows and to the final count in the real
+               webview, against our CLI's \`stats\` of the same folder (same rounds, interleaved)
 
 Results go to stdout as JSON lines (lines starting with '{') followed by a Markdown table of the
 ratios and targets (lines starting with '|'); progress goes to stderr.`;
@@ -56,7 +61,7 @@ function nonNegativeInt(flag: string, raw: string | undefined): number {
 }
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { events: 1_000_000, set: 'both', smallFiles: DEFAULT_SMALL_FILES, seed: DEFAULT_SEED, repeat: 3, data: '../shared/data/cloudtrail', help: false };
+  const args: BenchArgs = { events: 1_000_000, set: 'both', smallFiles: DEFAULT_SMALL_FILES, seed: DEFAULT_SEED, repeat: 3, data: '../shared/data/cloudtrail', panel: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     // Both `--events 5` and `--events=5`.
@@ -108,6 +113,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       }
       case '--dir':
         args.dir = value();
+        break;
+      case '--panel':
+        args.panel = true;
         break;
       case '-h':
       case '--help':

@@ -14,6 +14,7 @@ import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../pro
 import { apiRunner, liveSourceKey, type ApiSource, type LiveRunner } from './liveSources';
 import type { S3Selection, S3LoadReport, S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
+import { columnSampleRows } from './columnSample';
 import { Emitter } from './emitter';
 import type { SourceLoaders } from './io';
 
@@ -270,17 +271,34 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
 
   /**
    * Fields a user can add as columns: the normalized ones, the raw paths extracted at load, then
-   * every other leaf path seen in a sample of the events (so rare fields of a few events still
-   * show up when they are among the first thousands).
+   * every other leaf path seen in a sample of the events (every event of a small store; runs of
+   * neighbours spread over a big one, columnSample.ts, so rare fields of a few events still show up
+   * when they are among the sampled).
    */
   availableColumns(sample = 2000): string[] {
     if (!this.rawPaths) {
       const seen = new Set<string>(EXTRACTED_PATHS);
-      const n = this.store.size;
-      const step = Math.max(1, Math.floor(n / sample));
-      for (let row = 0; row < n && seen.size < 5000; row += step) {
+      const rows = columnSampleRows(this.store.size, sample);
+      const text = new TextDecoder();
+      let bytes: Array<Uint8Array | undefined>;
+      try {
+        // One call reads them in storage order: every block inflated once.
+        bytes = this.store.rawBytesOf(rows);
+      } catch {
+        // A block that does not inflate: read the rest one by one, without it.
+        bytes = Array.from(rows, (row) => {
+          try {
+            return this.store.rawBytes(row);
+          } catch {
+            return undefined;
+          }
+        });
+      }
+      for (const b of bytes) {
+        if (seen.size >= 5000) break;
+        if (b === undefined) continue;
         try {
-          collectPaths(this.store.raw(row), '', seen, 0);
+          collectPaths(JSON.parse(text.decode(b)), '', seen, 0);
         } catch {
           // an event whose raw bytes do not parse has nothing to offer here
         }

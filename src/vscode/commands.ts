@@ -38,13 +38,17 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     const existing = EventsPanel.findByPaths(paths);
     const panel = existing ?? EventsPanel.open(context.extensionUri, paths, log);
     if (existing) existing.reveal();
-    for (const p of panel.paths) {
-      const st = await fs.stat(p).catch(() => undefined);
-      await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
-    }
-    d.refreshTrees();
-    if (!existing) await panel.session.load();
-    else if (panel.sources.loading) await new Promise<void>((resolve) => panel.sources.once('loaded', () => resolve()));
+    // The load starts first: Recent's entries wait on stat and on storage, the first rows should not.
+    const loading = existing ? undefined : panel.session.load();
+    const remember = async (): Promise<void> => {
+      for (const p of panel.paths) {
+        const st = await fs.stat(p).catch(() => undefined);
+        await d.recent.add({ kind: st?.isDirectory() ? 'folder' : 'file', path: p, label: p.split(/[\\/]/).filter(Boolean).pop() ?? p });
+      }
+      d.refreshTrees();
+    };
+    await Promise.all([remember(), loading]);
+    if (existing && panel.sources.loading) await new Promise<void>((resolve) => panel.sources.once('loaded', () => resolve()));
     const reports = panel.sources.sources.map((s) => s.report);
     return {
       files: sum(reports.map((r) => r?.files ?? 0)),

@@ -117,14 +117,9 @@ async function fileDialog(path, { exists = true } = {}) {
   await quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-/** The dialog accepting a folder: its path (the dialog lists it), then the OK button. */
+/** The dialog accepting a folder (drive.mjs), closed again. */
 async function folderDialog(dir) {
-  await quickInput().waitFor({ state: 'visible', timeout: 10_000 });
-  await until('the file dialog to list its folder', async () => (await quickInputBox().inputValue()).startsWith('/') && (await quickRows().count()) > 0, 10_000);
-  await quickInputBox().fill(`${dir}/`);
-  await until(`the dialog to list ${dir}/`, async () => (await quickInputBox().inputValue()) === `${dir}/` &&
-    (await quickRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')?.trim()))).some((l) => l && l !== '..'), 10_000);
-  await quickInput().locator('.monaco-button', { hasText: /^Open in Audit Log Explorer$/ }).click();
+  await wb.folderDialog(dir);
   await quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
