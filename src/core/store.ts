@@ -14,7 +14,7 @@
  */
 import { EventBatch, ColumnKind } from './batch';
 import { Dictionary } from './dictionary';
-import { NORMALIZED_FIELDS, resolveField } from './event';
+import { NORMALIZED_FIELDS, aliasedPath, resolveField } from './event';
 import { grow } from './growable';
 import { IdIndex } from './idIndex';
 import { extractPath, parseRecordExact } from './rawPath';
@@ -123,7 +123,8 @@ export class EventStore {
    * How to read one field cell by cell, for windows of rows: time as epoch ms, ids straight from
    * the id index (no million-entry dictionary for a column of unique values), the rest as text.
    */
-  cellReader(field: string): (row: number) => string | number {
+  cellReader(name: string): (row: number) => string | number {
+    const field = aliasedPath(name);
     const normalized = resolveField(field);
     if (normalized === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
     if (!normalized && !this.findColumn(field)) {
@@ -256,7 +257,8 @@ export class EventStore {
    * Finds the column a user-typed field means: a normalized field or its CloudTrail alias, an
    * extracted raw path, or a raw path extracted now for every row (then kept for next time).
    */
-  resolveColumn(field: string): StoreColumn | 'time' {
+  resolveColumn(name: string): StoreColumn | 'time' {
+    const field = aliasedPath(name);
     const normalized = resolveField(field);
     if (normalized === 'time') return 'time';
     if (normalized === 'id' && !this.cols.has('id')) this.ensureColumn('id', 'string').missing.push([0, this.size]);
@@ -280,7 +282,8 @@ export class EventStore {
    * event has them, maybe empty); a raw path is looked up in every event once (as a filter on it
    * would) and kept as a column.
    */
-  hasField(field: string): boolean {
+  hasField(name: string): boolean {
+    const field = aliasedPath(name);
     if (resolveField(field)) return true;
     const col = this.resolveColumn(field);
     if (col === 'time') return true;
