@@ -377,7 +377,7 @@ export class AeSummary extends LitElement {
           </select></label
         >
         ${shown
-          ? html`<span class="counts"
+          ? html`<span class="counts" data-field=${shown.field}
               >${formatCount(shown.distinct)} ${shown.distinct === 1 ? 'value' : 'values'} over ${formatCount(shown.events)} events${shown.missing > 0
                 ? html`<span class="muted"> · ${formatCount(shown.missing)} without ${label}</span>`
                 : nothing}</span
