@@ -14,6 +14,8 @@
  */
 import { EventBatch, ColumnKind } from './batch';
 import { Dictionary } from './dictionary';
+import { findDerived, type DerivedField } from './derived';
+import { DERIVED_FIELDS } from './derivedFields';
 import { NORMALIZED_FIELDS, aliasedPath, resolveField } from './event';
 import { grow } from './growable';
 import { IdIndex } from './idIndex';
@@ -100,18 +102,22 @@ export class EventStore {
   /** Decompresses raw bytes on demand; its cache is the only inflated text the store holds. */
   readonly rawReader = new RawReader(this.segments);
   private readonly cols = new Map<string, StoreColumn>();
+  /** Derived columns by field name, apart from `cols` so `raw.<name>` still means the raw path. */
+  private readonly derivedCols = new Map<string, StoreColumn>();
   /** Every event's id: how duplicates are recognised, and where the id column comes from. */
   private readonly ids = new IdIndex();
   private capacity = 1024;
 
-  constructor() {
+  constructor(readonly derivedFields: readonly DerivedField[] = DERIVED_FIELDS) {
     // The id column is built from the IdIndex only when someone asks for it (see resolveColumn).
     for (const f of NORMALIZED_FIELDS) if (f !== 'time' && f !== 'id') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
   }
 
   /** Column names in the store: normalized fields first, then raw paths. */
   columnNames(): string[] {
-    return ['time', 'id', ...[...this.cols.keys()].filter((c) => c !== 'id')];
+    const normalized = [...this.cols.keys()].filter((c) => c !== 'id' && NORMALIZED.has(c));
+    const raw = [...this.cols.keys()].filter((c) => c !== 'id' && !NORMALIZED.has(c));
+    return ['time', 'id', ...normalized, ...this.derivedFields.map((f) => f.name), ...raw];
   }
 
   /** The id of an event exactly as it arrived ('' if it had none). */
@@ -127,7 +133,7 @@ export class EventStore {
     const field = aliasedPath(name);
     const normalized = resolveField(field);
     if (normalized === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
-    if (!normalized && !this.findColumn(field)) {
+    if (!normalized && !this.derivedFor(field) && !this.findColumn(field)) {
       // A raw path nobody filtered or sorted on yet: read just the rows in view, not all of them.
       const path = field.startsWith('raw.') ? field.slice(4) : field;
       return (row) => {
@@ -152,8 +158,14 @@ export class EventStore {
     return undefined;
   }
 
+  /** A column already built: normalized, derived (by its exact name) or raw path. */
   getColumn(name: string): StoreColumn | undefined {
-    return this.cols.get(name);
+    return this.cols.get(name) ?? this.derivedCols.get(name);
+  }
+
+  /** The derived field a typed name means; never for `raw.<name>`, which names the raw path. */
+  private derivedFor(field: string): DerivedField | undefined {
+    return field.startsWith('raw.') ? undefined : findDerived(this.derivedFields, field);
   }
 
   /**
@@ -199,6 +211,10 @@ export class EventStore {
       if (col.name === 'id' || (!present.has(col.name) && !NORMALIZED.has(col.name))) col.missing.push([base, base + kept]);
     }
     this.size += kept;
+    for (const [name, col] of this.derivedCols) {
+      const field = findDerived(this.derivedFields, name) as DerivedField;
+      col.missing = field.scope === 'store' ? [[0, this.size]] : [...col.missing, [base, this.size]];
+    }
     this.version++;
     return { added: kept, duplicates: n - kept };
   }
@@ -267,6 +283,20 @@ export class EventStore {
       this.fill(col);
       return col;
     }
+    const derived = this.derivedFor(field);
+    if (derived) {
+      let col = this.derivedCols.get(derived.name);
+      if (!col) {
+        col = new StoreColumn(derived.name, derived.kind, this.capacity);
+        if (this.size > 0) col.missing.push([0, this.size]);
+        this.derivedCols.set(derived.name, col);
+      }
+      if (col.missing.length > 0) {
+        derived.fill(this, col, col.missing);
+        col.missing = [];
+      }
+      return col;
+    }
     const path = field.startsWith('raw.') ? field.slice(4) : field;
     let col = this.findColumn(field);
     if (!col) {
@@ -284,7 +314,8 @@ export class EventStore {
    */
   hasField(name: string): boolean {
     const field = aliasedPath(name);
-    if (resolveField(field)) return true;
+    // Normalized and derived fields are defined for every event, maybe empty: never a typo.
+    if (resolveField(field) || this.derivedFor(field)) return true;
     const col = this.resolveColumn(field);
     if (col === 'time') return true;
     if (col.dict.size <= 1) return false;
@@ -346,6 +377,7 @@ export class EventStore {
     this.rawStart = grow(Uint32Array, this.rawStart, cap);
     this.rawEnd = grow(Uint32Array, this.rawEnd, cap);
     for (const col of this.cols.values()) col.reserve(cap);
+    for (const col of this.derivedCols.values()) col.reserve(cap);
     this.capacity = cap;
   }
 }

@@ -5,7 +5,8 @@
  * groups read page by page.
  */
 import assert from 'node:assert/strict';
-import { EventStore } from '../../src/core/store';
+import type { DerivedField } from '../../src/core/derived';
+import { EventStore, type StoreColumn } from '../../src/core/store';
 import { NOTABLE_RULES, Summary, summarize, SUMMARY_FACETS } from '../../src/core/summary';
 import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
 
@@ -32,8 +33,8 @@ function rec(user: string, action: string, atMs: number, more: { ip?: string; re
   };
 }
 
-function storeOf(records: Rec[]): EventStore {
-  const store = new EventStore();
+function storeOf(records: Rec[], derived?: readonly DerivedField[]): EventStore {
+  const store = derived ? new EventStore(derived) : new EventStore();
   const r = readLogBuffer('summary.json', Buffer.from(JSON.stringify({ Records: records })), 'summary-test');
   assert.deepEqual(r.problems, []);
   assert.ok(r.batch);
@@ -97,6 +98,30 @@ describe('summary: events grouped by a field (issue 15, part 3)', () => {
     assert.deepEqual([none.distinct, none.missing, none.groups.length], [0, 3, 0]);
     const time = summarize(store, all(store), 'time');
     assert.deepEqual([time.distinct, time.missing], [0, 3]);
+  });
+
+  it('groups by a derived field the way by any other (a stand-in `principal`: the user name, upper-cased)', () => {
+    // Not the real principal (other parts of issue 15 derive it): a derived column like it, filled lazily.
+    const principal: DerivedField = {
+      name: 'principal',
+      scope: 'rows',
+      kind: 'string',
+      fill(store: EventStore, col: StoreColumn, ranges) {
+        const user = store.resolveColumn('userIdentity.userName');
+        if (user === 'time') throw new Error('unreachable');
+        for (const [start, end] of ranges) {
+          for (let row = start; row < end; row++) {
+            const id = col.dict.intern(user.display(user.ids[row]).toUpperCase());
+            col.fitIds();
+            col.ids[row] = id;
+          }
+        }
+      },
+    };
+    const store = storeOf([rec('alice', 'A', T0), rec('alice', 'B', T0 + 1), rec('bob', 'A', T0 + 2)], [principal]);
+    const page = summarize(store, all(store), 'principal');
+    assert.deepEqual(page.groups.map((g) => [g.value, g.events, g.facets.action.distinct]), [['ALICE', 2, 2], ['BOB', 1, 1]]);
+    assert.equal(page.missing, 0);
   });
 
   it('summarizes only the rows it is given (the current filter), and pages groups most events first, ties by value', () => {
