@@ -4,6 +4,8 @@
  *   audit-log-explorer stats <path>...
  *   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
  *                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
+ *   audit-log-explorer summary <path>... --by FIELD [--filter EXPR] [--format jsonl|csv|table]
+ *                                      [--top N] [--values N]
  *
  * Exit 0 when all input was read, 1 when some input had errors (partial results are still printed,
  * the errors go to stderr), 2 for usage errors or a bad filter.
@@ -28,6 +30,9 @@ import { listLevel, openS3Session } from './providers/s3Trail/index';
 import { isApiError } from './core/errors';
 import { isTerminal, OutputWriter, terminalSafe, terminalWriter, writeCsv, writeJsonl, writeTable } from './core/formats';
 import { endpointCredentialsProblem } from './core/endpoint';
+import { resolveField } from './core/event';
+import { Summary } from './core/summary';
+import { writeSummary } from './core/summaryFormats';
 
 /** The usage and help text; the live providers' lines come from their descriptors. */
 export function usage(providers: readonly ProviderDescriptor[]): string {
@@ -35,6 +40,8 @@ export function usage(providers: readonly ProviderDescriptor[]): string {
   audit-log-explorer stats <path>...
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
+  audit-log-explorer summary <path>... --by FIELD [--filter EXPR] [--format jsonl|csv|table]
+                                     [--top N] [--values N]
 
 ${fetchUsage(providers)}
   audit-log-explorer fetch s3 --bucket B [--prefix P] --region R... [--bucket-region R] [--account ID]
@@ -50,6 +57,13 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
           sourceIp, userAgent, outcome, error, resources, id, source) or any dotted raw path
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
+summary   one row per value of --by (principal, sourceIp, accessKey, account, origin or any field)
+          over the events the filter matches, most events first: events, first and last seen,
+          error rate, distinct actions, source IPs, regions, access keys and user agents (with the
+          --values N most frequent of each, default 5), and notable actions: a burst (3+ times
+          within 10 minutes, for a value active 1 hour or more) or new (first seen in the last
+          quarter of the time span). --top N prints the N values with most events. --format jsonl
+          (default), csv or table.
 fetch     queries a live audit API; credentials come from the environment only, never from flags:
 ${fetchHelp(providers)}
           --from/--to take ISO dates/times or relative times (-24h, -7d); default: the last 24 hours.
@@ -87,6 +101,7 @@ export async function main(argv: string[], stdout: OutputWriter = process.stdout
   try {
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
+    if (command === 'summary') return await summary(rest, out, err);
     if (command === 'fetch' && rest[0] === 's3') return await fetchS3(rest.slice(1), out, err);
     if (command === 'fetch') return await fetchLive(rest, out, err, providers);
     if (command === 'athena') return await athena(rest, out, err);
@@ -162,6 +177,42 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
 }
 
 const VALUE_OPTIONS = new Set(['--filter', '-f', '--format', '--fields', '--sort', '--limit']);
+
+const SummaryArgs = z.object({
+  by: z.string({ error: '--by FIELD is required: the field to group by (principal, sourceIp, accessKey, account, origin, …)' }).min(1, { error: '--by takes a field name' }),
+  format: z.enum(['jsonl', 'csv', 'table'], { error: (i) => `--format must be jsonl, csv or table, not '${String(i.input)}'` }).default('jsonl'),
+  top: wholeNumber('--top').optional().transform((n) => n ?? Infinity),
+  values: wholeNumber('--values').optional().transform((n) => n ?? 5),
+});
+
+function wholeNumber(flag: string) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: (i) => `${flag} takes a whole number, not '${String(i.input)}'` })
+    .transform(Number);
+}
+
+async function summary(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: joinOptionValues(args, new Set([...VALUE_OPTIONS, '--by', '--top', '--values'])),
+    allowPositionals: true,
+    options: {
+      by: { type: 'string' },
+      filter: { type: 'string', short: 'f', default: '' },
+      format: { type: 'string', default: 'jsonl' },
+      top: { type: 'string' },
+      values: { type: 'string' },
+    },
+  });
+  const opts = SummaryArgs.safeParse(values);
+  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  if (resolveField(opts.data.by) === 'time') throw new UsageError('--by time: every event has its own; group by a field such as principal, sourceIp or accessKey');
+  const node = parseFilter(values.filter ?? '');
+  const { store, report } = await load(positionals, err);
+  const grouped = new Summary(store, store.query(node).order, opts.data.by);
+  await writeSummary(opts.data.format, grouped, { limit: opts.data.top, top: opts.data.values }, out);
+  return report.errors.length > 0 ? 1 : 0;
+}
 
 /**
  * `--sort -time` and `--filter -eventName:x` are what people type, but node's parseArgs refuses an

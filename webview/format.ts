@@ -116,7 +116,7 @@ export function dottedPath(path: readonly PathSegment[]): string {
 
 /**
  * Normalized field names and the CloudTrail aliases that resolve to them (core/event.ts,
- * NORMALIZED_FIELDS and FIELD_ALIASES; test/webview/format.test.ts keeps this list in step). A raw
+ * NORMALIZED_FIELDS, FIELD_ALIASES and PATH_ALIASES; test/webview/format.test.ts keeps this list in step). A raw
  * path whose name collides with one of these needs the `raw.` prefix to mean the raw field.
  */
 export const RESERVED_FIELDS = [
@@ -124,6 +124,8 @@ export const RESERVED_FIELDS = [
   'outcome', 'error', 'source', 'resources',
   'eventID', 'eventTime', 'eventName', 'eventSource', 'awsRegion', 'sourceIPAddress', 'errorCode',
   'recipientAccountId', 'resources.ARN',
+  // PATH_ALIASES
+  'accessKey',
 ];
 const RESERVED_LOWER = new Set(RESERVED_FIELDS.map((f) => f.toLowerCase()));
 

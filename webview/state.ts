@@ -28,6 +28,8 @@ import {
   ReadyCommand,
   RowsRequest,
   SaveViewCommand,
+  SummaryRequest,
+  SUMMARY_FIELDS,
   type DetailResult,
   type DetailSectionDto,
   type FacetParams,
@@ -42,6 +44,8 @@ import {
   type RestoreState,
   type RowsParams,
   type RowsResult,
+  type SummaryParams,
+  type SummaryResult,
   type Sort,
   type TimeRange,
   type ViewState,
@@ -183,6 +187,11 @@ export class AppState extends EventTarget {
   notice?: string;
   /** The last request the host refused or failed, as text: the status line shows it until dismissed or the next query. */
   requestError?: string;
+  /** What the middle of the panel shows: the events, or the summary (the events grouped by `summaryField`). */
+  centre: 'events' | 'summary' = 'events';
+  summaryField: string = SUMMARY_FIELDS[0];
+  /** The summary's field is its default, not one the user picked: one without values gives way to the next. */
+  summaryAuto = true;
 
   private nextQueryId: number;
   private started = false;
@@ -367,6 +376,25 @@ export class AppState extends EventTarget {
 
   /** A window of rows of a query (a stable function, handed to the grid). */
   readonly fetchRows = (params: RowsParams): Promise<RowsResult> => this.ipc.sendRequest(RowsRequest, params);
+
+  /** A page of a query's events grouped by a field (a stable function, handed to the summary). */
+  readonly fetchSummary = (params: SummaryParams): Promise<SummaryResult> => this.ipc.sendRequest(SummaryRequest, params);
+
+  /** Shows the summary: grouped by `field` (a facet's "show all", a pick in its selector), else as it was. */
+  showSummary(field?: string): void {
+    if (field !== undefined && field.length <= LIMITS.field) {
+      this.summaryField = field;
+      this.summaryAuto = false;
+    }
+    this.centre = 'summary';
+    this.changed();
+  }
+
+  showEvents(): void {
+    if (this.centre === 'events') return;
+    this.centre = 'events';
+    this.changed();
+  }
 
   /** A page of one facet's values of a query (a stable function, handed to the facets). */
   readonly fetchFacet = (params: FacetParams): Promise<FacetResult> => this.ipc.sendRequest(FacetRequest, params);

@@ -87,3 +87,18 @@ export function resolveField(name: string): NormalizedField | undefined {
   for (const [alias, f] of Object.entries(FIELD_ALIASES)) if (alias.toLowerCase() === lower) return f;
   return undefined;
 }
+
+/**
+ * Short names for raw paths people group and filter on often. Unlike FIELD_ALIASES these are not
+ * normalized fields: the store resolves them as the raw path itself (a column extracted on first use).
+ */
+export const PATH_ALIASES: Readonly<Record<string, string>> = {
+  accessKey: 'userIdentity.accessKeyId',
+};
+
+/** The raw path a short name stands for (case-insensitively), else the name unchanged. */
+export function aliasedPath(name: string): string {
+  const lower = name.toLowerCase();
+  for (const [alias, path] of Object.entries(PATH_ALIASES)) if (alias.toLowerCase() === lower) return path;
+  return name;
+}

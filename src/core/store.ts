@@ -16,7 +16,7 @@ import { EventBatch, ColumnKind } from './batch';
 import { Dictionary } from './dictionary';
 import { findDerived, type DerivedField } from './derived';
 import { DERIVED_FIELDS } from './derivedFields';
-import { NORMALIZED_FIELDS, resolveField } from './event';
+import { NORMALIZED_FIELDS, aliasedPath, resolveField } from './event';
 import { grow } from './growable';
 import { IdIndex } from './idIndex';
 import { extractPath, parseRecordExact } from './rawPath';
@@ -129,7 +129,8 @@ export class EventStore {
    * How to read one field cell by cell, for windows of rows: time as epoch ms, ids straight from
    * the id index (no million-entry dictionary for a column of unique values), the rest as text.
    */
-  cellReader(field: string): (row: number) => string | number {
+  cellReader(name: string): (row: number) => string | number {
+    const field = aliasedPath(name);
     const normalized = resolveField(field);
     if (normalized === 'id' && !this.cols.has('id')) return (row) => this.ids.get(row);
     if (!normalized && !this.derivedFor(field) && !this.findColumn(field)) {
@@ -272,7 +273,8 @@ export class EventStore {
    * Finds the column a user-typed field means: a normalized field or its CloudTrail alias, an
    * extracted raw path, or a raw path extracted now for every row (then kept for next time).
    */
-  resolveColumn(field: string): StoreColumn | 'time' {
+  resolveColumn(name: string): StoreColumn | 'time' {
+    const field = aliasedPath(name);
     const normalized = resolveField(field);
     if (normalized === 'time') return 'time';
     if (normalized === 'id' && !this.cols.has('id')) this.ensureColumn('id', 'string').missing.push([0, this.size]);
@@ -310,7 +312,8 @@ export class EventStore {
    * event has them, maybe empty); a raw path is looked up in every event once (as a filter on it
    * would) and kept as a column.
    */
-  hasField(field: string): boolean {
+  hasField(name: string): boolean {
+    const field = aliasedPath(name);
     // Normalized and derived fields are defined for every event, maybe empty: never a typo.
     if (resolveField(field) || this.derivedFor(field)) return true;
     const col = this.resolveColumn(field);

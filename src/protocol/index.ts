@@ -89,6 +89,11 @@ export const LIMITS = {
   facetPage: 500,
   facetSearch: 500,
   copyText: 50_000_000,
+  /** SummaryParams: most groups per page, furthest offset. */
+  summaryPage: 200,
+  summaryOffset: 10_000_000,
+  /** Longest text of a facet value or notable action in a summary row (the group's own value is whole). */
+  summaryText: 1000,
   /** The envelope's id, method and completionId. */
   envelopeString: 100,
 } as const;
@@ -99,6 +104,15 @@ export const DETAIL_SECTION_MAX = 2_000_000;
 export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
 /** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
 export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
+
+/**
+ * Fields the summary view offers to group by (issue 15): who acted, from where, with which key, in
+ * which account, starting from which identity. A field without values in the events shows nothing
+ * and the view moves on to the next (`actor` stands in for `principal` where it has no values).
+ */
+export const SUMMARY_FIELDS = ['principal', 'actor', 'sourceIp', 'accessKey', 'account', 'origin'] as const;
+/** What each summary row lists, besides its counts (core/summary.ts SUMMARY_FACETS). */
+export const SUMMARY_FACET_FIELDS = ['action', 'sourceIp', 'region', 'accessKey', 'userAgent'] as const;
 
 // ---- shapes --------------------------------------------------------------------------------------
 
@@ -316,6 +330,58 @@ export interface FacetResult {
   matched: number;
 }
 
+/** A page of the current query's events grouped by a field (SUMMARY_FIELDS or a facet's field). */
+export interface SummaryParams {
+  queryId: number;
+  field: string;
+  offset: number;
+  limit: number;
+}
+
+export interface SummaryFacetDto {
+  /** Distinct values for the group (exact). */
+  distinct: number;
+  /** The most frequent (at most 5), text cut at LIMITS.summaryText. */
+  top: FacetValue[];
+}
+
+export interface NotableActionDto {
+  action: string;
+  count: number;
+  first: number;
+  last: number;
+  /** All its occurrences within a short span, while the group was active much longer. */
+  burst: boolean;
+  /** First seen for the group late in the time span, after the group had been active. */
+  new: boolean;
+}
+
+export interface SummaryGroupDto {
+  /** The field's value, whole (a click filters on it). */
+  value: string;
+  events: number;
+  /** Epoch ms; null when none of its events has a time. */
+  first: number | null;
+  last: number | null;
+  errors: number;
+  errorRate: number;
+  facets: Record<(typeof SUMMARY_FACET_FIELDS)[number], SummaryFacetDto>;
+  notable: NotableActionDto[];
+  notableCount: number;
+}
+
+export interface SummaryResult {
+  queryId: number;
+  field: string;
+  offset: number;
+  /** Matching events, and those without a value for the field. */
+  events: number;
+  missing: number;
+  /** Groups in all: the field's distinct values over the matching events. */
+  distinct: number;
+  groups: SummaryGroupDto[];
+}
+
 export interface DetailParams {
   row: number;
 }
@@ -387,6 +453,8 @@ export const LiveActionCommand = command<LiveActionParams>('live/action');
 
 export const RowsRequest = request<RowsParams, RowsResult>('rows');
 export const FacetRequest = request<FacetParams, FacetResult>('facet');
+/** The current query's events grouped by a field, a page of groups at a time (most events first). */
+export const SummaryRequest = request<SummaryParams, SummaryResult>('summary');
 export const DetailRequest = request<DetailParams, DetailResult>('detail');
 /** More of the event from its API (read by id, raw data, relations), for the detail pane. */
 export const DetailExpandRequest = request<DetailExpandParams, DetailExpandResult>('detail/expand');
@@ -409,6 +477,7 @@ export const WEBVIEW_CALLS = {
   LiveActionCommand,
   RowsRequest,
   FacetRequest,
+  SummaryRequest,
   DetailRequest,
   DetailExpandRequest,
 } as const;

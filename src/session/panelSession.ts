@@ -157,6 +157,7 @@ export class PanelSession {
     RefetchCommand: (p) => this.refetch(p),
     RowsRequest: (p) => this.queries.rows(p),
     FacetRequest: (p) => this.queries.facet(p),
+    SummaryRequest: (p) => this.queries.summary(p),
     DetailRequest: ({ row }) => this.detail(row),
     DetailExpandRequest: ({ row }) => {
       this.queries.checkRow(row);

@@ -8,8 +8,10 @@
  */
 import { z } from 'zod';
 import { FACET_PAGE_MAX, FACET_WINDOW_MAX } from '../core/facetPage';
+import { SUMMARY_FACETS } from '../core/summary';
 import {
   LIMITS,
+  SUMMARY_FACET_FIELDS,
   type ParamsOf,
   type RestoreState as RestoreStateT,
   type ViewState as ViewStateT,
@@ -20,6 +22,9 @@ import {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _facetLimits: [Same<typeof LIMITS.facetWindow, typeof FACET_WINDOW_MAX>, Same<typeof LIMITS.facetPage, typeof FACET_PAGE_MAX>] = [true, true];
 void _facetLimits;
+// What a summary row lists is what core/summary computes.
+const _summaryFacets: Same<typeof SUMMARY_FACET_FIELDS, typeof SUMMARY_FACETS> = true;
+void _summaryFacets;
 
 const Sort = z.object({ field: z.string().min(1).max(LIMITS.field), dir: z.enum(['asc', 'desc']) });
 const TimeRange = z.object({ from: z.number().finite().optional(), to: z.number().finite().optional() });
@@ -62,6 +67,12 @@ export const PARAMS: Schemas = {
     limit: z.number().int().min(1).max(LIMITS.facetPage),
     order: z.enum(['desc', 'asc']),
     search: z.string().max(LIMITS.facetSearch).optional(),
+  }),
+  SummaryRequest: z.object({
+    queryId: QueryId,
+    field: Field,
+    offset: z.number().int().min(0).max(LIMITS.summaryOffset),
+    limit: z.number().int().min(1).max(LIMITS.summaryPage),
   }),
   DetailRequest: z.object({ row: Row }),
   DetailExpandRequest: z.object({ row: Row }),

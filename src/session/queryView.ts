@@ -7,10 +7,13 @@ import { parseQuery } from '../core/query';
 import { missingFields } from '../core/fieldSuggest';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../core/event';
 import type { ResultView } from '../core/view';
+import { Summary, type SummaryGroup } from '../core/summary';
 import {
   DEFAULT_COLUMNS,
   DidQueryNotification,
   FACET_FIELDS,
+  LIMITS,
+  SUMMARY_FIELDS,
   type FacetParams,
   type FacetResult,
   type LoadState,
@@ -20,6 +23,9 @@ import {
   type RefetchParams,
   type RowsParams,
   type RowsResult,
+  type SummaryGroupDto,
+  type SummaryParams,
+  type SummaryResult,
   type ViewState,
 } from '../protocol';
 import { ReplyFailure } from './ipcDispatch';
@@ -35,6 +41,7 @@ export class QueryView {
   private view: ViewState;
   private current: { spec: QuerySpec; view: ResultView } | undefined;
   private lastSpec: QuerySpec | undefined;
+  private summaryMemo: { view: ResultView; summary: Summary } | undefined;
   private selectedRow: number | undefined;
   /** The ticker's last snapshot, taken with the query it reran: every view shows this number while loading. */
   private shownLoad: LoadState | undefined;
@@ -115,6 +122,7 @@ export class QueryView {
       return;
     }
     this.current = { spec, view: outcome.view };
+    this.summaryMemo = undefined;
     const facets = outcome.view.facetSummary(FACET_FIELDS, 10);
     const result: QueryResult = {
       queryId: spec.queryId,
@@ -153,6 +161,23 @@ export class QueryView {
     return { queryId: p.queryId, field: p.field, offset: p.offset, ...page };
   }
 
+  summary(p: SummaryParams): SummaryResult {
+    const cur = this.current;
+    if (!cur || cur.spec.queryId !== p.queryId) throw new ReplyFailure('a summary of a query no longer shown', 'stale');
+    // As for facets: any other name would extract a new column from every event.
+    if (!(SUMMARY_FIELDS as readonly string[]).includes(p.field) && !(FACET_FIELDS as readonly string[]).includes(p.field)) {
+      throw new ReplyFailure(`The extension refused the summary request (${p.field.slice(0, 60)} is not a field it groups by).`, 'invalid');
+    }
+    // Paging through the groups of one result ranks them once.
+    let s = this.summaryMemo;
+    if (!s || s.view !== cur.view || s.summary.field !== p.field) {
+      s = { view: cur.view, summary: new Summary(cur.view.store, cur.view.order, p.field) };
+      this.summaryMemo = s;
+    }
+    const page = s.summary.page({ offset: p.offset, limit: p.limit, top: 5, notableMax: 10 });
+    return { queryId: p.queryId, field: p.field, offset: page.offset, events: page.events, missing: page.missing, distinct: page.distinct, groups: page.groups.map(groupDto) };
+  }
+
   /** Fields of a filter that no event has, with the closest known name (a typo gives 0 results, not silence). */
   private missingFields(filter: string): NonNullable<QueryResult['missingFields']> {
     if (filter.trim() === '' || this.sources.store.size === 0) return [];
@@ -163,4 +188,14 @@ export class QueryView {
       return []; // the filter ran, so it parses; nothing to add if it somehow does not
     }
   }
+}
+
+/** A summary row for the webview: values other than the group's own cut to what a cell shows. */
+function groupDto(g: SummaryGroup): SummaryGroupDto {
+  const cut = (text: string) => (text.length > LIMITS.summaryText ? `${text.slice(0, LIMITS.summaryText - 1)}…` : text);
+  const facets = { ...g.facets };
+  for (const [name, f] of Object.entries(g.facets) as Array<[keyof typeof facets, (typeof facets)[keyof typeof facets]]>) {
+    facets[name] = { distinct: f.distinct, top: f.top.map((v) => ({ value: cut(v.value), count: v.count })) };
+  }
+  return { ...g, facets, notable: g.notable.map((n) => ({ ...n, action: cut(n.action) })) };
 }

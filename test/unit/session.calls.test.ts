@@ -427,6 +427,54 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
     });
   });
 
+  describe('SummaryRequest', () => {
+    it('answers a page of the current query grouped by a field: counts, facets, paging with the true number of groups', async () => {
+      const s = await withApi();
+      await query(s, 1);
+      const all = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 1, field: 'actor', offset: 0, limit: 10 }, covered));
+      assert.deepEqual([all.field, all.events, all.missing, all.distinct, all.groups.length], ['actor', 12, 0, 1, 1]);
+      const bob = all.groups[0];
+      assert.deepEqual([bob.value, bob.events, bob.errors, bob.errorRate], ['bob@example.com', 12, 0, 0]);
+      assert.deepEqual(bob.facets.action, { distinct: 2, top: [{ value: 'create', count: 6 }, { value: 'delete', count: 6 }] });
+      assert.equal(bob.first, Date.UTC(2024, 0, 2, 0, 1, 0));
+      assert.equal(bob.last, Date.UTC(2024, 0, 2, 0, 2, 5));
+      // The current filter: only its events are grouped.
+      await query(s, 2, 'action:delete');
+      const deletes = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 2, field: 'action', offset: 0, limit: 10 }, covered));
+      assert.deepEqual(deletes.groups.map((g) => [g.value, g.events]), [['delete', 6]]);
+      // Page by page: one group a page, most events first, the true number of groups with each.
+      await query(s, 3);
+      const first = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 3, field: 'action', offset: 0, limit: 1 }, covered));
+      const second = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 3, field: 'action', offset: 1, limit: 1 }, covered));
+      assert.deepEqual([first.distinct, first.groups.map((g) => g.value), second.offset, second.groups.map((g) => g.value)], [2, ['create'], 1, ['delete']]);
+    });
+
+    it('a field without values answers no groups and every event as missing; principal and origin are asked like any field', async () => {
+      const s = await withApi();
+      await query(s, 1);
+      for (const field of ['sourceIp', 'accessKey']) {
+        const r = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 1, field, offset: 0, limit: 10 }, covered));
+        assert.deepEqual([r.distinct, r.missing, r.groups.length], [0, 12, 0], field);
+      }
+      // Whatever they resolve to (other parts of issue 15 derive them): every event is in a group or missing.
+      for (const field of ['principal', 'origin']) {
+        const r = resultOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 1, field, offset: 0, limit: 10 }, covered));
+        assert.equal(r.groups.reduce((n, g) => n + g.events, 0) + r.missing, 12, field);
+      }
+    });
+
+    it('a field it does not group by is refused, a query no longer shown is stale, a page over the protocol is refused', async () => {
+      const s = await withFiles();
+      await query(s, 1);
+      const refused = errorOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 1, field: 'userIdentity.arn', offset: 0, limit: 5 }, covered));
+      assert.deepEqual(refused, { code: 'invalid', message: 'The extension refused the summary request (userIdentity.arn is not a field it groups by).' });
+      assert.equal(errorOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 9, field: 'actor', offset: 0, limit: 5 }, covered)).code, 'stale');
+      const big = errorOf(await send(s.session, s.host, 'SummaryRequest', { queryId: 1, field: 'actor', offset: 0, limit: 5000 }, covered));
+      assert.equal(big.code, 'invalid');
+      assert.match(big.message, /limit/);
+    });
+  });
+
   describe('DetailRequest', () => {
     it('answers the raw event and its source; an API event says it can say more and what it can do', async () => {
       const f = await withFiles();

@@ -34,6 +34,7 @@ export interface Locator {
   click(opts?: { button?: 'left' | 'right'; modifiers?: string[]; timeout?: number }): Promise<void>;
   hover(): Promise<void>;
   fill(text: string): Promise<void>;
+  selectOption(value: string): Promise<string[]>;
   press(key: string): Promise<void>;
   type(text: string): Promise<void>;
   focus(): Promise<void>;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as protocol from '../../src/protocol';
 import { IpcEnvelope, ViewState } from '../../src/session/protocolSchemas';
-import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../../src/core/event';
+import { FIELD_ALIASES, NORMALIZED_FIELDS, PATH_ALIASES } from '../../src/core/event';
 import { parseQuery } from '../../src/core/query';
 import type { VsCodeApi } from '../../webview/ipc';
 import { loadWebview } from './support';
@@ -83,7 +83,7 @@ describe('webview: filter terms', () => {
   });
 
   it('knows every normalized field and alias of core/event.ts', () => {
-    const expected = new Set([...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES)]);
+    const expected = new Set([...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...Object.keys(PATH_ALIASES)]);
     assert.deepEqual(new Set(RESERVED_FIELDS), expected);
   });
 

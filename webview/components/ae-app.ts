@@ -18,6 +18,8 @@ import './ae-facets';
 import './ae-grid';
 import './ae-detail';
 import './ae-columns';
+import './ae-summary';
+import type { SummaryPickDetail } from './ae-summary';
 import type { CellActionDetail, SelectDetail } from './ae-grid';
 import type { AeFilterBar } from './ae-filter-bar';
 import type { FacetPickDetail } from './ae-facets';
@@ -254,9 +256,46 @@ export class AeApp extends LitElement {
         flex: none;
         max-width: 35%;
       }
-      ae-grid {
+      .centre {
         flex: 1;
         min-width: 120px;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      .tabs {
+        flex: none;
+        display: flex;
+        gap: 2px;
+        padding: 0 8px;
+        border-bottom: 1px solid var(--vscode-panel-border, currentColor);
+      }
+      .tab {
+        border: 0;
+        border-bottom: 1px solid transparent;
+        margin-bottom: -1px;
+        padding: 4px 10px;
+        background: transparent;
+        font: inherit;
+        font-size: 11px;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        color: var(--vscode-panelTitle-inactiveForeground, var(--vscode-descriptionForeground, currentColor));
+        cursor: pointer;
+      }
+      .tab[aria-selected='true'] {
+        color: var(--vscode-panelTitle-activeForeground, var(--vscode-foreground, currentColor));
+        border-bottom-color: var(--vscode-panelTitle-activeBorder, var(--vscode-focusBorder, currentColor));
+      }
+      .tab:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder, currentColor);
+        outline-offset: -1px;
+      }
+      ae-grid,
+      ae-summary {
+        flex: 1;
+        min-width: 120px;
+        min-height: 0;
       }
       ae-detail {
         flex: none;
@@ -432,6 +471,14 @@ export class AeApp extends LitElement {
     if (!s) return;
     if (d.action === 'copy') return s.copy(d.text, d.what);
     s.addFilter(d.text, d.value ?? '', d.action === 'exclude');
+  }
+
+  /** A summary row: filter to its value and show its events; Alt+click excludes it and keeps the summary. */
+  private onSummaryPick(d: SummaryPickDetail): void {
+    const s = this.state;
+    if (!s) return;
+    s.addFilter(d.field, d.value, d.exclude);
+    if (!d.exclude) s.showEvents();
   }
 
   private onEscape(): void {
@@ -733,10 +780,34 @@ export class AeApp extends LitElement {
                 .total=${r?.count ?? 0}
                 .server=${server?.aggregate}
                 @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}
+                @ae-facet-table=${(e: CustomEvent<string>) => s.showSummary(e.detail)}
               ></ae-facets
               ><div class="sash left" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'facets')}></div>`
           : nothing}
-        <ae-grid
+        <div class="centre">
+          <div class="tabs" role="tablist" aria-label="What the panel shows">
+            <button class="tab tab-events" role="tab" aria-selected=${s.centre === 'events' ? 'true' : 'false'} @click=${() => s.showEvents()}>Events</button>
+            <button
+              class="tab tab-summary"
+              role="tab"
+              aria-selected=${s.centre === 'summary' ? 'true' : 'false'}
+              title="The matching events grouped by who acted (or by source IP, access key, account, origin), with what each did"
+              @click=${() => s.showSummary()}
+            >
+              Principals
+            </button>
+          </div>
+          ${s.centre === 'summary'
+            ? html`<ae-summary
+                .field=${s.summaryField}
+                .auto=${s.summaryAuto}
+                .queryId=${s.shown?.queryId}
+                .version=${s.resultVersion}
+                .fetchSummary=${s.fetchSummary}
+                @ae-summary-field=${(e: CustomEvent<string>) => s.showSummary(e.detail)}
+                @ae-summary-pick=${(e: CustomEvent<SummaryPickDetail>) => this.onSummaryPick(e.detail)}
+              ></ae-summary>`
+            : html`<ae-grid
           .queryId=${s.shown?.queryId}
           .queryGen=${s.userQueryGen}
           .version=${s.resultVersion}
@@ -756,7 +827,8 @@ export class AeApp extends LitElement {
           @ae-cell-action=${(e: CustomEvent<CellActionDetail>) => this.onCellAction(e.detail)}
           @ae-position=${(e: CustomEvent<GridPosition>) => s.setPosition(e.detail)}
           @ae-restored=${() => s.restoreDone()}
-        ></ae-grid>
+        ></ae-grid>`}
+        </div>
         ${layout.detail
           ? html`<div class="sash" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'detail')}></div>
               <ae-detail

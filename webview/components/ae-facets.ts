@@ -2,6 +2,9 @@
  * ae-facets: top values per facet field with counts. Click adds `field:"value"` to the filter and
  * runs it; Alt+click adds `-field:"value"`. Values are text bindings; the empty value is "(none)".
  *
+ * "Show all N in a table" opens the summary (ae-summary) grouped by the facet's field: every value
+ * with its true distinct count, paged by the host.
+ *
  * With a live source whose API counts for itself, each field also lists "In the API": the API's
  * counts over everything it holds for the query, which are not the fetched events' counts. They
  * are kept apart (own heading, own bar color, the API's note as caption) so the two never mix.
@@ -268,7 +271,8 @@ export class AeFacets extends LitElement {
         color: var(--vscode-input-placeholderForeground, currentColor);
         opacity: 0.8;
       }
-      .more-row {
+      .more-row,
+      .table-row {
         display: flex;
         flex-wrap: wrap;
         gap: 2px 10px;
@@ -505,6 +509,17 @@ export class AeFacets extends LitElement {
                         ${left > MORE ? html`<button class="link show-all" ?disabled=${m.loading} @click=${() => this.showMore(field, left)}>Show all ${formatCount(reachable ?? 0)}</button>` : nothing}`
                     : nothing}
                   ${all !== undefined && all > LIMITS.facetWindow ? html`<span>${formatCount(all)} values: the list stops at ${formatCount(LIMITS.facetWindow)}; find others with ${icon('search')}</span>` : nothing}
+                </div>`
+              : nothing}
+            ${values.length > 0 || (distinct ?? 0) > 0
+              ? html`<div class="table-row muted">
+                  <button
+                    class="link table-all"
+                    title=${`All ${distinct !== undefined ? formatCount(distinct) : ''} ${label} values in a table: events, first and last seen, errors, actions, source IPs…`}
+                    @click=${() => emit<string>(this, 'ae-facet-table', field)}
+                  >
+                    Show all ${distinct !== undefined ? formatCount(distinct) : ''} in a table
+                  </button>
                 </div>`
               : nothing}
             ${this.renderServer(field)}`
