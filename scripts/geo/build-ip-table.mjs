@@ -6,12 +6,15 @@
 // unpacked), which every build and every clone would otherwise have to fetch, and the table they
 // become is a few MB. Nothing reads the network at run time.
 //
-// Table layout (src/core/ipTable.ts reads it), brotli-compressed as a whole:
+// Table layout (src/core/ipGeo/table.ts reads it), brotli-compressed as a whole:
 //   'ALXG' | u32 LE version | u32 LE header length | header JSON (UTF-8) | sections
-// Each section is a run of entries sorted by start; an entry covers [start, next start), so a gap
-// in the data is an entry of value 0. Value v > 0 is index v - 1 into the header's `countries` or
-// `asns`. Entries are varints: IPv4 `startDelta value`; IPv6 keys are the address's upper 64 bits
-// as two 32-bit halves, `hiDelta lo value` with lo a delta from the previous lo when hi did not move.
+// A range section is a run of entries sorted by start; an entry covers [start, next start), so a
+// gap in the data is an entry of value 0. Value v > 0 is index v - 1 into the header's `countries`
+// or the `asns` section. Entries are varints: IPv4 `startDelta value`; IPv6 keys are the address's
+// upper 64 bits as two 32-bit halves, `hiDelta lo value` with lo a delta from the previous lo when
+// hi did not move. `asns` is one varint per AS; `orgs` their names in the same order, UTF-8, each
+// ended by a line feed. Both are binary rather than JSON so the reader keeps them as a few typed
+// arrays instead of 90,000 strings (the names are decoded when one is shown).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +27,7 @@ const PACKAGES = {
   asn: { name: '@ip-location-db/asn', version: '2.3.2026061719' },
 };
 const OUT = 'data/geo';
-const VERSION = 1;
+const VERSION = 2;
 
 function unpack(dir) {
   const where = {};
@@ -165,8 +168,19 @@ function main() {
 
   const cc = byUse([c4, c6]);
   const as = byUse([a4, a6]);
-  const orgs = as.order.map((n) => [...orgVotes.get(n).entries()].sort((x, y) => y[1] - x[1])[0][0]);
-  const sections = { v4country: encodeV4(c4, cc.index), v6country: encodeV6(c6, cc.index), v4asn: encodeV4(a4, as.index), v6asn: encodeV6(a6, as.index) };
+  // Control characters (a line feed would end the name early) become spaces.
+  // eslint-disable-next-line no-control-regex
+  const orgs = as.order.map((n) => [...orgVotes.get(n).entries()].sort((x, y) => y[1] - x[1])[0][0].replace(/[\u0000-\u001f\u007f]/g, ' '));
+  const asnList = new Writer();
+  for (const n of as.order) asnList.varint(Number(n));
+  const sections = {
+    v4country: encodeV4(c4, cc.index),
+    v6country: encodeV6(c6, cc.index),
+    v4asn: encodeV4(a4, as.index),
+    v6asn: encodeV6(a6, as.index),
+    asns: { bytes: Uint8Array.from(asnList.bytes) },
+    orgs: { bytes: new Uint8Array(Buffer.from(orgs.map((o) => `${o}\n`).join(''), 'utf8')) },
+  };
 
   const dataDate = (v) => {
     const m = /\.(\d{4})(\d{2})(\d{2})\d{2}$/.exec(v);
@@ -186,8 +200,7 @@ function main() {
       { package: asn.name, version: asn.version, date: dataDate(asn.version), use: 'asn', licence: 'CC BY 4.0', attribution: 'RouteViews (routeviews.org), DB-IP (db-ip.com), NRO (nro.net)' },
     ],
     countries: cc.order,
-    asns: as.order.map(Number),
-    orgs,
+    asnCount: as.order.length,
     sections: layout,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
