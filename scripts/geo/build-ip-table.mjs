@@ -2,7 +2,7 @@
 // ip-location-db npm packages named in PACKAGES. Run by hand when the data should be refreshed:
 //   node scripts/geo/build-ip-table.mjs            fetches the pinned packages with `npm pack`
 //   node scripts/geo/build-ip-table.mjs DIR        uses packages already unpacked under DIR/<name>/package
-// The result is committed rather than built by esbuild.mjs: the packages are 30 MB of CSV (80 MB
+// The result is committed rather than built by esbuild.mjs: the packages are 30 MB of tarballs (114 MB of CSV
 // unpacked), which every build and every clone would otherwise have to fetch, and the table they
 // become is a few MB. Nothing reads the network at run time.
 //
