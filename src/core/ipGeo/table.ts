@@ -42,16 +42,18 @@ interface Ranges {
  * Decodes a section straight into typed arrays sized by counting the varints first (each ends in a
  * byte below 0x80): the decoded table is all the memory it costs, no temporary arrays of numbers.
  */
-function decodeRanges(bytes: Uint8Array, start: number, length: number, v6: boolean, valueCount: number): Ranges {
+function decodeRanges(bytes: Uint8Array, start: number, length: number, v6: boolean, valueCount: number, keep = true): Ranges {
   const end = start + length;
   let varints = 0;
   for (let i = start; i < end; i++) if (bytes[i] < 0x80) varints++;
   const perEntry = v6 ? 3 : 2;
   if (varints % perEntry !== 0 || (length > 0 && bytes[end - 1] >= 0x80)) throw new Error('The IP table is truncated.');
   const count = varints / perEntry;
-  const hi = new Uint32Array(count);
-  const lo = v6 ? new Uint32Array(count) : undefined;
-  const values = valueCount < 0xff ? new Uint8Array(count) : valueCount < 0xffff ? new Uint16Array(count) : new Uint32Array(count);
+  // Without `keep` the section is only checked: nothing is allocated.
+  const size = keep ? count : 0;
+  const hi = new Uint32Array(size);
+  const lo = v6 ? new Uint32Array(size) : undefined;
+  const values = valueCount < 0xff ? new Uint8Array(size) : valueCount < 0xffff ? new Uint16Array(size) : new Uint32Array(size);
   let pos = start;
   const next = (): number => {
     let n = 0;
@@ -72,9 +74,11 @@ function decodeRanges(bytes: Uint8Array, start: number, length: number, v6: bool
     const v = next();
     if (h > 0xffffffff || l > 0xffffffff || v > valueCount) throw new Error('The IP table holds a value out of range.');
     if (e > 0 && !(h > prevHi || (h === prevHi && l > prevLo))) throw new Error('The IP table is not sorted.');
-    hi[e] = h;
-    if (lo) lo[e] = l;
-    values[e] = v;
+    if (keep) {
+      hi[e] = h;
+      if (lo) lo[e] = l;
+      values[e] = v;
+    }
     prevHi = h;
     prevLo = l;
   }
@@ -167,7 +171,8 @@ export class IpTable {
     const v6asn = section('v6asn');
     this.v6bytes = { country: v6country, asn: v6asn };
     // Checked now, so damage shows when the table is read rather than at the first IPv6 address.
-    this.v6Ranges();
+    decodeRanges(v6country, 0, v6country.length, true, this.countries.length, false);
+    decodeRanges(v6asn, 0, v6asn.length, true, this.asns.length, false);
   }
 
   private v6Ranges(): { country: Ranges; asn: Ranges } {
