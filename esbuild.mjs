@@ -3,7 +3,7 @@
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -82,6 +82,9 @@ if (!production) {
 function copyAssets() {
   mkdirSync('dist/codicons', { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+  // The IP → country / AS table (scripts/geo/build-ip-table.mjs) with its licences and SOURCE note.
+  mkdirSync('dist/geo', { recursive: true });
+  for (const f of readdirSync('data/geo')) copyFileSync(`data/geo/${f}`, `dist/geo/${f}`);
 }
 copyAssets();
 

@@ -257,7 +257,7 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
     emit({ set: s.key, ...ours, expected, ok: num(ours, 'count') === expected });
     if (num(ours, 'count') !== expected) checks.fail(`MISMATCH (${s.key}): ours-filter (${OUR_FILTER}) counted ${String(ours.count)}, expected ${String(expected)}`);
   }
-  for (const name of ['text', 'facets', 'histogram']) {
+  for (const name of ['text', 'facets', 'histogram', 'derived']) {
     const r = byName.get(name);
     if (r === undefined) continue;
     emit({ set: s.key, ...r });
@@ -299,6 +299,15 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
     target: '—',
     measured: loadCpu !== undefined,
   });
+  // Issue 15: the derived fields (principal, origin, country/AS) cost ≤ 15 % of the load's time and ≤ 10 % of its memory at 1M events.
+  const derived = byName.get('derived');
+  const dTime = num(derived, 'timeOfLoad');
+  const dMem = num(derived, 'memoryOfLoad');
+  if (derived !== undefined) {
+    const names = Object.keys((derived.fields as Record<string, number> | undefined) ?? {}).join(', ');
+    rows.push({ set: s.key, measurement: `derived fields (${names}), filled for every event`, value: seconds(num(derived, 'ms')), ratio: `${times(dTime)} the load (${seconds(num(derived, 'loadMs'))})`, target: `≤ 0.15×${at1M ? '' : ' (at 1M events)'}`, measured: dTime !== undefined, ...(dTime !== undefined ? { met: dTime <= 0.15 } : {}) });
+    rows.push({ set: s.key, measurement: 'memory the derived fields keep (RSS or heap + typed arrays, the larger)', value: mib(num(derived, 'keptBytes')), ratio: `${times(dMem)} RSS after the load (${mib(num(derived, 'rssAfterLoadBytes'))})`, target: `≤ 0.10×${at1M ? '' : ' (at 1M events)'}`, measured: dMem !== undefined, ...(dMem !== undefined ? { met: dMem <= 0.1 } : {}) });
+  }
   const textMet = textMs === undefined ? undefined : textMs <= 2000;
   rows.push({ set: s.key, measurement: 'free-text search `"AccessDenied"`', value: seconds(textMs), ratio: textMs === undefined ? 'not measured' : `${String(num(byName.get('text'), 'count'))} matches`, target: `≤ 2 s${at1M ? '' : ' (at 1M events)'}`, measured: textMs !== undefined, ...(textMet !== undefined ? { met: textMet } : {}) });
   emit({ set: s.key, ratio: 'text ms', value: textMs ?? null, target: '<=2000', holds: textMet ?? false, measured: textMs !== undefined });

@@ -54,7 +54,9 @@ Paths are CloudTrail files or folders (walked recursively; .json, .json.gz, .jso
 --filter  the filter language, e.g. 'eventName:Delete* -userIdentity.type:AWSService time:>-24h'
 --format  jsonl (each raw event exactly as it was; default), csv, table, or count
 --fields  columns for csv/table: normalized fields (time, account, action, actor, service, region,
-          sourceIp, userAgent, outcome, error, resources, id, source) or any dotted raw path
+          sourceIp, userAgent, outcome, error, resources, id, source), fields derived from the
+          sourceIp (country, asn, asOrg, ipClass: offline IP data by NRO, RouteViews and DB-IP,
+          CC BY 4.0) or any dotted raw path
 --sort    a field to order by, '-' in front for descending (default: time, oldest first)
 --limit   print at most N events
 summary   one row per value of --by (principal, sourceIp, accessKey, account, origin or any field)

@@ -3,5 +3,8 @@
  * line here.
  */
 import type { DerivedField } from './derived';
+import { GEO_FIELDS } from './ipGeo/fields';
 
-export const DERIVED_FIELDS: readonly DerivedField[] = [];
+export const DERIVED_FIELDS: readonly DerivedField[] = [
+  ...GEO_FIELDS, // country, asn, asOrg, ipClass of the sourceIp
+];

@@ -101,7 +101,15 @@ export const LIMITS = {
 /** Each section of detail/expand stops here: a webview does not need more than this to read. */
 export const DETAIL_SECTION_MAX = 2_000_000;
 
-export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'country', 'asn', 'region', 'service', 'error', 'account'] as const;
+/**
+ * Who the country and AS data of sourceIp is from (src/core/ipGeo, data/geo/SOURCE.md): its CC BY
+ * 4.0 licences ask for this wherever the fields are shown.
+ */
+export const IP_DATA_ATTRIBUTION =
+  'Country: NRO and the regional Internet registries, OpenGeoFeed. AS: RouteViews, DB-IP (IP Geolocation by DB-IP, db-ip.com), NRO. Via ip-location-db, CC BY 4.0.';
+/** The derived fields that carry IP data (the attribution goes with them). */
+export const IP_DATA_FIELDS: readonly string[] = ['country', 'asn', 'asOrg'];
 /** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
 export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
 
@@ -392,6 +400,22 @@ export interface DetailResult {
   source: string;
   /** Set for an event of a live source whose API can say more about it or change it. */
   live?: { expandable: boolean; actions: ActionDto[] };
+  /** Where the event came from, for an event with a sourceIp. */
+  where?: WhereDto;
+}
+
+/** The derived fields of an event's sourceIp (src/core/ipGeo) and the data they come from. */
+export interface WhereDto {
+  ip: string;
+  /** public, private, aws-internal, service… and what that means. */
+  ipClass: string;
+  classText: string;
+  country: string;
+  asn: string;
+  asOrg: string;
+  /** The date of the IP data (YYYY-MM-DD); '' when the table could not be loaded. */
+  dataDate: string;
+  attribution: string;
 }
 
 /** One more view of the event from its API, as JSON text (cut at DETAIL_SECTION_MAX with a note). */

@@ -1,9 +1,14 @@
 /** The session's reading and writing under node: the file readers, S3 streaming and the exporter. */
 import * as path from 'node:path';
+import { provideIpTable } from '../core/ipGeo/fields';
+import { readIpTable } from '../providers/ipGeo/tableFile';
 import { loadFiles } from '../providers/logFiles/files';
 import { loadFromS3 } from '../providers/s3Trail/index';
 import { exportView } from './exporter';
 import type { SessionIo } from './io';
+
+// Whoever reads files under node also reads the IP table (country, asn… of sourceIp), on first use.
+provideIpTable(() => readIpTable());
 
 export const NODE_IO: SessionIo = {
   loadFiles: (paths, store, opts) => loadFiles(paths, store, opts),

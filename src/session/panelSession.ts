@@ -31,6 +31,7 @@ import { askAndExport, exportResult } from './resultExport';
 import { SourceLoader } from './sourceLoader';
 import { SourceSet } from './sourceSet';
 import { TickProgress } from './tickProgress';
+import { whereFrom } from './whereFrom';
 
 export type { LiveResult };
 
@@ -174,6 +175,7 @@ export class PanelSession {
       raw: this.sources.store.rawText(row),
       source: this.sources.store.value(row, 'source'),
       ...this.actions.detailOf(row),
+      where: whereFrom(this.sources.store, row),
     };
   }
 

@@ -18,7 +18,7 @@ import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
 import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
-import type { DetailResult, DetailSectionDto } from '../../src/protocol';
+import type { DetailResult, DetailSectionDto, WhereDto } from '../../src/protocol';
 import { dottedPath, filterFieldForPath, formatCount, leafText, rawRuns, type PathSegment } from '../format';
 import { baseStyles, codicons, emit, icon, shownText, shownTitle } from './shared';
 
@@ -257,6 +257,16 @@ export class AeDetail extends LitElement {
         width: 20px;
         height: 20px;
         padding: 2px;
+      }
+      .where {
+        padding: 2px 8px 4px;
+        font-size: 12px;
+      }
+      .where-text {
+        margin-left: 4px;
+      }
+      .where-source {
+        font-size: 11px;
       }
       pre.raw {
         margin: 0;
@@ -655,6 +665,17 @@ export class AeDetail extends LitElement {
     </div>`;
   }
 
+  /** Country and AS of the event's sourceIp, with the data's date and attribution (its licence asks for them). */
+  private renderWhere(w: WhereDto) {
+    const parts = w.ipClass === 'public' ? [w.country, w.asn ? `AS${w.asn}` : '', w.asOrg].filter((p) => p !== '') : [];
+    const said = parts.length > 0 ? parts.join(' · ') : w.ipClass === 'public' ? 'not in the IP data' : w.classText;
+    const source = `IP data of ${w.dataDate || 'unknown date (the table could not be loaded)'}. ${w.attribution}`;
+    return html`<div class="where" title=${shownTitle(`${w.ip}: ${w.classText}. ${source}`)}>
+      ${icon('globe')}<span class="where-text">${shownText(said)}</span>
+      <div class="where-source muted">${shownText(source)}</div>
+    </div>`;
+  }
+
   override render() {
     const d = this.detail;
     const sections = this.apiSections();
@@ -679,7 +700,7 @@ export class AeDetail extends LitElement {
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d
           ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
-          : html`${this.renderApi(d)}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
+          : html`${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>

@@ -12,7 +12,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
 import type { FacetParams, FacetResult, FacetValue, ServerAggregateDto } from '../../src/protocol';
-import { FACET_FIELDS, LIMITS } from '../../src/protocol';
+import { FACET_FIELDS, IP_DATA_ATTRIBUTION, IP_DATA_FIELDS, LIMITS } from '../../src/protocol';
 import { formatCount } from '../format';
 import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle } from './shared';
 
@@ -463,7 +463,7 @@ export class AeFacets extends LitElement {
           @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.toggle(field))}
         >
           ${icon(open ? 'chevron-down' : 'chevron-right')}
-          <span class="section-title">${label}</span>
+          <span class="section-title" title=${IP_DATA_FIELDS.includes(field) ? `${label} of the Source IP. ${IP_DATA_ATTRIBUTION}` : nothing}>${label}</span>
         </span>
         <button
           class="icon-btn search-btn"
