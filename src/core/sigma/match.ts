@@ -16,6 +16,7 @@ import { keepByMask, keepWhere, predicateMask } from '../evaluate';
 import { resolveField } from '../event';
 import { extractPath, parseRecordExact } from '../rawPath';
 import type { EventStore, StoreColumn } from '../store';
+import { withJsonLeaves } from './leaves';
 import type { CompiledRule, SigmaNode, ValueTest } from './types';
 
 const ALIASED: Readonly<Record<string, string>> = {
@@ -47,6 +48,7 @@ class Context {
   private readonly parsed = new Map<number, unknown>();
   private readonly access = new Map<string, Access>();
   private readonly masks = new WeakMap<SigmaNode, Uint8Array>();
+  private readonly tests = new WeakMap<SigmaNode, ValueTest>();
   private trustBase: Uint8Array | undefined;
   private trustError: Uint8Array | undefined;
 
@@ -128,6 +130,16 @@ class Context {
     }
   }
 
+  /** A value node's test, JSON values matching through their leaves too (leaves.ts). */
+  testOf(node: Extract<SigmaNode, { type: 'value' }>): ValueTest {
+    let t = this.tests.get(node);
+    if (!t) {
+      t = withJsonLeaves(node.test);
+      this.tests.set(node, t);
+    }
+    return t;
+  }
+
   mask(node: SigmaNode, col: StoreColumn, test: ValueTest | 'absent'): Uint8Array {
     let m = this.masks.get(node);
     if (!m || m.length !== col.dict.size) {
@@ -191,7 +203,7 @@ class Context {
       case 'value':
       case 'absent': {
         const a = this.fieldAccess(node.field);
-        const test = node.type === 'absent' ? 'absent' : node.test;
+        const test = node.type === 'absent' ? 'absent' : this.testOf(node);
         const rowTest = (values: string[]): boolean => (test === 'absent' ? values.length === 0 : values.some(test));
         if (a.kind === 'raw') return keepWhere(cand, (r) => rowTest(extractPath(this.record(r), a.path)));
         const mask = this.mask(node, a.col, test);

@@ -48,7 +48,7 @@ export function compileLinearRegex(pattern: string, flags: RegexFlags = {}): Lin
     re = new RegExp(source, 'l' + (flags.m ? 'm' : '') + (flags.s ? 's' : ''));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    return { ok: false, reason: /linear time/.test(msg) ? `regular expression needs backtracking (backreference or lookaround): /${short(pattern)}/` : `invalid regular expression /${short(pattern)}/` };
+    return { ok: false, reason: /linear time/.test(msg) ? `regular expression cannot run in linear time (backreferences, lookaround, large counted repeats need backtracking): /${short(pattern)}/` : `invalid regular expression /${short(pattern)}/` };
   }
   return { ok: true, test: (v) => re.test(v) };
 }
