@@ -14,6 +14,7 @@ import { bundledRulesDir, loadRuleSet, loadUserRules, RuleFolderError } from '..
 import { readDetectionSettings } from '../../src/providers/detections/settings';
 import { loadFiles } from '../../src/providers/logFiles/files';
 import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
+import { EXPECTED_ON_REAL_DATA } from '../support/sigmaExpected';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DATA = path.resolve(ROOT, '../shared/data/cloudtrail');
@@ -110,45 +111,6 @@ describe('user rule folders', () => {
     assert.deepEqual(readDetectionSettings((k) => (k === 'ruleFolders' ? 'not a list' : [1, 2])), { ruleFolders: [], disabledRules: [] });
   });
 });
-
-/** Which bundled rules fire on which shared set, and how often (README, "Detections"). */
-export const EXPECTED_ON_REAL_DATA: Record<string, Record<string, number>> = {
-  'stratus-red-team-detonation-logs': {
-    'AWS CloudTrail Important Change': 2,
-    'AWS IAM Backdoor Users Keys': 2,
-    'AWS New Lambda Layer Attached': 1,
-    'AWS STS AssumeRole Misuse': 68,
-    'AWS Snapshot Backup Exfiltration': 1,
-    'AWS Successful Console Login Without MFA': 1,
-    'AWS User Login Profile Was Modified': 1,
-    'AWS VPC Flow Logs Deleted': 1,
-    'Ingress/Egress Security Group Modification': 1,
-    'Potential Malicious Usage of CloudTrail System Manager': 2,
-  },
-  traildiscover: {
-    'AWS CloudTrail Important Change': 3,
-    'AWS Config Disabling Channel/Recorder': 2,
-    'AWS EFS Fileshare Modified or Deleted': 1,
-    'AWS EFS Fileshare Mount Modified or Deleted': 1,
-    'AWS Glue Development Endpoint Activity': 2,
-    'AWS GuardDuty Important Change': 1,
-    'AWS IAM Backdoor Users Keys': 1,
-    'AWS RDS Master Password Change': 1,
-    'AWS STS AssumeRole Misuse': 77,
-    'AWS STS GetSessionToken Misuse': 1,
-    'AWS Snapshot Backup Exfiltration': 2,
-    'AWS Suspicious SAML Activity': 1,
-    'AWS User Login Profile Was Modified': 1,
-    'Ingress/Egress Security Group Modification': 2,
-    'Modification or Deletion of an AWS RDS Cluster': 1,
-    'New AWS Lambda Function URL Configuration Created': 1,
-    'New Network ACL Entry Added': 1,
-    'New Network Route Added': 1,
-    'Potential Bucket Enumeration on AWS': 1,
-    'RDS Database Security Group Modification': 2,
-    'SES Identity Has Been Deleted': 1,
-  },
-};
 
 describe('bundled Sigma rules on the shared real data', function () {
   before(function () {
