@@ -206,7 +206,7 @@ async function detectCommand(args: string[], out: OutputWriter, err: OutputWrite
     err.write(`rule ${terminalSafe(p.file)}${p.title ? ` (${terminalSafe(p.title)})` : ''}: not evaluated: ${terminalSafe(p.reason)}\n`);
   }
   const { store, report } = await load(positionals, err);
-  const detections = detect(store, ruleSet.rules);
+  const detections = await detect(store, ruleSet.rules);
   const hits = hitsOf(store, detections, opts.data['min-level']);
   if (values.summary) await writeDetectionSummary(summarize(store, hits), opts.data.format, out);
   else await writeHits(store, hits, opts.data.format, out);

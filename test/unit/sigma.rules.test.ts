@@ -69,7 +69,7 @@ describe('bundled Sigma rules', function () {
     assert.deepEqual(overridden, ['055fb148-60f8-462d-ad16-26926ce050f1', '0a5177f4-6ca9-44c2-aacf-d3f3d8b6e4d2', 'ccd6a6c8-bb4e-4a91-9d2a-07e632819374']);
   });
 
-  it('each hit its positive test event and not its negative one', () => {
+  it('each hit its positive test event and not its negative one', async () => {
     assert.equal(Object.keys(CASES).length, 57);
     for (const rule of rules) {
       const c = CASES[path.basename(rule.file)];
@@ -79,7 +79,7 @@ describe('bundled Sigma rules', function () {
       const r = readLogBuffer('case.json', Buffer.from(JSON.stringify({ Records: [event('positive', c.positive), event('negative', c.negative)] })), 'case');
       assert.ok(r.batch);
       store.appendBatch(r.batch);
-      const d = detect(store, [rule]);
+      const d = await detect(store, [rule]);
       assert.deepEqual(Array.from(d.rows[0], (row) => store.idOf(row)), ['positive'], rule.title);
     }
   });
@@ -125,7 +125,7 @@ describe('bundled Sigma rules on the shared real data', function () {
       const store = new EventStore();
       const report = await loadFiles([path.join(DATA, set)], store);
       assert.deepEqual(report.errors, []);
-      const d = detect(store, rules);
+      const d = await detect(store, rules);
       const fired: Record<string, number> = {};
       d.rows.forEach((rows, i) => {
         if (rows.length > 0) fired[d.rules[i].title] = rows.length;

@@ -22,7 +22,8 @@ function linearEngine(): boolean {
   if (linearAvailable !== undefined) return linearAvailable;
   try {
     setFlagsFromString('--enable-experimental-regexp-engine');
-    new RegExp('a', 'l');
+    const linearFlag = 'l';
+    new RegExp('a', linearFlag);
     linearAvailable = true;
   } catch {
     linearAvailable = false;
