@@ -39,7 +39,7 @@ export interface Detections {
   rows: Uint32Array[];
   /** Every row with at least one hit, ascending. */
   hitRows: Uint32Array;
-  /** Indices into `rules` of the rules a row hit (empty when none). */
+  /** The rules a row hit (empty when none). */
   rulesOf(row: number): CompiledRule[];
   /** Rows the rules were evaluated over (CloudTrail records). */
   evaluated: number;
