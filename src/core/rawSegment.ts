@@ -11,7 +11,6 @@
  * depends on how they are kept. Decompressing checks the size every block must come out at: a
  * damaged block is an error naming the damage, never other bytes.
  */
-import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 
 export type RawCodec = 'none' | 'gzip' | 'deflate-raw';
@@ -103,27 +102,6 @@ export function inflateBlock(block: RawBlock): Buffer {
     // of the known size: the output is made once, not gathered from 16 KB chunks and copied.
     const opts = { maxOutputLength: Math.max(1, block.size), chunkSize: Math.max(64 * 1024, block.size + 64) };
     out = block.codec === 'gzip' ? zlib.gunzipSync(data, opts) : zlib.inflateRawSync(data, opts);
-  } catch (err) {
-    throw new RawDataError(`the stored raw bytes are damaged (${block.codec}: ${err instanceof Error ? err.message : String(err)})`);
-  }
-  if (out.length !== block.size) throw new RawDataError(`the stored raw bytes are damaged (${block.codec} gave ${out.length} bytes, expected ${block.size})`);
-  return out;
-}
-
-const gunzipAsync = promisify(zlib.gunzip);
-const inflateRawAsync = promisify(zlib.inflateRaw);
-
-/**
- * inflateBlock on zlib's thread pool: a caller reading many blocks (Sigma detection reading the
- * records its rules name) inflates several at once instead of one after another on this thread.
- */
-export async function inflateBlockAsync(block: RawBlock): Promise<Buffer> {
-  const data = Buffer.from(block.data.buffer, block.data.byteOffset, block.data.byteLength);
-  if (block.codec === 'none') return data;
-  let out: Buffer;
-  try {
-    const opts = { maxOutputLength: Math.max(1, block.size), chunkSize: Math.max(64 * 1024, block.size + 64) };
-    out = block.codec === 'gzip' ? await gunzipAsync(data, opts) : await inflateRawAsync(data, opts);
   } catch (err) {
     throw new RawDataError(`the stored raw bytes are damaged (${block.codec}: ${err instanceof Error ? err.message : String(err)})`);
   }

@@ -12,9 +12,9 @@
  * hold the errorMessage). Any other row (a CSV export row, an Insight) is read from its raw JSON, so
  * `eventName` always means the record's eventName exactly as stored.
  */
-import { availableParallelism } from 'node:os';
 import { keepByMask, keepWhere, predicateMask } from '../evaluate';
-import { blocksOf, inflateBlockAsync } from '../rawSegment';
+import { blocksOf } from '../rawSegment';
+import { inflateBlockAsync, readParallelism } from './inflateAsync';
 import { resolveField } from '../event';
 import { extractPath, parseRecordExact } from '../rawPath';
 import type { EventStore, StoreColumn } from '../store';
@@ -526,7 +526,7 @@ export async function detect(store: EventStore, rules: readonly CompiledRule[], 
   const ctx = new Context(store, [...fields], cand);
   const need = new Uint8Array(store.size);
   for (const rule of rules) ctx.plan(rule.node, cand, need);
-  await ctx.prefetchParallel(keepWhere(cand, (r) => need[r] === 1), opts.parallel ?? Math.max(2, availableParallelism()));
+  await ctx.prefetchParallel(keepWhere(cand, (r) => need[r] === 1), opts.parallel ?? readParallelism());
   const rows = rules.map((rule) => ctx.evaluate(rule.node, cand));
   // Per row: its rules, as offsets into one flat list (no object per hit row).
   const count = new Map<number, number>();
