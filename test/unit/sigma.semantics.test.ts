@@ -8,6 +8,8 @@ import { EventStore } from '../../src/core/store';
 import { detect } from '../../src/core/sigma/match';
 import { buildRuleSet } from '../../src/core/sigma/ruleSet';
 import { caseFold } from '../../src/core/sigma/regex';
+import { hitsOf } from '../../src/core/sigma/hits';
+import type { DerivedField } from '../../src/core/derived';
 import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
 
 type Rec = Record<string, unknown>;
@@ -319,5 +321,35 @@ describe('Sigma: hostile rule files', () => {
   it('a condition that is far too long or too deep is refused', async () => {
     assert.match(problem(`sel:\n  eventName: A\ncondition: ${'('.repeat(100)}sel${')'.repeat(100)}`), /nested too deeply/);
     assert.match(problem(`sel:\n  eventName: A\ncondition: ${'sel or '.repeat(1000)}sel`), /longer than/);
+  });
+});
+
+describe('Sigma hits: who did it', () => {
+  const rec = ev({ eventName: 'DeleteTrail', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' } });
+  const rule = () => compile(ruleYaml(`sel:\n  eventName: DeleteTrail\ncondition: sel`)).rules;
+  it('is the derived principal field when the store has one, else the actor', async () => {
+    const plain = storeOf([rec]);
+    assert.equal(hitsOf(plain, await detect(plain, rule()))[0].principal, 'arn:aws:iam::111122223333:user/alice');
+    const principal: DerivedField = {
+      name: 'principal',
+      scope: 'rows',
+      kind: 'string',
+      fill(_store, col, ranges) {
+        for (const [start, end] of ranges) {
+          for (let row = start; row < end; row++) {
+            const id = col.dict.intern('alice (derived)');
+            col.fitIds();
+            col.ids[row] = id;
+          }
+        }
+      },
+    };
+    const store = new EventStore([principal]);
+    const r = readLogBuffer('p.json', Buffer.from(JSON.stringify({ Records: [rec] })), 'p');
+    assert.ok(r.batch);
+    store.appendBatch(r.batch);
+    const h = hitsOf(store, await detect(store, rule()));
+    assert.deepEqual([h[0].principal, h[0].action, h[0].sourceIp, h[0].rule.author, h[0].level], ['alice (derived)', 'DeleteTrail', '203.0.113.5', 'Tester', 'high']);
+    assert.deepEqual(hitsOf(store, await detect(store, rule()), 'critical'), []);
   });
 });
