@@ -257,7 +257,7 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
     emit({ set: s.key, ...ours, expected, ok: num(ours, 'count') === expected });
     if (num(ours, 'count') !== expected) checks.fail(`MISMATCH (${s.key}): ours-filter (${OUR_FILTER}) counted ${String(ours.count)}, expected ${String(expected)}`);
   }
-  for (const name of ['text', 'facets', 'histogram', 'derived']) {
+  for (const name of ['text', 'facets', 'histogram', 'derived', 'detect']) {
     const r = byName.get(name);
     if (r === undefined) continue;
     emit({ set: s.key, ...r });
@@ -308,6 +308,13 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
     rows.push({ set: s.key, measurement: `derived fields (${names}), filled for every event`, value: seconds(num(derived, 'ms')), ratio: `${times(dTime)} the load (${seconds(num(derived, 'loadMs'))})`, target: `≤ 0.15×${at1M ? '' : ' (at 1M events)'}`, measured: dTime !== undefined, ...(dTime !== undefined ? { met: dTime <= 0.15 } : {}) });
     rows.push({ set: s.key, measurement: 'memory the derived fields keep (RSS or heap + typed arrays, the larger)', value: mib(num(derived, 'keptBytes')), ratio: `${times(dMem)} RSS after the load (${mib(num(derived, 'rssAfterLoadBytes'))})`, target: `≤ 0.10×${at1M ? '' : ' (at 1M events)'}`, measured: dMem !== undefined, ...(dMem !== undefined ? { met: dMem <= 0.1 } : {}) });
   }
+  // Detection against the load: the load's median from its own child process (the phase's own,
+  // untimed load is a single run and noisier).
+  const det = byName.get('detect');
+  const detMs = num(det, 'ms');
+  const detLoadMs = loadMs ?? num(det, 'loadMs');
+  if (det !== undefined) log(`${s.key} detect: ${String(det.rules)} rules over ${String(det.events)} events in ${String(detMs)} ms (${String(det.eventsPerSec)} events/s), ${String(det.hits)} hits on ${String(det.eventsWithHits)} events`);
+  ratioRow(`all ${String(det?.rules ?? 'bundled')} bundled Sigma rules over the store`, detMs === undefined ? 'not measured' : `${seconds(detMs)}, ${Math.round(num(det, 'eventsPerSec') ?? 0).toLocaleString('en-US')} events/s`, detMs !== undefined && detLoadMs !== undefined ? detMs / detLoadMs : undefined, `load (${seconds(detLoadMs)})`, '<=', 0.5, q.error ?? 'detect failed', at1M ? '' : ' (at 1M events)');
   const textMet = textMs === undefined ? undefined : textMs <= 2000;
   rows.push({ set: s.key, measurement: 'free-text search `"AccessDenied"`', value: seconds(textMs), ratio: textMs === undefined ? 'not measured' : `${String(num(byName.get('text'), 'count'))} matches`, target: `≤ 2 s${at1M ? '' : ' (at 1M events)'}`, measured: textMs !== undefined, ...(textMet !== undefined ? { met: textMet } : {}) });
   emit({ set: s.key, ratio: 'text ms', value: textMs ?? null, target: '<=2000', holds: textMet ?? false, measured: textMs !== undefined });

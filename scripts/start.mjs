@@ -141,6 +141,8 @@ function packageStamp() {
   for (const f of ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md']) if (existsSync(join(REPO, f))) add(join(REPO, f));
   walk(join(REPO, 'dist'));
   walk(join(REPO, 'media'));
+  // The bundled Sigma rules ship in the .vsix beside dist/ (the CLI and the host find them there).
+  walk(join(REPO, 'rules'));
   return h.digest('hex');
 }
 

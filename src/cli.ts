@@ -2,6 +2,8 @@
  * audit-log-explorer: the same core as the extension, on the command line (scripting, CI, benchmarks).
  *
  *   audit-log-explorer stats <path>...
+ *   audit-log-explorer detect <path>... [--rules DIR]... [--disable ID]... [--min-level L]
+ *                                       [--format jsonl|csv|table] [--summary]
  *   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
  *                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
  *   audit-log-explorer summary <path>... --by FIELD [--filter EXPR] [--format jsonl|csv|table]
@@ -28,16 +30,22 @@ import { LoadReport, loadFiles } from './providers/logFiles/files';
 import { createAthena, type AthenaReport } from './providers/athena/index';
 import { listLevel, openS3Session } from './providers/s3Trail/index';
 import { isApiError } from './core/errors';
-import { isTerminal, OutputWriter, terminalSafe, terminalWriter, writeCsv, writeJsonl, writeTable } from './core/formats';
+import { compactJson, csvCell, isTerminal, OutputWriter, terminalSafe, terminalWriter, writeCsv, writeJsonl, writeTable } from './core/formats';
 import { endpointCredentialsProblem } from './core/endpoint';
 import { resolveField } from './core/event';
 import { Summary } from './core/summary';
 import { writeSummary } from './core/summaryFormats';
+import { detect } from './core/sigma/match';
+import { hitsOf, summarize, type DetectionSummary, type Hit } from './core/sigma/hits';
+import { LEVELS } from './core/sigma/types';
+import { loadRuleSet, RuleFolderError } from './providers/detections/ruleFolders';
 
 /** The usage and help text; the live providers' lines come from their descriptors. */
 export function usage(providers: readonly ProviderDescriptor[]): string {
   return `Usage:
   audit-log-explorer stats <path>...
+  audit-log-explorer detect <path>... [--rules DIR]... [--disable ID]... [--min-level L]
+                                      [--format jsonl|csv|table] [--summary]
   audit-log-explorer query <path>... [--filter EXPR] [--format jsonl|csv|table|count]
                                      [--fields a,b,c] [--sort [-]FIELD] [--limit N]
   audit-log-explorer summary <path>... --by FIELD [--filter EXPR] [--format jsonl|csv|table]
@@ -66,6 +74,12 @@ summary   one row per value of --by (principal, sourceIp, accessKey, account, or
           within 10 minutes, for a value active 1 hour or more) or new (first seen in the last
           quarter of the time span). --top N prints the N values with most events. --format jsonl
           (default), csv or table.
+detect    runs the bundled SigmaHQ CloudTrail rules (DRL 1.1) and every --rules folder over the events:
+          one line per hit (time, level, rule, principal, action, source IP, event id, the rule's
+          author and link; jsonl also carries the raw event). --summary prints totals per level and
+          rule, the busiest days and the share of events with a hit instead. --min-level: low,
+          medium, high or critical. --disable ID leaves a rule out. Rules that cannot be evaluated
+          are listed on stderr with the reason. A missing or unreadable --rules folder exits 2.
 fetch     queries a live audit API; credentials come from the environment only, never from flags:
 ${fetchHelp(providers)}
           --from/--to take ISO dates/times or relative times (-24h, -7d); default: the last 24 hours.
@@ -76,7 +90,7 @@ fetch s3  streams a trail bucket's log objects for those days and regions (AWS c
           cloudtrail) through the same readers as local files; digests are skipped.
 athena    runs SQL (or --filter translated to SQL; what cannot be translated applies locally) on the
           CloudTrail table and prints the rows; stderr says the SQL's translation and the bytes scanned.
-Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage or filter error.`;
+Exit status: 0 all input read, 1 some input had errors (partial results printed), 2 usage, filter or rule-folder error.`;
 }
 
 export const DEFAULT_FIELDS = ['time', 'account', 'region', 'service', 'action', 'actor', 'sourceIp', 'outcome', 'error'];
@@ -104,6 +118,7 @@ export async function main(argv: string[], stdout: OutputWriter = process.stdout
     if (command === 'stats') return await stats(rest, out, err);
     if (command === 'query') return await query(rest, out, err);
     if (command === 'summary') return await summary(rest, out, err);
+    if (command === 'detect') return await detectCommand(rest, out, err);
     if (command === 'fetch' && rest[0] === 's3') return await fetchS3(rest.slice(1), out, err);
     if (command === 'fetch') return await fetchLive(rest, out, err, providers);
     if (command === 'athena') return await athena(rest, out, err);
@@ -116,6 +131,10 @@ export async function main(argv: string[], stdout: OutputWriter = process.stdout
     const parseArgsError = e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS');
     if (e instanceof UsageError || parseArgsError) {
       err.write(`audit-log-explorer: ${terminalSafe((e as Error).message)}\n\n${usage(providers)}\n`);
+      return 2;
+    }
+    if (e instanceof RuleFolderError) {
+      err.write(`audit-log-explorer: ${terminalSafe(e.message)}\n`);
       return 2;
     }
     if (e instanceof BadFilter) {
@@ -176,6 +195,108 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
   const { store, report } = await load(positionals, err);
   await writeResult(store.query(node, { sort: output.sort }), output, out);
   return report.errors.length > 0 ? 1 : 0;
+}
+
+const DetectOptions = z.object({
+  format: z.enum(['jsonl', 'csv', 'table'], { error: (i) => `--format must be jsonl, csv or table, not '${String(i.input)}'` }).default('table'),
+  'min-level': z.enum(LEVELS, { error: (i) => `--min-level must be one of ${LEVELS.join(', ')}, not '${String(i.input)}'` }).default('informational'),
+});
+
+async function detectCommand(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: joinOptionValues(args, new Set(['--rules', '--disable', '--min-level', '--format'])),
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string', multiple: true },
+      disable: { type: 'string', multiple: true },
+      'min-level': { type: 'string' },
+      format: { type: 'string' },
+      summary: { type: 'boolean', default: false },
+    },
+  });
+  const opts = DetectOptions.safeParse(values);
+  if (!opts.success) throw new UsageError(opts.error.issues.map((i) => i.message).join('; '));
+  if (positionals.length === 0) throw new UsageError('give at least one file or folder');
+  // Rule folders are checked before any event is read: a typo in --rules costs nothing.
+  const ruleSet = await loadRuleSet({ folders: values.rules ?? [], disabled: values.disable ?? [] });
+  for (const p of ruleSet.problems) {
+    err.write(`rule ${terminalSafe(p.file)}${p.title ? ` (${terminalSafe(p.title)})` : ''}: not evaluated: ${terminalSafe(p.reason)}\n`);
+  }
+  const { store, report } = await load(positionals, err);
+  const detections = await detect(store, ruleSet.rules);
+  const hits = hitsOf(store, detections, opts.data['min-level']);
+  if (values.summary) await writeDetectionSummary(summarize(store, hits), opts.data.format, out);
+  else await writeHits(store, hits, opts.data.format, out);
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+const HIT_FIELDS = ['time', 'level', 'rule', 'principal', 'action', 'sourceIp', 'eventId', 'ruleId', 'author', 'link'] as const;
+
+function hitCells(h: Hit): Record<(typeof HIT_FIELDS)[number], string> {
+  return { time: h.time, level: h.level, rule: h.rule.title, principal: h.principal, action: h.action, sourceIp: h.sourceIp, eventId: h.eventId, ruleId: h.rule.id, author: h.rule.author, link: h.rule.link };
+}
+
+async function writeHits(store: EventStore, hits: readonly Hit[], format: 'jsonl' | 'csv' | 'table', out: OutputWriter): Promise<void> {
+  if (format === 'jsonl') {
+    const raws = store.rawBytesOf(Uint32Array.from(hits, (h) => h.row));
+    hits.forEach((h, i) => {
+      const { rule } = h;
+      const head = {
+        time: h.time,
+        level: h.level,
+        rule: { id: rule.id, title: rule.title, level: rule.level, author: rule.author, link: rule.link, ...(rule.overrideNote ? { override: rule.overrideNote } : {}) },
+        principal: h.principal,
+        action: h.action,
+        sourceIp: h.sourceIp,
+        eventId: h.eventId,
+      };
+      // The event goes in as the bytes it arrived in (layout dropped), not re-serialized.
+      const raw = Buffer.from(compactJson(raws[i])).toString('utf8');
+      out.write(`${JSON.stringify(head).slice(0, -1)},"event":${raw}}\n`);
+    });
+    return;
+  }
+  const rows = hits.map(hitCells);
+  if (format === 'csv') {
+    out.write(HIT_FIELDS.join(',') + '\r\n');
+    for (const r of rows) out.write(HIT_FIELDS.map((f) => csvCell(r[f])).join(',') + '\r\n');
+    return;
+  }
+  const cols = HIT_FIELDS.filter((f) => f !== 'ruleId');
+  const cells = rows.map((r) => cols.map((f) => terminalSafe(r[f])));
+  // The link is never clipped: it is how a reader gets to the rule (DRL 1.1).
+  const max = (i: number) => (cols[i] === 'link' ? Infinity : 60);
+  const widths = cols.map((f, i) => Math.max(f.length, ...cells.map((c) => Math.min(max(i), c[i].length))));
+  const line = (c: string[]) => c.map((x, i) => (x.length > max(i) ? x.slice(0, 59) + '…' : x).padEnd(widths[i])).join('  ').trimEnd() + '\n';
+  out.write(line([...cols]));
+  out.write(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) out.write(line(c));
+}
+
+async function writeDetectionSummary(s: DetectionSummary, format: 'jsonl' | 'csv' | 'table', out: OutputWriter): Promise<void> {
+  if (format === 'jsonl') {
+    out.write(JSON.stringify(s) + '\n');
+    return;
+  }
+  if (format === 'csv') {
+    out.write('kind,key,level,author,link,count\r\n');
+    const row = (cells: Array<string | number>) => out.write(cells.map((c) => csvCell(String(c))).join(',') + '\r\n');
+    row(['events', '', '', '', '', s.events]);
+    row(['eventsWithHits', '', '', '', '', s.eventsWithHits]);
+    row(['hits', '', '', '', '', s.hits]);
+    for (const l of LEVELS) row(['level', l, l, '', '', s.byLevel[l]]);
+    for (const r of s.byRule) row(['rule', r.title, r.level, r.author, r.link, r.hits]);
+    for (const d of s.busiestDays) row(['day', d.day, '', '', '', d.hits]);
+    return;
+  }
+  const pct = (s.share * 100).toFixed(s.share > 0 && s.share < 0.001 ? 4 : 2);
+  let text = `${s.hits} hits on ${s.eventsWithHits} of ${s.events} events (${pct}%)\n\nBy level:\n`;
+  for (const l of [...LEVELS].reverse()) text += `  ${l.padEnd(13)} ${s.byLevel[l]}\n`;
+  text += '\nBy rule:\n';
+  for (const r of s.byRule) text += `  ${String(r.hits).padStart(7)}  ${r.level.padEnd(13)} ${terminalSafe(r.title)} (by ${terminalSafe(r.author)}) ${terminalSafe(r.link)}\n`;
+  text += '\nBusiest days:\n';
+  for (const d of s.busiestDays) text += `  ${d.day}  ${d.hits}\n`;
+  out.write(text);
 }
 
 const VALUE_OPTIONS = new Set(['--filter', '-f', '--format', '--fields', '--sort', '--limit']);

@@ -149,7 +149,30 @@ function keepByTime(t: Float64Array, cand: Uint32Array, op: Comparison, ms: numb
   return out.subarray(0, n);
 }
 
-function keepByMask(col: StoreColumn, cand: Uint32Array, mask: Uint8Array): Uint32Array {
+/**
+ * mask[id] = 1 when some value of dictionary entry `id` passes `test` (any element, for lists), or,
+ * with `absent`, exactly when the entry is the absent value. For engines built on this one (Sigma
+ * detections) that bring their own per-value tests.
+ */
+export function predicateMask(col: StoreColumn, test: ((v: string) => boolean) | 'absent'): Uint8Array {
+  const size = col.dict.size;
+  const mask = new Uint8Array(size);
+  if (test === 'absent') {
+    mask[0] = 1;
+    return mask;
+  }
+  for (let id = 1; id < size; id++) {
+    for (const v of col.valuesOf(id)) {
+      if (test(v)) {
+        mask[id] = 1;
+        break;
+      }
+    }
+  }
+  return mask;
+}
+
+export function keepByMask(col: StoreColumn, cand: Uint32Array, mask: Uint8Array): Uint32Array {
   const ids = col.ids;
   const out = new Uint32Array(cand.length);
   let n = 0;
