@@ -11,6 +11,7 @@ import { existsSync, promises as fs, type Stats } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { EventBatch } from '../../core/batch';
 import type { EventStore } from '../../core/store';
 import { FileResult, isDigestFileName, readLogFile, type ReadOptions } from './fileReader';
 import { DEFAULT_MAX_INFLATED_BYTES } from './inflate';
@@ -71,8 +72,8 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
 
   const progress: LoadProgress = { files: 0, filesTotal: tasks.length, events: 0, duplicates: 0, bytes: 0 };
   const readOpts: ReadOptions = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
-  const merge = (result: FileResult) => {
-    mergeResult(result, store, report);
+  const merge = (result: FileResult, run?: EventBatch) => {
+    mergeResult(result, store, report, run);
     progress.files++;
     progress.events = report.events;
     progress.duplicates = report.duplicates;
@@ -191,8 +192,11 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
   }
 }
 
-/** Adds one read file to the store and the report (local loads and S3 loads alike). */
-export function mergeResult(result: FileResult, store: EventStore, report: LoadReport): void {
+/**
+ * Adds one read file to the store and the report (local loads and S3 loads alike). `run` is the
+ * batch of the worker's run the file was read into (see RunBatch), when it was.
+ */
+export function mergeResult(result: FileResult, store: EventStore, report: LoadReport, run?: EventBatch): void {
   report.bytes += result.bytes;
   if (result.skipped) {
     report.skipped.push({ path: result.path, reason: result.skipped });
@@ -206,6 +210,10 @@ export function mergeResult(result: FileResult, store: EventStore, report: LoadR
   }
   if (result.batch) {
     const r = store.appendBatch(result.batch);
+    report.events += r.added;
+    report.duplicates += r.duplicates;
+  } else if (result.rows && run) {
+    const r = store.appendRows(run, result.rows[0], result.rows[1]);
     report.events += r.added;
     report.duplicates += r.duplicates;
   }
@@ -245,8 +253,8 @@ const RUN_MAX_FILES = 64;
 /** …and at most this many bytes on disk (a file this big or bigger goes alone). */
 const RUN_MAX_BYTES = 1 << 20;
 
-/** Splits the tasks into runs of consecutive small files; [start, end) each. */
-export function planRuns(tasks: readonly { size: number }[], workers: number): Array<[number, number]> {
+/** Splits the tasks into runs of consecutive small files of one source; [start, end) each. */
+export function planRuns(tasks: readonly { size: number; source?: string }[], workers: number): Array<[number, number]> {
   // Enough runs that every worker gets several, even when all the files together are small.
   const maxFiles = Math.max(1, Math.min(RUN_MAX_FILES, Math.ceil(tasks.length / (4 * Math.max(1, workers)))));
   const runs: Array<[number, number]> = [];
@@ -254,7 +262,7 @@ export function planRuns(tasks: readonly { size: number }[], workers: number): A
   while (start < tasks.length) {
     let end = start + 1;
     let bytes = tasks[start].size;
-    while (end < tasks.length && end - start < maxFiles && bytes + tasks[end].size <= RUN_MAX_BYTES) bytes += tasks[end++].size;
+    while (end < tasks.length && end - start < maxFiles && bytes + tasks[end].size <= RUN_MAX_BYTES && tasks[end].source === tasks[start].source) bytes += tasks[end++].size;
     runs.push([start, end]);
     start = end;
   }
@@ -265,7 +273,7 @@ function runOnWorkers(
   tasks: FileTask[],
   count: number,
   workerFile: string,
-  merge: (r: FileResult) => void,
+  merge: (r: FileResult, run?: EventBatch) => void,
   signal: AbortSignal | undefined,
   report: LoadReport,
   readOpts: ReadOptions,
@@ -273,7 +281,7 @@ function runOnWorkers(
   return new Promise((resolve) => {
     const workers: Worker[] = [];
     const runs = planRuns(tasks, count);
-    const done = new Map<number, FileResult[]>();
+    const done = new Map<number, { results: FileResult[]; batch: EventBatch | undefined }>();
     let next = 0; // next run to hand out
     let mergedRuns = 0; // runs merged, in order
     let merged = 0; // files merged, in order
@@ -305,13 +313,13 @@ function runOnWorkers(
       // A cancel (from a progress callback inside merge) stops here too, even mid-run and with
       // later files done.
       while (!finished && done.has(mergedRuns)) {
-        const results = done.get(mergedRuns) as FileResult[];
+        const { results, batch } = done.get(mergedRuns) as { results: FileResult[]; batch: EventBatch | undefined };
         done.delete(mergedRuns);
         mergedRuns++;
         for (const r of results) {
           if (finished) return;
           merged++;
-          merge(r);
+          merge(r, batch);
         }
       }
       if (!finished && merged === tasks.length) finish();
@@ -327,14 +335,14 @@ function runOnWorkers(
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;
         const [start] = runs[msg.id];
-        done.set(
-          msg.id,
-          msg.outcomes.map((o, k) => {
+        done.set(msg.id, {
+          results: msg.outcomes.map((o, k) => {
             if ('result' in o) return o.result;
             const task = tasks[start + k];
             return { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${o.error}` }], unreadable: true };
           }),
-        );
+          batch: msg.batch,
+        });
         drain();
         dispatch(w);
       });

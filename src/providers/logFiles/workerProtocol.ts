@@ -1,4 +1,5 @@
 /** Messages between the loader and its worker threads (both ends are our own code). */
+import type { EventBatch } from '../../core/batch';
 import type { FileResult, ReadOptions } from './fileReader';
 
 export interface WorkerTask {
@@ -7,7 +8,7 @@ export interface WorkerTask {
 }
 
 /**
- * A run of consecutive files: many small files go in one message (a trail of thousands of
+ * A run of consecutive files of one source: many small files go in one message (a trail of thousands of
  * few-KB files would otherwise pay a message each way per file), a large file goes alone.
  */
 export interface WorkerRequest {
@@ -23,4 +24,6 @@ export type WorkerOutcome = { result: FileResult } | { error: string };
 export interface WorkerResponse {
   id: number;
   outcomes: WorkerOutcome[];
+  /** The run's events, one batch for all its files; each result's `rows` says which are its. */
+  batch?: EventBatch;
 }
