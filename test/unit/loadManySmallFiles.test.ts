@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -179,6 +179,31 @@ describe('loading many small files', function () {
       [2, 3],
       [3, 4],
     ]);
+  });
+
+  it('tells a folder seen before by its real path, through links and without them', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'ale-links-'));
+    try {
+      const log = (id: string) => gzipSync(JSON.stringify({ Records: [event(Number(id), 'us-east-1')] }));
+      mkdirSync(path.join(top, 'b', 'c'), { recursive: true });
+      writeFileSync(path.join(top, 'b', 'c', 'x.json.gz'), log('1'));
+      writeFileSync(path.join(top, 'b', 'y.json.gz'), log('2'));
+      // `a` (walked first) links to `b/c`, and `b/c/up` back to `b`: through `a/up` the walk
+      // reaches `b` (new) and `b/c` (seen: it is `a`), then `b` again as a plain folder (seen).
+      symlinkSync(path.join(top, 'b', 'c'), path.join(top, 'a'));
+      symlinkSync(path.join(top, 'b'), path.join(top, 'b', 'c', 'up'));
+      const report = await loadFiles([top], new EventStore(), { workers: 0 });
+      assert.equal(report.events, 2);
+      assert.deepEqual(
+        report.skipped.map((s) => [path.relative(top, s.path), s.reason]),
+        [
+          [path.join('a', 'up', 'c'), 'folder already visited (symbolic link loop)'],
+          ['b', 'folder already visited (symbolic link loop)'],
+        ],
+      );
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it("keeps each folder's source when several folders share a run of files", async () => {

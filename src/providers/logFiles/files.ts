@@ -68,10 +68,21 @@ interface FileTask {
 export async function loadFiles(paths: readonly string[], store: EventStore, opts: LoadOptions = {}): Promise<LoadReport> {
   const report: LoadReport = { files: 0, events: 0, duplicates: 0, skipped: [], errors: [], bytes: 0, cancelled: false };
   const tasks: FileTask[] = [];
-  for (const p of paths) await collect(p, opts.source ?? (path.basename(path.resolve(p)) || p), tasks, report);
+  const readOpts: ReadOptions = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const workerFile = path.join(__dirname, 'cloudtrailWorker.js');
+  // Worker threads take a while to start: they start as soon as the walk has found enough to
+  // make them certain (both counts only grow), and boot while the walk goes on.
+  let pool: WorkerPool | undefined;
+  let totalBytes = 0;
+  const wantWorkers = (): number => opts.workers ?? (tasks.length < 4 || totalBytes < 4 << 20 ? 0 : Math.min(cores, 4));
+  const onTask = (t: FileTask): void => {
+    totalBytes += t.size;
+    if (!pool && wantWorkers() > 0 && existsSync(workerFile)) pool = new WorkerPool(wantWorkers(), workerFile, readOpts);
+  };
+  for (const p of paths) await collect(p, opts.source ?? (path.basename(path.resolve(p)) || p), tasks, report, onTask);
 
   const progress: LoadProgress = { files: 0, filesTotal: tasks.length, events: 0, duplicates: 0, bytes: 0 };
-  const readOpts: ReadOptions = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
   const merge = (result: FileResult, run?: EventBatch) => {
     mergeResult(result, store, report, run);
     progress.files++;
@@ -81,16 +92,37 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
     opts.onProgress?.({ ...progress });
   };
 
-  const totalBytes = tasks.reduce((s, t) => s + t.size, 0);
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const wanted = opts.workers ?? (tasks.length < 4 || totalBytes < 4 << 20 ? 0 : Math.min(cores, 4));
-  const workerFile = path.join(__dirname, 'cloudtrailWorker.js');
-  if (wanted > 0 && existsSync(workerFile)) await runOnWorkers(tasks, wanted, workerFile, merge, opts.signal, report, readOpts);
-  else await runHere(tasks, merge, opts.signal, report, readOpts);
+  if (!pool && wantWorkers() > 0 && existsSync(workerFile)) pool = new WorkerPool(wantWorkers(), workerFile, readOpts);
+  if (pool && tasks.length > 0) await runOnWorkers(tasks, pool, workerFile, merge, opts.signal, report, readOpts);
+  else {
+    pool?.terminate();
+    await runHere(tasks, merge, opts.signal, report, readOpts);
+  }
   return report;
 }
 
-async function collect(p: string, source: string, tasks: FileTask[], report: LoadReport): Promise<void> {
+/** The loader's worker threads, started (and booting) before they are given work. */
+class WorkerPool {
+  readonly workers: Worker[] = [];
+  /** An error a worker raised before the loader listened (it would otherwise be an uncaught one). */
+  early: Error | undefined;
+  constructor(count: number, workerFile: string, readOpts: ReadOptions) {
+    // All workers together hold at most one per-file limit of inflated bytes (a folder of bombs
+    // costs one limit, not one per worker).
+    const budget = InflateBudget.create(readOpts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
+    for (let i = 0; i < count; i++) {
+      // A smaller young generation per worker keeps peak memory close to the size of the data itself.
+      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { inflateBudget: budget.data } });
+      w.once('error', (err) => (this.early ??= err));
+      this.workers.push(w);
+    }
+  }
+  terminate(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+async function collect(p: string, source: string, tasks: FileTask[], report: LoadReport, onTask: (t: FileTask) => void): Promise<void> {
   let st;
   try {
     st = await fs.stat(p);
@@ -100,14 +132,17 @@ async function collect(p: string, source: string, tasks: FileTask[], report: Loa
   }
   if (st.isFile()) {
     // A file named explicitly is read whatever its name: its content tells a digest from a log.
-    tasks.push({ path: p, source, size: st.size });
+    const task = { path: p, source, size: st.size };
+    tasks.push(task);
+    onTask(task);
     return;
   }
   if (!st.isDirectory()) {
     report.skipped.push({ path: p, reason: notRegular(st) });
     return;
   }
-  await walk(p, source, tasks, report, new Set([await fs.realpath(p)]));
+  const real = await fs.realpath(p);
+  await walk(p, real, source, tasks, report, new Set([real]), onTask);
 }
 
 /** Stats started at once while walking a folder (the thread pool runs them side by side). */
@@ -115,7 +150,8 @@ const STAT_BATCH = 256;
 
 type StatOutcome = { st: Stats } | { err: unknown } | undefined;
 
-async function walk(dir: string, source: string, tasks: FileTask[], report: LoadReport, seen: Set<string>): Promise<void> {
+/** `real`: the folder's real path (symbolic links resolved), for telling a folder seen before. */
+async function walk(dir: string, real: string, source: string, tasks: FileTask[], report: LoadReport, seen: Set<string>, onTask: (t: FileTask) => void): Promise<void> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -148,12 +184,15 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
     for (let k = 0; k < batch.length; k++) {
       const e = batch[k];
       const full = path.join(dir, e.name);
+      const stat = stats[k];
       let isDir = e.isDirectory();
       let isFile = e.isFile();
+      // What the listing calls a folder is one, not a link: its real path is the parent's plus its
+      // name, with no realpath call (one per folder, most of a deep trail's walk).
+      const plainDir = isDir && stat === undefined;
       let size = 0;
       let other: string | undefined;
       const special = e.isFIFO() || e.isSocket() || e.isCharacterDevice() || e.isBlockDevice();
-      const stat = stats[k];
       if (stat !== undefined) {
         // Some file systems do not say what an entry is (none of the is* holds): stat tells.
         if ('err' in stat) {
@@ -176,17 +215,21 @@ async function walk(dir: string, source: string, tasks: FileTask[], report: Load
           report.skipped.push({ path: full, reason: 'hidden folder' });
           continue;
         }
-        const real = await fs.realpath(full);
-        if (seen.has(real)) {
+        const childReal = plainDir ? path.join(real, e.name) : await fs.realpath(full);
+        if (seen.has(childReal)) {
           report.skipped.push({ path: full, reason: 'folder already visited (symbolic link loop)' });
           continue;
         }
-        seen.add(real);
-        await walk(full, source, tasks, report, seen);
+        seen.add(childReal);
+        await walk(full, childReal, source, tasks, report, seen, onTask);
       } else if (isFile) {
         if (isDigestFileName(e.name)) report.skipped.push({ path: full, reason: 'CloudTrail digest file (holds no events)' });
         else if (!LOG_FILE.test(e.name)) report.skipped.push({ path: full, reason: 'not a log file: folders are read for .json, .jsonl, .ndjson, .cloudtrail, .csv and .gz files' });
-        else tasks.push({ path: full, source, size });
+        else {
+          const task = { path: full, source, size };
+          tasks.push(task);
+          onTask(task);
+        }
       }
     }
   }
@@ -271,7 +314,7 @@ export function planRuns(tasks: readonly { size: number; source?: string }[], wo
 
 function runOnWorkers(
   tasks: FileTask[],
-  count: number,
+  pool: WorkerPool,
   workerFile: string,
   merge: (r: FileResult, run?: EventBatch) => void,
   signal: AbortSignal | undefined,
@@ -280,7 +323,7 @@ function runOnWorkers(
 ): Promise<void> {
   return new Promise((resolve) => {
     const workers: Worker[] = [];
-    const runs = planRuns(tasks, count);
+    const runs = planRuns(tasks, pool.workers.length);
     const done = new Map<number, { results: FileResult[]; batch: EventBatch | undefined }>();
     let next = 0; // next run to hand out
     let mergedRuns = 0; // runs merged, in order
@@ -300,7 +343,10 @@ function runOnWorkers(
       finish();
     };
     signal?.addEventListener('abort', onAbort);
-    if (signal?.aborted) return onAbort();
+    if (signal?.aborted) {
+      pool.terminate();
+      return onAbort();
+    }
 
     const dispatch = (w: Worker) => {
       if (finished || next >= runs.length) return;
@@ -325,12 +371,9 @@ function runOnWorkers(
       if (!finished && merged === tasks.length) finish();
     };
 
-    // All workers together hold at most one per-file limit of inflated bytes (a folder of bombs
-    // costs one limit, not one per worker).
-    const budget = InflateBudget.create(readOpts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES);
-    for (let i = 0; i < Math.min(count, runs.length); i++) {
-      // A smaller young generation per worker keeps peak memory close to the size of the data itself.
-      const w = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 16 }, workerData: { inflateBudget: budget.data } });
+    // Workers beyond the runs have nothing to do.
+    for (const w of pool.workers.slice(runs.length)) void w.terminate();
+    for (const w of pool.workers.slice(0, runs.length)) {
       workers.push(w);
       w.on('message', (msg: WorkerResponse) => {
         if (finished) return;
@@ -346,7 +389,7 @@ function runOnWorkers(
         drain();
         dispatch(w);
       });
-      w.on('error', (err) => {
+      const onError = (err: Error) => {
         // A worker that dies takes its in-flight files with it: read those here instead.
         if (finished) return;
         report.errors.push({ path: workerFile, message: `a loader thread failed (${err.message}); continuing on the main thread` });
@@ -356,7 +399,12 @@ function runOnWorkers(
         finished = true;
         signal?.removeEventListener('abort', onAbort);
         void runHere(rest, merge, signal, report, readOpts).then(resolve);
-      });
+      };
+      w.on('error', onError);
+      if (pool.early) {
+        onError(pool.early);
+        return;
+      }
       for (let k = 0; k < inFlightPerWorker; k++) dispatch(w);
     }
     if (tasks.length === 0) finish();
