@@ -82,6 +82,14 @@ export interface AppendResult {
   duplicates: number;
 }
 
+export interface StoreOptions {
+  /**
+   * Raw bytes in shared memory, for the search workers (default). A store that lives only for one
+   * batch's query (batchMatches.ts) skips the copy.
+   */
+  shareRaw?: boolean;
+}
+
 const NORMALIZED = new Set<string>(NORMALIZED_FIELDS);
 
 let nextStoreId = 1;
@@ -104,7 +112,10 @@ export class EventStore {
   private readonly ids = new IdIndex();
   private capacity = 1024;
 
-  constructor() {
+  private readonly share: (s: RawSegment) => RawSegment;
+
+  constructor(opts: StoreOptions = {}) {
+    this.share = opts.shareRaw === false ? (s) => s : shareSegment;
     // The id column is built from the IdIndex only when someone asks for it (see resolveColumn).
     for (const f of NORMALIZED_FIELDS) if (f !== 'time' && f !== 'id') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
   }
@@ -157,9 +168,10 @@ export class EventStore {
 
   /**
    * Adds a batch, dropping events whose id is already in the store (the same event delivered
-   * twice: regional and global files, overlapping downloads).
+   * twice: regional and global files, overlapping downloads). `keptRows` is told which of the
+   * batch's rows were kept (store rows from the current size on, in this order).
    */
-  appendBatch(batch: EventBatch): AppendResult {
+  appendBatch(batch: EventBatch, keptRows?: (rows: Uint32Array) => void): AppendResult {
     const n = batch.count;
     this.reserve(this.size + n);
     const idCol = batch.columns.find((c) => c.name === 'id');
@@ -169,11 +181,12 @@ export class EventStore {
       if (idCol && !this.ids.add(this.size + kept, idCol.dict[idCol.ids[i]])) continue;
       keep[kept++] = i;
     }
+    keptRows?.(keep.subarray(0, kept));
     if (kept === 0) return { added: 0, duplicates: n };
 
     const segBase = this.segments.length;
     // Shared memory: search workers read the compressed bytes without a copy of their own.
-    for (const s of batch.segments) this.segments.push(shareSegment(s));
+    for (const s of batch.segments) this.segments.push(this.share(s));
     const base = this.size;
     for (let k = 0; k < kept; k++) {
       const i = keep[k];
@@ -229,7 +242,7 @@ export class EventStore {
       let seg = m.segAt[batch.seg[i]];
       if (seg < 0) {
         seg = m.segAt[batch.seg[i]] = this.segments.length;
-        this.segments.push(shareSegment(batch.segments[batch.seg[i]]));
+        this.segments.push(this.share(batch.segments[batch.seg[i]]));
       }
       this.time[row] = batch.time[i];
       this.rawSeg[row] = seg;

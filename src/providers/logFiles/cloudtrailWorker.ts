@@ -3,6 +3,7 @@
  * of files' batches back with their buffers transferred (no copy, no per-event clone).
  */
 import * as threads from 'node:worker_threads';
+import { batchMatches } from '../../core/batchMatches';
 import { readLogFile, RunBatch } from './fileReader';
 import { InflateBudget, type InflateBudgetData } from './inflateBudget';
 import type { WorkerOutcome, WorkerRequest, WorkerResponse } from './workerProtocol';
@@ -44,11 +45,20 @@ async function handle(msg: WorkerRequest): Promise<void> {
     }
   }
   let batch: WorkerResponse['batch'];
+  let matches: WorkerResponse['matches'];
   if (run && run.builder.size > 0) {
     try {
       const built = run.builder.build();
-      batch = built.batch;
-      for (const ab of built.transfer) if (!isUntransferable(ab)) transfer.add(ab);
+      if (msg.count) {
+        // Only the ids and a bit per event go back: no columns, no raw bytes.
+        const m = batchMatches(built.batch, msg.count);
+        matches = { idDict: m.idDict, idOf: m.idOf.slice(), match: m.match };
+        transfer.add(matches.idOf.buffer as ArrayBuffer);
+        transfer.add(matches.match.buffer as ArrayBuffer);
+      } else {
+        batch = built.batch;
+        for (const ab of built.transfer) if (!isUntransferable(ab)) transfer.add(ab);
+      }
     } catch (err) {
       // Out of memory making the batch: every file with events in it failed, each said so.
       const message = err instanceof Error ? err.message : String(err);
@@ -58,7 +68,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
       }
     }
   }
-  const reply: WorkerResponse = { id: msg.id, outcomes, ...(batch ? { batch } : {}) };
+  const reply: WorkerResponse = { id: msg.id, outcomes, ...(batch ? { batch } : {}), ...(matches ? { matches } : {}) };
   port.postMessage(reply, [...transfer]);
   await new Promise((r) => setImmediate(r));
 }

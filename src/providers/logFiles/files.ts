@@ -12,6 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventBatch } from '../../core/batch';
+import { batchMatches, matchesInBatches, type BatchMatches } from '../../core/batchMatches';
+import { IdIndex } from '../../core/idIndex';
+import type { QueryNode } from '../../core/query';
 import type { EventStore } from '../../core/store';
 import { FileResult, isDigestFileName, readLogFile, type ReadOptions } from './fileReader';
 import { DEFAULT_MAX_INFLATED_BYTES } from './inflate';
@@ -66,6 +69,68 @@ interface FileTask {
 }
 
 export async function loadFiles(paths: readonly string[], store: EventStore, opts: LoadOptions = {}): Promise<LoadReport> {
+  return readFiles(paths, { merge: (result, run, report) => mergeResult(result, store, report, run?.batch) }, opts);
+}
+
+/**
+ * `query … --format count` without a store: how many events of the files match `filter`, with the
+ * same report (files, events, duplicates, skipped, errors, progress) loadFiles gives. The filter
+ * runs on each run's batch where it was read (batchMatches.ts); this thread only tells first copies
+ * from duplicates by id, in file order, as the store does. Free text is not counted this way
+ * (matchesInBatches): load the store for it.
+ */
+export async function countMatches(paths: readonly string[], filter: QueryNode, opts: LoadOptions = {}): Promise<{ report: LoadReport; count: number }> {
+  if (!matchesInBatches(filter)) throw new Error('countMatches: free text needs the store');
+  const ids = new IdIndex();
+  let size = 0;
+  let count = 0;
+  const report = await readFiles(
+    paths,
+    {
+      count: filter,
+      merge: (result, run, report) => {
+        addToReport(result, report);
+        let m: BatchMatches | undefined;
+        let from = 0;
+        let to = 0;
+        if (result.batch) {
+          m = batchMatches(result.batch, filter);
+          to = result.batch.count;
+        } else if (result.rows && run?.matches) {
+          m = run.matches;
+          [from, to] = result.rows;
+        }
+        if (!m) return;
+        for (let i = from; i < to; i++) {
+          if (!ids.add(size, m.idDict[m.idOf[i]])) {
+            report.duplicates++;
+            continue;
+          }
+          size++;
+          report.events++;
+          count += m.match[i];
+        }
+      },
+    },
+    opts,
+  );
+  return { report, count };
+}
+
+/** What a run of files read on a worker came back as. */
+interface RunOutput {
+  batch?: EventBatch;
+  matches?: BatchMatches;
+}
+
+/** Where read files go: into a store, or only counted. */
+interface ReadTarget {
+  /** A filter the workers evaluate per run (countMatches), sending matches instead of the batch. */
+  count?: QueryNode;
+  merge(result: FileResult, run: RunOutput | undefined, report: LoadReport): void;
+}
+
+async function readFiles(paths: readonly string[], target: ReadTarget, opts: LoadOptions): Promise<LoadReport> {
   const report: LoadReport = { files: 0, events: 0, duplicates: 0, skipped: [], errors: [], bytes: 0, cancelled: false };
   const tasks: FileTask[] = [];
   const readOpts: ReadOptions = opts.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: opts.maxInflatedBytes };
@@ -83,8 +148,8 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
   for (const p of paths) await collect(p, opts.source ?? (path.basename(path.resolve(p)) || p), tasks, report, onTask);
 
   const progress: LoadProgress = { files: 0, filesTotal: tasks.length, events: 0, duplicates: 0, bytes: 0 };
-  const merge = (result: FileResult, run?: EventBatch) => {
-    mergeResult(result, store, report, run);
+  const merge = (result: FileResult, run?: RunOutput) => {
+    target.merge(result, run, report);
     progress.files++;
     progress.events = report.events;
     progress.duplicates = report.duplicates;
@@ -93,7 +158,7 @@ export async function loadFiles(paths: readonly string[], store: EventStore, opt
   };
 
   if (!pool && wantWorkers() > 0 && existsSync(workerFile)) pool = new WorkerPool(wantWorkers(), workerFile, readOpts);
-  if (pool && tasks.length > 0) await runOnWorkers(tasks, pool, workerFile, merge, opts.signal, report, readOpts);
+  if (pool && tasks.length > 0) await runOnWorkers(tasks, pool, workerFile, merge, opts.signal, report, readOpts, target.count);
   else {
     pool?.terminate();
     await runHere(tasks, merge, opts.signal, report, readOpts);
@@ -240,17 +305,8 @@ async function walk(dir: string, real: string, source: string, tasks: FileTask[]
  * batch of the worker's run the file was read into (see RunBatch), when it was.
  */
 export function mergeResult(result: FileResult, store: EventStore, report: LoadReport, run?: EventBatch): void {
-  report.bytes += result.bytes;
-  if (result.skipped) {
-    report.skipped.push({ path: result.path, reason: result.skipped });
-    return;
-  }
-  if (!result.unreadable) report.files++;
-  for (const p of result.problems) {
-    const e: LoadError = { path: result.path, message: p.message };
-    if (p.line !== undefined) e.position = { line: p.line, column: p.column ?? 1, ...(p.offset !== undefined ? { offset: p.offset } : {}) };
-    report.errors.push(e);
-  }
+  addToReport(result, report);
+  if (result.skipped) return;
   if (result.batch) {
     const r = store.appendBatch(result.batch);
     report.events += r.added;
@@ -291,6 +347,21 @@ async function runHere(
   }
 }
 
+/** A read file's bytes, counts (files read) and problems, into the report. */
+function addToReport(result: FileResult, report: LoadReport): void {
+  report.bytes += result.bytes;
+  if (result.skipped) {
+    report.skipped.push({ path: result.path, reason: result.skipped });
+    return;
+  }
+  if (!result.unreadable) report.files++;
+  for (const p of result.problems) {
+    const e: LoadError = { path: result.path, message: p.message };
+    if (p.line !== undefined) e.position = { line: p.line, column: p.column ?? 1, ...(p.offset !== undefined ? { offset: p.offset } : {}) };
+    report.errors.push(e);
+  }
+}
+
 /** A run sent to a worker in one message: at most this many files… */
 const RUN_MAX_FILES = 64;
 /** …and at most this many bytes on disk (a file this big or bigger goes alone). */
@@ -316,15 +387,16 @@ function runOnWorkers(
   tasks: FileTask[],
   pool: WorkerPool,
   workerFile: string,
-  merge: (r: FileResult, run?: EventBatch) => void,
+  merge: (r: FileResult, run?: RunOutput) => void,
   signal: AbortSignal | undefined,
   report: LoadReport,
   readOpts: ReadOptions,
+  count: QueryNode | undefined,
 ): Promise<void> {
   return new Promise((resolve) => {
     const workers: Worker[] = [];
     const runs = planRuns(tasks, pool.workers.length);
-    const done = new Map<number, { results: FileResult[]; batch: EventBatch | undefined }>();
+    const done = new Map<number, { results: FileResult[]; run: RunOutput }>();
     let next = 0; // next run to hand out
     let mergedRuns = 0; // runs merged, in order
     let merged = 0; // files merged, in order
@@ -352,20 +424,20 @@ function runOnWorkers(
       if (finished || next >= runs.length) return;
       const id = next++;
       const [start, end] = runs[id];
-      const req: WorkerRequest = { id, tasks: tasks.slice(start, end).map((t) => ({ path: t.path, source: t.source })), options: readOpts };
+      const req: WorkerRequest = { id, tasks: tasks.slice(start, end).map((t) => ({ path: t.path, source: t.source })), options: readOpts, ...(count ? { count } : {}) };
       w.postMessage(req);
     };
     const drain = () => {
       // A cancel (from a progress callback inside merge) stops here too, even mid-run and with
       // later files done.
       while (!finished && done.has(mergedRuns)) {
-        const { results, batch } = done.get(mergedRuns) as { results: FileResult[]; batch: EventBatch | undefined };
+        const { results, run } = done.get(mergedRuns) as { results: FileResult[]; run: RunOutput };
         done.delete(mergedRuns);
         mergedRuns++;
         for (const r of results) {
           if (finished) return;
           merged++;
-          merge(r, batch);
+          merge(r, run);
         }
       }
       if (!finished && merged === tasks.length) finish();
@@ -384,7 +456,7 @@ function runOnWorkers(
             const task = tasks[start + k];
             return { path: task.path, transfer: [], events: 0, bytes: 0, problems: [{ message: `could not be read: ${o.error}` }], unreadable: true };
           }),
-          batch: msg.batch,
+          run: { ...(msg.batch ? { batch: msg.batch } : {}), ...(msg.matches ? { matches: msg.matches } : {}) },
         });
         drain();
         dispatch(w);
