@@ -10,6 +10,7 @@
  * (see matchesInBatches): it searches with threads of its own.
  */
 import type { EventBatch } from './batch';
+import { resolveField } from './event';
 import { evaluate } from './evaluate';
 import type { QueryNode } from './query';
 import { EventStore } from './store';
@@ -37,14 +38,35 @@ export function matchesInBatches(node: QueryNode): boolean {
   }
 }
 
+/** The fields a filter names (each as typed). */
+function fieldsOf(node: QueryNode, into: string[] = []): string[] {
+  if (node.type === 'and' || node.type === 'or') for (const c of node.children) fieldsOf(c, into);
+  else if (node.type === 'not') fieldsOf(node.child, into);
+  else if (node.type === 'match' || node.type === 'exists' || node.type === 'compare') into.push(node.field);
+  return into;
+}
+
+/**
+ * Whether the filter can look at a column of this name: as a normalized field (or its alias), or
+ * as a raw path the store finds exactly or case-insensitively (EventStore#findColumn). Only those
+ * columns (and the ids) go into the batch's store: interning the rest would be work for nothing.
+ */
+function columnUse(node: QueryNode): (name: string) => boolean {
+  const fields = fieldsOf(node);
+  const normalized = new Set(fields.map((f) => resolveField(f)).filter((f) => f !== undefined));
+  const paths = new Set(fields.map((f) => (f.startsWith('raw.') ? f.slice(4) : f).toLowerCase()));
+  return (name) => name === 'id' || normalized.has(name as never) || paths.has(name.toLowerCase());
+}
+
 export function batchMatches(batch: EventBatch, node: QueryNode): BatchMatches {
   const match = new Uint8Array(batch.count);
   const idCol = batch.columns.find((c) => c.name === 'id');
   const idDict = idCol ? idCol.dict : [''];
   const idOf = idCol ? idCol.ids : new Uint32Array(batch.count);
   const store = new EventStore({ shareRaw: false });
+  const used = columnUse(node);
   let kept: Uint32Array = new Uint32Array(0);
-  store.appendBatch(batch, (rows) => (kept = rows.slice()));
+  store.appendBatch({ ...batch, columns: batch.columns.filter((c) => used(c.name)) }, (rows) => (kept = rows.slice()));
   if (store.size === 0) return { idDict, idOf, match };
   const all = new Uint32Array(store.size);
   for (let i = 0; i < all.length; i++) all[i] = i;
