@@ -26,7 +26,8 @@ import { fetchHelp, fetchUsage, flagsToAccount, providerFlags } from './provider
 import { NODE_IO } from './session/nodeIo';
 import { SourceSet } from './session/sourceSet';
 import { ResultView, SortSpec } from './core/view';
-import { LoadReport, loadFiles } from './providers/logFiles/files';
+import { countMatches, LoadReport, loadFiles } from './providers/logFiles/files';
+import { matchesInBatches } from './core/batchMatches';
 import { createAthena, type AthenaReport } from './providers/athena/index';
 import { listLevel, openS3Session } from './providers/s3Trail/index';
 import { isApiError } from './core/errors';
@@ -149,12 +150,16 @@ async function load(paths: string[], err: OutputWriter): Promise<{ store: EventS
   if (paths.length === 0) throw new UsageError('give at least one file or folder');
   const store = new EventStore();
   const report = await loadFiles(paths, store);
+  writeLoadErrors(report, err);
+  return { store, report };
+}
+
+function writeLoadErrors(report: LoadReport, err: OutputWriter): void {
   for (const e of report.errors) {
     const at = e.position ? `:${e.position.line}:${e.position.column}` : '';
     // Paths and messages can quote file contents: never let them drive the terminal.
     err.write(`${terminalSafe(e.path)}${at}: ${terminalSafe(e.message)}\n`);
   }
-  return { store, report };
 }
 
 async function stats(args: string[], out: OutputWriter, err: OutputWriter): Promise<number> {
@@ -192,6 +197,14 @@ async function query(args: string[], out: OutputWriter, err: OutputWriter): Prom
   const output = outputOptions(values);
   // A bad filter is reported before any file is read.
   const node = parseFilter(values.filter ?? '');
+  if (output.format === 'count' && matchesInBatches(node)) {
+    // A count needs no store: the filter runs where each run of files is read (files.ts#countMatches).
+    if (positionals.length === 0) throw new UsageError('give at least one file or folder');
+    const { report, count } = await countMatches(positionals, node);
+    writeLoadErrors(report, err);
+    out.write(`${count}\n`);
+    return report.errors.length > 0 ? 1 : 0;
+  }
   const { store, report } = await load(positionals, err);
   await writeResult(store.query(node, { sort: output.sort }), output, out);
   return report.errors.length > 0 ? 1 : 0;

@@ -32,6 +32,7 @@ export interface EventBatch {
 
 /** Shared by every column not set yet: most files leave several columns empty. */
 const NO_IDS = new Uint32Array(0);
+const EMPTY = new Uint8Array(0);
 
 class LocalColumn {
   dict: string[] = [''];
@@ -53,6 +54,10 @@ export class BatchBuilder {
   private readonly segments: Uint8Array[] = [];
   /** A gzip stream that inflates to exactly segments[i], kept instead of re-compressing it. */
   private readonly gzipOf: Array<Uint8Array | undefined> = [];
+  /** Segments already compressed (see seal), by index; their text is no longer held. */
+  private readonly sealed: Array<RawSegment | undefined> = [];
+  /** The buffers sealed segments point into. */
+  private readonly held = new Set<ArrayBufferLike>();
   private seg = new Uint8Array(64);
   private start = new Uint32Array(64);
   private end = new Uint32Array(64);
@@ -68,6 +73,10 @@ export class BatchBuilder {
     return this.count;
   }
 
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
   /**
    * Adds text records are read from. `gzip`, when given, is a complete gzip stream that inflates to
    * exactly these bytes: kept as they are, they cost no compression work.
@@ -76,6 +85,7 @@ export class BatchBuilder {
     if (this.segments.length >= 255) throw new Error('a batch holds at most 255 raw segments');
     this.segments.push(bytes);
     this.gzipOf.push(gzip);
+    this.sealed.push(undefined);
     return this.segments.length - 1;
   }
 
@@ -153,18 +163,49 @@ export class BatchBuilder {
 
   /** Drops the last record begun (it turned out not to be an event). */
   rollback(): void {
-    const row = --this.count;
-    for (const col of this.columns) if (row < col.ids.length) col.ids[row] = 0;
+    this.truncate(this.count - 1);
+  }
+
+  /** Drops every record from `size` on (a file that failed half-way through a shared batch). */
+  truncate(size: number): void {
+    for (; this.count > size; ) {
+      const row = --this.count;
+      for (const col of this.columns) if (row < col.ids.length) col.ids[row] = 0;
+    }
+  }
+
+  /**
+   * Compresses every segment added so far (but the synthetic one, which later records extend) and
+   * lets go of its text: a batch shared by a run of files then holds each file's inflated text only
+   * while that file is read, as a batch of its own would.
+   */
+  seal(): void {
+    for (let i = 0; i < this.segments.length; i++) {
+      if (i === this.synthSeg || this.sealed[i]) continue;
+      const seg = this.finalSegment(i);
+      this.sealed[i] = seg;
+      for (const b of seg.blocks) this.held.add(b.data.buffer);
+      this.segments[i] = EMPTY;
+      this.gzipOf[i] = undefined;
+    }
+  }
+
+  /** Whether a segment still points into `buffer` (then it must not be freed yet). */
+  keeps(buffer: ArrayBufferLike): boolean {
+    return this.held.has(buffer) || this.segments.some((s) => s.buffer === buffer);
+  }
+
+  private finalSegment(i: number): RawSegment {
+    if (i !== this.synthSeg && this.compact(i)) this.gzipOf[i] = undefined;
+    const s = this.segments[i];
+    const gz = this.gzipOf[i];
+    return gz && s.length <= MAX_WHOLE_GZIP ? gzipSegment(gz, s.length) : compressSegment(s);
   }
 
   build(): { batch: EventBatch; transfer: ArrayBuffer[] } {
     const n = this.count;
     if (this.synth) this.segments[this.synthSeg] = this.synth.subarray(0, this.synthLen);
-    for (let i = 0; i < this.segments.length; i++) if (i !== this.synthSeg && this.compact(i)) this.gzipOf[i] = undefined;
-    const segments = this.segments.map((s, i) => {
-      const gz = this.gzipOf[i];
-      return gz && s.length <= MAX_WHOLE_GZIP ? gzipSegment(gz, s.length) : compressSegment(s);
-    });
+    const segments = this.segments.map((_, i) => this.sealed[i] ?? this.finalSegment(i));
     // Every fixed-width array of the batch in one allocation, one transfer: a trail of thousands
     // of few-event files would otherwise allocate and move some thirty small buffers per file.
     const constants = [...this.constants];

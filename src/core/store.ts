@@ -84,6 +84,16 @@ export interface AppendResult {
   duplicates: number;
 }
 
+export interface StoreOptions {
+  /**
+   * Raw bytes in shared memory, for the search workers (default). A store that lives only for one
+   * batch's query (batchMatches.ts) skips the copy.
+   */
+  shareRaw?: boolean;
+  /** The derived fields this store offers (default: all of derivedFields.ts). */
+  derivedFields?: readonly DerivedField[];
+}
+
 const NORMALIZED = new Set<string>(NORMALIZED_FIELDS);
 
 let nextStoreId = 1;
@@ -108,7 +118,12 @@ export class EventStore {
   private readonly ids = new IdIndex();
   private capacity = 1024;
 
-  constructor(readonly derivedFields: readonly DerivedField[] = DERIVED_FIELDS) {
+  private readonly share: (s: RawSegment) => RawSegment;
+  readonly derivedFields: readonly DerivedField[];
+
+  constructor(opts: StoreOptions = {}) {
+    this.share = opts.shareRaw === false ? (s) => s : shareSegment;
+    this.derivedFields = opts.derivedFields ?? DERIVED_FIELDS;
     // The id column is built from the IdIndex only when someone asks for it (see resolveColumn).
     for (const f of NORMALIZED_FIELDS) if (f !== 'time' && f !== 'id') this.ensureColumn(f, f === 'resources' ? 'list' : 'string');
   }
@@ -170,9 +185,10 @@ export class EventStore {
 
   /**
    * Adds a batch, dropping events whose id is already in the store (the same event delivered
-   * twice: regional and global files, overlapping downloads).
+   * twice: regional and global files, overlapping downloads). `keptRows` is told which of the
+   * batch's rows were kept (store rows from the current size on, in this order).
    */
-  appendBatch(batch: EventBatch): AppendResult {
+  appendBatch(batch: EventBatch, keptRows?: (rows: Uint32Array) => void): AppendResult {
     const n = batch.count;
     this.reserve(this.size + n);
     const idCol = batch.columns.find((c) => c.name === 'id');
@@ -182,11 +198,12 @@ export class EventStore {
       if (idCol && !this.ids.add(this.size + kept, idCol.dict[idCol.ids[i]])) continue;
       keep[kept++] = i;
     }
+    keptRows?.(keep.subarray(0, kept));
     if (kept === 0) return { added: 0, duplicates: n };
 
     const segBase = this.segments.length;
     // Shared memory: search workers read the compressed bytes without a copy of their own.
-    for (const s of batch.segments) this.segments.push(shareSegment(s));
+    for (const s of batch.segments) this.segments.push(this.share(s));
     const base = this.size;
     for (let k = 0; k < kept; k++) {
       const i = keep[k];
@@ -217,6 +234,82 @@ export class EventStore {
     }
     this.version++;
     return { added: kept, duplicates: n - kept };
+  }
+
+  /**
+   * Adds rows [from, to) of a batch that holds several files (a loader worker's run), one file at a
+   * time, exactly as if that file had come as a batch of its own: the same duplicates dropped, its
+   * values interned in the order they first appear in its rows, only the raw segments its kept events
+   * use. Work shared by the ranges (the batch's own bookkeeping) is done once per batch.
+   */
+  appendRows(batch: EventBatch, from: number, to: number): AppendResult {
+    if (from === 0 && to === batch.count) return this.appendBatch(batch);
+    const n = to - from;
+    this.reserve(this.size + n);
+    const m = this.mergeStateOf(batch);
+    const idCol = m.idCol;
+    const keep = new Uint32Array(n);
+    let kept = 0;
+    for (let i = from; i < to; i++) {
+      if (idCol && !this.ids.add(this.size + kept, idCol.dict[idCol.ids[i]])) continue;
+      keep[kept++] = i;
+    }
+    if (kept === 0) return { added: 0, duplicates: n };
+
+    const base = this.size;
+    for (let k = 0; k < kept; k++) {
+      const i = keep[k];
+      const row = base + k;
+      let seg = m.segAt[batch.seg[i]];
+      if (seg < 0) {
+        seg = m.segAt[batch.seg[i]] = this.segments.length;
+        this.segments.push(this.share(batch.segments[batch.seg[i]]));
+      }
+      this.time[row] = batch.time[i];
+      this.rawSeg[row] = seg;
+      this.rawStart[row] = batch.start[i];
+      this.rawEnd[row] = batch.end[i];
+    }
+    const present = new Set<string>();
+    for (let c = 0; c < batch.columns.length; c++) {
+      const bc = batch.columns[c];
+      if (bc.name === 'id') continue;
+      present.add(bc.name);
+      const col = this.ensureColumn(bc.name, bc.kind);
+      const map = m.dictMaps[c];
+      const src = bc.ids;
+      // Interned in the order of first appearance in the range, dropped rows included: the order
+      // (and the values) a batch of this file's own would have interned.
+      for (let i = from; i < to; i++) {
+        const v = src[i];
+        if (map[v] === UNMAPPED) map[v] = col.dict.intern(bc.dict[v]);
+      }
+      col.fitIds();
+      const dst = col.ids;
+      for (let k = 0; k < kept; k++) dst[base + k] = map[src[keep[k]]];
+    }
+    for (const col of this.cols.values()) {
+      if (col.name === 'id' || (!present.has(col.name) && !NORMALIZED.has(col.name))) col.missing.push([base, base + kept]);
+    }
+    this.size += kept;
+    this.version++;
+    return { added: kept, duplicates: n - kept };
+  }
+
+  /** What appendRows keeps per batch: where its segments went and its dictionaries' store ids. */
+  private readonly mergeStates = new WeakMap<EventBatch, MergeState>();
+
+  private mergeStateOf(batch: EventBatch): MergeState {
+    let m = this.mergeStates.get(batch);
+    if (!m) {
+      m = {
+        idCol: batch.columns.find((c) => c.name === 'id'),
+        segAt: new Int32Array(batch.segments.length).fill(-1),
+        dictMaps: batch.columns.map((c) => new Uint32Array(c.dict.length).fill(UNMAPPED)),
+      };
+      this.mergeStates.set(batch, m);
+    }
+    return m;
   }
 
   /**
@@ -381,6 +474,14 @@ export class EventStore {
     this.capacity = cap;
   }
 }
+
+interface MergeState {
+  idCol: EventBatch['columns'][number] | undefined;
+  segAt: Int32Array;
+  dictMaps: Uint32Array[];
+}
+
+const UNMAPPED = 0xffffffff;
 
 export function formatTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : '';

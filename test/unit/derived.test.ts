@@ -65,7 +65,7 @@ const sameAction: DerivedField = {
 describe('derived fields', () => {
   it('are filtered, sorted and read like any field, filled once, and only new rows after an append', () => {
     const calls: number[] = [];
-    const store = new EventStore([upperAction(calls)]);
+    const store = new EventStore({ derivedFields: [upperAction(calls)] });
     store.appendBatch(batchOf('a.json', [ev('1', 'GetObject'), ev('2', 'PutObject'), ev('3', 'GetObject')]));
     assert.equal(calls.length, 0, 'nothing is computed before someone asks');
     assert.equal(store.query('shout:GETOBJECT').count, 2);
@@ -81,7 +81,7 @@ describe('derived fields', () => {
   });
 
   it('of store scope are refilled for every row when events arrive', () => {
-    const store = new EventStore([sameAction]);
+    const store = new EventStore({ derivedFields: [sameAction] });
     store.appendBatch(batchOf('a.json', [ev('1', 'GetObject'), ev('2', 'PutObject')]));
     assert.equal(store.query('peers:1').count, 2);
     store.appendBatch(batchOf('b.json', [ev('3', 'GetObject')]));
@@ -90,7 +90,7 @@ describe('derived fields', () => {
   });
 
   it('leave raw.<name> to the raw path of the same name', () => {
-    const store = new EventStore([upperAction([])]);
+    const store = new EventStore({ derivedFields: [upperAction([])] });
     store.appendBatch(batchOf('a.json', [ev('1', 'GetObject', { shout: 'from-the-event' })]));
     assert.equal(store.query('shout:GETOBJECT').count, 1);
     assert.equal(store.query('raw.shout:from-the-event').count, 1);

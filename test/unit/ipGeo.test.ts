@@ -125,7 +125,7 @@ function storeOf(records: Rec[]): EventStore {
   const r = readLogBuffer('where.json', Buffer.from(JSON.stringify({ Records: records })), 'geo-test');
   assert.deepEqual(r.problems, []);
   assert.ok(r.batch);
-  const store = new EventStore(GEO_FIELDS);
+  const store = new EventStore({ derivedFields: GEO_FIELDS });
   store.appendBatch(r.batch);
   return store;
 }

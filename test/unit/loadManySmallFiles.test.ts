@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -44,7 +44,11 @@ function makeSmallTrail(root: string, files: number): void {
     if (f % 17 === 16) records.push(event(n - 20, region));
     const stamp = `202405${day}T${String(f % 24).padStart(2, '0')}${String(f % 60).padStart(2, '0')}Z`;
     const name = `${ACCOUNT}_CloudTrail_${region}_${stamp}_${String(f).padStart(16, 'x')}`;
-    let body = JSON.stringify({ Records: records });
+    // Some files' records open with other keys, and not all with the same one (real trails do).
+    const shaped = f % 9 === 3 ? records.map((r, i) => (i % 2 === 0 ? { awsRegion: r.awsRegion, ...r } : { additionalEventData: { x: '},{"k":1' }, ...r })) : records;
+    let body = JSON.stringify({ Records: shaped });
+    // Some come as `lookup-events` output: each event a JSON string (text the batch makes up).
+    if (f % 23 === 5) body = JSON.stringify({ Events: records.map((r) => ({ EventId: r.eventID, CloudTrailEvent: JSON.stringify(r) })) });
     // One broken record in the middle of the trail: a problem with its position, the rest kept.
     if (f === Math.floor(files / 2)) body = body.replace('"eventSource"', '"eventSource" "broken"');
     if (f % 50 === 7) writeFileSync(path.join(dir, `${name}.json`), body);
@@ -63,6 +67,16 @@ function makeSmallTrail(root: string, files: number): void {
 function rows(store: EventStore): string[] {
   const out: string[] = [];
   for (let row = 0; row < store.size; row++) out.push(store.rawText(row));
+  return out;
+}
+
+/** Every cell of every column, and each column's dictionary in its order. */
+function cells(store: EventStore): string[] {
+  const out: string[] = [];
+  for (const c of store.columnNames()) {
+    out.push(`${c}: ${store.getColumn(c)?.dict.values.join('|') ?? ''}`);
+    for (let row = 0; row < store.size; row++) out.push(store.value(row, c));
+  }
   return out;
 }
 
@@ -92,6 +106,7 @@ describe('loading many small files', function () {
     assert.ok(a.errors.some((e) => /gzip data is incomplete|corrupt/.test(e.message) && e.path.endsWith('_cut.json.gz')), JSON.stringify(a.errors));
     assert.equal(there.size, here.size);
     assert.deepEqual(rows(there), rows(here));
+    assert.deepEqual(cells(there), cells(here));
     assert.equal(there.query('eventName:Delete* region:us-east-1').count, here.query('eventName:Delete* region:us-east-1').count);
   });
 
@@ -115,6 +130,11 @@ describe('loading many small files', function () {
     // Runs carry many files, but merging stops after the file whose progress cancelled.
     assert.equal(cancelled.files, 7);
     assert.equal(store.size, cancelled.events);
+    // Nothing of the files after it: not their events, not their values in the dictionaries.
+    const ctlHere = new AbortController();
+    const here = new EventStore();
+    await loadFiles([root], here, { workers: 0, signal: ctlHere.signal, onProgress: (p) => p.files === 7 && ctlHere.abort() });
+    assert.deepEqual(cells(store), cells(here));
   });
 
   it('plans runs of consecutive small files, a large file alone, several runs per worker', () => {
@@ -145,5 +165,56 @@ describe('loading many small files', function () {
       [6, 8],
     ]);
     assert.deepEqual(check([], 2), []);
+    // A run is one batch with one source: a new source (another folder given) starts a new run.
+    const two = [...Array(6).fill(0).map(() => ({ size: 100, source: 'a' })), ...Array(6).fill(0).map(() => ({ size: 100, source: 'b' }))];
+    assert.deepEqual(planRuns(two, 1), [
+      [0, 3],
+      [3, 6],
+      [6, 9],
+      [9, 12],
+    ]);
+    assert.deepEqual(planRuns(two.slice(4, 8), 1), [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ]);
+  });
+
+  it('tells a folder seen before by its real path, through links and without them', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'ale-links-'));
+    try {
+      const log = (id: string) => gzipSync(JSON.stringify({ Records: [event(Number(id), 'us-east-1')] }));
+      mkdirSync(path.join(top, 'b', 'c'), { recursive: true });
+      writeFileSync(path.join(top, 'b', 'c', 'x.json.gz'), log('1'));
+      writeFileSync(path.join(top, 'b', 'y.json.gz'), log('2'));
+      // `a` (walked first) links to `b/c`, and `b/c/up` back to `b`: through `a/up` the walk
+      // reaches `b` (new) and `b/c` (seen: it is `a`), then `b` again as a plain folder (seen).
+      symlinkSync(path.join(top, 'b', 'c'), path.join(top, 'a'));
+      symlinkSync(path.join(top, 'b'), path.join(top, 'b', 'c', 'up'));
+      const report = await loadFiles([top], new EventStore(), { workers: 0 });
+      assert.equal(report.events, 2);
+      assert.deepEqual(
+        report.skipped.map((s) => [path.relative(top, s.path), s.reason]),
+        [
+          [path.join('a', 'up', 'c'), 'folder already visited (symbolic link loop)'],
+          ['b', 'folder already visited (symbolic link loop)'],
+        ],
+      );
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps each folder's source when several folders share a run of files", async () => {
+    const a = path.join(root, 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2024', '05');
+    const b = path.join(root, 'AWSLogs', ACCOUNT, 'CloudTrail', 'eu-west-1', '2024', '05', '01');
+    const here = new EventStore();
+    const there = new EventStore();
+    assert.deepEqual(await loadFiles([a, b], there, { workers: 2 }), await loadFiles([a, b], here, { workers: 0 }));
+    assert.deepEqual(cells(there), cells(here));
+    const sources = new Set<string>();
+    for (let row = 0; row < there.size; row++) sources.add(there.value(row, 'source'));
+    assert.deepEqual([...sources].sort(), ['01', '05']);
   });
 });

@@ -344,7 +344,7 @@ describe('Sigma hits: who did it', () => {
         }
       },
     };
-    const store = new EventStore([principal]);
+    const store = new EventStore({ derivedFields: [principal] });
     const r = readLogBuffer('p.json', Buffer.from(JSON.stringify({ Records: [rec] })), 'p');
     assert.ok(r.batch);
     store.appendBatch(r.batch);

@@ -31,6 +31,8 @@ export interface FileProblem {
 export interface FileResult {
   path: string;
   batch?: EventBatch;
+  /** Read into a RunBatch: this file's events are rows [from, to) of the run's batch (no `batch`). */
+  rows?: [number, number];
   transfer: ArrayBuffer[];
   /** Events in the batch (before the store merges duplicates). */
   events: number;
@@ -126,9 +128,24 @@ function readRegularFileBlocking(path: string): Buffer {
   }
 }
 
-/** Frees a large buffer this module allocated, unless the file's batch still points into it. */
-function releaseUnlessKept(buf: Buffer, result: FileResult): void {
+/**
+ * One batch for a run of files (a loader worker's message): the columns, their dictionaries and the
+ * buffers are made, sent and merged once per run instead of once per file, which is most of what a
+ * trail of few-event files costs. Files of one source only (`source` is a constant of the batch).
+ * At most 254 files per run (a batch holds at most 255 raw segments: one per file plus one shared).
+ */
+export class RunBatch {
+  readonly builder = new BatchBuilder();
+  readonly cols: CloudTrailColumns;
+  constructor(readonly source: string) {
+    this.cols = new CloudTrailColumns(this.builder, source);
+  }
+}
+
+/** Frees a large buffer this module allocated, unless the file's batch (or run) still points into it. */
+function releaseUnlessKept(buf: Buffer, result: FileResult, run: RunBatch | undefined): void {
   if (result.batch?.segments.some((s) => s.blocks.some((b) => b.data.buffer === buf.buffer))) return;
+  if (run?.builder.keeps(buf.buffer)) return;
   releaseNow(buf);
 }
 
@@ -136,7 +153,7 @@ function releaseUnlessKept(buf: Buffer, result: FileResult): void {
  * `io`: 'blocking' reads with blocking calls, for a thread that does nothing else (a loader
  * worker); the extension host's own thread keeps the default, which never blocks it.
  */
-export async function readLogFile(path: string, source: string, opts: ReadOptions = {}, io: 'async' | 'blocking' = 'async'): Promise<FileResult> {
+export async function readLogFile(path: string, source: string, opts: ReadOptions = {}, io: 'async' | 'blocking' = 'async', run?: RunBatch): Promise<FileResult> {
   let data: Buffer;
   try {
     data = io === 'blocking' ? readRegularFileBlocking(path) : await readRegularFile(path);
@@ -145,23 +162,23 @@ export async function readLogFile(path: string, source: string, opts: ReadOption
     const hint = e.code === 'ERR_FS_FILE_TOO_LARGE' ? ' (a single file is read whole: split it, e.g. with `split -l 1000000` for JSON Lines)' : '';
     return unreadable(path, `cannot read the file: ${e.message}${hint}`);
   }
-  const result = await readLogBytes(path, data, source, opts);
-  releaseUnlessKept(data, result);
+  const result = await readLogBytes(path, data, source, opts, run);
+  releaseUnlessKept(data, result, run);
   return result;
 }
 
 /** Reads a file's bytes as they are stored: gzipped or not, UTF-8 or UTF-16. */
-export async function readLogBytes(path: string, data: Buffer, source: string, opts: ReadOptions = {}): Promise<FileResult> {
-  if (!isGzip(data)) return readLogBuffer(path, data, source, opts);
+export async function readLogBytes(path: string, data: Buffer, source: string, opts: ReadOptions = {}, run?: RunBatch): Promise<FileResult> {
+  if (!isGzip(data)) return readLogBuffer(path, data, source, opts, [], undefined, run);
   const r = await gunzipBounded(data, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, opts.budget);
   try {
     const inner = isGzip(r.bytes) ? 'gzip' : sniffContainer(r.bytes);
     if (inner) return unreadable(path, containerProblem(inner, true));
     // A stream that inflated whole and clean is kept as the raw bytes' compressed form.
     const result = r.problem
-      ? readLogBuffer(path, r.bytes, source, opts, [{ message: r.problem }])
-      : readLogBuffer(path, r.bytes, source, opts, [], data);
-    releaseUnlessKept(r.bytes, result);
+      ? readLogBuffer(path, r.bytes, source, opts, [{ message: r.problem }], undefined, run)
+      : readLogBuffer(path, r.bytes, source, opts, [], data, run);
+    releaseUnlessKept(r.bytes, result, run);
     return result;
   } finally {
     r.release();
@@ -171,9 +188,10 @@ export async function readLogBytes(path: string, data: Buffer, source: string, o
 /**
  * Reads bytes that are not compressed (what readLogBytes inflated, or text made in memory), UTF-8
  * or UTF-16. `problems` are ones found on the way there; they come first. `gzip`, when given, is a
- * complete gzip stream that inflates to exactly `data`.
+ * complete gzip stream that inflates to exactly `data`. `run`, when given, takes the events (see
+ * RunBatch; its source wins over `source`).
  */
-export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReadOptions = {}, problems: FileProblem[] = [], gzip?: Buffer): FileResult {
+export function readLogBuffer(path: string, data: Buffer, source: string, opts: ReadOptions = {}, problems: FileProblem[] = [], gzip?: Buffer, run?: RunBatch): FileResult {
   if (isGzip(data)) throw new Error('readLogBuffer reads uncompressed bytes: gzip data goes through readLogBytes');
   const container = sniffContainer(data);
   if (container) return unreadable(path, containerProblem(container, false));
@@ -181,7 +199,7 @@ export function readLogBuffer(path: string, data: Buffer, source: string, opts: 
   if (decoded.problem) problems.push({ message: decoded.problem });
   const text = decoded.text;
   // Records are read from `text`: the gzip stream stands for it only if it is the very bytes inflated.
-  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, text === data ? gzip : undefined);
+  const reader = new RecordReader(path, text, source, problems, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, text === data ? gzip : undefined, run);
   const firstByte = firstNonBlank(text);
   if (/\.csv(\.gz)?$/i.test(path) || (firstByte !== 0x7b && firstByte !== 0x5b && firstByte !== -1 && looksLikeCsv(text.toString('utf8', 0, Math.min(text.length, 4096))))) {
     reader.readCsv();
@@ -196,6 +214,19 @@ const RECORDS_PREFIX_LENGTH = 12;
 
 /** Distinct first keys the fast path follows; a file with more is read by the scanner. */
 const MAX_SEPARATOR_KEYS = 8;
+
+/**
+ * Where the first value of a proposal ends when JSON.parse refused the proposal for what follows
+ * that value (`{…},{…}`): a byte offset between `s` and `e` at a `}` followed by `,{"`. A hint only:
+ * the caller proves it by parsing those bytes.
+ */
+function firstValueEnd(err: unknown, text: string, s: number, e: number, buf: Buffer): number | undefined {
+  const at = describeJsonError(err).at;
+  if (at === undefined || at <= 0 || at >= text.length || text.charCodeAt(at) !== 0x2c) return undefined;
+  const end = s + Buffer.byteLength(text.slice(0, at), 'utf8');
+  if (end >= e || buf[end - 1] !== 0x7d || buf[end] !== 0x2c || buf[end + 1] !== 0x7b || buf[end + 2] !== 0x22) return undefined;
+  return end;
+}
 
 /** A line that is a whole wrapper (`{"Records":…}`, a lookup-events page, Lake results). */
 const WRAPPER_LINE = /^\{\s*"(Records|Events|QueryResultRows)"\s*:/;
@@ -239,8 +270,10 @@ function firstNonBlank(b: Uint8Array): number {
 }
 
 class RecordReader {
-  private builder = new BatchBuilder();
-  private cols: CloudTrailColumns;
+  private readonly builder: BatchBuilder;
+  private readonly cols: CloudTrailColumns;
+  /** The builder's first row for this file (0 unless it reads into a run's batch). */
+  private readonly firstRow: number;
   private readonly hints: PathHints;
   private fileSeg = -1;
   private records = 0;
@@ -259,9 +292,25 @@ class RecordReader {
     private readonly maxRecordBytes: number,
     /** A complete gzip stream that inflates to exactly `text`. */
     private readonly gzip: Buffer | undefined,
+    private readonly run: RunBatch | undefined,
   ) {
     this.hints = hintsFromPath(path);
-    this.cols = new CloudTrailColumns(this.builder, source);
+    if (run) {
+      this.builder = run.builder;
+      this.cols = run.cols;
+      // Counted per file: the problems they make are this file's.
+      this.cols.unreadableTimes = 0;
+      this.cols.firstUnreadableTime = undefined;
+    } else {
+      this.builder = new BatchBuilder();
+      this.cols = new CloudTrailColumns(this.builder, source);
+    }
+    this.firstRow = this.builder.size;
+  }
+
+  /** Events this file added. */
+  private get events(): number {
+    return this.builder.size - this.firstRow;
   }
 
   readJson(jsonLinesByName: boolean): void {
@@ -322,11 +371,27 @@ class RecordReader {
       let value: unknown;
       let parsed = false;
       if (buf[e - 1] === 0x7d && e - s <= this.maxRecordBytes) {
+        let text = '';
         try {
-          value = JSON.parse(buf.toString('utf8', s, e));
+          // Inside the try: a proposal past V8's longest string throws here.
+          text = buf.toString('utf8', s, e);
+          value = JSON.parse(text);
           parsed = true;
-        } catch {
-          // the proposal was wrong or the record is broken: the scanner below tells which
+        } catch (err) {
+          // The proposal was wrong or the record is broken. Most often the next record begins with
+          // a key not seen yet, and the proposal holds several records: the parser stopped right
+          // after the first. Tried there (the parse of those very bytes is the proof); if that is
+          // not it, the scanner below tells.
+          const end = firstValueEnd(err, text, s, e, buf);
+          if (end !== undefined) {
+            try {
+              value = JSON.parse(buf.toString('utf8', s, end));
+              parsed = true;
+              e = end;
+            } catch {
+              // not a record's end after all
+            }
+          }
         }
       }
       if (!parsed) {
@@ -419,7 +484,7 @@ class RecordReader {
     if (this.records === 0 && this.problems.length === 0 && firstNonBlank(this.text) === -1) {
       this.problems.push({ message: this.text.length === 0 ? 'the file is empty' : 'the file holds only whitespace, no JSON' });
     }
-    if (this.digest && this.builder.size === 0) {
+    if (this.digest && this.events === 0) {
       result.skipped = 'CloudTrail digest file (log-file hashes for integrity validation; it holds no events)';
       result.problems = [];
       return result;
@@ -427,7 +492,7 @@ class RecordReader {
     if (this.nonEvents > 0) {
       const where = this.firstNonEvent >= 0 ? this.firstNonEvent : undefined;
       const message =
-        this.builder.size === 0
+        this.events === 0
           ? `not a CloudTrail log: none of its ${this.nonEvents} JSON values has eventName, eventTime or eventID`
           : `${this.nonEvents} of ${this.records} records are not CloudTrail events (no eventName, eventTime or eventID)`;
       this.problem(message, where);
@@ -441,7 +506,13 @@ class RecordReader {
     }
     if (this.extraProblems > 0) this.problems.push({ message: `… and ${this.extraProblems} more problems in this file` });
     this.locate();
-    if (this.builder.size > 0) {
+    if (this.run) {
+      this.builder.seal();
+      if (this.events > 0) {
+        result.rows = [this.firstRow, this.builder.size];
+        result.events = this.events;
+      }
+    } else if (this.builder.size > 0) {
       const { batch, transfer } = this.builder.build();
       result.batch = batch;
       result.transfer = transfer;
