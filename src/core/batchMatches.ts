@@ -12,7 +12,7 @@
 import type { EventBatch } from './batch';
 import { findDerived } from './derived';
 import { DERIVED_FIELDS } from './derivedFields';
-import { resolveField } from './event';
+import { aliasedPath, resolveField } from './event';
 import { evaluate } from './evaluate';
 import type { QueryNode } from './query';
 import { EventStore } from './store';
@@ -64,7 +64,7 @@ function fieldsOf(node: QueryNode, into: string[] = []): string[] {
 function columnUse(node: QueryNode): (name: string) => boolean {
   const fields = fieldsOf(node);
   const normalized = new Set(fields.map((f) => resolveField(f)).filter((f) => f !== undefined));
-  const paths = new Set(fields.map((f) => (f.startsWith('raw.') ? f.slice(4) : f).toLowerCase()));
+  const paths = new Set(fields.map((f) => (f.startsWith('raw.') ? f.slice(4) : aliasedPath(f)).toLowerCase()));
   return (name) => name === 'id' || normalized.has(name as never) || paths.has(name.toLowerCase());
 }
 

@@ -34,7 +34,7 @@ function rec(user: string, action: string, atMs: number, more: { ip?: string; re
 }
 
 function storeOf(records: Rec[], derived?: readonly DerivedField[]): EventStore {
-  const store = derived ? new EventStore(derived) : new EventStore();
+  const store = new EventStore(derived ? { derivedFields: derived } : {});
   const r = readLogBuffer('summary.json', Buffer.from(JSON.stringify({ Records: records })), 'summary-test');
   assert.deepEqual(r.problems, []);
   assert.ok(r.batch);
