@@ -3,5 +3,11 @@
  * line here.
  */
 import type { DerivedField } from './derived';
+import { PRINCIPAL_FIELD } from './principal';
+import { ORIGIN_FIELD, SESSION_FIELD } from './sessionChains';
 
-export const DERIVED_FIELDS: readonly DerivedField[] = [];
+export const DERIVED_FIELDS: readonly DerivedField[] = [
+  PRINCIPAL_FIELD,
+  ORIGIN_FIELD,
+  SESSION_FIELD,
+];

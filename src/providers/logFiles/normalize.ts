@@ -23,6 +23,7 @@ export const EXTRACTED_PATHS = [
   'userIdentity.accessKeyId',
   'userIdentity.userName',
   'userIdentity.sessionContext.sessionIssuer.userName',
+  'userIdentity.accountId',
 ] as const;
 
 type Rec = Record<string, unknown>;
@@ -219,6 +220,7 @@ export class CloudTrailColumns {
       b.set(ex[8], str(ui.accessKeyId));
       b.set(ex[9], str(ui.userName));
       b.set(ex[10], str(obj(obj(ui.sessionContext)?.sessionIssuer)?.userName));
+      b.set(ex[11], str(ui.accountId));
     }
   }
 }
