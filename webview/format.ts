@@ -115,8 +115,9 @@ export function dottedPath(path: readonly PathSegment[]): string {
 }
 
 /**
- * Normalized field names and the CloudTrail aliases that resolve to them (core/event.ts,
- * NORMALIZED_FIELDS and FIELD_ALIASES; test/webview/format.test.ts keeps this list in step). A raw
+ * Normalized field names, the CloudTrail aliases that resolve to them and the derived fields
+ * (core/event.ts NORMALIZED_FIELDS and FIELD_ALIASES, core/derivedFields.ts; test/webview/format.test.ts
+ * keeps this list in step). A raw
  * path whose name collides with one of these needs the `raw.` prefix to mean the raw field.
  */
 export const RESERVED_FIELDS = [
@@ -124,6 +125,8 @@ export const RESERVED_FIELDS = [
   'outcome', 'error', 'source', 'resources',
   'eventID', 'eventTime', 'eventName', 'eventSource', 'awsRegion', 'sourceIPAddress', 'errorCode',
   'recipientAccountId', 'resources.ARN',
+  // Derived fields (core/derivedFields.ts): computed from the events, and suggested like the others.
+  'principal', 'origin', 'session',
 ];
 const RESERVED_LOWER = new Set(RESERVED_FIELDS.map((f) => f.toLowerCase()));
 

@@ -287,7 +287,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
       }
       this.rawPaths = [...seen].filter((p) => !isNormalizedField(p)).sort();
     }
-    return [...NORMALIZED_FIELDS, ...this.rawPaths];
+    return [...NORMALIZED_FIELDS, ...this.store.derivedFields.map((f) => f.name), ...this.rawPaths];
   }
 }
 

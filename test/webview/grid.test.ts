@@ -260,6 +260,42 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
   });
 
+  it('draws who is behind an event (its session chain), each step a link that shows that event', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    await runFilter(page, 'origin:carol@*');
+    await waitForStatus(page, /^3 of 200,000 events/);
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // Newest first: the DeleteTrail in the other account, made with the role the SSO session assumed.
+    const first = page.locator('ae-grid .row[data-index="0"]');
+    assert.equal(await first.locator('.cell').nth(1).textContent(), 'OrgAdmin/carol-session');
+    assert.equal(await first.locator('.cell').nth(1).getAttribute('title'), 'OrgAdmin/carol-session\narn:aws:sts::210987654321:assumed-role/OrgAdmin/carol-session', 'the ARN on hover');
+    await first.click();
+    const chain = page.locator('ae-detail .chain');
+    await chain.waitFor({ state: 'visible' });
+    const steps = await chain.locator('li').evaluateAll((els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()));
+    assert.deepEqual(steps, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ AssumeRole OrgAdmin in 210987654321', '→ this event']);
+    assert.equal(await chain.locator('button.step-link').count(), 3, 'every step but this event links to its event');
+    // Follow the AssumeRole step: the detail shows that event.
+    await chain.locator('button.step-link', { hasText: 'AssumeRole OrgAdmin' }).click();
+    await page.waitForFunction(() => {
+      const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail') as unknown as { detail?: { raw: string } } | null;
+      return d?.detail?.raw.includes('"eventName":"AssumeRole"') && d.detail.raw.includes('ASIAORGADMIN00000001');
+    });
+    const now = await page.locator('ae-detail .chain li').evaluateAll((els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()));
+    assert.deepEqual(now, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ this event'], 'the AssumeRole’s own chain');
+    assert.equal(await page.locator('ae-grid .row.selected').getAttribute('data-index'), '1', 'the grid selects it too');
+    // A plain event (its principal is its origin) draws no chain.
+    await runFilter(page, '');
+    await waitForStatus(page, /^200,000 of 200,000 events/);
+    await runFilter(page, 'principal:ci-deployer');
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    await page.locator('ae-grid .row[data-index="0"]').click();
+    await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('ae-detail .chain').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+
   it('sorts by a header click and resizes columns by dragging the header edge', async () => {
     const { page } = await open();
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));

@@ -157,7 +157,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.deepEqual(problems, []);
   });
 
-  it('item 25: Source IP, Outcome and Error fit a 1600 px panel, and ARNs show their end with the whole value as tooltip', async () => {
+  it('item 25 (issue 15): the default columns fit a 1600 px panel, the principal shows its ARN on hover, and ARNs show their end with the whole value as tooltip', async () => {
     const { page, problems } = await open('', { width: 1600, height: 900 });
     await waitRowsLoaded(page);
     const fit = await page.evaluate(() => {
@@ -167,7 +167,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
       for (const h of Array.from(grid?.shadowRoot?.querySelectorAll('.hcell:not(.filler)') ?? [])) out[h.textContent?.trim() ?? ''] = h.getBoundingClientRect().right - (vp?.right ?? 0);
       return out;
     });
-    for (const col of ['Time', 'Action', 'Actor', 'Source IP', 'Outcome', 'Error']) assert.ok(fit[col] !== undefined && fit[col] <= 0, `${col} ends ${fit[col]} px past the grid: ${JSON.stringify(fit)}`);
+    for (const col of ['Time', 'Principal', 'Action', 'Source IP', 'Outcome', 'Error', 'Account']) assert.ok(fit[col] !== undefined && fit[col] <= 0, `${col} ends ${fit[col]} px past the grid: ${JSON.stringify(fit)}`);
 
     /** For each element showing `text`: is its last character inside it, and its first cut off? */
     const ends = (host: string, selector: string, text: string) =>
@@ -198,9 +198,9 @@ describe('webview: trust (issue 12) in Chromium', function () {
     await runFilter(page, `actor:"${arn}"`);
     await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
     await waitRowsLoaded(page);
-    const cell = await ends('ae-grid', '.row .cell', arn);
-    assert.ok(cell, 'an actor cell with the ARN');
-    assert.deepEqual(cell, { lastInside: true, firstCut: true, title: arn });
+    const cell = await ends('ae-grid', '.row .cell', 'Admin/alice@example.com');
+    assert.ok(cell, 'a principal cell: the role and session of the ARN');
+    assert.deepEqual(cell, { lastInside: true, firstCut: false, title: `Admin/alice@example.com\n${arn}` });
     const facet = await ends('ae-facets', '.value .text', arn);
     assert.ok(facet, 'an actor facet value with the ARN');
     assert.equal(facet.lastInside, true);
