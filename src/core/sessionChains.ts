@@ -171,6 +171,9 @@ export function sessionLinks(store: EventStore): SessionLinks {
 export function rootOf(type: string, arn: string, key: string, issuerUserName: string, principal: string): { label: string; end: ChainEnd } {
   const sso = ssoRoleOf(arn);
   if (sso) return { label: ssoUserLabel(sso.user), end: 'origin' };
+  // A service-linked role is assumed by its service and nobody else.
+  const role = parseArn(arn);
+  if (role?.resourceType === 'assumed-role' && role.names[0]?.startsWith('AWSServiceRoleFor')) return { label: `${role.names[0]} (AWS service)`, end: 'origin' };
   switch (type) {
     case 'AssumedRole':
     case 'Unknown':
