@@ -96,7 +96,7 @@ export const LIMITS = {
 /** Each section of detail/expand stops here: a webview does not need more than this to read. */
 export const DETAIL_SECTION_MAX = 2_000_000;
 
-export const FACET_FIELDS = ['source', 'principal', 'action', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
+export const FACET_FIELDS = ['source', 'action', 'principal', 'actor', 'sourceIp', 'region', 'service', 'error', 'account'] as const;
 /**
  * Who did what from where, in which account, and did it work: these fit a 1600 px panel with facets
  * and detail open (region is a facet). `principal` (a short label) stands in for `actor` (the ARN,

@@ -46,7 +46,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     const { page, problems } = await open();
     await waitRowsLoaded(page);
     // The grid: "ad<ZWSP>min" is not "admin".
-    const actor = page.locator('ae-grid .row[data-index="4"] .cell[data-col="2"]');
+    const actor = page.locator('ae-grid .row[data-index="4"] .cell[data-col="1"]');
     assert.equal(await actor.textContent(), 'ad\\u200bmin');
     assert.equal(await actor.locator('.esc').count(), 1);
     assert.match((await actor.getAttribute('title')) ?? '', /^ad\\u200bmin$/);
@@ -218,13 +218,13 @@ describe('webview: trust (issue 12) in Chromium', function () {
         const root = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot;
         return Array.from(root?.querySelectorAll(`section[data-field="${f}"] > ul:not(.server-values) .value .text`) ?? []).map((e) => e.textContent ?? '');
       }, field);
-    // The header counts the distinct values (17 actions), not the 10 shown.
-    assert.equal((await section('action').locator('.head .n').textContent())?.trim(), '17');
+    // The header counts the distinct values (18 actions, one only in the harness's session chain), not the 10 shown.
+    assert.equal((await section('action').locator('.head .n').textContent())?.trim(), '18');
     assert.equal((await texts('action')).length, 10);
     assert.match((await section('sourceIp').locator('.head .n').textContent())?.trim() ?? '', /^\d{2,3},\d{3}$/);
     // "Show 7 more" asks the host for the next page.
     await section('action').locator('button.more').click();
-    await page.waitForFunction(() => (document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot?.querySelectorAll('section[data-field="action"] > ul .value').length ?? 0) === 17);
+    await page.waitForFunction(() => (document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot?.querySelectorAll('section[data-field="action"] > ul .value').length ?? 0) === 18);
     const req = (await hostLog(page)).filter((m) => m.method === 'facet').pop()?.params;
     assert.deepEqual({ field: req?.field, offset: req?.offset, limit: req?.limit, order: req?.order }, { field: 'action', offset: 10, limit: 50, order: 'desc' });
     assert.equal(await section('action').locator('button.more').count(), 0);
@@ -338,7 +338,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     await waitForStatus(page, /^200,000 of 200,000 events/);
     await waitRowsLoaded(page);
     const row = page.locator('ae-grid .row[data-index="2"]');
-    const action = (await row.locator('.cell[data-col="1"]').textContent()) ?? '';
+    const action = (await row.locator('.cell[data-col="2"]').textContent()) ?? '';
     await row.click();
     await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
     const gone = page.locator('ae-detail .gone');
