@@ -14,7 +14,7 @@
  */
 import type { DerivedField } from './derived';
 import { isAccessKeyId, mintsOf, ssoRoleOf, type Mint } from './credentialMints';
-import { IDENTITY_PATHS, parseArn, reader, ssoUserLabel } from './principal';
+import { IDENTITY_PATHS, MAX_LABEL, parseArn, reader, ssoUserLabel } from './principal';
 import type { EventStore, StoreColumn } from './store';
 
 /** How a chain ends. */
@@ -39,6 +39,8 @@ export interface SessionLinks {
 }
 
 const KEY_PATH = 'userIdentity.accessKeyId';
+const SOURCE_IDENTITY_PATH = 'userIdentity.sessionContext.sourceIdentity';
+const cut = (s: string): string => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
 const links = new WeakMap<EventStore, SessionLinks>();
 
 interface Order {
@@ -89,6 +91,7 @@ export function sessionLinks(store: EventStore): SessionLinks {
   const arn = reader(store, IDENTITY_PATHS.arn, true);
   const type = reader(store, IDENTITY_PATHS.type, true);
   const issuer = reader(store, IDENTITY_PATHS.issuerUserName, true);
+  const sourceIdentity = reader(store, SOURCE_IDENTITY_PATH, true);
   const principalCol = store.resolveColumn('principal');
   if (principalCol === 'time') throw new Error('principal is a text column');
 
@@ -127,14 +130,32 @@ export function sessionLinks(store: EventStore): SessionLinks {
     }
     return id;
   };
+  // A root's label depends on its identity, which its ARN nearly always decides: one computation
+  // per distinct ARN (checked against the type and principal), a string key only without one.
+  const byArnId = new Int32Array(arn.values.length).fill(-1);
+  const byArnType = new Int32Array(arn.values.length);
+  const byArnPrincipal = new Int32Array(arn.values.length);
   const rootCache = new Map<string, number>();
   const rootLabel = (row: number): number => {
-    const ck = `${type.ids[row]}:${arn.ids[row]}:${key.ids[row]}:${issuer.ids[row]}:${principalCol.ids[row]}`;
+    const a = arn.ids[row];
+    const t = type.ids[row];
+    const p = principalCol.ids[row];
+    const si = sourceIdentity.ids[row];
+    if (a !== 0 && si === 0 && byArnId[a] !== -1 && byArnType[a] === t && byArnPrincipal[a] === p) return byArnId[a];
+    const ck = `${t}:${a}:${isAccessKeyId(key.values[key.ids[row]]) ? 1 : 0}:${issuer.ids[row]}:${p}:${si}`;
     let id = rootCache.get(ck);
     if (id === undefined) {
-      const r = rootOf(type.values[type.ids[row]], arn.values[arn.ids[row]], key.values[key.ids[row]], issuer.values[issuer.ids[row]], principalCol.dict.values[principalCol.ids[row]]);
-      id = intern(r.label, r.end);
+      const r = rootOf(type.values[t], arn.values[a], key.values[key.ids[row]], issuer.values[issuer.ids[row]], principalCol.dict.values[p]);
+      // The source identity a chain's first session was given is set by whoever started it and
+      // cannot be changed down the chain: it names who, though the chain leaves the data.
+      const label = r.end === 'outside' && si !== 0 ? `${cut(sourceIdentity.values[si])} (source identity)` : r.label;
+      id = intern(label, r.end);
       rootCache.set(ck, id);
+    }
+    if (a !== 0 && si === 0 && type.values[t] !== 'FederatedUser') {
+      byArnId[a] = id;
+      byArnType[a] = t;
+      byArnPrincipal[a] = p;
     }
     return id;
   };

@@ -106,6 +106,15 @@ describe('session chains', () => {
     assert.equal(store.query('origin:Deployer*').count, 3);
   });
 
+  it('names the source identity a chain that leaves the data was started with', () => {
+    const { work } = outsideChain();
+    const ui = work.userIdentity as Rec;
+    ui.sessionContext = { ...(ui.sessionContext as Rec), sourceIdentity: 'carol@corp' };
+    const store = storeOf([work]);
+    assert.equal(store.value(0, 'origin'), 'carol@corp (source identity)');
+    assert.equal(chainOf(store, 0).end, 'outside', 'still said to leave the data');
+  });
+
   it('links every other minting kind: SAML, web identity, session and federation tokens, Federate, and by ARN without a key', () => {
     const acct = { accountId: ACCT_A };
     const samlCaller = { type: 'SAMLUser', principalId: 'idp:bob', userName: 'bob@corp', identityProvider: 'idp', ...acct };

@@ -313,9 +313,11 @@ export function rawObject(e: FakeEvent): Record<string, unknown> {
   return rec;
 }
 
-/** The identity paths the file loader extracts (logFiles/normalize.ts EXTRACTED_PATHS), for the session harness's store. */
+/** Identity and minting paths the file loader extracts (logFiles/normalize.ts EXTRACTED_PATHS), for the session harness's store. */
 export function identityFields(i: number): Record<string, string | undefined> {
-  const ui = rawObject(eventAt(i)).userIdentity as Record<string, unknown>;
+  const rec = rawObject(eventAt(i));
+  const ui = rec.userIdentity as Record<string, unknown>;
+  const resp = rec.responseElements as { credentials?: { accessKeyId?: string }; assumedRoleUser?: { arn?: string } } | null;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const issuer = (ui.sessionContext as { sessionIssuer?: { userName?: string } } | undefined)?.sessionIssuer;
   return {
@@ -325,6 +327,8 @@ export function identityFields(i: number): Record<string, string | undefined> {
     'userIdentity.userName': text(ui.userName),
     'userIdentity.sessionContext.sessionIssuer.userName': text(issuer?.userName),
     'userIdentity.accountId': text(ui.accountId),
+    'responseElements.credentials.accessKeyId': text(resp?.credentials?.accessKeyId),
+    'responseElements.assumedRoleUser.arn': text(resp?.assumedRoleUser?.arn),
   };
 }
 

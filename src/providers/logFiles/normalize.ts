@@ -24,6 +24,14 @@ export const EXTRACTED_PATHS = [
   'userIdentity.userName',
   'userIdentity.sessionContext.sessionIssuer.userName',
   'userIdentity.accountId',
+  // What credential-minting events minted (core/credentialMints.ts, session chains): read at load,
+  // because reading them later means inflating every file again to find a few thousand events.
+  'userIdentity.sessionContext.sourceIdentity',
+  'responseElements.credentials.accessKeyId',
+  'responseElements.assumedRoleUser.arn',
+  'responseElements.federatedUser.arn',
+  'responseElements.accessKey.accessKeyId',
+  'responseElements.accessKey.userName',
 ] as const;
 
 type Rec = Record<string, unknown>;
@@ -221,6 +229,22 @@ export class CloudTrailColumns {
       b.set(ex[9], str(ui.userName));
       b.set(ex[10], str(obj(obj(ui.sessionContext)?.sessionIssuer)?.userName));
       b.set(ex[11], str(ui.accountId));
+      const ctx = obj(ui.sessionContext);
+      if (ctx) b.set(ex[12], str(ctx.sourceIdentity));
+    }
+    const resp = obj(r.responseElements);
+    if (resp) {
+      const creds = obj(resp.credentials);
+      if (creds) b.set(ex[13], str(creds.accessKeyId));
+      const role = obj(resp.assumedRoleUser);
+      if (role) b.set(ex[14], str(role.arn));
+      const fed = obj(resp.federatedUser);
+      if (fed) b.set(ex[15], str(fed.arn));
+      const key = obj(resp.accessKey);
+      if (key) {
+        b.set(ex[16], str(key.accessKeyId));
+        b.set(ex[17], str(key.userName));
+      }
     }
   }
 }
