@@ -162,22 +162,34 @@ function fillPrincipal(store: EventStore, col: StoreColumn, ranges: ReadonlyArra
   const actor = reader(store, 'actor');
   const service = reader(store, 'service');
   const cache = new Map<string, number>();
+  // Most events carry an ARN, which with the type decides the label: a lookup by ARN id (checked
+  // against the other ids it was computed with) skips building a string key for them.
+  const n = arn.values.length;
+  const byArn = new Int32Array(n).fill(-1);
+  const arnType = new Int32Array(n);
+  const arnIssuer = new Int32Array(n);
+  const arnUser = new Int32Array(n);
   for (const [start, end] of ranges) {
     for (let row = start; row < end; row++) {
       const t = type.ids[row];
       const a = arn.ids[row];
-      // The ARN decides almost everything; the rest only matters without one, so the key stays short.
+      const is = issuer.ids[row];
+      const u = userName.ids[row];
+      if (a !== 0 && byArn[a] !== -1 && arnType[a] === t && arnIssuer[a] === is && arnUser[a] === u) {
+        col.ids[row] = byArn[a];
+        continue;
+      }
       const key =
         a !== 0 && t !== 0
-          ? `${t}:${a}:${issuer.ids[row]}:${userName.ids[row]}`
-          : `${t}:${a}:${userName.ids[row]}:${issuer.ids[row]}:${accountId.ids[row]}:${actor.ids[row]}:${service.ids[row]}`;
+          ? `${t}:${a}:${is}:${u}`
+          : `${t}:${a}:${u}:${is}:${accountId.ids[row]}:${actor.ids[row]}:${service.ids[row]}`;
       let id = cache.get(key);
       if (id === undefined) {
         const label = principalOf({
           type: type.values[t],
           arn: arn.values[a],
-          userName: userName.values[userName.ids[row]],
-          issuerUserName: issuer.values[issuer.ids[row]],
+          userName: userName.values[u],
+          issuerUserName: issuer.values[is],
           accountId: accountId.values[accountId.ids[row]],
           actor: actor.values[actor.ids[row]],
           service: service.values[service.ids[row]],
@@ -185,6 +197,12 @@ function fillPrincipal(store: EventStore, col: StoreColumn, ranges: ReadonlyArra
         id = col.dict.intern(label);
         col.fitIds();
         cache.set(key, id);
+      }
+      if (a !== 0 && t !== 0) {
+        byArn[a] = id;
+        arnType[a] = t;
+        arnIssuer[a] = is;
+        arnUser[a] = u;
       }
       col.ids[row] = id;
     }

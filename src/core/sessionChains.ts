@@ -130,32 +130,40 @@ export function sessionLinks(store: EventStore): SessionLinks {
     }
     return id;
   };
-  // A root's label depends on its identity, which its ARN nearly always decides: one computation
-  // per distinct ARN (checked against the type and principal), a string key only without one.
-  const byArnId = new Int32Array(arn.values.length).fill(-1);
-  const byArnType = new Int32Array(arn.values.length);
-  const byArnPrincipal = new Int32Array(arn.values.length);
+  // A root's label depends on its identity: one computation per distinct ARN (or, without one, per
+  // distinct principal), checked against the other ids it was computed with; a string key otherwise.
+  const arnMemo = new Int32Array(arn.values.length).fill(-1);
+  const principalMemo = new Int32Array(principalCol.dict.size + 1).fill(-1);
+  const memoType = [new Int32Array(arn.values.length), new Int32Array(principalCol.dict.size + 1)];
+  const memoOther = [new Int32Array(arn.values.length), new Int32Array(principalCol.dict.size + 1)];
   const rootCache = new Map<string, number>();
   const rootLabel = (row: number): number => {
     const a = arn.ids[row];
     const t = type.ids[row];
     const p = principalCol.ids[row];
     const si = sourceIdentity.ids[row];
-    if (a !== 0 && si === 0 && byArnId[a] !== -1 && byArnType[a] === t && byArnPrincipal[a] === p) return byArnId[a];
-    const ck = `${t}:${a}:${isAccessKeyId(key.values[key.ids[row]]) ? 1 : 0}:${issuer.ids[row]}:${p}:${si}`;
+    const k = key.ids[row];
+    const hasKey = isAccessKeyId(key.values[k]);
+    // What else the label depends on: the principal (with an ARN), or the issuer and the key (without).
+    const other = a !== 0 ? p : issuer.ids[row] * 2 + (hasKey ? 1 : 0);
+    const memo = a !== 0 ? arnMemo : principalMemo;
+    const at = a !== 0 ? a : p;
+    const w = a !== 0 ? 0 : 1;
+    if (si === 0 && p < principalMemo.length && memo[at] !== -1 && memoType[w][at] === t && memoOther[w][at] === other) return memo[at];
+    const ck = `${t}:${a}:${hasKey ? 1 : 0}:${issuer.ids[row]}:${p}:${si}`;
     let id = rootCache.get(ck);
     if (id === undefined) {
-      const r = rootOf(type.values[t], arn.values[a], key.values[key.ids[row]], issuer.values[issuer.ids[row]], principalCol.dict.values[p]);
+      const r = rootOf(type.values[t], arn.values[a], key.values[k], issuer.values[issuer.ids[row]], principalCol.dict.values[p]);
       // The source identity a chain's first session was given is set by whoever started it and
       // cannot be changed down the chain: it names who, though the chain leaves the data.
       const label = r.end === 'outside' && si !== 0 ? `${cut(sourceIdentity.values[si])} (source identity)` : r.label;
       id = intern(label, r.end);
       rootCache.set(ck, id);
     }
-    if (a !== 0 && si === 0 && type.values[t] !== 'FederatedUser') {
-      byArnId[a] = id;
-      byArnType[a] = t;
-      byArnPrincipal[a] = p;
+    if (si === 0 && p < principalMemo.length && type.values[t] !== 'FederatedUser') {
+      memo[at] = id;
+      memoType[w][at] = t;
+      memoOther[w][at] = other;
     }
     return id;
   };
