@@ -273,7 +273,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await first.click();
     const chain = page.locator('ae-detail .chain');
     await chain.waitFor({ state: 'visible' });
-    const steps = await chain.locator('li').evaluateAll((els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()));
+    const steps = (await chain.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(steps, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ AssumeRole OrgAdmin in 210987654321', '→ this event']);
     assert.equal(await chain.locator('button.step-link').count(), 3, 'every step but this event links to its event');
     // Follow the AssumeRole step: the detail shows that event.
@@ -282,7 +282,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
       const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail') as unknown as { detail?: { raw: string } } | null;
       return d?.detail?.raw.includes('"eventName":"AssumeRole"') && d.detail.raw.includes('ASIAORGADMIN00000001');
     });
-    const now = await page.locator('ae-detail .chain li').evaluateAll((els) => els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()));
+    const now = (await page.locator('ae-detail .chain li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert.deepEqual(now, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ this event'], 'the AssumeRole’s own chain');
     assert.equal(await page.locator('ae-grid .row.selected').getAttribute('data-index'), '1', 'the grid selects it too');
     // A plain event (its principal is its origin) draws no chain.
