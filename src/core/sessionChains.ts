@@ -95,7 +95,10 @@ export function sessionLinks(store: EventStore): SessionLinks {
   const principalCol = store.resolveColumn('principal');
   if (principalCol === 'time') throw new Error('principal is a text column');
 
+  const order = { time: store.time };
+  for (const list of [...byKey.values(), ...byArn.values(), ...bySso.values()]) list.sort((a, b) => (before(order, a, b) ? -1 : before(order, b, a) ? 1 : 0));
   // Candidate minting rows per dictionary id, so a row costs a lookup, not a string hash.
+  const validKey = key.values.map((k) => isAccessKeyId(k));
   const keyCands = key.values.map((k) => (isAccessKeyId(k) ? byKey.get(k) : undefined));
   // Without a key, the assumed-role ARN the minting event named; never over a key it did not mint.
   const arnCands = arn.values.map((a) => byArn.get(a));
@@ -107,12 +110,10 @@ export function sessionLinks(store: EventStore): SessionLinks {
     return rows && rows.length > 0 ? rows : undefined;
   });
 
-  const order = { time: store.time };
-  for (const list of [...byKey.values(), ...byArn.values(), ...bySso.values()]) list.sort((a, b) => (before(order, a, b) ? -1 : before(order, b, a) ? 1 : 0));
   const parent = new Int32Array(n).fill(-1);
   for (let row = 0; row < n; row++) {
     const k = key.ids[row];
-    const cands = keyCands[k] ?? (isAccessKeyId(key.values[k]) ? undefined : arnCands[arn.ids[row]]) ?? ssoCands[arn.ids[row]];
+    const cands = keyCands[k] ?? (validKey[k] ? undefined : arnCands[arn.ids[row]]) ?? ssoCands[arn.ids[row]];
     if (cands) parent[row] = latestBefore(order, cands, row);
   }
 
@@ -143,7 +144,7 @@ export function sessionLinks(store: EventStore): SessionLinks {
     const p = principalCol.ids[row];
     const si = sourceIdentity.ids[row];
     const k = key.ids[row];
-    const hasKey = isAccessKeyId(key.values[k]);
+    const hasKey = validKey[k];
     // What else the label depends on: the principal (with an ARN), or the issuer and the key (without).
     const other = a !== 0 ? p : issuer.ids[row] * 2 + (hasKey ? 1 : 0);
     const memo = a !== 0 ? arnMemo : principalMemo;
