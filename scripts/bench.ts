@@ -228,6 +228,7 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
   }
   if (load.ok) {
     const l = load.runs[0];
+    emit({ set: s.key, name: 'derived', principalMs: load.median('principalMs'), originMs: load.median('originMs'), derivedMs: load.median('derivedMs'), derivedRssBytes: load.median('derivedRssBytes'), runsMs: load.runs.map((r) => r.derivedMs) });
     emit({ set: s.key, name: 'load', ms: load.median('ms'), cpuMs: load.median('cpuMs'), events: l.events, duplicates: l.duplicates, errors: l.errors, skipped: l.skipped, bytes: l.bytes, peakRssBytes: load.peakRss(), rssAfterLoadBytes: load.median('rssAfterLoadBytes'), runsMs: load.runs.map((r) => r.ms) });
     if (m !== undefined) {
       if (l.events !== m.records) checks.fail(`MISMATCH (${s.key}): load reported ${String(l.events)} events, the data set has ${m.records}`);
@@ -286,6 +287,12 @@ async function measureSet(s: SetUnderTest, args: BenchArgs, cli: string | undefi
   ratioRow('load into the store, in-process', seconds(loadMs), loadMs !== undefined && duckMs !== undefined ? loadMs / duckMs : undefined, `DuckDB in-process (${seconds(duckMs)})`, '<=', 1.0, load.error ?? duckWhy);
   ratioRow('load into the store, in-process', seconds(loadMs), loadMs !== undefined && floorMs !== undefined ? loadMs / floorMs : undefined, `floor (${seconds(floorMs)})`, '<=', s.key === 'big' ? 1.5 : 2.0, load.error ?? floor.error ?? 'failed');
   ratioRow('peak RSS of the load', mib(peak), peak !== undefined && jsonBytes !== undefined ? peak / jsonBytes : undefined, `JSON (${mib(jsonBytes)})`, '<=', 0.5, load.error ?? 'failed', at1M ? '' : ' (at 1M events)');
+  // Issue 15: principal and origin (every session chain) for every event, on top of the load.
+  const derivedMs = load.ok ? load.median('derivedMs') : undefined;
+  const derivedRss = load.ok ? load.median('derivedRssBytes') : undefined;
+  const rssAfterLoad = load.ok ? load.median('rssAfterLoadBytes') : undefined;
+  ratioRow('principal + origin for every event', `${seconds(derivedMs)} (principal ${seconds(load.median('principalMs'))}, origin ${seconds(load.median('originMs'))})`, derivedMs !== undefined && loadMs !== undefined ? derivedMs / loadMs : undefined, `the load (${seconds(loadMs)})`, '<=', 0.15, load.error ?? 'failed', at1M ? '' : ' (at 1M events)');
+  ratioRow('memory of principal + origin', mib(derivedRss), derivedRss !== undefined && rssAfterLoad !== undefined ? derivedRss / rssAfterLoad : undefined, `RSS after the load (${mib(rssAfterLoad)})`, '<=', 0.1, load.error ?? 'failed', at1M ? '' : ' (at 1M events)');
   // CPU time (all threads) is steadier than wall time when other work shares the machine: no
   // target, but it shows whether a change did less work even when the wall clock cannot tell.
   const loadCpu = load.ok ? load.median('cpuMs') : undefined;

@@ -115,8 +115,9 @@ export function dottedPath(path: readonly PathSegment[]): string {
 }
 
 /**
- * Normalized field names and the CloudTrail aliases that resolve to them (core/event.ts,
- * NORMALIZED_FIELDS, FIELD_ALIASES and PATH_ALIASES; test/webview/format.test.ts keeps this list in step). A raw
+ * Normalized field names, the CloudTrail aliases that resolve to them and the derived fields
+ * (core/event.ts NORMALIZED_FIELDS, FIELD_ALIASES and PATH_ALIASES, core/derivedFields.ts;
+ * test/webview/format.test.ts keeps this list in step). A raw
  * path whose name collides with one of these needs the `raw.` prefix to mean the raw field.
  */
 export const RESERVED_FIELDS = [
@@ -126,6 +127,8 @@ export const RESERVED_FIELDS = [
   'recipientAccountId', 'resources.ARN',
   // PATH_ALIASES
   'accessKey',
+  // Derived fields (core/derivedFields.ts): computed from the events, and suggested like the others.
+  'principal', 'origin', 'session', 'country', 'asn', 'asOrg', 'ipClass',
 ];
 const RESERVED_LOWER = new Set(RESERVED_FIELDS.map((f) => f.toLowerCase()));
 

@@ -101,7 +101,7 @@ export const LIMITS = {
 /** Each section of detail/expand stops here: a webview does not need more than this to read. */
 export const DETAIL_SECTION_MAX = 2_000_000;
 
-export const FACET_FIELDS = ['source', 'action', 'actor', 'sourceIp', 'country', 'asn', 'region', 'service', 'error', 'account'] as const;
+export const FACET_FIELDS = ['source', 'action', 'principal', 'actor', 'sourceIp', 'country', 'asn', 'region', 'service', 'error', 'account'] as const;
 /**
  * Who the country and AS data of sourceIp is from (src/core/ipGeo, data/geo/SOURCE.md): its CC BY
  * 4.0 licences ask for this wherever the fields are shown.
@@ -110,8 +110,12 @@ export const IP_DATA_ATTRIBUTION =
   'Country: NRO and the regional Internet registries, OpenGeoFeed. AS: RouteViews, DB-IP (IP Geolocation by DB-IP, db-ip.com), NRO. Via ip-location-db, CC BY 4.0.';
 /** The derived fields that carry IP data (the attribution goes with them). */
 export const IP_DATA_FIELDS: readonly string[] = ['country', 'asn', 'asOrg'];
-/** Who did what from where, and did it work, first: these fit a 1600 px panel with facets and detail open. */
-export const DEFAULT_COLUMNS = ['time', 'action', 'actor', 'sourceIp', 'outcome', 'error', 'region', 'service'];
+/**
+ * Who did what from where, in which account, and did it work: these fit a 1600 px panel with facets
+ * and detail open (region is a facet). `principal` (a short label) stands in for `actor` (the ARN,
+ * shown on hover and in the detail).
+ */
+export const DEFAULT_COLUMNS = ['time', 'principal', 'action', 'sourceIp', 'outcome', 'error', 'account'];
 
 /**
  * Fields the summary view offers to group by (issue 15): who acted, from where, with which key, in
@@ -393,8 +397,29 @@ export interface SummaryResult {
 export interface DetailParams {
   row: number;
 }
+/** One step of a session chain: a label to read, and the event it links to (-1: none in the data). */
+export interface ChainStepDto {
+  label: string;
+  row: number;
+  kind: 'origin' | 'session' | 'mint' | 'event';
+}
+
+/** Where an event's credentials came from (src/core/sessionChains.ts), origin first. */
+export interface ChainDto {
+  /** 'outside': the first credentials were minted before (or outside) the loaded data. */
+  end: 'origin' | 'outside';
+  origin: string;
+  steps: ChainStepDto[];
+  /** Steps left out of the middle of a very long chain. */
+  omitted: number;
+  /** The access key of the chain's first session, when that was minted outside the loaded data. */
+  outsideKey?: string;
+}
+
 export interface DetailResult {
   row: number;
+  /** Who is behind the event, when its credentials came through other events (or from outside the data). */
+  chain?: ChainDto;
   /** The raw event exactly as it arrived (parsed by the webview for the tree; shown as text). */
   raw: string;
   source: string;

@@ -1,6 +1,8 @@
 /** Catalog: identity, sign-in, keys, secrets, logging, messaging and security services. */
 import { Action, act, BUILD, Ctx, HUMAN, iso, kmsArn, LOOKERS, OPS, pick, roleArn } from './action';
-import { Json } from './util';
+import type { Rng } from './prng';
+import { Json, JsonObject } from './util';
+import type { Account } from './world';
 
 const IAM = 'iam.amazonaws.com';
 const STS = 'sts.amazonaws.com';
@@ -14,6 +16,32 @@ const assumedCredentials = (c: Ctx, role: string, session: string): Json => ({
   credentials: { accessKeyId: `ASIA${c.rng.upper(16)}`, sessionToken: `IQoJb3JpZ2luX2VjE${c.rng.alnum(40)}`, expiration: new Date(c.time + 3_600_000).toUTCString().replace('GMT', 'UTC') },
   assumedRoleUser: { assumedRoleId: `AROA${c.rng.upper(17)}:${session}`, arn: `arn:aws:sts::${c.account.id}:assumed-role/${role}/${session}` },
 });
+
+/**
+ * Identity Center handing a user a permission set's role credentials (the access portal or
+ * `aws sso login`): logged in the management account as type Unknown, by user name, keys not logged.
+ */
+export function ssoRoleCredentials(o: { rng: Rng; account: Account; user: string; ip: string; roleName: string; roleAccount: string; time: number }): JsonObject {
+  return {
+    eventVersion: '1.08',
+    userIdentity: { type: 'Unknown', principalId: `${o.account.id}:${o.user}`, accountId: o.account.id, userName: o.user },
+    eventTime: iso(o.time),
+    eventSource: 'sso.amazonaws.com',
+    eventName: 'GetRoleCredentials',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: o.ip,
+    userAgent: 'aws-cli/2.22.12 md/awscrt#0.22.0 ua/2.0 os/macos#23.4.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#sso.get-role-credentials',
+    requestParameters: { roleName: o.roleName, accountId: o.roleAccount },
+    responseElements: null,
+    requestID: o.rng.uuid(),
+    eventID: o.rng.uuid(),
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: o.account.id,
+    eventCategory: 'Management',
+  };
+}
 
 const SERVICE_ROLES: Record<string, string> = {
   'lambda.amazonaws.com': 'billing-lambda-role',

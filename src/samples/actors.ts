@@ -85,6 +85,8 @@ const SPECS: Record<string, Spec[]> = {
     { type: 'AWSService', name: 'ecs-tasks', service: 'ecs-tasks.amazonaws.com', profile: 'service', agent: 'service', rhythm: 'flat', weight: 3, ips: [] },
     { type: 'AWSService', name: 'ec2', service: 'ec2.amazonaws.com', profile: 'service', agent: 'service', rhythm: 'flat', weight: 2, ips: [] },
     { type: 'AWSService', name: 'cloudtrail', service: 'cloudtrail.amazonaws.com', profile: 'service', agent: 'service', rhythm: 'flat', weight: 2, ips: [] },
+    // Only the story: bob's staging SSO session assumes this cross-account role the evening before the incident.
+    { type: 'AssumedRole', name: 'bob@example.com', via: 'ReleaseManagerRole', profile: 'admin', agent: 'cli', rhythm: 'office', weight: 0, ips: ['198.51.100.23'] },
   ],
   [STAGING]: [
     { type: 'IAMUser', name: 'dave', profile: 'developer', agent: 'cli', rhythm: 'office', weight: 6, ips: ['198.51.100.31'] },

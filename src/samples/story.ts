@@ -1,12 +1,17 @@
 /**
  * Scripted episodes layered on the background traffic, so a demo has something to find:
  *
- *  - The incident (day 4, or the last day if fewer): the prod CI user's long-term key `ci-deploy`
- *    is used at night from 203.0.113.250 with a Kali aws-cli: GetCallerIdentity, ListBuckets,
+ *  - The incident (day 4, or the last day if fewer): the evening before (that night, when it is the
+ *    first day), bob@example.com signs in
+ *    through Identity Center (GetRoleCredentials, PowerUserAccess in staging), assumes the
+ *    cross-account ReleaseManagerRole in prod and creates a second access key for the CI user
+ *    `ci-deploy`. At night that key is used from 203.0.113.250 with a Kali aws-cli: GetCallerIdentity, ListBuckets,
  *    ~60 GetObject on the customer-exports bucket, CreateAccessKey, a region sweep, AccessDenied on
  *    CreateUser/AttachUserPolicy/RunInstances/secrets, StopLogging + DeleteTrail of the S3 data-events
  *    trail, failed StopLogging/DeleteTrail of the main trail, and a public PutBucketPolicy. A
- *    responder (IncidentResponderRole, dana@example.com) cleans up in the morning. Between the stop
+ *    responder cleans up in the morning: dana@example.com, through Identity Center (SecurityAudit
+ *    in security) and the cross-account IncidentResponderRole in prod. So every key used from
+ *    203.0.113.250 traces back, inside the data, to bob (the `origin` field, session chains). Between the stop
  *    and the restart no prod S3 data events exist: the gap is part of the story.
  *  - Password spraying (day 2): three failed ConsoleLogin for carol from 198.51.100.99, then her
  *    own successful login from the office.
@@ -19,9 +24,9 @@ import { findAction } from './background';
 import { Rng } from './prng';
 import { buildRecord, EventInput, Failure, failureFor, Rec } from './records';
 import { s3Additional, s3Host, objectResources } from './actionsS3';
-import { awsShort } from './actionsIdentity';
+import { awsShort, ssoRoleCredentials } from './actionsIdentity';
 import { HOUR, isoSeconds, JsonObject, MINUTE } from './util';
-import { Account, PROD, Region, STAGING } from './world';
+import { Account, PROD, Region, SECURITY, STAGING } from './world';
 
 export const ATTACKER_IP = '203.0.113.250';
 const KALI = (cmd: string): string => `aws-cli/2.13.5 Python/3.11.4 Linux/6.5.0-kali3-amd64 exe/x86_64.kali.2023 prompt/off command/${cmd}`;
@@ -50,8 +55,11 @@ export function makeStory(rng: Rng, accounts: Account[], actors: Actor[], from: 
   const records: Rec[] = [];
   const r = rng.fork('incident');
   const day = from + Math.min(3, days - 1) * 24 * HOUR;
-  const thief = findActor(actors, PROD, 'IAMUser', 'ci-deploy');
+  const ciDeploy = findActor(actors, PROD, 'IAMUser', 'ci-deploy');
   const responder = findActor(actors, PROD, 'AssumedRole', 'dana@example.com');
+  // The evening before, from a fork of its own so the night's draws stay as they were.
+  const prelude = sessionChains(rng.fork('incident-prelude'), accounts, actors, day > from ? day - 6 * HOUR : day - 90 * MINUTE, ciDeploy);
+  const thief: Actor = { ...ciDeploy, accessKeyId: prelude.plantedKey };
   const res = prod.resources['us-east-1'];
   const bucket = res.dataBucket;
   const dataTrailArn = `arn:aws:cloudtrail:us-east-1:${PROD}:trail/s3-data-events`;
@@ -147,13 +155,13 @@ export function makeStory(rng: Rng, accounts: Account[], actors: Actor[], from: 
 
   // Morning: the responder contains it.
   t = day + 9 * HOUR + 14 * MINUTE + 5_000;
-  ev(responder, findAction('cloudtrail', 'LookupEvents'), t, { request: { maxResults: 50, lookupAttributes: [{ attributeKey: 'AccessKeyId', attributeValue: thief.accessKeyId ?? '' }] } });
+  ev(responder, findAction('cloudtrail', 'LookupEvents'), t, { request: { maxResults: 50, lookupAttributes: [{ attributeKey: 'AccessKeyId', attributeValue: prelude.plantedKey }] } });
   ev(responder, findAction('cloudtrail', 'GetTrailStatus'), step(20, 60), {
     request: { name: dataTrailArn },
     failure: { code: 'TrailNotFoundException', message: `Unknown trail: ${dataTrailArn} for the user: ${PROD}` },
   });
   const update = findAction('iam', 'UpdateAccessKey');
-  ev(responder, update, step(20, 40), { request: { userName: 'ci-deploy', accessKeyId: thief.accessKeyId ?? '', status: 'Inactive' } });
+  ev(responder, update, step(20, 40), { request: { userName: 'ci-deploy', accessKeyId: prelude.plantedKey, status: 'Inactive' } });
   ev(responder, update, step(5, 15), { request: { userName: 'ci-deploy', accessKeyId: newKey, status: 'Inactive' } });
   ev(responder, findAction('iam', 'DeleteAccessKey'), step(20, 40), { request: { userName: 'ci-deploy', accessKeyId: newKey } });
   ev(responder, deleteBucketPolicy, step(30, 60), {
@@ -173,6 +181,8 @@ export function makeStory(rng: Rng, accounts: Account[], actors: Actor[], from: 
   const gapTo = t;
   ev(responder, findAction('iam', 'ListAccessKeys'), step(30, 60), { request: { userName: 'ci-deploy' } });
 
+  records.push(...prelude.records);
+  records.push(...responderChain(rng.fork('responder-chain'), accounts, actors, day + 9 * HOUR + 2 * MINUTE, responder));
   records.push(...consoleSpray(rng.fork('spray'), prod, actors, from + Math.min(1, days - 1) * 24 * HOUR));
   const burst = loadTestBurst(rng.fork('insight'), staging, actors, from + Math.min(2, days - 1) * 24 * HOUR);
   records.push(...burst.records);
@@ -182,6 +192,86 @@ export function makeStory(rng: Rng, accounts: Account[], actors: Actor[], from: 
     insights: burst.insights,
     keep: (account, action, time) => !(account.id === PROD && action.data && time >= gapFrom && time < gapTo),
   };
+}
+
+/**
+ * The evening before the incident: bob@example.com takes PowerUserAccess in staging through
+ * Identity Center, assumes ReleaseManagerRole in prod with it, and creates a second key for the CI
+ * user. Every step is a credential-minting event, so the night's key traces back to bob.
+ */
+function sessionChains(r: Rng, accounts: Account[], actors: Actor[], start: number, ciDeploy: Actor): { records: Rec[]; plantedKey: string } {
+  const prod = accounts.find((a) => a.id === PROD) as Account;
+  const ssoBob = findActor(actors, STAGING, 'AssumedRole', 'bob@example.com');
+  const bridge = actors.find((a) => a.account.id === PROD && a.key.endsWith('/ReleaseManagerRole/bob@example.com')) as Actor;
+  const plantedKey = `AKIA${r.upper(16)}`;
+  let t = start + 12 * MINUTE + 9_000;
+  const records: Rec[] = [ssoRoleCredentials({ rng: r, account: prod, user: 'bob@example.com', ip: ssoBob.ips[0], roleName: 'PowerUserAccess', roleAccount: STAGING, time: t })];
+  t += r.range(40, 90) * 1000;
+  records.push(
+    buildRecord({
+      rng: r,
+      actor: ssoBob,
+      action: findAction('sts', 'AssumeRole'),
+      account: prod,
+      region: 'us-east-1',
+      time: t,
+      request: { roleArn: `arn:aws:iam::${PROD}:role/ReleaseManagerRole`, roleSessionName: 'bob@example.com', durationSeconds: 3600 },
+      response: {
+        credentials: { accessKeyId: bridge.accessKeyId ?? '', sessionToken: `IQoJb3JpZ2luX2VjE${r.alnum(40)}`, expiration: new Date(t + HOUR).toUTCString().replace('GMT', 'UTC') },
+        assumedRoleUser: { assumedRoleId: bridge.principalId, arn: bridge.arn },
+      },
+      resources: [{ accountId: PROD, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${PROD}:role/ReleaseManagerRole` }],
+    }),
+  );
+  t += r.range(60, 180) * 1000;
+  records.push(
+    buildRecord({
+      rng: r,
+      actor: bridge,
+      action: findAction('iam', 'ListAccessKeys'),
+      account: prod,
+      region: 'us-east-1',
+      time: t,
+      request: { userName: ciDeploy.userName ?? 'ci-deploy' },
+    }),
+  );
+  t += r.range(20, 60) * 1000;
+  records.push(
+    buildRecord({
+      rng: r,
+      actor: bridge,
+      action: findAction('iam', 'CreateAccessKey'),
+      account: prod,
+      region: 'us-east-1',
+      time: t,
+      request: { userName: ciDeploy.userName ?? 'ci-deploy' },
+      response: { accessKey: { userName: ciDeploy.userName ?? 'ci-deploy', accessKeyId: plantedKey, status: 'Active', createDate: awsShort(t) } },
+    }),
+  );
+  return { records, plantedKey };
+}
+
+/** The morning after: dana@example.com reaches IncidentResponderRole in prod from the security account. */
+function responderChain(r: Rng, accounts: Account[], actors: Actor[], time: number, responder: Actor): Rec[] {
+  const prod = accounts.find((a) => a.id === PROD) as Account;
+  const ssoDana = findActor(actors, SECURITY, 'AssumedRole', 'dana@example.com');
+  const grc = ssoRoleCredentials({ rng: r, account: prod, user: 'dana@example.com', ip: ssoDana.ips[0], roleName: 'SecurityAudit', roleAccount: SECURITY, time });
+  const t = time + r.range(30, 90) * 1000;
+  const assume = buildRecord({
+    rng: r,
+    actor: ssoDana,
+    action: findAction('sts', 'AssumeRole'),
+    account: prod,
+    region: 'us-east-1',
+    time: t,
+    request: { roleArn: `arn:aws:iam::${PROD}:role/IncidentResponderRole`, roleSessionName: 'dana@example.com', durationSeconds: 3600 },
+    response: {
+      credentials: { accessKeyId: responder.accessKeyId ?? '', sessionToken: `IQoJb3JpZ2luX2VjE${r.alnum(40)}`, expiration: new Date(t + HOUR).toUTCString().replace('GMT', 'UTC') },
+      assumedRoleUser: { assumedRoleId: responder.principalId, arn: responder.arn },
+    },
+    resources: [{ accountId: PROD, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${PROD}:role/IncidentResponderRole` }],
+  });
+  return [grc, assume];
 }
 
 function consoleSpray(r: Rng, prod: Account, actors: Actor[], day: number): Rec[] {

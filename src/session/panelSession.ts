@@ -13,6 +13,7 @@
  */
 import { redact } from '../core/errors';
 import type { ResultView } from '../core/view';
+import { chainOf } from '../core/sessionChains';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provider';
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import type { LakeReport } from '../providers/awsCloudtrail/index';
@@ -170,10 +171,14 @@ export class PanelSession {
 
   private detail(row: number): DetailResult {
     this.queries.select(row);
+    const store = this.sources.store;
+    const chain = chainOf(store, row);
     return {
       row,
-      raw: this.sources.store.rawText(row),
-      source: this.sources.store.value(row, 'source'),
+      raw: store.rawText(row),
+      source: store.value(row, 'source'),
+      // An event that is its own origin has no chain worth drawing.
+      ...(chain.steps.length > 2 || chain.end === 'outside' ? { chain } : {}),
       ...this.actions.detailOf(row),
       where: whereFrom(this.sources.store, row),
     };

@@ -257,6 +257,15 @@ async function main() {
       requestParameters: { Host: 's3.amazonaws.com', note: `padding ${i} `.padEnd(2500, '.') } };
     writeFileSync(join(ws, 'gz', `123456789012_CloudTrail_us-east-1_20240504T${String(i).padStart(4, '0')}Z_e2e.json.gz`), gzipSync(JSON.stringify({ Records: [rec] })));
   }
+  // The sample generator's week (npm start shows the same story): its incident for issue 15's
+  // question, "which person is behind the key used from 203.0.113.250?". Log files only.
+  const samples = createRequire(import.meta.url)(join(REPO, 'out', 'src', 'samples', 'generator.js'));
+  for (const f of samples.generateSampleFiles({ days: 7, eventsPerDay: 40 })) {
+    if (!f.path.startsWith('AWSLogs/') || f.path.includes('CloudTrail-Digest')) continue;
+    const to = join(ws, 'incident', ...f.path.split('/'));
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, f.data);
+  }
   const exportsDir = join(tmp, 'exports');
   mkdirSync(exportsDir);
   // Light first; the dark screenshot switches theme through the palette like a user.
@@ -527,6 +536,50 @@ async function main() {
     }
     assert(s.count === want && !problems, `panel: "${s.text}"${problems ? `, "${problems}", first: "${first.slice(-160)}"` : ''}; the CLI (Node ${process.versions.node}) reads ${want} events`);
     return s.text;
+  }, { needs: ['webview'] });
+
+  const incidentDir = join(ws, 'incident');
+  const ATTACKER_IP = '203.0.113.250';
+  await check(`the sample incident: which person is behind the key used from ${ATTACKER_IP}? The detail pane's session chain names bob@example.com (SSO), and its first step links to his Identity Center sign-in`, async () => {
+    const total = cliCount(incidentDir);
+    await runCommand('Audit Logs: Open CloudTrail Logs…');
+    await folderDialog(incidentDir);
+    await waitForTab('Audit Logs: incident');
+    const frame = await until('the incident panel frame', () => findPanelFrame('Audit Logs: incident', { upgraded: true }).then(async (f) => {
+      const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+      return t?.trim() === 'Audit Logs: incident' ? f : undefined;
+    }));
+    current = { title: 'Audit Logs: incident', frame };
+    await until('the load to finish', async () => {
+      const st = await status(frame);
+      return (await frame.locator('ale-app .load').count()) === 0 && st.count === total ? st : false;
+    }, 60_000);
+    await runFilter(`sourceIp:${ATTACKER_IP}`);
+    const hits = await until('the attacker\'s events', async () => {
+      const st = await status(frame);
+      return st.count !== undefined && st.count > 0 && st.count < total ? st : false;
+    });
+    // The grid names the CI user whose key it was; the chain says who is behind that key.
+    const first = frame.locator('ae-grid .row[data-index="0"]');
+    await until('the newest row', async () => ((await first.getAttribute('data-row')) ?? '') !== '');
+    const principal = (await first.locator('.cell[data-col="1"]').textContent())?.trim();
+    assert(principal === 'ci-deploy', `principal column: ${principal}`);
+    await first.click();
+    const steps = await until('the session chain in the detail pane', async () => {
+      const li = await frame.locator('ae-detail .chain li').allTextContents();
+      return li.length > 0 ? li.map((t) => t.replace(/\s+/g, ' ').trim()) : false;
+    });
+    const want = ['bob@example.com (SSO)', '→ PowerUserAccess in 444455556666', '→ AssumeRole ReleaseManagerRole in 111122223333', '→ CreateAccessKey for ci-deploy in 111122223333'];
+    assert(JSON.stringify(steps.slice(0, 4)) === JSON.stringify(want) && steps[steps.length - 1] === '→ this event', `chain: ${JSON.stringify(steps)}`);
+    // Every event from that IP traces back to him.
+    await runFilter(`sourceIp:${ATTACKER_IP} -origin:"bob@example.com (SSO)"`);
+    await waitForCount(0);
+    await runFilter(`sourceIp:${ATTACKER_IP} origin:bob*`);
+    await waitForCount(hits.count);
+    // Following the first step shows bob's sign-in through Identity Center.
+    await frame.locator('ae-detail .chain button.step-link').first().click();
+    await until('the detail pane to show GetRoleCredentials', async () => (await detailText()).raw.includes('"eventName":"GetRoleCredentials"'));
+    return `${hits.count} events from ${ATTACKER_IP}; chain ${steps.join(' ')}`;
   }, { needs: ['webview'] });
 
   // ---- a live account, added and queried through the real input boxes against a local API

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ACCT_A, ATTACKER_IP, BACKUP_KEY, keyChain, recordsFile, ssoChain } from '../support/chains';
 import { walkFiles } from '../support/files';
 
 // Compiled to out/test/unit/: three levels up is the project root, four is /work.
@@ -218,6 +219,26 @@ describe('the command line (dist/cli.js)', function () {
         assert.equal(action, rec.eventName);
         assert.equal(region, rec.awsRegion);
         assert.equal(type, (rec.userIdentity as Rec | undefined)?.type ?? '');
+      }
+    });
+
+    it('filters and prints principal, origin and session (issue 15), from files loaded together', function () {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ale-cli-chains-'));
+      try {
+        const { grc, assume } = ssoChain();
+        const { create, use } = keyChain();
+        writeFileSync(path.join(dir, 'a.json'), recordsFile([grc, assume]));
+        writeFileSync(path.join(dir, 'b.json'), recordsFile([create, use]));
+        const r = cli('query', dir, '--filter', `origin:alice* sourceIp:${ATTACKER_IP}`, '--format', 'csv', '--fields', 'principal,origin,session,actor');
+        assert.equal(r.status, 0, r.err);
+        assert.deepEqual(parseCsv(r.out), [
+          ['principal', 'origin', 'session', 'actor'],
+          ['backup-svc', 'alice@corp (SSO)', BACKUP_KEY, `arn:aws:iam::${ACCT_A}:user/backup-svc`],
+        ]);
+        assert.equal(cli('query', dir, '--filter', 'principal:alice*', '--format', 'count').out.trim(), '3', 'Identity Center’s GetRoleCredentials, the SSO session’s AssumeRole and CreateAccessKey');
+        assert.equal(cli('query', dir, '--filter', `session:${BACKUP_KEY}`, '--format', 'count').out.trim(), '2', 'the key’s minting and its use');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -14,8 +14,11 @@ import { Rng } from '../../src/samples/prng';
 import { HOSTILE_STRINGS, LONG_STRING } from '../../src/samples/hostile';
 import { EDGE_FILES } from '../../src/samples/edgeCases';
 import { ATTACKER_IP } from '../../src/samples/story';
+import { chainOf } from '../../src/core/sessionChains';
 import { EventStore } from '../../src/core/store';
 import { loadFiles } from '../../src/providers/logFiles/files';
+import { readLogBuffer } from '../../src/providers/logFiles/fileReader';
+import { PROD, STAGING } from '../../src/samples/world';
 
 type Obj = { [k: string]: unknown };
 
@@ -23,7 +26,7 @@ const SMALL = { days: 4, eventsPerDay: 250 };
 const LOG = /^AWSLogs\/(?:o-a1b2c3d4e5\/)?(\d{12})\/(CloudTrail|CloudTrail-Insight)\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_\2_\3_(\d{8}T\d{4}Z)_[A-Za-z0-9]{16}\.json\.gz$/;
 const DIGEST = /^AWSLogs\/(?:o-a1b2c3d4e5\/)?(\d{12})\/CloudTrail-Digest\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_CloudTrail-Digest_\2_([A-Za-z0-9-]+)_us-east-1_(\d{8}T\d{6}Z)\.json\.gz$/;
 const ACCOUNTS = ['111122223333', '444455556666', '777788889999'];
-const GOLDEN = '621097ec9bb80b4efb200278a030e7fe12076f6e298246abf724657bcbd5731b';
+const GOLDEN = '6f32d4221db00451262d36e4464f98baf56345b038cd65022e6654180822a7e7';
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function json(data: Buffer): Obj {
@@ -271,6 +274,25 @@ describe('sample generator', function () {
       assert.ok(!all.some((r) => r.sourceIPAddress === ATTACKER_IP && !String(r.userAgent).includes('kali')));
       const days = new Set(mine.map((r) => String(r.eventTime).slice(0, 10)));
       assert.equal(days.size, 1);
+    });
+
+    it('traces every key used from the attacker IP to bob, through Identity Center and a cross-account role (issue 15)', () => {
+      const r = readLogBuffer('all.json', Buffer.from(JSON.stringify({ Records: all })), 'samples');
+      assert.ok(r.batch);
+      const store = new EventStore();
+      store.appendBatch(r.batch);
+      const mine = store.query(`sourceIp:${ATTACKER_IP}`);
+      assert.ok(mine.count > 60);
+      assert.equal(store.query(`sourceIp:${ATTACKER_IP} -origin:"bob@example.com (SSO)"`).count, 0, 'every event from that IP traces back to bob');
+      assert.equal(store.query(`sourceIp:${ATTACKER_IP} principal:ci-deploy`).count, mine.count, 'though each names the CI user');
+      const last = mine.order[mine.order.length - 1];
+      assert.deepEqual(
+        chainOf(store, last).steps.map((s) => s.label),
+        ['bob@example.com (SSO)', `PowerUserAccess in ${STAGING}`, `AssumeRole ReleaseManagerRole in ${PROD}`, `CreateAccessKey for ci-deploy in ${PROD}`, 'this event'],
+      );
+      // The responder came the same way from the security account.
+      assert.ok(store.query('principal:"IncidentResponderRole/dana@example.com" origin:"dana@example.com (SSO)"').count >= 10);
+      assert.ok(store.query(`action:GetRoleCredentials userIdentity.type:Unknown`).count >= 2);
     });
 
     it('carries every hostile string, tagged in the userAgent and escaped in the file', () => {

@@ -7,7 +7,7 @@
  * The last test fails when a method of WEBVIEW_CALLS has no test here.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AuditEventBatch } from '../../src/core/eventBatch';
@@ -16,6 +16,7 @@ import { DidChangeStateNotification, DidQueryNotification, WEBVIEW_CALLS, type Q
 import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { RecordingHost, send, until } from '../support/sessionHost';
+import { recordsFile, ssoChain } from '../support/chains';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures');
 const SHAPES = path.join(fixtures, 'shapes');
@@ -487,6 +488,34 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       const api = resultOf(await send(s.session, s.host, 'DetailRequest', { row: 2 }, covered));
       assert.deepEqual(api.live, { expandable: true, actions: [{ id: 'tag', title: 'Tag Event…' }] });
       assert.equal(api.source, 'org one (test)');
+    });
+
+    it('carries the session chain behind an event (issue 15), and none for an event that is its own origin', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ale-calls-chain-'));
+      try {
+        const { grc, assume, work } = ssoChain();
+        writeFileSync(path.join(dir, 'a.json'), recordsFile([grc, assume]));
+        writeFileSync(path.join(dir, 'b.json'), recordsFile([work]));
+        const s = await withFiles([dir]);
+        const store = s.session.sources.store;
+        const rowOf = (id: unknown) => [...Array(store.size).keys()].find((r) => store.idOf(r) === id) as number;
+        const d = resultOf(await send(s.session, s.host, 'DetailRequest', { row: rowOf(work.eventID) }, covered));
+        assert.deepEqual(d.chain, {
+          end: 'origin',
+          origin: 'alice@corp (SSO)',
+          omitted: 0,
+          steps: [
+            { label: 'alice@corp (SSO)', row: rowOf(grc.eventID), kind: 'origin' },
+            { label: 'AdminAccess in 111122223333', row: rowOf(grc.eventID), kind: 'mint' },
+            { label: 'AssumeRole OrgAdmin in 444455556666', row: rowOf(assume.eventID), kind: 'mint' },
+            { label: 'this event', row: rowOf(work.eventID), kind: 'event' },
+          ],
+        });
+        const own = resultOf(await send(s.session, s.host, 'DetailRequest', { row: rowOf(grc.eventID) }, covered));
+        assert.equal(own.chain, undefined);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('a row out of range fails with what it asked for; a negative row is refused', async () => {

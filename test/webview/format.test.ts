@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import * as protocol from '../../src/protocol';
 import { IpcEnvelope, ViewState } from '../../src/session/protocolSchemas';
 import { FIELD_ALIASES, NORMALIZED_FIELDS, PATH_ALIASES } from '../../src/core/event';
+import { DERIVED_FIELDS } from '../../src/core/derivedFields';
 import { parseQuery } from '../../src/core/query';
 import type { VsCodeApi } from '../../webview/ipc';
 import { loadWebview } from './support';
@@ -82,8 +83,8 @@ describe('webview: filter terms', () => {
     }
   });
 
-  it('knows every normalized field and alias of core/event.ts', () => {
-    const expected = new Set([...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...Object.keys(PATH_ALIASES)]);
+  it('knows every normalized field and alias of core/event.ts, and every derived field', () => {
+    const expected = new Set([...NORMALIZED_FIELDS, ...Object.keys(FIELD_ALIASES), ...Object.keys(PATH_ALIASES), ...DERIVED_FIELDS.map((f) => f.name)]);
     assert.deepEqual(new Set(RESERVED_FIELDS), expected);
   });
 

@@ -153,7 +153,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     const n = countOf(await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/));
     assert.ok(n > 0 && n < 200_000, `count ${n} (${s})`);
     const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
-    assert.ok(rows.every((r) => r.cells[1] === 'DeleteBucket'), 'every row is a DeleteBucket');
+    assert.ok(rows.every((r) => r.cells[2] === 'DeleteBucket'), 'every row is a DeleteBucket');
     const log = await hostLog(page);
     const q = log.filter((m) => m.method === 'query').pop();
     assert.equal(q?.params.filter, 'action:DeleteBucket');
@@ -206,14 +206,14 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     const rv = (await region.locator('.text').textContent())?.trim() ?? '';
     await region.click({ modifiers: ['Alt'] });
     assert.equal(await input.inputValue(), `action:"${value}" -region:"${rv}"`);
-    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[1] === value && x.cells[6] !== rv));
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[2] === value));
     // Values with quotes and backslashes are escaped the way the filter language reads them back.
     const actor = facet('actor').locator('.value', { hasText: 'svc "quoted' });
     assert.equal(await actor.count(), 1);
     await actor.first().click();
     assert.match(await input.inputValue(), /actor:"arn:aws:iam::123456789012:user\/svc \\"quoted\\\\name\\""$/);
     // The host parses it back to the exact value.
-    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[2] === 'arn:aws:iam::123456789012:user/svc "quoted\\name"'));
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded && x.cells[1] === 'svc "quoted\\name"'));
   });
 
   it('shows the selected event as a JSON tree, with copy path and filter on value', async () => {
@@ -260,6 +260,45 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
   });
 
+  it('draws who is behind an event (its session chain), each step a link that shows that event', async () => {
+    const { page, problems } = await open();
+    await waitRowsLoaded(page);
+    await runFilter(page, 'origin:carol@*');
+    await waitForStatus(page, /^3 of 200,000 events/);
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    // Newest first: the DeleteTrail in the other account, made with the role the SSO session assumed.
+    const first = page.locator('ae-grid .row[data-index="0"]');
+    assert.equal(await first.locator('.cell').nth(1).textContent(), 'OrgAdmin/carol-session');
+    assert.equal(await first.locator('.cell').nth(1).getAttribute('title'), 'OrgAdmin/carol-session\narn:aws:sts::210987654321:assumed-role/OrgAdmin/carol-session', 'the ARN on hover');
+    await first.click();
+    const chain = page.locator('ae-detail .chain');
+    await chain.waitFor({ state: 'visible' });
+    const steps = (await chain.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(steps, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ AssumeRole OrgAdmin in 210987654321', '→ this event']);
+    assert.equal(await chain.locator('button.step-link').count(), 3, 'every step but this event links to its event');
+    // Follow the AssumeRole step: the detail shows that event.
+    await chain.locator('button.step-link', { hasText: 'AssumeRole OrgAdmin' }).click();
+    await page.waitForFunction(() => {
+      const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail') as unknown as { detail?: { raw: string } } | null;
+      return d?.detail?.raw.includes('"eventName":"AssumeRole"') && d.detail.raw.includes('ASIAORGADMIN00000001');
+    });
+    const now = (await page.locator('ae-detail .chain li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(now, ['carol@corp (SSO)', '→ PowerUser in 555555555555', '→ this event'], 'the AssumeRole’s own chain');
+    assert.equal(await page.locator('ae-grid .row.selected').getAttribute('data-index'), '1', 'the grid selects it too');
+    // A plain event (its principal is its origin) draws no chain.
+    await runFilter(page, '');
+    await waitForStatus(page, /^200,000 of 200,000 events/);
+    await runFilter(page, 'principal:ci-deployer');
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
+    await page.locator('ae-grid .row[data-index="0"]').click();
+    await page.waitForFunction(() => {
+      const d = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-detail') as unknown as { detail?: { raw: string } } | null;
+      return d?.detail?.raw.includes('user/ci-deployer');
+    });
+    assert.equal(await page.locator('ae-detail .chain').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+
   it('sorts by a header click and resizes columns by dragging the header edge', async () => {
     const { page } = await open();
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
@@ -267,14 +306,14 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && (m.params.sort as { field: string }).field === 'action'));
     let q = (await hostLog(page)).filter((m) => m.method === 'query').pop();
     assert.deepEqual(q?.params.sort, { field: 'action', dir: 'asc' });
-    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[1] === 'AssumeRole');
+    await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[2] === 'AssumeRole');
     await page.locator('ae-grid .hcell', { hasText: 'Action' }).first().click();
     await page.waitForFunction(() =>
       (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'query' && (m.params.sort as { dir: string }).dir === 'desc' && (m.params.sort as { field: string }).field === 'action'),
     );
     q = (await hostLog(page)).filter((m) => m.method === 'query').pop();
     assert.deepEqual(q?.params.sort, { field: 'action', dir: 'desc' });
-    const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[1] === 'UpdateFunctionCode20150331v2');
+    const rows = await waitRowsLoaded(page, (r) => r.every((x) => x.loaded) && r[0].cells[2] === 'UpdateFunctionCode20150331v2');
     assert.ok(rows.length > 0);
     // Resize the Action column by 80 px.
     const handle = page.locator('ae-grid .hcell', { hasText: 'Action' }).first().locator('.resizer');
@@ -286,7 +325,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await page.mouse.up();
     await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'view/save' && (m.params.widths as Record<string, number> | undefined)?.action));
     const saved = (await hostLog(page)).filter((m) => m.method === 'view/save').pop();
-    assert.equal((saved?.params.widths as Record<string, number>).action, 165 + 80);
+    assert.equal((saved?.params.widths as Record<string, number>).action, 145 + 80);
   });
 
   it('sends copy, export, exclude and cancel to the host', async () => {
@@ -294,12 +333,12 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
     // Cell context menu: exclude the value, and copy it.
     const row = await clickVisibleRow(page, 1, { button: 'right' });
-    const action = (await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).textContent()) ?? '';
-    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).click({ button: 'right' });
+    const action = (await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="2"]`).textContent()) ?? '';
+    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="2"]`).click({ button: 'right' });
     await page.locator('ae-grid vscode-context-menu-item', { hasText: 'Copy Value' }).click();
     await page.waitForFunction(() => (window as unknown as Win).__fakeHost.log.some((m) => m.method === 'copy'));
     assert.equal((await hostLog(page)).filter((m) => m.method === 'copy').pop()?.params.text, action);
-    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="1"]`).click({ button: 'right' });
+    await page.locator(`ae-grid .row[data-index="${row}"] .cell[data-col="2"]`).click({ button: 'right' });
     await page.locator('ae-grid vscode-context-menu-item', { hasText: 'Exclude This Value' }).click();
     assert.equal(await page.locator('ae-filter-bar vscode-textfield input').inputValue(), `-action:"${action}"`);
     await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
@@ -511,7 +550,7 @@ describe('webview: events panel in Chromium (dev harness)', function () {
     await waitRowsLoaded(page, (r) => r.every((x) => x.loaded));
     // The newest event's actor is an <img onerror> payload: it shows as its literal text.
     const rows = await renderedRows(page);
-    assert.equal(rows[0].cells[2], '<img src=x onerror=window.__pwned=1>');
+    assert.equal(rows[0].cells[1], '<img src=x onerror=window.__pwned=1>');
     assert.ok(await page.getByText('<img src=x onerror=window.__pwned=1>').first().isVisible());
     await page.locator('ae-grid .row').first().click();
     await page.locator('ae-detail .tree').waitFor({ state: 'visible' });

@@ -46,7 +46,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     const { page, problems } = await open();
     await waitRowsLoaded(page);
     // The grid: "ad<ZWSP>min" is not "admin".
-    const actor = page.locator('ae-grid .row[data-index="4"] .cell[data-col="2"]');
+    const actor = page.locator('ae-grid .row[data-index="4"] .cell[data-col="1"]');
     assert.equal(await actor.textContent(), 'ad\\u200bmin');
     assert.equal(await actor.locator('.esc').count(), 1);
     assert.match((await actor.getAttribute('title')) ?? '', /^ad\\u200bmin$/);
@@ -157,7 +157,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     assert.deepEqual(problems, []);
   });
 
-  it('item 25: Source IP, Outcome and Error fit a 1600 px panel, and ARNs show their end with the whole value as tooltip', async () => {
+  it('item 25 (issue 15): the default columns fit a 1600 px panel, the principal shows its ARN on hover, and ARNs show their end with the whole value as tooltip', async () => {
     const { page, problems } = await open('', { width: 1600, height: 900 });
     await waitRowsLoaded(page);
     const fit = await page.evaluate(() => {
@@ -167,7 +167,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
       for (const h of Array.from(grid?.shadowRoot?.querySelectorAll('.hcell:not(.filler)') ?? [])) out[h.textContent?.trim() ?? ''] = h.getBoundingClientRect().right - (vp?.right ?? 0);
       return out;
     });
-    for (const col of ['Time', 'Action', 'Actor', 'Source IP', 'Outcome', 'Error']) assert.ok(fit[col] !== undefined && fit[col] <= 0, `${col} ends ${fit[col]} px past the grid: ${JSON.stringify(fit)}`);
+    for (const col of ['Time', 'Principal', 'Action', 'Source IP', 'Outcome', 'Error', 'Account']) assert.ok(fit[col] !== undefined && fit[col] <= 0, `${col} ends ${fit[col]} px past the grid: ${JSON.stringify(fit)}`);
 
     /** For each element showing `text`: is its last character inside it, and its first cut off? */
     const ends = (host: string, selector: string, text: string) =>
@@ -198,9 +198,9 @@ describe('webview: trust (issue 12) in Chromium', function () {
     await runFilter(page, `actor:"${arn}"`);
     await waitForStatus(page, /^(?!200,000 of)[\d,]+ of 200,000 events/);
     await waitRowsLoaded(page);
-    const cell = await ends('ae-grid', '.row .cell', arn);
-    assert.ok(cell, 'an actor cell with the ARN');
-    assert.deepEqual(cell, { lastInside: true, firstCut: true, title: arn });
+    const cell = await ends('ae-grid', '.row .cell', 'Admin/alice@example.com');
+    assert.ok(cell, 'a principal cell: the role and session of the ARN');
+    assert.deepEqual(cell, { lastInside: true, firstCut: false, title: `Admin/alice@example.com\n${arn}` });
     const facet = await ends('ae-facets', '.value .text', arn);
     assert.ok(facet, 'an actor facet value with the ARN');
     assert.equal(facet.lastInside, true);
@@ -218,13 +218,13 @@ describe('webview: trust (issue 12) in Chromium', function () {
         const root = document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot;
         return Array.from(root?.querySelectorAll(`section[data-field="${f}"] > ul:not(.server-values) .value .text`) ?? []).map((e) => e.textContent ?? '');
       }, field);
-    // The header counts the distinct values (17 actions), not the 10 shown.
-    assert.equal((await section('action').locator('.head .n').textContent())?.trim(), '17');
+    // The header counts the distinct values (18 actions, one only in the harness's session chain), not the 10 shown.
+    assert.equal((await section('action').locator('.head .n').textContent())?.trim(), '18');
     assert.equal((await texts('action')).length, 10);
     assert.match((await section('sourceIp').locator('.head .n').textContent())?.trim() ?? '', /^\d{2,3},\d{3}$/);
     // "Show 7 more" asks the host for the next page.
     await section('action').locator('button.more').click();
-    await page.waitForFunction(() => (document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot?.querySelectorAll('section[data-field="action"] > ul .value').length ?? 0) === 17);
+    await page.waitForFunction(() => (document.querySelector('ale-app')?.shadowRoot?.querySelector('ae-facets')?.shadowRoot?.querySelectorAll('section[data-field="action"] > ul .value').length ?? 0) === 18);
     const req = (await hostLog(page)).filter((m) => m.method === 'facet').pop()?.params;
     assert.deepEqual({ field: req?.field, offset: req?.offset, limit: req?.limit, order: req?.order }, { field: 'action', offset: 10, limit: 50, order: 'desc' });
     assert.equal(await section('action').locator('button.more').count(), 0);
@@ -338,7 +338,7 @@ describe('webview: trust (issue 12) in Chromium', function () {
     await waitForStatus(page, /^200,000 of 200,000 events/);
     await waitRowsLoaded(page);
     const row = page.locator('ae-grid .row[data-index="2"]');
-    const action = (await row.locator('.cell[data-col="1"]').textContent()) ?? '';
+    const action = (await row.locator('.cell[data-col="2"]').textContent()) ?? '';
     await row.click();
     await page.locator('ae-detail .tree').waitFor({ state: 'visible' });
     const gone = page.locator('ae-detail .gone');

@@ -842,6 +842,7 @@ export class AeApp extends LitElement {
                 @ae-api-action=${(e: CustomEvent<string>) => s.runEventAction(e.detail)}
                 @ae-detail-action=${(e: CustomEvent<DetailActionDetail>) => this.onDetailAction(e.detail)}
                 @ae-detail-close=${() => s.setLayout({ detail: false })}
+                @ae-chain-select=${(e: CustomEvent<number>) => s.select(undefined, e.detail, true)}
               ></ae-detail>`
           : nothing}
       </div>

@@ -300,6 +300,50 @@ export class AeDetail extends LitElement {
         border-radius: 2px;
         flex: none;
       }
+      .chain {
+        margin: 0 8px 6px 12px;
+        font-size: 12px;
+        line-height: 18px;
+        flex: none;
+      }
+      .chain-title {
+        font-weight: 600;
+      }
+      .chain ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0 4px;
+      }
+      .chain li {
+        display: inline-flex;
+        gap: 4px;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .chain button.step-link {
+        background: none;
+        border: none;
+        padding: 0;
+        font: inherit;
+        color: var(--vscode-textLink-foreground);
+        cursor: pointer;
+        text-align: left;
+        overflow-wrap: anywhere;
+      }
+      .chain button.step-link:hover {
+        text-decoration: underline;
+      }
+      .chain button.step-link:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder);
+      }
+      .chain .outside,
+      .chain .omitted {
+        color: var(--vscode-descriptionForeground);
+      }
       .menu {
         position: fixed;
         z-index: 50;
@@ -676,6 +720,31 @@ export class AeDetail extends LitElement {
     </div>`;
   }
 
+  /** Who is behind the event: its session chain, origin first, each step a link to its event. */
+  private renderChain(d: DetailResult) {
+    const c = d.chain;
+    if (!c) return nothing;
+    const step = (label: string, row: number) =>
+      row >= 0 && row !== d.row
+        ? html`<button class="step-link" data-row=${row} title=${`Show this event: ${shownTitle(label)}`} @click=${() => emit(this, 'ae-chain-select', row)}>${shownText(label)}</button>`
+        : html`<span class="step-text" title=${shownTitle(label)}>${shownText(label)}</span>`;
+    return html`<div class="chain" role="navigation" aria-label="Session chain">
+      <div class="chain-title">Who is behind it</div>
+      <ol>
+        ${c.steps.map(
+          (s, i) => html`<li class="step ${s.kind}" data-kind=${s.kind}>${i > 0 ? html`<span aria-hidden="true">→</span> ` : nothing}${step(s.label, s.row)}</li>`,
+        )}
+      </ol>
+      ${c.omitted > 0 ? html`<div class="omitted">${formatCount(c.omitted)} steps in the middle of this chain are not shown.</div>` : nothing}
+      ${c.end === 'outside'
+        ? html`<div class="outside" role="note">
+            The chain leaves the loaded data: ${c.outsideKey ? html`key <code>${shownText(c.outsideKey)}</code> was` : 'its first credentials were'} minted before (or
+            outside) the loaded events, so who is behind it is not known here. Load earlier logs to follow it.
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
   override render() {
     const d = this.detail;
     const sections = this.apiSections();
@@ -700,7 +769,7 @@ export class AeDetail extends LitElement {
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d
           ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
-          : html`${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
+          : html`${this.renderChain(d)}${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>

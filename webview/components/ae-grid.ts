@@ -465,6 +465,8 @@ export class AeGrid extends LitElement {
     if (last <= first) return;
     const gen = this.gen;
     const columns = this.columns.slice(0, LIMITS.columns);
+    // The principal is a short label: its cell's tooltip shows the full ARN, fetched as one more cell.
+    if (columns.includes('principal') && !columns.includes('actor') && columns.length < LIMITS.columns) columns.push('actor');
     for (let b = Math.floor(first / BLOCK); b <= Math.floor((last - 1) / BLOCK); b++) {
       if (this.cache.has(b)) continue;
       this.cache.set(b, 'pending');
@@ -745,7 +747,14 @@ export class AeGrid extends LitElement {
 
   // ---- render ----------------------------------------------------------------------------------------
 
-  private renderCell(field: string, v: string | number | null | undefined, col: number) {
+  /** The ARN behind a row's principal: its own column if shown, else the extra cell fetched for it. */
+  private actorOf(r: RowDto): string {
+    const at = this.columns.indexOf('actor');
+    const v = r.cells[at >= 0 ? at : this.columns.length];
+    return typeof v === 'string' ? v : '';
+  }
+
+  private renderCell(field: string, v: string | number | null | undefined, col: number, hover?: string) {
     if (v === null || v === undefined || v === '') return html`<div class="cell" data-col=${col} role="gridcell"></div>`;
     if (isTimeColumn(field) && typeof v === 'number') {
       return html`<div class="cell time" data-col=${col} role="gridcell">${formatTime(v)}</div>`;
@@ -756,7 +765,8 @@ export class AeGrid extends LitElement {
       return html`<div class="cell ${oc}" data-col=${col} role="gridcell" title=${shownTitle(text)}><span class="oc ${oc}"></span><span class="v">${shownText(text)}</span></div>`;
     }
     if (typeof v === 'number') return html`<div class="cell num" data-col=${col} role="gridcell">${text}</div>`;
-    const title = shownTitle(text.length > 2000 ? text.slice(0, 2000) : text);
+    const cut = (t: string) => shownTitle(t.length > 2000 ? t.slice(0, 2000) : t);
+    const title = hover && hover !== text ? `${cut(text)}\n${cut(hover)}` : cut(text);
     // ARNs and paths end in what tells them apart (the role and session, the file): cut at the start.
     if (endMatters(field, text)) {
       return html`<div class="cell tail" data-col=${col} role="gridcell" title=${title}><span class="v">${shownText(text)}</span></div>`;
@@ -773,7 +783,7 @@ export class AeGrid extends LitElement {
       const selected = r && this.selectedRow !== undefined ? r.row === this.selectedRow : i === this.selectedIndex;
       const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}`;
       out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
-        ${r ? this.columns.map((c, ci) => this.renderCell(c, r.cells[ci], ci)) : this.columns.map((_c, ci) => html`<div class="cell" data-col=${ci}></div>`)}
+        ${r ? this.columns.map((c, ci) => this.renderCell(c, r.cells[ci], ci, c === 'principal' ? this.actorOf(r) : undefined)) : this.columns.map((_c, ci) => html`<div class="cell" data-col=${ci}></div>`)}
         <div class="filler"></div>
       </div>`);
     }

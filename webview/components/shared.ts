@@ -141,6 +141,9 @@ const LABELS: Record<string, string> = {
   error: 'Error',
   source: 'Source',
   resources: 'Resources',
+  principal: 'Principal',
+  origin: 'Origin',
+  session: 'Session',
 };
 
 /** Header text for a column: normalized fields get a label, raw paths show as typed. */
@@ -148,22 +151,27 @@ export function columnLabel(field: string): string {
   return LABELS[field] ?? field;
 }
 
-/** Sized so the default columns up to Error fit the grid of a 1600 px panel with facets and detail open. */
+/**
+ * Sized so the default columns (time, principal, action, source IP, outcome, error, account) fit the
+ * grid of a 1600 px panel with facets and detail open.
+ */
 const DEFAULT_WIDTHS: Record<string, number> = {
   time: 166,
-  action: 165,
+  principal: 200,
+  origin: 190,
+  action: 145,
   // ARNs ellipsize at the start, so the role and session name still show.
   actor: 230,
-  sourceIp: 115,
+  sourceIp: 110,
   country: 80,
   asn: 80,
   asOrg: 200,
   ipClass: 110,
   region: 110,
   service: 170,
-  outcome: 90,
-  error: 150,
-  account: 120,
+  outcome: 85,
+  error: 125,
+  account: 110,
   id: 270,
   userAgent: 260,
   provider: 100,

@@ -115,6 +115,14 @@ const ACTORS = [
   // Only on SPOOF_ROW: a zero-width space inside "admin".
   SPOOF_ACTOR,
 ];
+/** A session chain in the middle of the data (CHAIN_ROWS): Identity Center user → SSO role → a role in another account. */
+export const CHAIN_SSO_ARN = 'arn:aws:sts::555555555555:assumed-role/AWSReservedSSO_PowerUser_0123456789abcdef/carol@corp';
+export const CHAIN_ORG_ARN = 'arn:aws:sts::210987654321:assumed-role/OrgAdmin/carol-session';
+const CHAIN_SSO_KEY = 'ASIACAROLSSO00000001';
+const CHAIN_ORG_KEY = 'ASIAORGADMIN00000001';
+/** Only ever on CHAIN_ROWS: the picks above never reach past ACTIONS and ACTORS. */
+const ALL_ACTIONS: ReadonlyArray<readonly [string, string]> = [...ACTIONS, ['GetRoleCredentials', 'sso.amazonaws.com']];
+const ALL_ACTORS: readonly string[] = [...ACTORS, 'carol@corp', CHAIN_SSO_ARN, CHAIN_ORG_ARN];
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'us-west-2', 'ap-southeast-2', 'sa-east-1'];
 const ACCOUNTS = ['123456789012', '210987654321', '555555555555'];
 const AGENTS = ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64', 'console.amazonaws.com', 'Boto3/1.34.0 md/Botocore#1.34.0', 'terraform-provider-aws/5.40.0', HOSTILE_AGENT];
@@ -170,8 +178,18 @@ for (let i = 0; i < N; i++) {
   COL.error[i] = failed ? 1 + pickIndex(ERRORS.length, i, 12, 1.5) : 0;
 }
 
+/** GetRoleCredentials, the AssumeRole its SSO session made, and work in the other account: mid-data, so no test of the newest rows moves. */
+export const CHAIN_ROWS: readonly number[] = N >= 1000 ? [Math.floor(N / 2), Math.floor(N / 2) + 1, Math.floor(N / 2) + 2] : [];
+CHAIN_ROWS.forEach((row, k) => {
+  COL.action[row] = [ALL_ACTIONS.length - 1, ACTIONS.findIndex((a) => a[0] === 'AssumeRole'), ACTIONS.findIndex((a) => a[0] === 'DeleteTrail')][k];
+  COL.actor[row] = ALL_ACTORS.length - 3 + k;
+  COL.account[row] = ACCOUNTS.indexOf(k === 2 ? '210987654321' : '555555555555');
+  COL.outcome[row] = 0;
+  COL.error[row] = 0;
+});
+
 function sourceIpAt(i: number): string {
-  const actor = ACTORS[COL.actor[i]];
+  const actor = ALL_ACTORS[COL.actor[i]];
   if (actor.endsWith('amazonaws.com')) return actor;
   const h = hash(i, 3);
   return `${10 + (h % 3) * 80}.${(h >>> 8) & 255}.${(h >>> 16) & 15}.${(h >>> 20) & 255}`;
@@ -195,13 +213,13 @@ class Ev implements FakeEvent {
     return ACCOUNTS[COL.account[this.row]];
   }
   get action(): string {
-    return ACTIONS[COL.action[this.row]][0];
+    return ALL_ACTIONS[COL.action[this.row]][0];
   }
   get actor(): string {
-    return ACTORS[COL.actor[this.row]];
+    return ALL_ACTORS[COL.actor[this.row]];
   }
   get service(): string {
-    return ACTIONS[COL.action[this.row]][1];
+    return ALL_ACTIONS[COL.action[this.row]][1];
   }
   get region(): string {
     return REGIONS[COL.region[this.row]];
@@ -281,7 +299,37 @@ export function rawObject(e: FakeEvent): Record<string, unknown> {
     rec.responseElements = { message: SPOOF_ANSI };
   }
   if (i === N - 1) rec.annotation = `</script><img src=x onerror=window.__pwned=5>${HOSTILE_NOTE}`;
+  const k = CHAIN_ROWS.indexOf(i);
+  if (k === 0) {
+    rec.userIdentity = { type: 'Unknown', principalId: '555555555555:carol@corp', accountId: '555555555555', userName: 'carol@corp' };
+    rec.requestParameters = { roleName: 'PowerUser', accountId: '555555555555' };
+  } else if (k === 1) {
+    (rec.userIdentity as Record<string, unknown>).accessKeyId = CHAIN_SSO_KEY;
+    rec.requestParameters = { roleArn: 'arn:aws:iam::210987654321:role/OrgAdmin', roleSessionName: 'carol-session' };
+    rec.responseElements = { credentials: { accessKeyId: CHAIN_ORG_KEY }, assumedRoleUser: { arn: CHAIN_ORG_ARN } };
+  } else if (k === 2) {
+    (rec.userIdentity as Record<string, unknown>).accessKeyId = CHAIN_ORG_KEY;
+  }
   return rec;
+}
+
+/** Identity and minting paths the file loader extracts (logFiles/normalize.ts EXTRACTED_PATHS), for the session harness's store. */
+export function identityFields(i: number): Record<string, string | undefined> {
+  const rec = rawObject(eventAt(i));
+  const ui = rec.userIdentity as Record<string, unknown>;
+  const resp = rec.responseElements as { credentials?: { accessKeyId?: string }; assumedRoleUser?: { arn?: string } } | null;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const issuer = (ui.sessionContext as { sessionIssuer?: { userName?: string } } | undefined)?.sessionIssuer;
+  return {
+    'userIdentity.type': text(ui.type),
+    'userIdentity.arn': text(ui.arn),
+    'userIdentity.accessKeyId': text(ui.accessKeyId),
+    'userIdentity.userName': text(ui.userName),
+    'userIdentity.sessionContext.sessionIssuer.userName': text(issuer?.userName),
+    'userIdentity.accountId': text(ui.accountId),
+    'responseElements.credentials.accessKeyId': text(resp?.credentials?.accessKeyId),
+    'responseElements.assumedRoleUser.arn': text(resp?.assumedRoleUser?.arn),
+  };
 }
 
 export function rawText(i: number): string {
@@ -472,11 +520,11 @@ function runQuery(spec: QuerySpec): QueryResult {
   const facets: Record<string, FacetValue[]> = {};
   const facetDistinct: Record<string, number> = {};
   const column: Record<(typeof FACET_FIELDS)[number], (i: number) => string> = {
-    action: (i) => ACTIONS[COL.action[i]][0],
-    actor: (i) => ACTORS[COL.actor[i]],
+    action: (i) => ALL_ACTIONS[COL.action[i]][0],
+    actor: (i) => ALL_ACTORS[COL.actor[i]],
     sourceIp: sourceIpAt,
     region: (i) => REGIONS[COL.region[i]],
-    service: (i) => ACTIONS[COL.action[i]][1],
+    service: (i) => ALL_ACTIONS[COL.action[i]][1],
     error: (i) => (COL.error[i] === 0 ? '' : ERRORS[COL.error[i] - 1]),
     account: (i) => ACCOUNTS[COL.account[i]],
   };
@@ -915,6 +963,7 @@ const harness: HarnessSession | undefined =
           rows: N,
           event: eventAt,
           raw: rawText,
+          fields: identityFields,
           serverAggregate,
           expand: (row) => {
             if (EXPAND_ERROR) throw new Error(`The API said no (HTTP 403) ${HOSTILE_API}`);

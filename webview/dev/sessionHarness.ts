@@ -33,6 +33,8 @@ export interface HarnessDataset {
   rows: number;
   event(i: number): HarnessEvent;
   raw(i: number): string;
+  /** Raw paths the real loader would extract into columns (the identity fields principal and origin read). */
+  fields?(i: number): Record<string, string | undefined>;
   serverAggregate(): ServerAggregate;
   /** The fake API's "Load from API" sections, or its failure (thrown). */
   expand(row: number): DetailSection[];
@@ -95,6 +97,7 @@ function batchOf(data: HarnessDataset, provider: 'cloudtrail' | 'controlplane', 
         raw: undefined,
       },
       data.raw(i),
+      provider === 'cloudtrail' ? data.fields?.(i) : undefined,
     );
   }
   return b.build();

@@ -32,7 +32,8 @@
 //   field); no SQL over the table's columns finds exactly the same events, and a partial search
 //   would lose matches.
 // - `source` (the panel's name for where events came from, not in the data), fields that are not
-//   columns of the table, whole structs or JSON documents (`userIdentity:…`), map entries.
+//   columns of the table, derived fields (`principal`, `origin`, `session`: computed from the
+//   loaded events, core/derivedFields.ts), whole structs or JSON documents (`userIdentity:…`), map entries.
 // Approximate (translated, caveat in `translated`): paths into the JSON text columns
 // (`requestParameters.bucketName` → json_extract_scalar(requestparameters, '$.bucketName')) match
 // the key in the case typed, and do not look inside arrays; the panel matches keys in any case.
@@ -42,6 +43,8 @@
 // and numbers/times are printed from validated numbers. Nothing the user typed is concatenated raw.
 import { resolveField, type NormalizedField } from '../../core/event';
 import { formatQuery, matcherTest, parseQuery, type Comparison, type Matcher, type QueryNode } from '../../core/query';
+import { findDerived } from '../../core/derived';
+import { DERIVED_FIELDS } from '../../core/derivedFields';
 import { EXTRACTED_PATHS } from '../logFiles/normalize';
 import { CLOUDTRAIL_COLUMNS, JSON_TEXT_COLUMNS, SELECT_COLUMNS, tableReference, type ColumnType } from './ddl';
 
@@ -247,6 +250,7 @@ function fieldSql(field: string): FieldSql {
   if (normalized === 'source') return { kind: 'none', why: "the panel's name for the source, not part of the data" };
   if (normalized === 'resources') return { kind: 'list', array: 'resources', elem: nz('r.arn') };
   if (normalized) return { kind: 'text', expr: NORMALIZED_SQL[normalized] };
+  if (!field.startsWith('raw.') && findDerived(DERIVED_FIELDS, field)) return { kind: 'none', why: 'computed from the loaded events (principal, origin, session), not a column of the table' };
   return rawPathSql(field.startsWith('raw.') ? field.slice(4) : field);
 }
 

@@ -14,6 +14,9 @@
 //     resources.type                               → ResourceType
 //     service, eventSource                         → EventSource (sent lower-case: s3.amazonaws.com)
 //     readOnly                                     → ReadOnly    (true/false only)
+//   Derived fields (`principal`, `origin`, `session`, core/derivedFields.ts) are never pushed: they
+//   are computed from the loaded events (`session:` is not the AccessKeyId attribute: it also names
+//   the key an event minted).
 //   `actor` is NOT pushed: locally it is an ARN, a user name or a service, while the API's Username
 //   is only the user (or session) name, so sending it would drop events the local filter keeps.
 // - Values: a quoted exact value, or an unquoted one without wildcards. Locally an unquoted value
@@ -30,6 +33,8 @@
 // - Time: `time:>`/`>=` raise StartTime, `time:<`/`<=` lower EndTime, together with LiveQuery.from/to.
 //   Default window: the 24 hours before now. LookupEvents only holds 90 days, so an earlier start is
 //   moved to now − 90 days and `sentToApi` says so.
+import { findDerived } from '../../core/derived';
+import { DERIVED_FIELDS } from '../../core/derivedFields';
 import { resolveField } from '../../core/event';
 import { formatQuery, parseQuery, type QueryNode } from '../../core/query';
 import type { PushDown } from '../provider';
@@ -80,6 +85,8 @@ function attributeFor(field: string): LookupAttributeKey | undefined {
   if (normalized === 'service') return 'EventSource';
   if (normalized === 'resources') return 'ResourceName';
   if (normalized) return undefined;
+  // principal, origin, session…: computed from the loaded events, unknown to the API.
+  if (findDerived(DERIVED_FIELDS, field)) return undefined;
   const path = field.replace(/^raw\./i, '').toLowerCase();
   return RAW_PATHS[path];
 }

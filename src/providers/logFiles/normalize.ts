@@ -23,6 +23,15 @@ export const EXTRACTED_PATHS = [
   'userIdentity.accessKeyId',
   'userIdentity.userName',
   'userIdentity.sessionContext.sessionIssuer.userName',
+  'userIdentity.accountId',
+  // What credential-minting events minted (core/credentialMints.ts, session chains): read at load,
+  // because reading them later means inflating every file again to find a few thousand events.
+  'userIdentity.sessionContext.sourceIdentity',
+  'responseElements.credentials.accessKeyId',
+  'responseElements.assumedRoleUser.arn',
+  'responseElements.federatedUser.arn',
+  'responseElements.accessKey.accessKeyId',
+  'responseElements.accessKey.userName',
   // Sigma's "AssumeRole misuse" rule tests it on every assumed-role event: as a column that is one
   // pass over a byte per event, instead of re-reading a large share of all records.
   'userIdentity.sessionContext.sessionIssuer.type',
@@ -223,7 +232,24 @@ export class CloudTrailColumns {
       b.set(ex[9], str(ui.userName));
       const issuer = obj(obj(ui.sessionContext)?.sessionIssuer);
       b.set(ex[10], str(issuer?.userName));
-      b.set(ex[11], str(issuer?.type));
+      b.set(ex[18], str(issuer?.type));
+      b.set(ex[11], str(ui.accountId));
+      const ctx = obj(ui.sessionContext);
+      if (ctx) b.set(ex[12], str(ctx.sourceIdentity));
+    }
+    const resp = obj(r.responseElements);
+    if (resp) {
+      const creds = obj(resp.credentials);
+      if (creds) b.set(ex[13], str(creds.accessKeyId));
+      const role = obj(resp.assumedRoleUser);
+      if (role) b.set(ex[14], str(role.arn));
+      const fed = obj(resp.federatedUser);
+      if (fed) b.set(ex[15], str(fed.arn));
+      const key = obj(resp.accessKey);
+      if (key) {
+        b.set(ex[16], str(key.accessKeyId));
+        b.set(ex[17], str(key.userName));
+      }
     }
   }
 }
