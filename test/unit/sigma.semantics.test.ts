@@ -328,7 +328,13 @@ describe('Sigma hits: who did it', () => {
   const rec = ev({ eventName: 'DeleteTrail', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' } });
   const rule = () => compile(ruleYaml(`sel:\n  eventName: DeleteTrail\ncondition: sel`)).rules;
   it('is the derived principal field when the store has one, else the actor', async () => {
-    const plain = storeOf([rec]);
+    // The default store has core/principal.ts's field: the user's name, not the ARN.
+    const withDefault = storeOf([rec]);
+    assert.equal(hitsOf(withDefault, await detect(withDefault, rule()))[0].principal, 'alice');
+    const plain = new EventStore({ derivedFields: [] });
+    const pr = readLogBuffer('p.json', Buffer.from(JSON.stringify({ Records: [rec] })), 'p');
+    assert.ok(pr.batch);
+    plain.appendBatch(pr.batch);
     assert.equal(hitsOf(plain, await detect(plain, rule()))[0].principal, 'arn:aws:iam::111122223333:user/alice');
     const principal: DerivedField = {
       name: 'principal',
