@@ -58,6 +58,10 @@ export const FILTER_CASES: FilterCase[] = [
   { filter: 'errorCode:>3', sql: ["try_cast(trim(COALESCE(CASE WHEN NULLIF(errorcode, '') IS NOT NULL"] },
   { filter: 'eventVersion:>=1.08', sql: ["try_cast(trim(COALESCE(eventversion, '')) AS DOUBLE) >= 1.08"] },
   { filter: 'requestParameters.maxResults:<=1.5', sql: ["try_cast(trim(json_extract_scalar(requestparameters, '$.maxResults')) AS DOUBLE) <= 1.5"] },
+  // Integers from 2^63 up go as DOUBLE literals: Trino refuses a BIGINT literal beyond its range.
+  { filter: 'eventVersion:>100000000000000000000', sql: ["try_cast(trim(COALESCE(eventversion, '')) AS DOUBLE) > 1e+20"] },
+  { filter: 'eventVersion:<-9223372036854775808', sql: ['AS DOUBLE) < -9.223372036854776e+18'] },
+  { filter: 'eventVersion:<9223372036854774784', sql: ['AS DOUBLE) < 9223372036854775000'] },
   { filter: 'action:""', sql: ["COALESCE(eventname, '') = ''"] },
   { filter: '-action:Get*', sql: ["NOT COALESCE(lower(COALESCE(eventname, '')) LIKE 'get%' ESCAPE '\\', FALSE)"] },
   { filter: 'NOT error:*', sql: ['NOT COALESCE(COALESCE(CASE WHEN'] },
