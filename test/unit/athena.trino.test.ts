@@ -20,7 +20,19 @@ function assertTrino(sql: string, what: string): ReturnType<typeof trinoLiterals
   for (const path of jsonPaths(sql)) {
     assert.doesNotThrow(() => trinoJsonPathKeys(path), `${what}: JSON path ${path} in\n${sql}`);
   }
+  for (const pattern of likePatterns(sql)) {
+    // https://trino.io/docs/current/functions/comparison.html#like: with ESCAPE, the escape character
+    // may only precede `%`, `_` or itself (Trino fails the query otherwise).
+    assert.ok(/^(?:[^\\]|\\[%_\\])*$/s.test(pattern), `${what}: LIKE pattern ${JSON.stringify(pattern)} escapes something other than %, _ or \\ in\n${sql}`);
+  }
   return lits;
+}
+
+/** The pattern of every `LIKE … ESCAPE '\'` (as Trino reads the literal). */
+function likePatterns(sql: string): string[] {
+  return [...sql.matchAll(/LIKE ('(?:[^']|'')*'|U&'(?:[^']|'')*') ESCAPE '\\'/g)].map((m) =>
+    m[1].startsWith('U&') ? decodeUnicodeLiteral(m[1]) : m[1].slice(1, -1).replace(/''/g, "'"),
+  );
 }
 
 /** The path argument of every json_extract_scalar call (the translator writes them as plain literals). */
@@ -74,6 +86,8 @@ describe('providers/athena under the vendors’ grammars', function () {
   describe('the unit tests’ statements', () => {
     it('every filter case translates to a query Trino parses', () => {
       for (const c of FILTER_CASES) assertTrino(where(c.filter).sql, c.filter);
+      const likes = FILTER_CASES.flatMap((c) => likePatterns(where(c.filter).sql));
+      assert.ok(likes.length >= 10 && likes.includes('%100\\%\\_off%'), `the LIKE patterns were checked: ${JSON.stringify(likes)}`);
       for (const [filter, extra] of TIME_CASES) assertTrino(where(filter, extra).sql, `${filter} ${JSON.stringify(extra)}`);
       assertTrino(where('').sql, 'the empty filter');
       assertTrino(where('', { limit: 10_000_000 }).sql, 'the largest limit');
