@@ -223,7 +223,7 @@ describe('providers/athena under the vendors’ grammars', function () {
       return node(0);
     }
 
-    it('translates 400 seeded random filters into queries Trino parses, literals, LIKE patterns and JSON paths by Trino's rules', () => {
+    it('translates 400 seeded random filters into queries Trino parses, literals, LIKE patterns and JSON paths by Trino’s rules', () => {
       let translated = 0;
       let withUnicodeLiteral = 0;
       const refused: string[] = [];
