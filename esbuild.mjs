@@ -78,6 +78,21 @@ if (!production) {
   });
 }
 
+// The vendors' SQL grammars for the unit tests (test/support/sqlGrammars.ts): dt-sql-parser ships ES
+// modules with directory imports that node cannot load as they are, so its Trino and Hive parsers are
+// bundled into one CommonJS file under out/ (development builds only; nothing in dist/ imports it).
+if (!production && existsSync('node_modules/dt-sql-parser')) {
+  builds.push({
+    stdin: { contents: "export { TrinoSQL, HiveSQL } from 'dt-sql-parser'; export { TrinoSqlLexer } from 'dt-sql-parser/dist/lib/trino/TrinoSqlLexer';", resolveDir: '.', loader: 'js' },
+    outfile: 'out/test/support/dtSqlParser.bundle.js',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
+
 // Static assets the panel loads from dist/ (node_modules is not shipped in the .vsix).
 function copyAssets() {
   mkdirSync('dist/codicons', { recursive: true });

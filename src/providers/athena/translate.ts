@@ -120,8 +120,12 @@ export function likePattern(globSource: string): string {
 }
 
 function numberLiteral(n: number): string {
-  // String() of a finite number is always a valid Trino numeric literal (1.5, -2, 1e+21, 5e-7).
-  return Object.is(n, -0) ? '0' : String(n);
+  // String() of a finite number is a Trino numeric literal (1.5 DECIMAL, -2 BIGINT, 1e+21 and 5e-7
+  // DOUBLE), except integers from 2^63 to 1e21, which String() writes without an exponent: Trino reads
+  // those as BIGINT literals and refuses them ("Invalid numeric literal"). They go as DOUBLE (1e+20).
+  if (Object.is(n, -0)) return '0';
+  const s = String(n);
+  return Math.abs(n) >= 2 ** 63 && /^-?\d+$/.test(s) ? n.toExponential() : s;
 }
 
 /** A TIMESTAMP literal from toISOString needs a four-digit year. */
