@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ACCT_A, ATTACKER_IP, BACKUP_KEY, keyChain, recordsFile, ssoChain } from '../support/chains';
+import { parseCsv } from '../support/csv';
 import { walkFiles } from '../support/files';
 
 // Compiled to out/test/unit/: three levels up is the project root, four is /work.
@@ -57,36 +58,6 @@ function outLines(text: string, eol = '\n'): string[] {
   return lines;
 }
 
-/** RFC 4180 CSV (CRLF rows, "" escapes) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  assert.equal(cell, '', 'CSV ends with CRLF');
-  assert.equal(row.length, 0);
-  return rows;
-}
 
 describe('the command line (dist/cli.js)', function () {
   this.timeout(60000);
