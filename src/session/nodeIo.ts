@@ -6,6 +6,7 @@ import { loadFiles } from '../providers/logFiles/files';
 import { loadFromS3 } from '../providers/s3Trail/index';
 import { exportView } from './exporter';
 import type { SessionIo } from './io';
+import { nodeDetector } from './nodeDetector';
 
 // Whoever reads files under node also reads the IP table (country, asn… of sourceIp), on first use.
 provideIpTable(() => readIpTable());
@@ -15,4 +16,5 @@ export const NODE_IO: SessionIo = {
   loadS3: (session, selection, store, opts) => loadFromS3(session, selection, store, opts),
   label: (p) => path.basename(path.resolve(p)) || p,
   exportView,
+  detector: nodeDetector(),
 };
