@@ -302,6 +302,8 @@ export interface RowDto {
   /** Store row: the handle for detail, copy and "filter on this value". */
   row: number;
   cells: Array<string | number>;
+  /** The highest level of the Sigma rules the event matched in the last detection run, when it matched any. */
+  level?: DetectionLevel;
 }
 
 export interface RowsParams {

@@ -577,6 +577,7 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
         assert.equal(high.count, 1);
         const rows = resultOf(await send(s.session, s.host, 'RowsRequest', { queryId: 2, offset: 0, limit: 5, columns: ['action', 'level'] }, covered));
         assert.deepEqual(rows.rows[0]!.cells, ['DeleteFlowLogs', 'high']);
+        assert.equal(rows.rows[0]!.level, 'high', 'the grid marks the row by its highest level');
         assert.equal((await query(s, 3, 'level:>=critical')).count, 0);
         assert.equal((await query(s, 4, 'level:medium')).count, 2);
 
