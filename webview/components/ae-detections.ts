@@ -46,7 +46,7 @@ export class AeDetections extends LitElement {
         font: inherit;
         color: inherit;
         background: none;
-        border: 1px solid var(--vscode-panel-border, #8884);
+        border: 1px solid var(--vscode-panel-border);
         border-radius: 3px;
         padding: 2px 6px;
         cursor: pointer;
@@ -81,10 +81,10 @@ export class AeDetections extends LitElement {
         font-weight: 600;
       }
       .lvl-critical {
-        color: var(--vscode-errorForeground, #f14c4c);
+        color: var(--vscode-errorForeground);
       }
       .lvl-high {
-        color: var(--vscode-editorWarning-foreground, #cca700);
+        color: var(--vscode-editorWarning-foreground);
       }
       .note {
         opacity: 0.8;

@@ -256,14 +256,14 @@ export class AeGrid extends LitElement {
       }
       /* A Sigma hit: a bar in the row's first pixels, coloured by its highest level. */
       .row.hit {
-        box-shadow: inset 3px 0 0 var(--vscode-editorInfo-foreground, #3794ff);
+        box-shadow: inset 3px 0 0 var(--vscode-editorInfo-foreground);
       }
       .row.hit-medium {
-        box-shadow: inset 3px 0 0 var(--vscode-editorWarning-foreground, #cca700);
+        box-shadow: inset 3px 0 0 var(--vscode-editorWarning-foreground);
       }
       .row.hit-high,
       .row.hit-critical {
-        box-shadow: inset 3px 0 0 var(--vscode-errorForeground, #f14c4c);
+        box-shadow: inset 3px 0 0 var(--vscode-errorForeground);
       }
       .row:hover {
         background: var(--vscode-list-hoverBackground, transparent);

@@ -23,10 +23,10 @@ export const detectionListStyles = css`
     margin: 0 4px;
   }
   .detection .lvl-critical {
-    color: var(--vscode-errorForeground, #f14c4c);
+    color: var(--vscode-errorForeground);
   }
   .detection .lvl-high {
-    color: var(--vscode-editorWarning-foreground, #cca700);
+    color: var(--vscode-editorWarning-foreground);
   }
   .detection ul {
     margin: 2px 0;
