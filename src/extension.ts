@@ -21,6 +21,7 @@ import { RestoreState, ViewState } from './session/protocolSchemas';
 import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
+import { watchDetectionSettings } from './vscode/detectionSettings';
 import { z } from 'zod';
 
 export interface ExtensionApi {
@@ -79,6 +80,7 @@ function activateWith(context: vscode.ExtensionContext, list: readonly ProviderD
   };
 
   context.subscriptions.push(
+    watchDetectionSettings(),
     log,
     recent,
     sources,

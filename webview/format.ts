@@ -128,7 +128,7 @@ export const RESERVED_FIELDS = [
   // PATH_ALIASES
   'accessKey',
   // Derived fields (core/derivedFields.ts): computed from the events, and suggested like the others.
-  'principal', 'origin', 'session', 'country', 'asn', 'asOrg', 'ipClass',
+  'principal', 'origin', 'session', 'country', 'asn', 'asOrg', 'ipClass', 'rule', 'level',
 ];
 const RESERVED_LOWER = new Set(RESERVED_FIELDS.map((f) => f.toLowerCase()));
 

@@ -18,6 +18,8 @@ import {
   DetailExpandRequest,
   DetailRequest,
   DidChangeStateNotification,
+  DidDetectNotification,
+  DetectionsRequest,
   DidLoadProgressNotification,
   DidQueryNotification,
   ExportCommand,
@@ -32,6 +34,8 @@ import {
   SUMMARY_FIELDS,
   type DetailResult,
   type DetailSectionDto,
+  type DetectionLevel,
+  type DetectionsSummary,
   type FacetParams,
   type FacetResult,
   type HistogramDto,
@@ -188,7 +192,9 @@ export class AppState extends EventTarget {
   /** The last request the host refused or failed, as text: the status line shows it until dismissed or the next query. */
   requestError?: string;
   /** What the middle of the panel shows: the events, or the summary (the events grouped by `summaryField`). */
-  centre: 'events' | 'summary' = 'events';
+  centre: 'events' | 'summary' | 'detections' = 'events';
+  /** The Sigma detections over the panel's events (pushed after every run), once the host said. */
+  detections?: DetectionsSummary;
   summaryField: string = SUMMARY_FIELDS[0];
   /** The summary's field is its default, not one the user picked: one without values gives way to the next. */
   summaryAuto = true;
@@ -226,11 +232,34 @@ export class AppState extends EventTarget {
     this.ipc.onNotification(DidChangeStateNotification, (s) => this.onPanelState(s));
     this.ipc.onNotification(DidQueryNotification, (r) => this.onResult(r));
     this.ipc.onNotification(DidLoadProgressNotification, (l) => this.onLoad(l));
+    this.ipc.onNotification(DidDetectNotification, (d) => this.onDetections(d));
     this.ipc.onRequestError((e) => {
       this.requestError = e.message;
       this.changed();
     });
     this.ipc.sendCommand(ReadyCommand, {});
+    this.ipc.sendRequest(DetectionsRequest, {}).then(
+      (d) => this.onDetections(d),
+      () => undefined,
+    );
+  }
+
+  private onDetections(d: DetectionsSummary): void {
+    this.detections = d;
+    this.changed();
+  }
+
+  /** Shows the Detections section (hits by level, then by rule). */
+  showDetections(): void {
+    if (this.centre === 'detections') return;
+    this.centre = 'detections';
+    this.changed();
+  }
+
+  /** A rule or a level picked in the Detections section: its events, in the grid. */
+  filterDetections(pick: { rule: string } | { level: DetectionLevel }): void {
+    this.centre = 'events';
+    this.runQuery('rule' in pick ? filterTerm('rule', pick.rule, false) : `level:>=${pick.level}`);
   }
 
   // ---- queries -------------------------------------------------------------------------------

@@ -72,6 +72,7 @@
  */
 
 import { compileGlob, matchGlob } from './glob';
+import { LEVEL_FIELD, levelsCompared } from './sigma/detectionFields';
 
 export interface Span {
   start: number;
@@ -600,6 +601,9 @@ class Parser {
       }
       const span = { start: termStart, end: this.pos };
       if (time) return this.timeTerm(op, raw, span, w);
+      // `level:>=high`: Sigma levels are ordered names, so the comparison becomes a choice of them.
+      const levels = field.toLowerCase() === LEVEL_FIELD ? levelsCompared(op, raw) : undefined;
+      if (levels) return { type: 'or', children: levels.map((l) => ({ type: 'match', field, matcher: { kind: 'exact', value: l }, span })) };
       const value = NUMBER_RE.test(raw) ? Number(raw) : NaN;
       if (!Number.isFinite(value)) {
         this.fail(

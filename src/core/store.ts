@@ -178,6 +178,17 @@ export class EventStore {
     return this.cols.get(name) ?? this.derivedCols.get(name);
   }
 
+  /**
+   * Marks derived columns to be filled again on next use: for fields whose values come from outside
+   * the events (a detection run, see sigma/detectionFields.ts) when that outside changes.
+   */
+  refillDerived(names: readonly string[]): void {
+    for (const name of names) {
+      const col = this.derivedCols.get(name);
+      if (col) col.missing = this.size > 0 ? [[0, this.size]] : [];
+    }
+  }
+
   /** The derived field a typed name means; never for `raw.<name>`, which names the raw path. */
   private derivedFor(field: string): DerivedField | undefined {
     return field.startsWith('raw.') ? undefined : findDerived(this.derivedFields, field);

@@ -306,6 +306,8 @@ export interface RowDto {
   /** Store row: the handle for detail, copy and "filter on this value". */
   row: number;
   cells: Array<string | number>;
+  /** The highest level of the Sigma rules the event matched in the last detection run, when it matched any. */
+  level?: DetectionLevel;
 }
 
 export interface RowsParams {
@@ -427,6 +429,42 @@ export interface DetailResult {
   live?: { expandable: boolean; actions: ActionDto[] };
   /** Where the event came from, for an event with a sourceIp. */
   where?: WhereDto;
+  /** The Sigma rules the event matched in the last detection run, most severe first. */
+  detections?: DetectionRuleDto[];
+}
+
+/** Sigma levels, least severe first (the order `level:>=high` compares in). */
+export const DETECTION_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type DetectionLevel = (typeof DETECTION_LEVELS)[number];
+
+/** A Sigma rule as shown with a match (DRL 1.1: every shown match names its author and links the rule). */
+export interface DetectionRuleDto {
+  id: string;
+  title: string;
+  level: DetectionLevel;
+  author: string;
+  /** The rule's upstream URL (bundled rules) or its file path (a user's folder). */
+  link: string;
+  description: string;
+  references: string[];
+  falsePositives: string[];
+  /** Why a bundled rule differs from upstream, when it does. */
+  overrideNote?: string;
+}
+
+/** The Sigma detections over a panel's events: hits by level, then per rule. */
+export interface DetectionsSummary {
+  /** idle: none run (no rules or no events yet); running: a run is under way (the counts are the last run's). */
+  state: 'unavailable' | 'idle' | 'running' | 'done';
+  events: number;
+  eventsWithHits: number;
+  byLevel: Record<DetectionLevel, number>;
+  /** Rules with at least one hit, most severe first, then most hits. */
+  rules: Array<DetectionRuleDto & { hits: number }>;
+  /** Rules that could not be evaluated (listed in the log with why). */
+  problems: number;
+  /** Per source (the `source` field's value): events with a high or critical hit. */
+  bySource: Record<string, { high: number; critical: number }>;
 }
 
 /** The derived fields of an event's sourceIp (src/core/ipGeo) and the data they come from. */
@@ -507,10 +545,13 @@ export const SummaryRequest = request<SummaryParams, SummaryResult>('summary');
 export const DetailRequest = request<DetailParams, DetailResult>('detail');
 /** More of the event from its API (read by id, raw data, relations), for the detail pane. */
 export const DetailExpandRequest = request<DetailExpandParams, DetailExpandResult>('detail/expand');
+/** The Sigma detections summary as it is now (also pushed as DidDetectNotification after every run). */
+export const DetectionsRequest = request<EmptyParams, DetectionsSummary>('detections');
 
 export const DidChangeStateNotification = notification<PanelState>('state/didChange');
 export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
+export const DidDetectNotification = notification<DetectionsSummary>('detections/didRun');
 
 /** Every call the webview may make, by name: the host has a schema and a handler for each (checked by its types). */
 export const WEBVIEW_CALLS = {
@@ -529,5 +570,6 @@ export const WEBVIEW_CALLS = {
   SummaryRequest,
   DetailRequest,
   DetailExpandRequest,
+  DetectionsRequest,
 } as const;
 export type WebviewCalls = typeof WEBVIEW_CALLS;

@@ -6,6 +6,8 @@
  */
 import type { EventStore } from '../core/store';
 import type { ResultView } from '../core/view';
+import type { Detections } from '../core/sigma/match';
+import type { CompiledRule, RuleProblem } from '../core/sigma/types';
 import type { LoadOptions, LoadReport } from '../providers/logFiles/files';
 import type { S3LoadOptions, S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 
@@ -20,7 +22,20 @@ export interface SourceLoaders {
   label(path: string): string;
 }
 
+/**
+ * Runs Sigma rules over a store (session/nodeDetector.ts under node: the engine needs node:v8 and
+ * node:zlib, so a browser harness gives none and the panel shows no Detections section).
+ */
+export interface Detector {
+  /** The rules as they are now (loaded once, again after reload()), with the files that did not compile. */
+  rules(): Promise<{ rules: readonly CompiledRule[]; problems: readonly RuleProblem[] }>;
+  /** Every rule over the store; the store must not change until it resolves. */
+  detect(store: EventStore, rules: readonly CompiledRule[]): Promise<Detections>;
+}
+
 export interface SessionIo extends SourceLoaders {
+  /** Sigma detections, when this environment can run them. */
+  detector?: Detector;
   /** Writes a result to `file` in `format`; resolves with the number of events written. */
   exportView(view: ResultView, format: ExportFormat, file: string, columns: readonly string[]): Promise<number>;
 }

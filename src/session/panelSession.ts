@@ -9,6 +9,7 @@
  * - liveFetcher.ts: the registry of live sources with their credentials, fetch, refetch, counts;
  * - liveActions.ts: more of an event, and the API's actions (each confirmed first);
  * - sourceLoader.ts: loading files, folders and trail buckets;
+ * - detectionRunner.ts: Sigma detections after every load and fetch, for the Detections section;
  * - panelState.ts and resultExport.ts: the state the webview draws, and the export.
  */
 import { redact } from '../core/errors';
@@ -18,7 +19,8 @@ import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provid
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import type { LakeReport } from '../providers/awsCloudtrail/index';
 import type { AthenaReport } from '../providers/athena/index';
-import { type DetailResult, DidChangeStateNotification, DidLoadProgressNotification, type LoadState, type NotificationType, type RefetchParams, type ViewState } from '../protocol';
+import { type DetailResult, DidChangeStateNotification, DidDetectNotification, DidLoadProgressNotification, type LoadState, type NotificationType, type RefetchParams, type ViewState } from '../protocol';
+import { DetectionRunner } from './detectionRunner';
 import { dispatchIpc, type IpcHandlers } from './ipcDispatch';
 import type { ExportFormat, SessionIo } from './io';
 import { LiveActions } from './liveActions';
@@ -55,6 +57,8 @@ export class PanelSession {
   /** Cancels what this session still asks the APIs outside a fetch (counts, detail sections, actions). */
   private readonly apiCalls = new AbortController();
   private readonly ticker: LoadTicker;
+  /** Sigma detections over the panel's events (none where the io gives no detector). */
+  readonly detections: DetectionRunner;
   private closed = false;
   private readonly io: SessionIo;
 
@@ -80,6 +84,12 @@ export class PanelSession {
     });
     this.actions = new LiveActions(host, this.sources, this.live, this.apiCalls.signal);
     this.loader = new SourceLoader(host, this.sources, ticks, this.paths, retitle);
+    this.detections = new DetectionRunner(host, this.sources, opts.io.detector, (summary) => {
+      this.notify(DidDetectNotification, summary);
+      // The rule and level fields changed: the current result and its marks follow.
+      this.queries.rerun();
+      this.host.changed();
+    });
     // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
     // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
     this.ticker = new LoadTicker(
@@ -131,6 +141,7 @@ export class PanelSession {
     this.sources.cancel();
     this.apiCalls.abort();
     this.ticker.dispose();
+    this.detections.dispose();
     this.sources.removeAllListeners();
   }
 
@@ -167,6 +178,7 @@ export class PanelSession {
     },
     DetailActionCommand: ({ row, actionId }) => this.actions.runEventAction(row, actionId),
     LiveActionCommand: (p) => this.actions.runQueryAction(p),
+    DetectionsRequest: () => this.detections.current,
   };
 
   private detail(row: number): DetailResult {
@@ -181,6 +193,7 @@ export class PanelSession {
       ...(chain.steps.length > 2 || chain.end === 'outside' ? { chain } : {}),
       ...this.actions.detailOf(row),
       where: whereFrom(this.sources.store, row),
+      detections: this.detections.rulesOf(row),
     };
   }
 

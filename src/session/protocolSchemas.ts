@@ -76,6 +76,7 @@ export const PARAMS: Schemas = {
   }),
   DetailRequest: z.object({ row: Row }),
   DetailExpandRequest: z.object({ row: Row }),
+  DetectionsRequest: Empty,
 };
 
 /** The envelope itself, checked before any params are looked at. */

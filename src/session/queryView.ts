@@ -4,6 +4,7 @@
  * and answers the windows (rows, facets) the webview asks of the result it was sent.
  */
 import { parseQuery } from '../core/query';
+import { detectionsOf, highestLevel } from '../core/sigma/detectionFields';
 import { missingFields } from '../core/fieldSuggest';
 import { FIELD_ALIASES, NORMALIZED_FIELDS } from '../core/event';
 import type { ResultView } from '../core/view';
@@ -148,7 +149,12 @@ export class QueryView {
   rows(p: RowsParams): RowsResult {
     const cur = this.current;
     if (!cur || cur.spec.queryId !== p.queryId) throw new ReplyFailure('a window of a query no longer shown', 'stale');
-    const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => ({ row: r.row, cells: p.columns.map((c) => r[c]) }));
+    const hits = detectionsOf(cur.view.store);
+    const rows = cur.view.rows(p.offset, p.limit, p.columns).map((r) => {
+      // The grid marks rows with a hit by their highest level (the last finished detection run).
+      const level = hits && r.row < hits.rows ? highestLevel(hits.rulesOf(r.row)) : undefined;
+      return level ? { row: r.row, cells: p.columns.map((c) => r[c]), level } : { row: r.row, cells: p.columns.map((c) => r[c]) };
+    });
     return { queryId: p.queryId, offset: p.offset, rows };
   }
 

@@ -236,7 +236,10 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       return item;
     }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-    const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}`;
+    const hits = node.panel.session.detections.current.bySource[node.label];
+    // Events of this source with a high or critical Sigma hit (the panel's last detection run).
+    const severe = hits && hits.high + hits.critical > 0 ? `, ${[hits.critical ? `${hits.critical} critical` : '', hits.high ? `${hits.high} high` : ''].filter(Boolean).join(', ')}` : '';
+    const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}${severe}`;
     // While loading, the count is the panel's (status bar and panel): the tree only says it reads.
     item.description = node.loading ? 'reading…' : counts;
     item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : node.errors ? 'warning' : 'file-code');

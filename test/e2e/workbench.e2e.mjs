@@ -512,6 +512,33 @@ async function main() {
     return `${s.text} (the CLI reads ${want})`;
   }, { needs: ['dialog'] });
 
+  // Issue 16: the Sigma detections of what a panel loads, and a click from a rule to its events.
+  await check('Detections: the shapes panel\'s tab lists "AWS CloudTrail Important Change" (medium, by vitaliy0x1, linked); clicking it filters the grid to its event', async () => {
+    const f = current.frame;
+    const tab = f.locator('ale-app .tab-detections');
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    await tab.click();
+    const rule = f.locator('ae-detections tr.rule', { hasText: 'AWS CloudTrail Important Change' });
+    await rule.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = ((await rule.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    assert(/medium/.test(text) && /vitaliy0x1/.test(text), `the rule row reads "${text}"`);
+    const href = await rule.locator('a.rule-link').getAttribute('href');
+    assert(/^https:\/\/github\.com\/SigmaHQ\/sigma\/blob\/.+aws_cloudtrail_disable_logging\.yml$/.test(href ?? ''), `the rule links to ${href}`);
+    await rule.locator('button.rule-title').click();
+    const st = await waitForCount(1);
+    const filter = await filterInput().inputValue();
+    assert(/^rule:/.test(filter), `the filter bar reads "${filter}"`);
+    const cells = await until('the grid row of the hit', async () => {
+      const t = await f.locator('ae-grid .row.hit-medium .cell').allTextContents();
+      return t.length > 0 ? t : false;
+    });
+    assert(cells.some((c) => /StopLogging|DeleteTrail|UpdateTrail/.test(c)), `the marked row reads ${JSON.stringify(cells)}`);
+    await runFilter('level:>=medium');
+    const med = await waitForCount(2);
+    await runFilter('');
+    return `${st.text} for "${filter}"; level:>=medium: ${med.text}`;
+  }, { needs: ['webview'] });
+
   const gzDir = join(ws, 'gz');
   await check(`a folder of ${GZ_FILES} small .json.gz files opens with all ${GZ_FILES} events and no problems (palette, dialog, OK button)`, async () => {
     const want = cliCount(gzDir);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AuditEventBatch } from '../../src/core/eventBatch';
 import type { AccountConfig, LiveProvider, LiveQuery } from '../../src/providers/provider';
-import { DidChangeStateNotification, DidQueryNotification, WEBVIEW_CALLS, type QueryResult, type WebviewCalls } from '../../src/protocol';
+import { DidChangeStateNotification, DidDetectNotification, DidQueryNotification, WEBVIEW_CALLS, type DetailResult, type DetectionsSummary, type QueryResult, type WebviewCalls } from '../../src/protocol';
 import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { RecordingHost, send, until } from '../support/sessionHost';
@@ -148,7 +148,8 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       assert.deepEqual(state.restore, { paths: [SHAPES, TRUNCATED] });
       assert.ok(state.availableColumns.includes('userIdentity.arn'));
       assert.deepEqual(s.host.shown.warn, [{ message: 'Audit Logs: 1 problem while reading; everything readable was loaded.', showProblems: true }]);
-      assert.deepEqual(s.host.progress.map((p) => p.title), ['Reading 2 sources']);
+      // The load, then the Sigma detections over what it read.
+      assert.deepEqual(s.host.progress.map((p) => p.title), ['Reading 2 sources', 'Audit Logs: Sigma detections']);
     });
 
     it('refuses params it does not take, and says nothing back for a command', async () => {
@@ -317,7 +318,7 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       const s = await withFiles();
       await send(s.session, s.host, 'RefetchCommand', { filter: 'x' }, covered);
       await send(s.session, s.host, 'RefetchCommand', { filter: 'x'.repeat(20_001) }, covered);
-      assert.equal(s.host.progress.length, 1, 'only the load');
+      assert.deepEqual(s.host.progress.map((p) => p.title), ['Reading shapes', 'Audit Logs: Sigma detections'], 'only the load and its detections');
       assert.match(s.host.logged.warn.join('\n'), /rejected \(live\/refetch\): filter/);
     });
   });
@@ -546,6 +547,93 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       const file = resultOf(await send(f.session, f.host, 'DetailExpandRequest', { row: 0 }, covered));
       assert.deepEqual(file, { row: 0, error: 'This event did not come from an API that can say more about it.' });
       assert.equal(errorOf(await send(f.session, f.host, 'DetailExpandRequest', { row: 10_000 }, covered)).code, 'failed');
+    });
+  });
+
+  describe('DetectionsRequest', () => {
+    /** A CloudTrail file with a trail stopped and deleted (medium), VPC flow logs deleted (high) and a harmless read. */
+    function incidentFile(dir: string): string {
+      const ev = (i: number, source: string, name: string) => ({
+        eventVersion: '1.08',
+        eventTime: `2024-03-01T10:0${i}:00Z`,
+        eventSource: source,
+        eventName: name,
+        eventType: 'AwsApiCall',
+        awsRegion: 'us-east-1',
+        sourceIPAddress: '203.0.113.7',
+        userAgent: 'aws-cli/2.15',
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333', userName: 'mallory' },
+        eventID: `ev-${i}`,
+        recipientAccountId: '111122223333',
+      });
+      const file = path.join(dir, 'incident.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          Records: [
+            ev(1, 'ec2.amazonaws.com', 'DescribeRegions'),
+            ev(2, 'cloudtrail.amazonaws.com', 'StopLogging'),
+            ev(3, 'cloudtrail.amazonaws.com', 'DeleteTrail'),
+            ev(4, 'ec2.amazonaws.com', 'DeleteFlowLogs'),
+          ],
+        }),
+      );
+      return file;
+    }
+
+    it('runs the bundled rules after a load: hits by level and rule with author and link; rule: and level: filter; the detail lists the rules', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ale-detect-'));
+      try {
+        const s = await withFiles([incidentFile(dir)]);
+        await until(() => s.host.posted.some((p) => p.method === DidDetectNotification.method), 'the detections pushed');
+        const summary = resultOf(await send(s.session, s.host, 'DetectionsRequest', {}, covered)) as DetectionsSummary;
+        assert.equal(summary.state, 'done');
+        assert.equal(summary.events, 4);
+        assert.equal(summary.eventsWithHits, 3);
+        const trail = summary.rules.find((r) => r.title === 'AWS CloudTrail Important Change');
+        assert.ok(trail, JSON.stringify(summary.rules.map((r) => r.title)));
+        assert.deepEqual([trail.level, trail.hits, trail.author], ['medium', 2, 'vitaliy0x1']);
+        assert.match(trail.link, /^https:\/\/github\.com\/SigmaHQ\/sigma\/blob\/.+aws_cloudtrail_disable_logging\.yml$/);
+        const flow = summary.rules.find((r) => r.title === 'AWS VPC Flow Logs Deleted');
+        assert.ok(flow);
+        assert.equal(summary.rules[0]!.level, 'high', 'most severe first');
+        assert.ok(summary.byLevel.high >= 1 && summary.byLevel.medium >= 2);
+        assert.ok(Object.values(summary.bySource).some((c) => c.high >= 1), JSON.stringify(summary.bySource));
+
+        const byRule = await query(s, 1, `rule:${trail.id}`);
+        assert.equal(byRule.count, 2);
+        const high = await query(s, 2, 'level:>=high');
+        assert.equal(high.count, 1);
+        const rows = resultOf(await send(s.session, s.host, 'RowsRequest', { queryId: 2, offset: 0, limit: 5, columns: ['action', 'level'] }, covered));
+        assert.deepEqual(rows.rows[0]!.cells, ['DeleteFlowLogs', 'high']);
+        assert.equal(rows.rows[0]!.level, 'high', 'the grid marks the row by its highest level');
+        assert.equal((await query(s, 3, 'level:>=critical')).count, 0);
+        assert.equal((await query(s, 4, 'level:medium')).count, 2);
+
+        const trailRow = (await send(s.session, s.host, 'RowsRequest', { queryId: 4, offset: 0, limit: 1, columns: ['action'] }, covered)) as { result: { rows: Array<{ row: number }> } };
+        const detail = resultOf(await send(s.session, s.host, 'DetailRequest', { row: trailRow.result.rows[0]!.row }, covered)) as DetailResult;
+        const shown = detail.detections ?? [];
+        assert.deepEqual(shown.map((r) => r.title), ['AWS CloudTrail Important Change']);
+        assert.deepEqual(shown[0]!.falsePositives, ['Valid change in a Trail']);
+        assert.deepEqual(shown[0]!.references, ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html']);
+        assert.equal(shown[0]!.description, 'Detects disabling, deleting and updating of a Trail');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('an environment without a detector says detections are unavailable; an event without hits lists none', async () => {
+      const host = new RecordingHost();
+      const { detector: _none, ...io } = NODE_IO;
+      void _none;
+      const session = new PanelSession(host, { io, paths: [SHAPES], ticker: { intervalMs: 5 } });
+      await session.load();
+      const summary = resultOf(await send(session, host, 'DetectionsRequest', {}, covered)) as DetectionsSummary;
+      assert.equal(summary.state, 'unavailable');
+      assert.equal(summary.rules.length, 0);
+      const r = await query({ host, session }, 1, 'level:>=low');
+      assert.equal(r.count, 0);
+      assert.ok(!host.posted.some((p) => p.method === DidDetectNotification.method));
     });
   });
 

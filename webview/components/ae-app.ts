@@ -19,13 +19,15 @@ import './ae-grid';
 import './ae-detail';
 import './ae-columns';
 import './ae-summary';
+import './ae-detections';
+import type { DetectionPickDetail } from './ae-detections';
 import type { SummaryPickDetail } from './ae-summary';
 import type { CellActionDetail, SelectDetail } from './ae-grid';
 import type { AeFilterBar } from './ae-filter-bar';
 import type { FacetPickDetail } from './ae-facets';
 import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
-import type { Sort, TimeRange } from '../../src/protocol';
+import type { DetectionsSummary, Sort, TimeRange } from '../../src/protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
 import { summaryParts } from '../../src/session/loadSummary';
 import { baseStyles, codicons, icon, shownText, shownTitle } from './shared';
@@ -796,8 +798,21 @@ export class AeApp extends LitElement {
             >
               Principals
             </button>
+            ${s.detections && s.detections.state !== 'unavailable'
+              ? html`<button
+                  class="tab tab-detections"
+                  role="tab"
+                  aria-selected=${s.centre === 'detections' ? 'true' : 'false'}
+                  title="The Sigma rules the events matched, by level"
+                  @click=${() => s.showDetections()}
+                >
+                  Detections${detectionBadge(s.detections)}
+                </button>`
+              : nothing}
           </div>
-          ${s.centre === 'summary'
+          ${s.centre === 'detections'
+            ? html`<ae-detections .summary=${s.detections} @ae-detection-pick=${(e: CustomEvent<DetectionPickDetail>) => s.filterDetections(e.detail)}></ae-detections>`
+            : s.centre === 'summary'
             ? html`<ae-summary
                 .field=${s.summaryField}
                 .auto=${s.summaryAuto}
@@ -864,6 +879,12 @@ export class AeApp extends LitElement {
           )
         : nothing}`;
   }
+}
+
+/** The tab's count: events with a high or critical hit, when there are any. */
+function detectionBadge(d: DetectionsSummary): string {
+  const n = d.byLevel.high + d.byLevel.critical;
+  return n > 0 ? ` (${formatCount(n)} high+)` : '';
 }
 
 customElements.define('ae-app', AeApp);

@@ -21,6 +21,7 @@ import type { VscTabsSelectEvent } from '@vscode-elements/elements/dist/vscode-t
 import type { DetailResult, DetailSectionDto, WhereDto } from '../../src/protocol';
 import { dottedPath, filterFieldForPath, formatCount, leafText, rawRuns, type PathSegment } from '../format';
 import { baseStyles, codicons, emit, icon, shownText, shownTitle } from './shared';
+import { detectionListStyles, renderDetectionList } from './detection-list';
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -128,6 +129,7 @@ export class AeDetail extends LitElement {
 
   static override styles = [
     baseStyles,
+    detectionListStyles,
     css`
       :host {
         display: flex;
@@ -769,7 +771,7 @@ export class AeDetail extends LitElement {
         ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
         : !d
           ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
-          : html`${this.renderChain(d)}${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
+          : html`${this.renderChain(d)}${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}${renderDetectionList(d.detections)}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
               <vscode-tab-header slot="header">Tree</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
               <vscode-tab-header slot="header">Raw</vscode-tab-header>

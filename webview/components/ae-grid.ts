@@ -254,6 +254,17 @@ export class AeGrid extends LitElement {
       .row.odd {
         background: var(--vscode-keybindingTable-rowsBackground, transparent);
       }
+      /* A Sigma hit: a bar in the row's first pixels, coloured by its highest level. */
+      .row.hit {
+        box-shadow: inset 3px 0 0 var(--vscode-editorInfo-foreground);
+      }
+      .row.hit-medium {
+        box-shadow: inset 3px 0 0 var(--vscode-editorWarning-foreground);
+      }
+      .row.hit-high,
+      .row.hit-critical {
+        box-shadow: inset 3px 0 0 var(--vscode-errorForeground);
+      }
       .row:hover {
         background: var(--vscode-list-hoverBackground, transparent);
         color: var(--vscode-list-hoverForeground, inherit);
@@ -781,8 +792,8 @@ export class AeGrid extends LitElement {
       const fresh = this.rowAt(i);
       const r = fresh ?? this.stale.get(Math.floor(i / BLOCK))?.[i % BLOCK];
       const selected = r && this.selectedRow !== undefined ? r.row === this.selectedRow : i === this.selectedIndex;
-      const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}`;
-      out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
+      const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}${r?.level ? ` hit hit-${r.level}` : ''}`;
+      out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} data-level=${r?.level ?? ''} title=${r?.level ? `Matched a ${r.level} Sigma rule` : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
         ${r ? this.columns.map((c, ci) => this.renderCell(c, r.cells[ci], ci, c === 'principal' ? this.actorOf(r) : undefined)) : this.columns.map((_c, ci) => html`<div class="cell" data-col=${ci}></div>`)}
         <div class="filler"></div>
       </div>`);

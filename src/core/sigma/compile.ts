@@ -84,6 +84,12 @@ export interface RuleOrigin {
   overrideNote?: string;
 }
 
+/** A rule's list of texts (references, false positives), strings only: anything else in it is not shown. */
+function textsOf(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export function compileRule(doc: SigmaRuleDoc, where: RuleOrigin, detection: Record<string, unknown> = doc.detection): CompiledRule {
   checkLogsource(doc);
   const info: RuleInfo = {
@@ -93,6 +99,8 @@ export function compileRule(doc: SigmaRuleDoc, where: RuleOrigin, detection: Rec
     author: doc.author ?? '',
     status: doc.status ?? '',
     description: doc.description ?? '',
+    references: textsOf(doc.references),
+    falsePositives: textsOf(doc.falsepositives),
     link: where.link,
     file: where.file,
     origin: where.origin,

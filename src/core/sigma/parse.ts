@@ -21,6 +21,7 @@ export const RuleSchema = z.looseObject({
   description: z.string().optional(),
   author: z.string().optional(),
   references: z.array(z.unknown()).optional(),
+  falsepositives: z.unknown().optional(),
   logsource: z.looseObject({ product: text.optional(), service: text.optional(), category: text.optional() }),
   detection: z.looseObject({ condition: stringList }).refine((d) => Object.keys(d).length > 1, 'detection has a condition but no search identifiers'),
   level: z.enum(LEVELS).optional(),

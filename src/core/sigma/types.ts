@@ -36,6 +36,10 @@ export interface RuleInfo {
   author: string;
   status: string;
   description: string;
+  /** Where to read more (the rule's `references`). */
+  references: string[];
+  /** When a match is expected and harmless (the rule's `falsepositives`). */
+  falsePositives: string[];
   /** Where the rule can be read: its upstream URL for bundled rules, the file's path otherwise. */
   link: string;
   /** The file it was read from. */
