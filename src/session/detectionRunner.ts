@@ -124,7 +124,10 @@ export class DetectionRunner {
         this.finished(this.summary);
       });
     } catch (e) {
-      this.host.log.warn(`Sigma detections failed: ${e instanceof Error ? e.message : String(e)}`);
+      // Said where the user looks, not only in the log: the grid still shows every event, unmarked.
+      const why = `Sigma detections failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.host.log.warn(why);
+      this.host.ui.warn(`${why.slice(0, 500)}. The events are shown without detections.`);
     } finally {
       if (this.run_ === mine) {
         this.run_ = undefined;

@@ -635,6 +635,17 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       assert.equal(r.count, 0);
       assert.ok(!host.posted.some((p) => p.method === DidDetectNotification.method));
     });
+    it('a detector that fails says so to the user, and the events stay shown without detections', async () => {
+      const host = new RecordingHost();
+      const io = { ...NODE_IO, detector: { rules: () => Promise.reject(new Error('rule folder vanished')), detect: () => Promise.reject(new Error('unreachable')) } };
+      const session = new PanelSession(host, { io, paths: [SHAPES], ticker: { intervalMs: 5 } });
+      await session.load();
+      for (let i = 0; i < 200 && host.shown.warn.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(host.shown.warn.some((w) => /Sigma detections failed: rule folder vanished/.test(w.message)), JSON.stringify(host.shown.warn));
+      const summary = resultOf(await send(session, host, 'DetectionsRequest', {}, covered)) as DetectionsSummary;
+      assert.notEqual(summary.state, 'running');
+      assert.ok((await query({ host, session }, 1, '')).count > 0);
+    });
   });
 
   describe('what is not a call', () => {
