@@ -91,15 +91,7 @@ function valueMask(col: StoreColumn, node: FieldNode): Uint8Array {
   }
   // Id 0 is the absent value: only an exact `field:""` can match it.
   if (col.kind === 'string' && test('')) mask[0] = 1;
-  for (let id = 1; id < size; id++) {
-    for (const v of col.valuesOf(id)) {
-      if (test(v)) {
-        mask[id] = 1;
-        break;
-      }
-    }
-  }
-  return mask;
+  return markValues(col, mask, test);
 }
 
 function numberTest(op: Comparison, n: number, typed: string | undefined): (v: string) => boolean {
@@ -161,6 +153,12 @@ export function predicateMask(col: StoreColumn, test: ((v: string) => boolean) |
     mask[0] = 1;
     return mask;
   }
+  return markValues(col, mask, test);
+}
+
+/** Marks every present value (id ≥ 1) of which one element passes `test`: each distinct value tested once. */
+function markValues(col: StoreColumn, mask: Uint8Array, test: (v: string) => boolean): Uint8Array {
+  const size = col.dict.size;
   for (let id = 1; id < size; id++) {
     for (const v of col.valuesOf(id)) {
       if (test(v)) {

@@ -12,7 +12,8 @@ import { parseArgs } from '../../scripts/bench/args';
 import { panelRows, parsePanelLines, summarize } from '../../scripts/bench/panelRows';
 import { DidChangeStateNotification, DidLoadProgressNotification, DidQueryNotification } from '../../src/protocol';
 import { columnSampleRows } from '../../src/session/columnSample';
-import { LoadTicker, type TickerClock } from '../../src/session/loadTicker';
+import { LoadTicker } from '../../src/session/loadTicker';
+import { FakeClock } from '../support/fakeClock';
 import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { SourceSet } from '../../src/session/sourceSet';
@@ -125,33 +126,6 @@ describe('panel path (issue 14): the rows the column list is read from', () => {
     assert.ok(tight[tight.length - 1]! < 2001);
   });
 });
-
-/** Time that moves only when told; timers fire as it passes them. */
-class FakeClock implements TickerClock {
-  t = 0;
-  private seq = 0;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.at - b.at)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((x) => x !== due);
-      due.fn();
-    }
-  }
-}
 
 describe('panel path (issue 14): the reruns while loading', () => {
   let dir = '';

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { NODE_IO } from '../../src/session/nodeIo';
 import { SourceSet, type LoadStatus } from '../../src/session/sourceSet';
 import { loadSummary, summaryText } from '../../src/session/loadSummary';
-import { LoadTicker, type TickerClock } from '../../src/session/loadTicker';
+import { LoadTicker } from '../../src/session/loadTicker';
+import { FakeClock } from '../support/fakeClock';
 import { dedupeRecent, normalizePath, pathSetKey, recentKey } from '../../src/vscode/sourceKey';
 
 describe('trust (item 19): one identity per opened source', () => {
@@ -38,34 +39,6 @@ describe('trust (item 19): one identity per opened source', () => {
 });
 
 // ---- item 21: one throttled snapshot for every view while loading ------------------------------------
-
-
-/** Time that moves only when told; timers fire as it passes them. */
-class FakeClock implements TickerClock {
-  t = 0;
-  private seq = 0;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.at - b.at)[0];
-      if (!due) return;
-      this.timers = this.timers.filter((x) => x !== due);
-      due.fn();
-    }
-  }
-}
 
 const FILES = 240;
 
