@@ -280,17 +280,6 @@ export class AeFacets extends LitElement {
         font-size: 11px;
         line-height: 18px;
       }
-      button.link {
-        border: 0;
-        padding: 0;
-        background: transparent;
-        font: inherit;
-        color: var(--vscode-textLink-foreground, inherit);
-        cursor: pointer;
-      }
-      button.link:hover {
-        text-decoration: underline;
-      }
       button.link:focus-visible {
         outline: 1px solid var(--vscode-focusBorder, currentColor);
         outline-offset: 1px;

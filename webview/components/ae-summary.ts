@@ -300,17 +300,6 @@ export class AeSummary extends LitElement {
         padding: 6px 12px;
         font-size: 12px;
       }
-      button.link {
-        border: 0;
-        padding: 0;
-        background: transparent;
-        font: inherit;
-        color: var(--vscode-textLink-foreground, inherit);
-        cursor: pointer;
-      }
-      button.link:hover {
-        text-decoration: underline;
-      }
       .empty {
         padding: 12px;
         font-size: 12px;

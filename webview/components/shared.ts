@@ -76,6 +76,18 @@ export const baseStyles = css`
   .muted {
     color: var(--vscode-descriptionForeground, currentColor);
   }
+  /* A button that reads as a link (Show all, Show more): an action, never an event's URL. */
+  button.link {
+    border: 0;
+    padding: 0;
+    background: transparent;
+    font: inherit;
+    color: var(--vscode-textLink-foreground, inherit);
+    cursor: pointer;
+  }
+  button.link:hover {
+    text-decoration: underline;
+  }
   /* Document-level scrollbar styles do not reach into shadow roots: the same look here. */
   ::-webkit-scrollbar {
     width: 10px;
