@@ -66,11 +66,30 @@ export function watchContract(check: ContractCheck, req: IncomingMessage, res: S
   });
 }
 
-// Under mocha: every test ends with no unread problem. Registered once, at the root, when the first
-// test file that starts a contract-checked fake is loaded.
-if (typeof afterEach === 'function') {
-  afterEach('no contract violations', function () {
-    const problems = takeContractViolations();
-    if (problems.length) throw new Error(`${problems.length} contract violation(s) during "${this.currentTest?.fullTitle() ?? '?'}":\n  ${problems.join('\n  ')}`);
+function failOnViolations(title: string): void {
+  const problems = takeContractViolations();
+  if (problems.length) throw new Error(`${problems.length} contract violation(s) during "${title}":\n  ${problems.join('\n  ')}`);
+}
+
+// Under mocha: a test during which a problem was recorded fails, with the problems as its error.
+// Registered once, at the root, when the first test file that starts a contract-checked fake is
+// loaded. Each promise-style test is wrapped so the problems fail that test and the run goes on; a
+// `done`-style test (or a response that finishes after its test) is caught by the afterEach, which
+// mocha reports as a failed hook (stopping the run there).
+const WRAPPED = Symbol('contractWrapped');
+if (typeof beforeEach === 'function' && typeof afterEach === 'function') {
+  beforeEach('wrap the test with the contract check', function () {
+    const test = this.currentTest;
+    const fn = test?.fn as (Mocha.Func & { [WRAPPED]?: true }) | undefined;
+    if (!test || typeof fn !== 'function' || fn.length > 0 || fn[WRAPPED]) return;
+    const wrapped = async function (this: Mocha.Context): Promise<void> {
+      await (fn as (this: Mocha.Context) => unknown).call(this);
+      failOnViolations(test.fullTitle());
+    };
+    (wrapped as typeof fn)[WRAPPED] = true;
+    test.fn = wrapped;
+  });
+  afterEach('no contract violations left', function () {
+    failOnViolations(this.currentTest?.fullTitle() ?? '?');
   });
 }
