@@ -504,9 +504,10 @@ describe('providers/cloudflare', function () {
       assert.equal(q.get('forceRefresh'), 'true');
       assert.equal(q.get('format'), 'json');
       assert.equal(q.get('cache'), 'from-graph');
-      assert.deepEqual(JSON.parse(q.get('searchBranches') ?? ''), branches);
+      assert.equal(q.get('searchBranches'), null, 'post_EventList takes searchBranches in the body');
       assert.equal(q.get('search'), null);
-      assert.deepEqual(JSON.parse(fake.bodies[0]), { page: 1, pageSize: 7, orderBy: 'date', order: 'desc', datasetId: [DEFAULT_DATASET, PARTNER], search });
+      assert.deepEqual(JSON.parse(fake.bodies[0]), { page: 1, pageSize: 7, orderBy: 'date', order: 'desc', datasetId: [DEFAULT_DATASET, PARTNER], search, searchBranches: branches });
+      assert.deepEqual(fake.lists[0].searchBranches, branches, 'and the fake applied them');
       assert.equal(fake.requests[0].headers['content-type'], 'application/json');
       // Without conditions the list stays a GET.
       assert.equal(listRequest(FAKE_ACCOUNT, { page: 1 }).method, 'GET');

@@ -84,7 +84,7 @@ export interface ListParams {
   format?: 'json';
   cache?: 'from-graph';
   search?: readonly SearchCondition[];
-  /** OR-branches, each a list of AND-ed conditions (max 8 × 10); sent JSON-encoded (UNVERIFIED). */
+  /** OR-branches, each a list of AND-ed conditions (max 8 × 10): JSON-encoded in the GET query, an array in the POST body. */
   searchBranches?: readonly (readonly SearchCondition[])[];
 }
 
@@ -216,7 +216,9 @@ export function listRequest(accountId: string, params: ListParams, method: ListM
   const branches = params.searchBranches && params.searchBranches.length ? JSON.stringify(params.searchBranches) : undefined;
   const path = eventsPath(accountId);
   if (post) {
-    const query: Query = { forceRefresh: flag(params.forceRefresh), format: params.format, cache: params.cache, searchBranches: branches };
+    // post_EventList declares only forceRefresh, format and cache in the query; `searchBranches` is a
+    // body property there (an array of condition arrays), JSON-encoded only on the GET.
+    const query: Query = { forceRefresh: flag(params.forceRefresh), format: params.format, cache: params.cache };
     const body = compactBody({
       page: params.page,
       pageSize: params.pageSize,
@@ -225,6 +227,7 @@ export function listRequest(accountId: string, params: ListParams, method: ListM
       order: params.order,
       datasetId: params.datasetId ? [...params.datasetId] : undefined,
       search: params.search ? [...params.search] : undefined,
+      searchBranches: params.searchBranches?.length ? params.searchBranches.map((b) => [...b]) : undefined,
     });
     // A search only reads: retried on 5xx and network errors like the GET it stands for.
     return { method: 'POST', path, query, body, idempotent: true };

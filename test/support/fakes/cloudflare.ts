@@ -1,8 +1,8 @@
 // A local fake of Cloudflare Cloudforce One threat events (`/client/v4/accounts/{id}/cloudforce-one/
 // events…`) on 127.0.0.1, over deterministic generated events. Documented behaviour (API-NOTES §3,
 // seed cloudflare-cloudforce-one-events.txt): Bearer tokens, the v4 envelope, the list with
-// page/pageSize/cursor/orderBy/order/datasetId/search/searchBranches on GET (search JSON-encoded)
-// and POST (JSON body), datasets, read (dataset path and the deprecated one), raw, relationships,
+// page/pageSize/cursor/orderBy/order/datasetId/search/searchBranches on GET (both JSON-encoded)
+// and POST (JSON body; only forceRefresh/format/cache in its query, as post_EventList declares), datasets, read (dataset path and the deprecated one), raw, relationships,
 // aggregate, and the writes (create, update, tags, move, saved queries, alerts) on in-memory state.
 // Fake-only choices (not documented): events in date order unless orderBy is given, `like` is SQL
 // LIKE (case-insensitive, % and _), contains/startsWith/endsWith case-insensitive, equals exact,
@@ -349,10 +349,16 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       if (Array.isArray(body.datasetId)) seenList.datasetId = body.datasetId.map(String);
       search = body.search;
     }
-    try {
-      branches = q.has('searchBranches') ? JSON.parse(q.get('searchBranches') ?? '') : undefined;
-    } catch {
-      return cfError(res, 400, 10021, 'searchBranches must be JSON');
+    if (method === 'GET') {
+      try {
+        branches = q.has('searchBranches') ? JSON.parse(q.get('searchBranches') ?? '') : undefined;
+      } catch {
+        return cfError(res, 400, 10021, 'searchBranches must be JSON');
+      }
+    } else {
+      // post_EventList takes searchBranches in the body only; the query would be ignored upstream.
+      if (q.has('searchBranches')) return cfError(res, 400, 10021, 'searchBranches goes in the JSON body of a POST');
+      branches = body.searchBranches;
     }
     seenList.forceRefresh = q.get('forceRefresh') ?? undefined;
     seenList.format = q.get('format') ?? undefined;
