@@ -687,8 +687,16 @@ describe('providers/cloudflare', function () {
       assert.equal(q.get('maxDepth'), '2');
       assert.equal(q.get('includeParent'), 'true');
       assert.deepEqual(q.getAll('relationshipTypes'), ['related']);
+      assert.equal(path(0), `${eventsPath}/by-id/${eventUuid(5)}/relationships`, 'the path of get_EventRelationships');
       const down = await listRelationships(a, eventUuid(5), { datasetId: DEFAULT_DATASET, direction: 'descendants', includeParent: false });
       assert.deepEqual(down.map((e) => e.uuid), [eventUuid(4)]);
+    });
+
+    it("relationships fall back to the seed's path when the by-id path is not there", async () => {
+      fake.knobs.legacyRelationshipsOnly = true;
+      const rel = await listRelationships(api(), eventUuid(5), { datasetId: DEFAULT_DATASET });
+      assert.deepEqual(rel.map((e) => e.uuid), [eventUuid(5), eventUuid(4), eventUuid(6)]);
+      assert.deepEqual([path(0), path(1)], [`${eventsPath}/by-id/${eventUuid(5)}/relationships`, `${eventsPath}/${eventUuid(5)}/relationships`]);
     });
 
     it('aggregates: the raw endpoint, facets per column and a daily histogram', async () => {

@@ -386,11 +386,15 @@ export interface RelationshipParams {
   relationshipTypes?: readonly string[];
 }
 
-/** Events related to one event [seed "Filter and list events related to specific event"]. */
+/**
+ * Events related to one event: `GET .../events/by-id/{event_id}/relationships` (get_EventRelationships
+ * in the newer spec), and on a 404 the seed's `GET .../events/{event_id}/relationships` ["Filter and
+ * list events related to specific event"], which older deployments answer.
+ */
 export async function listRelationships(api: CfApi, eventId: string, params: RelationshipParams, opts: CallOptions = {}): Promise<CfThreatEvent[]> {
   const req: ApiRequest = {
     method: 'GET',
-    path: eventsPath(api.accountId, `/${seg(eventId)}/relationships`),
+    path: eventsPath(api.accountId, `/by-id/${seg(eventId)}/relationships`),
     query: {
       datasetId: params.datasetId,
       direction: params.direction,
@@ -402,7 +406,13 @@ export async function listRelationships(api: CfApi, eventId: string, params: Rel
       relationshipTypes: params.relationshipTypes?.length ? [...params.relationshipTypes] : undefined,
     },
   };
-  return (await call(api, req, z.array(CfThreatEvent), `the events related to ${eventId}`, opts)).result;
+  const what = `the events related to ${eventId}`;
+  try {
+    return (await call(api, req, z.array(CfThreatEvent), what, opts)).result;
+  } catch (e) {
+    if (!isApiError(e) || e.kind !== 'not-found') throw e;
+    return (await call(api, { ...req, path: eventsPath(api.accountId, `/${seg(eventId)}/relationships`) }, z.array(CfThreatEvent), what, opts)).result;
+  }
 }
 
 /** Query of `GET .../events/aggregate` [CFTS aggregate.ts]. */

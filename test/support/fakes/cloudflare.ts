@@ -131,6 +131,8 @@ export interface CfKnobs {
   moveResult?: 'number' | 'object';
   /** Every response waits this long first. */
   slowMs?: number;
+  /** Only the seed's `/events/{id}/relationships`, not the newer `/events/by-id/{id}/relationships`. */
+  legacyRelationshipsOnly?: boolean;
   failures?: CfFailure[];
 }
 
@@ -527,8 +529,10 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       }
     }
     if (sub[0] === 'queries') return queriesRoute(res, method, sub.slice(1), body);
-    if (sub.length === 2 && sub[1] === 'relationships' && method === 'GET') {
-      const ev = find(sub[0]);
+    // The seed's `/events/{id}/relationships` and the spec's newer `/events/by-id/{id}/relationships`.
+    const byId = sub.length === 3 && sub[0] === 'by-id' && !knobs.legacyRelationshipsOnly;
+    if (((sub.length === 2 && sub[1] === 'relationships') || (byId && sub[2] === 'relationships')) && method === 'GET') {
+      const ev = find(byId ? sub[1] : sub[0]);
       if (!q.get('datasetId')) return cfError(res, 400, 10090, 'datasetId is required');
       if (!ev) return cfError(res, 404, 10050, 'event not found');
       const dir = q.get('direction') ?? 'both';
