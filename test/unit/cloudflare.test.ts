@@ -752,6 +752,10 @@ describe('providers/cloudflare', function () {
       assert.equal(upd.attacker, 'FIN7');
       assert.equal(upd.tlp, 'red');
       assert.equal(fake.requests.at(-1)?.method, 'POST');
+      // post_EventCreate requires date, category, event, tlp and raw; indicatorType is optional.
+      const bare = await createEvent(a, { category: 'Malware', date: '2026-01-21T00:00:00Z', event: 'no indicator yet', raw: { data: null }, tlp: 'green' });
+      assert.ok(bare.uuid);
+      assert.equal(JSON.parse(fake.bodies.at(-1) ?? '{}').indicatorType, undefined);
     });
 
     it('adds and removes tags', async () => {

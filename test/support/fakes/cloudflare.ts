@@ -505,7 +505,7 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       return ok(res, raws.get(sub[2]) ?? { id: ev.rawId, data: {} });
     }
     if (path === 'create' && method === 'POST') {
-      for (const k of ['category', 'date', 'event', 'indicatorType', 'raw', 'tlp']) if (body[k] === undefined) return cfError(res, 400, 10070, `${k} is required`);
+      for (const k of ['category', 'date', 'event', 'raw', 'tlp']) if (body[k] === undefined) return cfError(res, 400, 10070, `${k} is required`);
       const uuid = `c0000000-0000-4000-8000-${String(++created).padStart(12, '0')}`;
       const { raw, ...fields } = body;
       const ev: Record<string, unknown> = { uuid, attacker: '', tags: [], mitreAttack: [], datasetId: DEFAULT_DATASET, rawId: `raw-c${created}`, ...fields };
