@@ -388,8 +388,9 @@ export interface RelationshipParams {
 
 /**
  * Events related to one event: `GET .../events/by-id/{event_id}/relationships` (get_EventRelationships
- * in the newer spec), and on a 404 the seed's `GET .../events/{event_id}/relationships` ["Filter and
- * list events related to specific event"], which older deployments answer.
+ * in the newer spec, which deprecates the seed's `GET .../events/{event_id}/relationships` with a
+ * sunset of 2026-11-28), and on a 404 that older path ["Filter and list events related to specific
+ * event"], for a deployment that predates the new one.
  */
 export async function listRelationships(api: CfApi, eventId: string, params: RelationshipParams, opts: CallOptions = {}): Promise<CfThreatEvent[]> {
   const req: ApiRequest = {
