@@ -2,6 +2,7 @@
 // (method, url, headers, arrival time) so tests count retries on the server side.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { watchContract, type ContractCheck } from './contract/hook';
 
 export interface SeenRequest {
   method: string;
@@ -20,11 +21,17 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(handler?: Handler): Promise<FakeServer> {
+export interface FakeServerOptions {
+  /** The vendor's pinned spec: every request and response is checked against it (contract/hook.ts). */
+  contract?: ContractCheck;
+}
+
+export async function startFakeServer(handler?: Handler, options: FakeServerOptions = {}): Promise<FakeServer> {
   let current: Handler = handler ?? ((_q, res) => json(res, 200, {}));
   const requests: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, at: performance.now() });
+    if (options.contract) watchContract(options.contract, req, res);
     try {
       current(req, res, requests.length);
     } catch (e) {

@@ -504,9 +504,10 @@ describe('providers/cloudflare', function () {
       assert.equal(q.get('forceRefresh'), 'true');
       assert.equal(q.get('format'), 'json');
       assert.equal(q.get('cache'), 'from-graph');
-      assert.deepEqual(JSON.parse(q.get('searchBranches') ?? ''), branches);
+      assert.equal(q.get('searchBranches'), null, 'post_EventList takes searchBranches in the body');
       assert.equal(q.get('search'), null);
-      assert.deepEqual(JSON.parse(fake.bodies[0]), { page: 1, pageSize: 7, orderBy: 'date', order: 'desc', datasetId: [DEFAULT_DATASET, PARTNER], search });
+      assert.deepEqual(JSON.parse(fake.bodies[0]), { page: 1, pageSize: 7, orderBy: 'date', order: 'desc', datasetId: [DEFAULT_DATASET, PARTNER], search, searchBranches: branches });
+      assert.deepEqual(fake.lists[0].searchBranches, branches, 'and the fake applied them');
       assert.equal(fake.requests[0].headers['content-type'], 'application/json');
       // Without conditions the list stays a GET.
       assert.equal(listRequest(FAKE_ACCOUNT, { page: 1 }).method, 'GET');
@@ -686,8 +687,16 @@ describe('providers/cloudflare', function () {
       assert.equal(q.get('maxDepth'), '2');
       assert.equal(q.get('includeParent'), 'true');
       assert.deepEqual(q.getAll('relationshipTypes'), ['related']);
+      assert.equal(path(0), `${eventsPath}/by-id/${eventUuid(5)}/relationships`, 'the path of get_EventRelationships');
       const down = await listRelationships(a, eventUuid(5), { datasetId: DEFAULT_DATASET, direction: 'descendants', includeParent: false });
       assert.deepEqual(down.map((e) => e.uuid), [eventUuid(4)]);
+    });
+
+    it("relationships fall back to the seed's path when the by-id path is not there", async () => {
+      fake.knobs.legacyRelationshipsOnly = true;
+      const rel = await listRelationships(api(), eventUuid(5), { datasetId: DEFAULT_DATASET });
+      assert.deepEqual(rel.map((e) => e.uuid), [eventUuid(5), eventUuid(4), eventUuid(6)]);
+      assert.deepEqual([path(0), path(1)], [`${eventsPath}/by-id/${eventUuid(5)}/relationships`, `${eventsPath}/${eventUuid(5)}/relationships`]);
     });
 
     it('aggregates: the raw endpoint, facets per column and a daily histogram', async () => {
@@ -743,6 +752,10 @@ describe('providers/cloudflare', function () {
       assert.equal(upd.attacker, 'FIN7');
       assert.equal(upd.tlp, 'red');
       assert.equal(fake.requests.at(-1)?.method, 'POST');
+      // post_EventCreate requires date, category, event, tlp and raw; indicatorType is optional.
+      const bare = await createEvent(a, { category: 'Malware', date: '2026-01-21T00:00:00Z', event: 'no indicator yet', raw: { data: null }, tlp: 'green' });
+      assert.ok(bare.uuid);
+      assert.equal(JSON.parse(fake.bodies.at(-1) ?? '{}').indicatorType, undefined);
     });
 
     it('adds and removes tags', async () => {

@@ -10,6 +10,7 @@ import { extraFields, normalizeEvent, outcomeOf, serviceOf } from '../../src/pro
 import { pushDown } from '../../src/providers/exoscale/pushdown';
 import { ExoEvent } from '../../src/providers/exoscale/schema';
 import { exoscaleAuthorizer, signRequest, signedQuery } from '../../src/providers/exoscale/signer';
+import { takeContractViolations } from '../support/contract/hook';
 import {
   FAKE_KEY,
   FAKE_SECRET,
@@ -532,6 +533,9 @@ describe('providers/exoscale', function () {
       const wrong = encodeExoscaleCredentials(FAKE_KEY, 'AnotherSecretAnotherSecretAnotherSecret1234');
       collect((await run(week, { secret: wrong })).report);
       collect((await run(week, { secret: `${FAKE_KEY}:${FAKE_SECRET}`, acct: { endpoint: `${fake.url}/nope/v2` } })).report);
+      // A wrong endpoint on purpose: the contract hook names it, and only it.
+      const offPath = takeContractViolations();
+      assert.ok(offPath.length > 0 && offPath.every((p) => /GET \/nope\/v2\/event is not under the API's base path/.test(p)), offPath.join('\n'));
       for (const f of [
         { at: 1, kind: 'status', status: 500, times: Infinity },
         { at: 1, kind: 'status', status: 403 },

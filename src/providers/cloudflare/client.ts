@@ -84,7 +84,7 @@ export interface ListParams {
   format?: 'json';
   cache?: 'from-graph';
   search?: readonly SearchCondition[];
-  /** OR-branches, each a list of AND-ed conditions (max 8 × 10); sent JSON-encoded (UNVERIFIED). */
+  /** OR-branches, each a list of AND-ed conditions (max 8 × 10): JSON-encoded in the GET query, an array in the POST body. */
   searchBranches?: readonly (readonly SearchCondition[])[];
 }
 
@@ -216,7 +216,9 @@ export function listRequest(accountId: string, params: ListParams, method: ListM
   const branches = params.searchBranches && params.searchBranches.length ? JSON.stringify(params.searchBranches) : undefined;
   const path = eventsPath(accountId);
   if (post) {
-    const query: Query = { forceRefresh: flag(params.forceRefresh), format: params.format, cache: params.cache, searchBranches: branches };
+    // post_EventList declares only forceRefresh, format and cache in the query; `searchBranches` is a
+    // body property there (an array of condition arrays), JSON-encoded only on the GET.
+    const query: Query = { forceRefresh: flag(params.forceRefresh), format: params.format, cache: params.cache };
     const body = compactBody({
       page: params.page,
       pageSize: params.pageSize,
@@ -225,6 +227,7 @@ export function listRequest(accountId: string, params: ListParams, method: ListM
       order: params.order,
       datasetId: params.datasetId ? [...params.datasetId] : undefined,
       search: params.search ? [...params.search] : undefined,
+      searchBranches: params.searchBranches?.length ? params.searchBranches.map((b) => [...b]) : undefined,
     });
     // A search only reads: retried on 5xx and network errors like the GET it stands for.
     return { method: 'POST', path, query, body, idempotent: true };
@@ -383,11 +386,16 @@ export interface RelationshipParams {
   relationshipTypes?: readonly string[];
 }
 
-/** Events related to one event [seed "Filter and list events related to specific event"]. */
+/**
+ * Events related to one event: `GET .../events/by-id/{event_id}/relationships` (get_EventRelationships
+ * in the newer spec, which deprecates the seed's `GET .../events/{event_id}/relationships` with a
+ * sunset of 2026-11-28), and on a 404 that older path ["Filter and list events related to specific
+ * event"], for a deployment that predates the new one.
+ */
 export async function listRelationships(api: CfApi, eventId: string, params: RelationshipParams, opts: CallOptions = {}): Promise<CfThreatEvent[]> {
   const req: ApiRequest = {
     method: 'GET',
-    path: eventsPath(api.accountId, `/${seg(eventId)}/relationships`),
+    path: eventsPath(api.accountId, `/by-id/${seg(eventId)}/relationships`),
     query: {
       datasetId: params.datasetId,
       direction: params.direction,
@@ -399,7 +407,13 @@ export async function listRelationships(api: CfApi, eventId: string, params: Rel
       relationshipTypes: params.relationshipTypes?.length ? [...params.relationshipTypes] : undefined,
     },
   };
-  return (await call(api, req, z.array(CfThreatEvent), `the events related to ${eventId}`, opts)).result;
+  const what = `the events related to ${eventId}`;
+  try {
+    return (await call(api, req, z.array(CfThreatEvent), what, opts)).result;
+  } catch (e) {
+    if (!isApiError(e) || e.kind !== 'not-found') throw e;
+    return (await call(api, { ...req, path: eventsPath(api.accountId, `/${seg(eventId)}/relationships`) }, z.array(CfThreatEvent), what, opts)).result;
+  }
 }
 
 /** Query of `GET .../events/aggregate` [CFTS aggregate.ts]. */

@@ -135,7 +135,8 @@ export const CfCreateEventBody = z
     category: z.string(),
     date: z.string(),
     event: z.string(),
-    indicatorType: z.string(),
+    // Optional: post_EventCreate requires only date, category, event, tlp and raw.
+    indicatorType: z.string().optional(),
     raw: z.object({ data: z.record(z.string(), z.unknown()).nullable(), source: z.string().optional(), tlp: z.string().optional() }),
     tlp: z.string(),
     accountId: z.number().optional(),

@@ -1,8 +1,8 @@
 // A local fake of Cloudflare Cloudforce One threat events (`/client/v4/accounts/{id}/cloudforce-one/
 // events…`) on 127.0.0.1, over deterministic generated events. Documented behaviour (API-NOTES §3,
 // seed cloudflare-cloudforce-one-events.txt): Bearer tokens, the v4 envelope, the list with
-// page/pageSize/cursor/orderBy/order/datasetId/search/searchBranches on GET (search JSON-encoded)
-// and POST (JSON body), datasets, read (dataset path and the deprecated one), raw, relationships,
+// page/pageSize/cursor/orderBy/order/datasetId/search/searchBranches on GET (both JSON-encoded)
+// and POST (JSON body; only forceRefresh/format/cache in its query, as post_EventList declares), datasets, read (dataset path and the deprecated one), raw, relationships,
 // aggregate, and the writes (create, update, tags, move, saved queries, alerts) on in-memory state.
 // Fake-only choices (not documented): events in date order unless orderBy is given, `like` is SQL
 // LIKE (case-insensitive, % and _), contains/startsWith/endsWith case-insensitive, equals exact,
@@ -131,6 +131,8 @@ export interface CfKnobs {
   moveResult?: 'number' | 'object';
   /** Every response waits this long first. */
   slowMs?: number;
+  /** Only the seed's `/events/{id}/relationships`, not the newer `/events/by-id/{id}/relationships`. */
+  legacyRelationshipsOnly?: boolean;
   failures?: CfFailure[];
 }
 
@@ -349,10 +351,16 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       if (Array.isArray(body.datasetId)) seenList.datasetId = body.datasetId.map(String);
       search = body.search;
     }
-    try {
-      branches = q.has('searchBranches') ? JSON.parse(q.get('searchBranches') ?? '') : undefined;
-    } catch {
-      return cfError(res, 400, 10021, 'searchBranches must be JSON');
+    if (method === 'GET') {
+      try {
+        branches = q.has('searchBranches') ? JSON.parse(q.get('searchBranches') ?? '') : undefined;
+      } catch {
+        return cfError(res, 400, 10021, 'searchBranches must be JSON');
+      }
+    } else {
+      // post_EventList takes searchBranches in the body only; the query would be ignored upstream.
+      if (q.has('searchBranches')) return cfError(res, 400, 10021, 'searchBranches goes in the JSON body of a POST');
+      branches = body.searchBranches;
     }
     seenList.forceRefresh = q.get('forceRefresh') ?? undefined;
     seenList.format = q.get('format') ?? undefined;
@@ -497,7 +505,7 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       return ok(res, raws.get(sub[2]) ?? { id: ev.rawId, data: {} });
     }
     if (path === 'create' && method === 'POST') {
-      for (const k of ['category', 'date', 'event', 'indicatorType', 'raw', 'tlp']) if (body[k] === undefined) return cfError(res, 400, 10070, `${k} is required`);
+      for (const k of ['category', 'date', 'event', 'raw', 'tlp']) if (body[k] === undefined) return cfError(res, 400, 10070, `${k} is required`);
       const uuid = `c0000000-0000-4000-8000-${String(++created).padStart(12, '0')}`;
       const { raw, ...fields } = body;
       const ev: Record<string, unknown> = { uuid, attacker: '', tags: [], mitreAttack: [], datasetId: DEFAULT_DATASET, rawId: `raw-c${created}`, ...fields };
@@ -521,8 +529,10 @@ export async function startCloudflareFake(opts: CfFakeOptions = {}): Promise<CfF
       }
     }
     if (sub[0] === 'queries') return queriesRoute(res, method, sub.slice(1), body);
-    if (sub.length === 2 && sub[1] === 'relationships' && method === 'GET') {
-      const ev = find(sub[0]);
+    // The seed's `/events/{id}/relationships` and the spec's newer `/events/by-id/{id}/relationships`.
+    const byId = sub.length === 3 && sub[0] === 'by-id' && !knobs.legacyRelationshipsOnly;
+    if (((sub.length === 2 && sub[1] === 'relationships') || (byId && sub[2] === 'relationships')) && method === 'GET') {
+      const ev = find(byId ? sub[1] : sub[0]);
       if (!q.get('datasetId')) return cfError(res, 400, 10090, 'datasetId is required');
       if (!ev) return cfError(res, 404, 10050, 'event not found');
       const dir = q.get('direction') ?? 'both';

@@ -15,6 +15,8 @@
 // - the base path is `/v2` unless `basePath` says otherwise (a proxy prefix, e.g. `/exo/v2`)
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
+import { offContract } from '../contract/hook';
+import { exoscaleContract } from '../contract/vendors';
 import { json, startFakeServer, type FakeServer, type SeenRequest } from '../fakeServer';
 
 export const FAKE_KEY = 'EXO0123456789abcdef01234567';
@@ -95,7 +97,8 @@ export function generateEvents(count = WEEK_EVENTS, start = START): Record<strin
       ev.uri = path.replace('{id}', id).replace('{nodepool-id}', uuid(i, 7));
       ev['path-params'] = path.includes('{id}') ? (path.includes('{nodepool-id}') ? { id, 'nodepool-id': uuid(i, 7) } : { id }) : {};
     }
-    ev['elapsed-ms'] = (i * 37) % 900;
+    // At least 1: the spec declares elapsed-ms with `minimum: 0, exclusiveMinimum: true`.
+    ev['elapsed-ms'] = 1 + ((i * 37) % 900);
     ev.timestamp = timestamp(t);
     ev.handler = handler;
     ev.message = hostile ? HOSTILE_MESSAGE : handler === 'authenticate' ? `User user${i % 4}@example.com: authenticate` : `${handler} ${id}`;
@@ -221,11 +224,13 @@ export async function startExoscaleFake(opts: ExoFakeOptions = {}): Promise<ExoF
     });
     const text = JSON.stringify(items);
     if (failure?.kind === 'truncate') {
+      offContract(res, 'a body cut in half, to test the client');
       const cut = text.slice(0, Math.floor(text.length / 2));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(cut) });
       return void res.end(cut);
     }
     if (failure?.kind === 'non-json') {
+      offContract(res, 'an HTML page with status 200, as a broken proxy sends it');
       const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
       res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(html) });
       return void res.end(html);
@@ -245,7 +250,7 @@ export async function startExoscaleFake(opts: ExoFakeOptions = {}): Promise<ExoF
         res.on('close', () => clearTimeout(timer));
       } else answer(req, res, n, body, failure);
     });
-  });
+  }, { contract: exoscaleContract(basePath) });
 
   return { url: server.url, endpoint: server.url + basePath, requests: server.requests, events, failures, verdicts, close: () => server.close() };
 }
