@@ -8,7 +8,7 @@
 // running it again on the same commit rewrites identical files; --check compares instead of writing
 // and exits 1 on any difference. Dropped: documentation, examples, endpoint rule sets and tests,
 // smoke tests and waiters (prose and client-side machinery, not wire shapes); every other trait stays.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const HERE = import.meta.dirname;
@@ -107,12 +107,7 @@ function main() {
     const text = `${JSON.stringify(trim(model, svc.operations), null, 2)}\n`;
     const file = path.join(OUT, `${name}.json`);
     if (flag === '--check') {
-      let old = '';
-      try {
-        old = readFileSync(file, 'utf8');
-      } catch {
-        old = '';
-      }
+      const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
       if (old !== text) {
         differs++;
         console.error(`${file} differs from the trim of ${svc.model}`);
