@@ -87,6 +87,51 @@ describe('AWS wire contract (Smithy models)', function () {
       }
     });
 
+    it('agree with the (newer) SDK clients on every shape, except the additions listed here', () => {
+      // The SDK clients are generated from AWS's models too, and ship them as schemas (`<Shape>$`:
+      // [3, namespace, name, traits, member names, …]) and enum objects. The clients are newer than
+      // the pinned models (contracts/smithy/SOURCE.md): these are the members and values they add.
+      // Every other structure and enum must match exactly, so the request checks cover all the SDK
+      // can send, and an SDK upgrade that changes a shape we use fails here until it is re-pinned.
+      const SDK_ADDITIONS: Record<string, string[]> = {
+        'cloudtrail#Trail': ['RecursiveLogging'],
+        's3#GetObjectOutput': ['ExpiresString', 'ObjectLockEventHold', 'ObjectLockEventHoldDurationDays', 'ObjectLockEventHoldDurationYears'],
+        's3#ObjectStorageClass': ['AWS_BACKUP_LOW_COST_WARM', 'AWS_BACKUP_WARM'],
+        's3#StorageClass': ['AWS_BACKUP_LOW_COST_WARM', 'AWS_BACKUP_WARM'],
+        's3#ServerSideEncryption': ['aws:backup'],
+      };
+      const packages = { cloudtrail: '@aws-sdk/client-cloudtrail', athena: '@aws-sdk/client-athena', s3: '@aws-sdk/client-s3' } as const;
+      let compared = 0;
+      for (const svc of ['cloudtrail', 'athena', 's3'] as const) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdk = require(packages[svc]) as Record<string, unknown>;
+        const m = loadModel(svc);
+        for (const [id, shape] of Object.entries(m.shapes)) {
+          const name = id.split('#')[1];
+          const key = `${svc}#${name}`;
+          let ours: string[];
+          let theirs: string[];
+          if (shape.type === 'structure') {
+            const schema = (sdk[`${name}$`] ?? sdk[`_${name}$`]) as unknown[] | undefined;
+            assert.ok(Array.isArray(schema), `${key}: the SDK exports no schema`);
+            ours = Object.keys(shape.members ?? {});
+            theirs = schema[4] as string[];
+          } else if (shape.type === 'enum') {
+            const values = sdk[name] as Record<string, string> | undefined;
+            assert.ok(values && typeof values === 'object', `${key}: the SDK exports no enum`);
+            ours = Object.values(shape.members ?? {}).map((x) => String(x.traits?.['smithy.api#enumValue']));
+            theirs = Object.values(values);
+          } else continue;
+          compared++;
+          const added = theirs.filter((x) => !ours.includes(x)).sort();
+          const removed = ours.filter((x) => !theirs.includes(x)).sort();
+          assert.deepEqual(removed, [], `${key}: in the pinned model, not in the SDK`);
+          assert.deepEqual(added, SDK_ADDITIONS[key] ?? [], `${key}: the SDK's additions`);
+        }
+      }
+      assert.ok(compared > 100, `${compared} shapes compared`);
+    });
+
     it('carry their source, commit and licence', () => {
       const source = readFileSync(path.join(CONTRACTS_DIR, 'SOURCE.md'), 'utf8');
       assert.match(source, /github\.com\/aws\/api-models-aws/);
