@@ -13,7 +13,7 @@ import { startAthenaFake } from '../support/fakes/athena';
 import { FAKE_KEY_ID, FAKE_SECRET, startAwsCloudTrailFake } from '../support/fakes/awsCloudtrail';
 import { S3_KEY_ID, S3_SECRET, startS3Fake } from '../support/fakes/s3';
 import { checkJsonRequest, checkJsonResponse, parseJsonBody } from '../support/smithy/awsJson';
-import { describeViolation, takeViolations } from '../support/smithy/contract';
+import { checkedCounts, describeViolation, takeViolations } from '../support/smithy/contract';
 import { CONTRACTS_DIR, loadModel, type AwsService } from '../support/smithy/model';
 import { checkRestXmlRequest, checkRestXmlResponse } from '../support/smithy/restXml';
 import { checkJson, MAX_PROBLEMS, Problems } from '../support/smithy/validate';
@@ -24,6 +24,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 // Root hook: a violation no test took fails the run, naming it (the fakes also answer requests
 // off the model with a ContractViolation error, which fails the call that sent it).
 after(function () {
+  if (process.env.AWS_CONTRACT_STATS) for (const [k, n] of [...checkedCounts()].sort()) console.log(`  contract-checked ${k}: ${n}`);
   const left = takeViolations();
   if (left.length) throw new Error(`AWS wire contract: ${left.length} violation(s) not taken by a test:\n${left.slice(0, 10).map(describeViolation).join('\n')}`);
 });

@@ -18,6 +18,14 @@ export interface ContractViolation {
 /** Every violation seen and not yet taken by a test, across all fakes. */
 const violations: ContractViolation[] = [];
 
+/** How many requests and answers were checked, by "service operation side/status" (for AWS_CONTRACT_STATS). */
+const counts = new Map<string, number>();
+const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+
+export function checkedCounts(): ReadonlyMap<string, number> {
+  return counts;
+}
+
 export function recordViolation(v: ContractViolation): void {
   violations.push(v);
 }
@@ -43,6 +51,7 @@ export function checkRequest(service: AwsService, req: { method?: string; url?: 
   const method = req.method ?? '';
   const url = req.url ?? '/';
   const r = model.protocol === 'restXml' ? checkRestXmlRequest(model, method, url, req.headers, body) : checkJsonRequest(model, method, url, req.headers, body);
+  count(`${service} ${r.operation ?? '(none)'} request`);
   if (r.problems.length === 0) return { operation: r.operation };
   const v: ContractViolation = { service, operation: r.operation ?? '(unknown)', side: 'request', problems: r.problems };
   recordViolation(v);
@@ -60,6 +69,7 @@ export function checkResponse(
 ): void {
   // Requests that matched no operation were already recorded (and answered with the violation).
   if (!operation) return;
+  count(`${service} ${operation} ${status}`);
   const model = loadModel(service);
   const problems =
     model.protocol === 'restXml'
