@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AthenaClient, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudTrailClient, DescribeQueryCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startAthenaFake } from '../support/fakes/athena';
 import { FAKE_KEY_ID, FAKE_SECRET, startAwsCloudTrailFake } from '../support/fakes/awsCloudtrail';
 import { S3_KEY_ID, S3_SECRET, startS3Fake } from '../support/fakes/s3';
@@ -355,6 +355,13 @@ describe('AWS wire contract (Smithy models)', function () {
         fake.put('trail-bucket', 'AWSLogs/a.json.gz', 'x');
         const ok = await client.send(new ListObjectsV2Command({ Bucket: 'trail-bucket', Prefix: 'AWSLogs/' }));
         assert.equal(ok.KeyCount, 1);
+        // HeadBucket and a ranged GetObject (206) are not sent by the other unit tests: checked here.
+        assert.equal((await client.send(new HeadBucketCommand({ Bucket: 'trail-bucket' }))).BucketRegion, 'us-east-1');
+        const part = await client.send(new GetObjectCommand({ Bucket: 'trail-bucket', Key: 'AWSLogs/a.json.gz', Range: 'bytes=0-0' }));
+        assert.equal(part.$metadata.httpStatusCode, 206);
+        assert.equal(await part.Body?.transformToString(), 'x');
+        await assert.rejects(client.send(new GetObjectCommand({ Bucket: 'trail-bucket', Key: 'AWSLogs/none' })), (e: Error) => e.name === 'NoSuchKey');
+        assert.deepEqual(takeViolations().map(describeViolation), []);
         client.middlewareStack.add(
           (next) => async (args) => {
             const r = args.request as { query?: Record<string, string> };
