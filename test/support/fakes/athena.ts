@@ -1,6 +1,7 @@
 // A local fake of the Amazon Athena API on 127.0.0.1 speaking the JSON 1.1 protocol the SDK uses:
 // POST /, `X-Amz-Target: AmazonAthena.<Operation>`, `Content-Type: application/x-amz-json-1.1`,
-// errors as 400 `{"__type": …, "Message": …}`. Every request's SigV4 signature is recomputed from the
+// errors as 400 `{"__type": …, "Message": …}`. Every request and answer is checked against AWS's
+// Smithy model (test/support/smithy/contract.ts). Every request's SigV4 signature is recomputed from the
 // known secret (as the CloudTrail fake does): unknown key → UnrecognizedClientException, wrong secret
 // → InvalidSignatureException, a credential scope for another service → IncompleteSignatureException.
 //
@@ -16,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { CLOUDTRAIL_COLUMNS, type ColumnType } from '../../../src/providers/athena/ddl';
 import { expectedSignature } from '../sigv4';
 import { startFakeServer, type FakeServer } from '../fakeServer';
+import { checkRequest, checkResponse, contractViolationJson } from '../smithy/contract';
 import { FAKE_KEY_ID, FAKE_SECRET, generateRecords } from './awsCloudtrail';
 
 export { FAKE_KEY_ID, FAKE_SECRET };
@@ -144,6 +146,9 @@ export async function startAthenaFake(opts: AthenaFakeOptions = {}): Promise<Ath
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      // AWS's Smithy model (contracts/smithy/athena.json) judges every request and answer.
+      const verdict = checkRequest('athena', req, body);
+      if (verdict.violation) return contractViolationJson(res, verdict.violation);
       const target = String(req.headers['x-amz-target'] ?? '');
       const m = /^AmazonAthena\.(\w+)$/.exec(target);
       const auth = String(req.headers.authorization ?? '');
@@ -153,8 +158,10 @@ export async function startAthenaFake(opts: AthenaFakeOptions = {}): Promise<Ath
       const reply = (status: number, payload: unknown) => {
         call.status = status;
         const text = JSON.stringify(payload);
+        const headers = { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() };
+        checkResponse('athena', verdict.operation, req, status, headers, text);
         const go = () => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
+          res.writeHead(status, headers);
           res.end(text);
         };
         if (knobs.slowMs > 0) setTimeout(go, knobs.slowMs);

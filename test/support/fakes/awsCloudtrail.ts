@@ -1,7 +1,10 @@
 // A local fake of the AWS CloudTrail API on 127.0.0.1 speaking the JSON 1.1 protocol the SDK uses:
 // POST /, `X-Amz-Target: CloudTrail_20131101.<Operation>` (the SDK sends this short form; the
 // `com.amazonaws.cloudtrail.v20131101.` prefix is accepted too), `Content-Type:
-// application/x-amz-json-1.1`, errors as 400 `{"__type": …, "message": …}`.
+// application/x-amz-json-1.1`, errors as `{"__type": …, "Message": …}` with the status AWS's model
+// gives the error (QueryIdNotFoundException 404, the others 400); the common AWS errors the model
+// does not declare (throttling, signature, token) as 400 `{"__type": …, "message": …}`.
+// Every request and answer is checked against AWS's Smithy model (test/support/smithy/contract.ts).
 // Every request's SigV4 signature is recomputed with node:crypto from the known secret: an unknown
 // access key id → UnrecognizedClientException, a wrong secret → InvalidSignatureException (what AWS
 // answers for each), a wrong or missing session token → UnrecognizedClientException. The region
@@ -14,6 +17,8 @@
 import { createHash } from 'node:crypto';
 import { expectedSignature } from '../sigv4';
 import { startFakeServer, trickle, type FakeServer } from '../fakeServer';
+import { COMMON_JSON_ERRORS } from '../smithy/awsJson';
+import { checkRequest, checkResponse, contractViolationJson } from '../smithy/contract';
 
 export const FAKE_KEY_ID = 'AKIAFAKE0EXAMPLE0001';
 export const FAKE_SECRET = 'fAkE/Secret+Key=with/slashes0123456789ab';
@@ -246,18 +251,24 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      // AWS's Smithy model (contracts/smithy/cloudtrail.json) judges every request and answer.
+      const verdict = checkRequest('cloudtrail', req, body);
+      if (verdict.violation) return contractViolationJson(res, verdict.violation);
       const send = (status: number, payload: unknown) => {
         const text = JSON.stringify(payload);
         // As AWS's JSON protocols do, errors name their type in a header too.
         const type = status >= 400 && payload && typeof payload === 'object' ? (payload as { __type?: string }).__type : undefined;
+        const headers = { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `req-${calls.length}`, ...(type ? { 'x-amzn-errortype': type } : {}) };
+        checkResponse('cloudtrail', verdict.operation, req, status, headers, text);
         const go = () => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `req-${calls.length}`, ...(type ? { 'x-amzn-errortype': type } : {}) });
+          res.writeHead(status, headers);
           res.end(text);
         };
         if (knobs.slowMs > 0) setTimeout(go, knobs.slowMs);
         else go();
       };
-      const error = (status: number, type: string, message: string) => send(status, { __type: type, message });
+      // The model's error shapes name their text `Message`; the common AWS errors send `message`.
+      const error = (status: number, type: string, message: string) => send(status, { __type: type, [COMMON_JSON_ERRORS.has(type) ? 'message' : 'Message']: message });
 
       const target = String(req.headers['x-amz-target'] ?? '');
       const m = /^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.(\w+)$/.exec(target);
@@ -268,7 +279,10 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
       const reply = (status: number, payload: unknown) => {
         call.status = status;
         if (knobs.trickle?.when(call)) {
-          return trickle(res, status, JSON.stringify(payload), knobs.trickle.everyMs, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}` });
+          const text = JSON.stringify(payload);
+          const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}` };
+          checkResponse('cloudtrail', verdict.operation, req, status, headers, text);
+          return trickle(res, status, text, knobs.trickle.everyMs, headers);
         }
         send(status, payload);
       };
@@ -382,7 +396,8 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
       function startQuery(q: Rec): void {
         const sql = typeof q.QueryStatement === 'string' ? q.QueryStatement : '';
         if (!/^\s*select\b/i.test(sql)) return fail(400, 'InvalidQueryStatementException', 'The query statement is not valid: only SELECT is supported.');
-        const id = `q-${String(++lakeSeq).padStart(4, '0')}-${uuid('lake', lakeSeq).slice(0, 8)}`;
+        // Lake query ids are UUIDs (the model's QueryId is 36 characters of [a-f0-9-]).
+        const id = uuid('lake', ++lakeSeq);
         const all = Object.values(records).flat();
         const limit = /\blimit\s+(\d+)/i.exec(sql);
         const picked = limit ? all.slice(0, Number(limit[1])) : all;
@@ -412,7 +427,7 @@ export async function startAwsCloudTrailFake(opts: CtFakeOptions = {}): Promise<
 
       function lakeQuery(q: Rec): LakeFakeQuery | undefined {
         const lq = lakeQueries.get(String(q.QueryId ?? ''));
-        if (!lq) fail(400, 'QueryIdNotFoundException', `The query ID ${String(q.QueryId)} does not exist or is not associated with an event data store.`);
+        if (!lq) fail(404, 'QueryIdNotFoundException', `The query ID ${String(q.QueryId)} does not exist or is not associated with an event data store.`);
         return lq;
       }
 

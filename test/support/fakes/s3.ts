@@ -14,6 +14,8 @@
 // Every request's SigV4 signature is recomputed with node:crypto from the known secret (S3 flavour:
 // the path is signed as sent, the payload hash is the x-amz-content-sha256 header). A request signed
 // for another region than the bucket's gets the 301 real S3 answers.
+// Every request and answer is checked against AWS's Smithy models of S3 and CloudTrail
+// (test/support/smithy/contract.ts).
 // Knobs: per-key failures, slow keys, downloads cut off mid-body, a cap on max-keys (tiny pages),
 // expired credentials, denied listings; stats record the most simultaneous GetObjects.
 import { createHash } from 'node:crypto';
@@ -22,6 +24,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { awsEscape, expectedSignature, queryPairs, safeDecode } from '../sigv4';
 import { startFakeServer, type FakeServer } from '../fakeServer';
+import { checkRequest, checkResponse, contractViolationJson, contractViolationXml } from '../smithy/contract';
 
 export const S3_KEY_ID = 'AKIAS3FAKE0EXAMPLE01';
 export const S3_SECRET = 's3/Fake+Secret=Key/0123456789abcdefghijkl';
@@ -170,6 +173,19 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
       const am = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
       const call: S3Call = { op: '', bucket, key, query, region: am?.[2].split('/')[1] ?? '', accessKeyId: am?.[1] ?? '', status: 0 };
       calls.push(call);
+      // AWS's Smithy models (contracts/smithy/s3.json, and cloudtrail.json for DescribeTrails) judge
+      // every request and answer.
+      const isJson = req.method === 'POST' && rawPath === '/' && req.headers['x-amz-target'] !== undefined;
+      const service = isJson ? 'cloudtrail' : 's3';
+      const verdict = checkRequest(service, req, body);
+      if (verdict.violation) {
+        call.status = 400;
+        return isJson ? contractViolationJson(res, verdict.violation) : contractViolationXml(res, req.method, verdict.violation);
+      }
+      const head = (status: number, headers: Record<string, string | number>, text?: string) => {
+        checkResponse(service, verdict.operation, req, status, headers, text);
+        res.writeHead(status, headers);
+      };
 
       const xmlError = (status: number, code: string, message: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) => {
         call.status = status;
@@ -177,13 +193,13 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
           .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
           .join('');
         const text = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}<RequestId>${requestId}</RequestId><HostId>fake</HostId></Error>`;
-        res.writeHead(status, { 'content-type': 'application/xml', 'content-length': req.method === 'HEAD' ? 0 : Buffer.byteLength(text), 'x-amz-request-id': requestId, ...headers });
+        head(status, { 'content-type': 'application/xml', 'content-length': req.method === 'HEAD' ? 0 : Buffer.byteLength(text), 'x-amz-request-id': requestId, ...headers }, text);
         res.end(req.method === 'HEAD' ? undefined : text);
       };
       const jsonReply = (status: number, payload: unknown) => {
         call.status = status;
         const text = JSON.stringify(payload);
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId });
+        head(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId }, text);
         res.end(text);
       };
 
@@ -240,13 +256,13 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
       }
       if (call.op === 'HeadBucket') {
         call.status = 200;
-        res.writeHead(200, { 'x-amz-bucket-region': b.region, 'x-amz-request-id': requestId });
+        head(200, { 'x-amz-bucket-region': b.region, 'x-amz-request-id': requestId });
         return res.end();
       }
       if (call.op === 'GetBucketLocation') {
         call.status = 200;
         const text = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${b.region === 'us-east-1' ? '' : b.region}</LocationConstraint>`;
-        res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text) });
+        head(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text) }, text);
         return res.end(text);
       }
       if (isList) {
@@ -311,7 +327,7 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
         ];
         const text = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts.join('')}</ListBucketResult>`;
         call.status = 200;
-        res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), 'x-amz-request-id': requestId });
+        head(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), 'x-amz-request-id': requestId }, text);
         res.end(text);
       }
 
@@ -358,14 +374,14 @@ export async function startS3Fake(opts: S3FakeOptions = {}): Promise<S3Fake> {
           const timesLeft = knobs.cutTimes.get(id);
           if (cut !== undefined && (timesLeft === undefined || timesLeft > 0)) {
             if (timesLeft !== undefined) knobs.cutTimes.set(id, timesLeft - 1);
-            res.writeHead(status, headers);
+            head(status, headers);
             res.write(slice.subarray(0, Math.min(cut, slice.length)), () => {
               // Let the bytes leave before the connection drops, as a real cut does.
               setTimeout(() => res.destroy(), 10);
             });
             return;
           }
-          res.writeHead(status, headers);
+          head(status, headers);
           res.end(slice);
         };
         const delay = (knobs.slowKeys.get(id) ?? 0) + knobs.slowMs;
