@@ -634,7 +634,8 @@ async function main() {
     const steps = [
       ['AWS CloudTrail Important Change', 'medium', `sourceIp:${ATTACKER_IP}`, 4],
       ['AWS ConsoleLogin Failed Authentication', 'medium', 'sourceIp:198.51.100.99', 3],
-      ['AWS IAM Backdoor Users Keys', 'medium', 'requestParameters.userName:ci-deploy', 1],
+      // bob's second key for the CI user, the evening before (an admin's key for it earlier in the week hits too).
+      ['AWS IAM Backdoor Users Keys', 'medium', 'origin:bob*', 1],
       ['Potential Bucket Enumeration on AWS', 'low', `sourceIp:${ATTACKER_IP}`, 1],
     ];
     const seen = [];
