@@ -54,30 +54,62 @@ export function unionSorted(a: Uint32Array, b: Uint32Array): Uint32Array {
   return out.subarray(0, n);
 }
 
-/** Per rule its rows (ascending) → the result, with per row its rules as offsets into one flat list. */
+/**
+ * Per rule its rows (ascending) → the result, with per row its rules as offsets into one flat list.
+ * Every (row, rule) pair is one number in one typed array, sorted once: no Map per hit row, so a
+ * million events' hits assemble in one short synchronous step (a run's last slice).
+ */
 export function assemble(rules: readonly CompiledRule[], rows: Uint32Array[], evaluated: number): Detections {
-  // Per row: its rules, as offsets into one flat list (no object per hit row).
-  const count = new Map<number, number>();
-  for (const rs of rows) for (const r of rs) count.set(r, (count.get(r) ?? 0) + 1);
-  const hitRows = Uint32Array.from(count.keys()).sort();
-  const start = new Uint32Array(hitRows.length + 1);
-  for (let i = 0; i < hitRows.length; i++) start[i + 1] = start[i] + (count.get(hitRows[i]) as number);
-  const fill = start.slice(0, hitRows.length);
-  const flat = new Uint32Array(start[hitRows.length]);
-  const indexOf = new Map<number, number>();
-  hitRows.forEach((r, i) => indexOf.set(r, i));
+  let pairs = 0;
+  for (const rs of rows) pairs += rs.length;
+  // row * R + rule stays below 2^53 for any row (< 2^32) and rule count (< 2^21).
+  const R = Math.max(1, rules.length);
+  const keys = new Float64Array(pairs);
+  let k = 0;
   rows.forEach((rs, ruleIdx) => {
-    for (const r of rs) flat[fill[indexOf.get(r) as number]++] = ruleIdx;
+    for (let i = 0; i < rs.length; i++) keys[k++] = rs[i] * R + ruleIdx;
   });
+  keys.sort();
+  const flat = new Uint32Array(pairs);
+  const hitList = new Uint32Array(pairs);
+  const startList = new Uint32Array(pairs + 1);
+  let hits = 0;
+  for (let p = 0; p < pairs; p++) {
+    const key = keys[p];
+    const ruleIdx = key % R;
+    const row = (key - ruleIdx) / R;
+    flat[p] = ruleIdx;
+    if (hits === 0 || hitList[hits - 1] !== row) {
+      hitList[hits] = row;
+      startList[hits] = p;
+      hits++;
+    }
+  }
+  startList[hits] = pairs;
+  const hitRows = hitList.slice(0, hits);
+  const start = startList.slice(0, hits + 1);
+  /** Where `row` is in hitRows (binary search), -1 when it has no hit. */
+  const indexOf = (row: number): number => {
+    let lo = 0;
+    let hi = hitRows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = hitRows[mid];
+      if (r < row) lo = mid + 1;
+      else if (r > row) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
+  };
   return {
     rules,
     rows,
     hitRows,
     evaluated,
     rulesOf(row: number): CompiledRule[] {
-      const i = indexOf.get(row);
-      if (i === undefined) return [];
-      return Array.from(flat.subarray(start[i], start[i + 1]), (k) => rules[k]);
+      const i = indexOf(row);
+      if (i < 0) return [];
+      return Array.from(flat.subarray(start[i], start[i + 1]), (x) => rules[x]);
     },
   };
 }

@@ -40,6 +40,8 @@ const PREFETCH_CHUNK = 16_384;
  * (chunk, rule) slices, so a query from the panel waits for one slice, never for the whole run.
  */
 export const DETECT_CHUNK = 32_768;
+/** Records parsed in one go while a chunk's records are read. */
+const PARSE_PIECE = 4_096;
 
 export interface DetectOptions {
   /** Only these rows (ascending), e.g. the rows an append added; default every row. */
@@ -81,6 +83,8 @@ class Context {
     readonly fields: readonly string[],
     /** The rows every rule starts from. */
     readonly base: Uint32Array,
+    /** Gives the event loop back while many records are parsed (detect()'s yield). */
+    private readonly pause: () => Promise<void> = async () => undefined,
   ) {
     fields.forEach((f, i) => this.fieldIndex.set(f, i));
   }
@@ -275,7 +279,10 @@ class Context {
         }
       }
     }
-    for (const r of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      // Parsing is the synchronous part of reading: a chunk's records of one segment come in pieces.
+      if (k > 0 && k % PARSE_PIECE === 0) await this.pause();
+      const r = rows[k];
       const [first, last] = blocksOf(s, rawStart[r], rawEnd[r]);
       const parts: Buffer[] = [];
       for (let b = first; b <= last; b++) {
@@ -565,9 +572,9 @@ export async function detect(store: EventStore, rules: readonly CompiledRule[], 
     else if (n.type === 'fieldref') fields.add(n.field).add(n.other);
   };
   rules.forEach((r) => walk(r.node));
-  const ctx = new Context(store, [...fields], cand);
   const chunkRows = Math.max(1, opts.chunkRows ?? DETECT_CHUNK);
   const yieldNow = opts.yieldNow ?? setImmediateYield;
+  const ctx = new Context(store, [...fields], cand, setImmediateYield);
   const chunks = Math.ceil(cand.length / chunkRows);
   const total = chunks * rules.length * 2;
   let done = 0;
