@@ -1,8 +1,9 @@
 /**
  * The one contract between the extension host and the events panel's webview, imported by both
- * bundles: message types, method objects and limits. Plain TypeScript with no imports, so the
- * webview bundle gets no zod, node or vscode from it; the host checks what arrives with the zod
- * schemas in src/session/protocolSchemas.ts, keyed by the method objects below.
+ * bundles: message types, method objects and limits. Plain TypeScript that imports only the Sigma
+ * level list (src/core/sigma/levels.ts, itself importing nothing), so the webview bundle gets no zod,
+ * node or vscode from it; the host checks what arrives with the zod schemas in
+ * src/session/protocolSchemas.ts, keyed by the method objects below.
  *
  * Three kinds of message, after GitLens' IPC: commands (webview → host, no answer), requests
  * (webview → host, answered by a `<method>/completion` message carrying the same `completionId`),
@@ -13,6 +14,7 @@
  * The webview never holds all events: it asks for windows of rows of the current query. Every
  * query result carries its `queryId`, and the webview drops windows of a query it no longer shows.
  */
+import { LEVELS, type SigmaLevel } from '../core/sigma/levels';
 
 export interface IpcMessage<P = unknown> {
   id: string;
@@ -433,9 +435,9 @@ export interface DetailResult {
   detections?: DetectionRuleDto[];
 }
 
-/** Sigma levels, least severe first (the order `level:>=high` compares in). */
-export const DETECTION_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type DetectionLevel = (typeof DETECTION_LEVELS)[number];
+/** Sigma levels, least severe first (the order `level:>=high` compares in): the engine's own list. */
+export const DETECTION_LEVELS = LEVELS;
+export type DetectionLevel = SigmaLevel;
 
 /** A Sigma rule as shown with a match (DRL 1.1: every shown match names its author and links the rule). */
 export interface DetectionRuleDto {
@@ -454,16 +456,25 @@ export interface DetectionRuleDto {
 
 /** The Sigma detections over a panel's events: hits by level, then per rule. */
 export interface DetectionsSummary {
-  /** idle: none run (no rules or no events yet); running: a run is under way (the counts are the last run's). */
-  state: 'unavailable' | 'idle' | 'running' | 'done';
+  /**
+   * idle: none run (no rules or no events yet); running: a run is under way (the counts are the
+   * last run's); cancelled: the user stopped a run (the counts are those of the runs before it).
+   */
+  state: 'unavailable' | 'idle' | 'running' | 'done' | 'cancelled';
+  /** The events the counts cover (the rules ran over them). */
   events: number;
+  /** running: the events this run evaluates; cancelled: the events the rules have not run over. */
+  pending?: number;
   eventsWithHits: number;
   byLevel: Record<DetectionLevel, number>;
   /** Rules with at least one hit, most severe first, then most hits. */
   rules: Array<DetectionRuleDto & { hits: number }>;
   /** Rules that could not be evaluated (listed in the log with why). */
   problems: number;
-  /** Per source (the `source` field's value): events with a high or critical hit. */
+  /**
+   * Per source, by its id (the path, `s3://` selection or live key the panel lists it under, never
+   * its label, which two sources may share): events with a high or critical hit.
+   */
   bySource: Record<string, { high: number; critical: number }>;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { EventStore } from '../core/store';
 import type { ResultView } from '../core/view';
-import type { Detections } from '../core/sigma/match';
+import type { DetectOptions, Detections } from '../core/sigma/match';
 import type { CompiledRule, RuleProblem } from '../core/sigma/types';
 import type { LoadOptions, LoadReport } from '../providers/logFiles/files';
 import type { S3LoadOptions, S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
@@ -29,8 +29,12 @@ export interface SourceLoaders {
 export interface Detector {
   /** The rules as they are now (loaded once, again after reload()), with the files that did not compile. */
   rules(): Promise<{ rules: readonly CompiledRule[]; problems: readonly RuleProblem[] }>;
-  /** Every rule over the store; the store must not change until it resolves. */
-  detect(store: EventStore, rules: readonly CompiledRule[]): Promise<Detections>;
+  /**
+   * Every rule over the store (or over `opts.rows`), giving the event loop back between slices of
+   * work and stopping between them once `opts.signal` aborts (rejecting with DetectionCancelled).
+   * Rows may be appended meanwhile; the rows it was given must stay (the store is append-only).
+   */
+  detect(store: EventStore, rules: readonly CompiledRule[], opts?: DetectOptions): Promise<Detections>;
 }
 
 export interface SessionIo extends SourceLoaders {

@@ -24,7 +24,7 @@ export function nodeDetector(req: RuleSetRequest = {}): NodeDetector {
       });
       return loading;
     },
-    detect: (store, rules) => detect(store, rules),
+    detect: (store, rules, opts) => detect(store, rules, opts),
     reload(next) {
       current = next;
       loading = undefined;

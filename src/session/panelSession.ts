@@ -84,12 +84,22 @@ export class PanelSession {
     });
     this.actions = new LiveActions(host, this.sources, this.live, this.apiCalls.signal);
     this.loader = new SourceLoader(host, this.sources, ticks, this.paths, retitle);
-    this.detections = new DetectionRunner(host, this.sources, opts.io.detector, (summary) => {
-      this.notify(DidDetectNotification, summary);
-      // The rule and level fields changed: the current result and its marks follow.
-      this.queries.rerun();
-      this.host.changed();
-    });
+    this.detections = new DetectionRunner(
+      host,
+      this.sources,
+      opts.io.detector,
+      (summary) => {
+        this.notify(DidDetectNotification, summary);
+        // The rule and level fields changed: the current result and its marks follow.
+        this.queries.rerun();
+        this.host.changed();
+      },
+      // Running or cancelled: only what the section says changed, no hit did.
+      (summary) => {
+        this.notify(DidDetectNotification, summary);
+        this.host.changed();
+      },
+    );
     // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
     // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
     this.ticker = new LoadTicker(

@@ -72,6 +72,12 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
   status: LoadStatus = { files: 0, filesTotal: 0, events: 0, done: true, cancelled: false };
   private abort: AbortController | undefined;
   private rawPaths: string[] | undefined;
+  /**
+   * Which source appended which rows, in row order: loads append one source at a time, so each run
+   * of rows is one source's. Two sources may share a label (two folders named `logs`): rows are
+   * told apart by the source itself, not by the `source` field's text.
+   */
+  private runs: Array<{ start: number; end: number; source: SourceInfo }> = [];
 
   /** `loaders` read files and buckets (session/nodeIo.ts under node). */
   constructor(private readonly loaders: SourceLoaders) {
@@ -90,6 +96,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
     if (this.loading) throw new Error('cannot clear the events while loading');
     this.events = new EventStore();
     this.rawPaths = undefined;
+    this.runs = [];
     for (const s of this.sources) {
       s.report = undefined;
       s.live = undefined;
@@ -99,6 +106,29 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
 
   get loading(): boolean {
     return !this.status.done;
+  }
+
+  /** The source that added `row` (undefined for a row of no listed source). */
+  sourceAt(row: number): SourceInfo | undefined {
+    let lo = 0;
+    let hi = this.runs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.runs[mid]!;
+      if (row < r.start) hi = mid - 1;
+      else if (row >= r.end) lo = mid + 1;
+      else return r.source;
+    }
+    return undefined;
+  }
+
+  /** Rows [start, store.size) came from `source`: extends its last run when it is the newest one. */
+  private added(source: SourceInfo, start: number): void {
+    const end = this.store.size;
+    if (end <= start) return;
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.source === source && last.end === start) last.end = end;
+    else this.runs.push({ start, end, source });
   }
 
   /** Reads files and folders into the store; resolves when done or cancelled, never rejects on bad input. */
@@ -123,6 +153,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
       const t0 = performance.now();
       const source = listed[i]!;
       const before = source.report;
+      const firstRow = this.store.size;
       const report = await this.loaders.loadFiles([p], this.store, {
         signal,
         source: source.label,
@@ -132,6 +163,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
           this.emit('progress', this.status);
         },
       });
+      this.added(source, firstRow);
       source.report = before
         ? { ...report, events: before.events + report.events, duplicates: before.duplicates + Math.max(0, report.duplicates - before.events) }
         : report;
@@ -159,6 +191,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
     if (!this.sources.includes(source)) this.sources.push(source);
     this.status = { files: 0, filesTotal: 0, events: this.store.size, done: false, cancelled: false };
     const started = performance.now();
+    const firstRow = this.store.size;
     const report = await this.loaders.loadS3(session, selection, this.store, {
       signal,
       source: label,
@@ -168,6 +201,7 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
         this.emit('progress', this.status);
       },
     });
+    this.added(source, firstRow);
     source.report = report;
     source.ms = Math.round(performance.now() - started);
     this.rawPaths = undefined;
@@ -198,7 +232,9 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
       own = await run(
         {
           onBatch: (batch, progress) => {
+            const firstRow = this.store.size;
             const r = this.store.appendBatch(batch);
+            this.added(source, firstRow);
             added += r.added;
             duplicates += r.duplicates;
             this.status = { ...this.status, files: progress.pages, events: this.store.size };

@@ -18,6 +18,6 @@ export function watchDetectionSettings(): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration('auditLogs.detections')) return;
     apply();
-    for (const p of EventsPanel.all()) void p.session.detections.run();
+    for (const p of EventsPanel.all()) void p.session.detections.rerun();
   });
 }

@@ -236,7 +236,7 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       return item;
     }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-    const hits = node.panel.session.detections.current.bySource[node.label];
+    const hits = node.panel.session.detections.current.bySource[node.path];
     // Events of this source with a high or critical Sigma hit (the panel's last detection run).
     const severe = hits && hits.high + hits.critical > 0 ? `, ${[hits.critical ? `${hits.critical} critical` : '', hits.high ? `${hits.high} high` : ''].filter(Boolean).join(', ')}` : '';
     const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}${severe}`;

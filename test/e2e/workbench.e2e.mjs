@@ -609,6 +609,73 @@ async function main() {
     return `${hits.count} events from ${ATTACKER_IP}; chain ${steps.join(' ')}`;
   }, { needs: ['webview'] });
 
+  // Issue 16 on the samples `npm start` opens ("Open Sample Logs", the generator's default week):
+  // the incident's steps that bundled rules catch are in the Detections tab with their level, and a
+  // click on a rule filters the grid to exactly its events.
+  await check(`Detections on the sample logs: the incident's StopLogging/DeleteTrail from ${ATTACKER_IP} are "AWS CloudTrail Important Change" (medium), and a click shows exactly those 4 events; the spray's failed logins, the planted key and the bucket listing are caught too`, async () => {
+    await runCommand('Audit Logs: Open Sample Logs');
+    await waitForTab('Audit Logs: samples');
+    const frame = await until('the samples panel frame', () => findPanelFrame('Audit Logs: samples', { upgraded: true }).then(async (f) => {
+      const t = f && (await f.locator('ale-app .titlebar .title').textContent({ timeout: 1_000 }).catch(() => ''));
+      return t?.trim() === 'Audit Logs: samples' ? f : undefined;
+    }));
+    current = { title: 'Audit Logs: samples', frame };
+    await until('the samples to load', async () => {
+      const st = await status(frame);
+      return (await frame.locator('ale-app .load').count()) === 0 && st.count !== undefined && st.count > 0 && st.count === st.total ? st : false;
+    }, 120_000);
+    await frame.locator('ale-app .tab-detections').click();
+    const ruleRow = async (title) => {
+      const row = frame.locator('ae-detections tr.rule', { hasText: title });
+      await row.waitFor({ state: 'visible', timeout: 120_000 });
+      return { row, text: ((await row.textContent()) ?? '').replace(/\s+/g, ' ').trim(), hits: Number(((await row.locator('td.n').textContent()) ?? '').replace(/,/g, '')) };
+    };
+    // [rule, level, the story's events among its hits (a filter), how many]
+    const steps = [
+      ['AWS CloudTrail Important Change', 'medium', `sourceIp:${ATTACKER_IP}`, 4],
+      ['AWS ConsoleLogin Failed Authentication', 'medium', 'sourceIp:198.51.100.99', 3],
+      // bob's second key for the CI user, the evening before (an admin's key for it earlier in the week hits too).
+      ['AWS IAM Backdoor Users Keys', 'medium', 'origin:bob*', 1],
+      ['Potential Bucket Enumeration on AWS', 'low', `sourceIp:${ATTACKER_IP}`, 1],
+    ];
+    const seen = [];
+    for (const [title, level] of steps) {
+      const r = await ruleRow(title);
+      assert(r.text.startsWith(level), `${title}: the row reads "${r.text}"`);
+      seen.push(`${title} (${level}, ${r.hits})`);
+    }
+    const trail = await ruleRow('AWS CloudTrail Important Change');
+    assert(trail.hits === 4, `Important Change: ${trail.hits} hits, the incident has 2 StopLogging and 2 DeleteTrail`);
+    await trail.row.locator('button.rule-title').click();
+    const st = await waitForCount(4);
+    const filter = await filterInput().inputValue();
+    assert(filter === 'rule:"4db60cc0-36fb-42b7-9b58-a5b53019fb74"', `the filter bar reads "${filter}"`);
+    const rows = await until('the four marked rows', async () => {
+      const r = (await frame.locator('ae-grid .row.hit-medium').allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+      return r.length === 4 ? r : false;
+    });
+    const names = rows.map((t) => (/StopLogging|DeleteTrail/.exec(t) ?? ['?'])[0]).sort();
+    assert(JSON.stringify(names) === JSON.stringify(['DeleteTrail', 'DeleteTrail', 'StopLogging', 'StopLogging']), `the rows: ${JSON.stringify(rows)}`);
+    // Every one of them is the attacker's, with the key traced back to bob.
+    await runFilter(`${filter} sourceIp:${ATTACKER_IP} origin:bob*`);
+    await waitForCount(4);
+    // The other steps: the story's events are among each rule's hits.
+    const others = [];
+    for (const [title, , narrow, n] of steps.slice(1)) {
+      await frame.locator('ale-app .tab-detections').click();
+      await (await ruleRow(title)).row.locator('button.rule-title').click();
+      const ruleFilter = await until(`the filter of ${title}`, async () => {
+        const v = await filterInput().inputValue();
+        return v.startsWith('rule:') && v !== filter ? v : false;
+      });
+      await runFilter(`${ruleFilter} ${narrow}`);
+      await waitForCount(n);
+      others.push(`${title}: ${n} with ${narrow}`);
+    }
+    await runFilter('');
+    return `${st.text} for ${filter}; ${seen.join(', ')}; ${others.join('; ')}`;
+  }, { needs: ['webview'] });
+
   // ---- a live account, added and queried through the real input boxes against a local API
   const require = createRequire(import.meta.url);
   const cpln = require(join(REPO, 'out', 'test', 'support', 'fakes', 'controlplane.js'));

@@ -3,7 +3,7 @@
  * the bundled extension is driven only through its commands and its exported API.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -138,6 +138,58 @@ describe('Audit Log Explorer in a real extension host', function () {
     const r = await vscode.commands.executeCommand<OpenResult>('auditLogs.openSampleLogs');
     assert.deepEqual({ events: r.events, duplicates: r.duplicates, errors: r.errors, cancelled: r.cancelled }, { events: 20704, duplicates: 1, errors: 3, cancelled: false });
     await closeAllPanels();
+  });
+
+  it('applies the detection settings at once: a disabled rule leaves the Sources tree counts, a rule folder adds its own (issue 16)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ale-detsettings-'));
+    const ev = (i: number, source: string, name: string) => ({
+      eventVersion: '1.08',
+      eventTime: `2024-03-01T10:0${i}:00Z`,
+      eventSource: source,
+      eventName: name,
+      eventType: 'AwsApiCall',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.7',
+      userAgent: 'aws-cli/2.15',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333', userName: 'mallory' },
+      eventID: `settings-${i}`,
+      recipientAccountId: '111122223333',
+    });
+    const logs = path.join(dir, 'settings-incident');
+    mkdirSync(logs);
+    // DeleteFlowLogs: "AWS VPC Flow Logs Deleted" (high); DeleteTrail: "AWS CloudTrail Important Change" (medium).
+    writeFileSync(path.join(logs, 'incident.json'), JSON.stringify({ Records: [ev(1, 'ec2.amazonaws.com', 'DescribeRegions'), ev(2, 'cloudtrail.amazonaws.com', 'DeleteTrail'), ev(3, 'ec2.amazonaws.com', 'DeleteFlowLogs')] }));
+    const rules = path.join(dir, 'my-rules');
+    mkdirSync(rules);
+    writeFileSync(
+      path.join(rules, 'trail-deleted.yml'),
+      ['title: A trail deleted by mallory', 'id: 6f0b3a52-1d2e-4c1f-9a57-3b1f0e7c2d11', 'status: test', 'author: the tests', 'level: critical', 'logsource:', '  product: aws', '  service: cloudtrail', 'detection:', '  selection:', '    eventName: DeleteTrail', '    userIdentity.userName: mallory', '  condition: selection', ''].join('\n'),
+    );
+    const config = () => vscode.workspace.getConfiguration('auditLogs.detections');
+    const described = async () => (await (await api()).trees()).sources.find((n) => n.label === 'Log files')?.children?.find((c) => c.label === 'settings-incident')?.description ?? '';
+    const becomes = async (want: string) => {
+      let got = await described();
+      for (let i = 0; i < 400 && got !== want; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        got = await described();
+      }
+      assert.equal(got, want);
+    };
+    try {
+      const r = await vscode.commands.executeCommand<OpenResult>('auditLogs.openFiles', vscode.Uri.file(logs));
+      assert.equal(r.events, 3);
+      await becomes('3 events, 1 high');
+      await config().update('disabledRules', ['e386b9b5-af12-450e-afff-761730fb8a98'], vscode.ConfigurationTarget.Global);
+      await becomes('3 events');
+      await config().update('ruleFolders', [rules], vscode.ConfigurationTarget.Global);
+      await becomes('3 events, 1 critical');
+      await config().update('disabledRules', undefined, vscode.ConfigurationTarget.Global);
+      await becomes('3 events, 1 critical, 1 high');
+    } finally {
+      await config().update('ruleFolders', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('disabledRules', undefined, vscode.ConfigurationTarget.Global);
+      await closeAllPanels();
+    }
   });
 
   it('adds a Control Plane account against a local API (the key proven first), queries it into a panel, keeps the key secret', async () => {

@@ -30,6 +30,7 @@ const forbidden: Case[] = [
   ['src/protocol/fixture.ts', "import { Buffer } from 'node:buffer';"],
   ['src/protocol/fixture.ts', "import { FACET_PAGE_MAX } from '../core/facetPage';"],
   ['src/protocol/fixture.ts', "import { PARAMS } from '../session/protocolSchemas';"],
+  ['src/protocol/fixture.ts', "import { SigmaError } from '../core/sigma/types';"],
   // providers/ never import the host UI, the session, the CLI or the webview.
   ['src/providers/exoscale/fixture.ts', "import { EventsPanel } from '../../vscode/panel';"],
   ['src/providers/exoscale/fixture.ts', "import * as vscode from 'vscode';"],
@@ -69,6 +70,8 @@ const allowed: Case[] = [
   ['webview/fixture.ts', "import type { QuerySpec } from '../src/protocol';"],
   ['webview/components/fixture.ts', "import { LIMITS } from '../../src/protocol';"],
   ['src/protocol/fixture.ts', "import type { Other } from './other';"],
+  // The one list of Sigma levels (src/core/sigma/levels.ts imports nothing).
+  ['src/protocol/fixture.ts', "import { LEVELS } from '../core/sigma/levels';"],
   // The dev harness's extra core modules.
   ['webview/dev/fixture.ts', "import { parseQuery } from '../../src/core/query';"],
   ['webview/dev/fixture.ts', "import { facetPage } from '../../src/core/facetPage';"],

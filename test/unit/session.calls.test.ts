@@ -585,7 +585,7 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
       const dir = mkdtempSync(path.join(tmpdir(), 'ale-detect-'));
       try {
         const s = await withFiles([incidentFile(dir)]);
-        await until(() => s.host.posted.some((p) => p.method === DidDetectNotification.method), 'the detections pushed');
+        await until(() => s.host.notes(DidDetectNotification).some((n) => n.state === 'done'), 'the finished run pushed');
         const summary = resultOf(await send(s.session, s.host, 'DetectionsRequest', {}, covered)) as DetectionsSummary;
         assert.equal(summary.state, 'done');
         assert.equal(summary.events, 4);

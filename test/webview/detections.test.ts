@@ -93,6 +93,23 @@ describe('webview: the Detections section in Chromium (dev harness)', function (
     await waitFor(async () => (await queries()).includes('level:>=high'), 'the level filter sent');
     assert.deepEqual(problems, []);
   });
+
+  it('says a run is under way and over how many events, and says a cancelled run did not check some events; the earlier hits stay listed', async () => {
+    const { page, problems } = await open('&rows=2000');
+    await waitForStatus(page, /^2,000 of 2,000 events/);
+    await push(page, { ...summary(), state: 'running', pending: 1234 });
+    await page.locator('ale-app .tab-detections').click();
+    const note = page.locator('ae-detections p.running');
+    await note.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal((await note.textContent())?.trim(), 'Running the Sigma rules over 1,234 events…');
+    await push(page, { ...summary(), state: 'cancelled', pending: 1234 });
+    const cancelled = page.locator('ae-detections p.cancelled');
+    await cancelled.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal((await cancelled.textContent())?.trim(), 'Cancelled: the rules did not run over 1,234 events (they run again when more events load).');
+    assert.equal(await page.locator('ae-detections p.running').count(), 0);
+    assert.equal(await page.locator('ae-detections tr.rule').count(), 3, 'the hits of the runs before stay');
+    assert.deepEqual(problems, []);
+  });
 });
 
 async function waitFor(cond: () => Promise<boolean>, what: string, timeout = 10_000): Promise<void> {

@@ -96,7 +96,12 @@ export class AeDetections extends LitElement {
   override render() {
     const s = this.summary;
     if (!s || s.state === 'unavailable') return html`<p class="note">Detections are not available here.</p>`;
-    const running = s.state === 'running' ? html`<p class="note running">Running the Sigma rules…</p>` : nothing;
+    const running =
+      s.state === 'running'
+        ? html`<p class="note running">Running the Sigma rules${s.pending !== undefined ? ` over ${formatCount(s.pending)} events` : ''}…</p>`
+        : s.state === 'cancelled'
+          ? html`<p class="note cancelled">Cancelled: the rules did not run over ${formatCount(s.pending ?? 0)} events (they run again when more events load).</p>`
+          : nothing;
     if (s.state === 'idle' && s.rules.length === 0) return html`<p class="note">No detections yet: they run when events are loaded.</p>`;
     return html`${running}
       <p class="note totals">${formatCount(s.eventsWithHits)} of ${formatCount(s.events)} events matched a Sigma rule.</p>

@@ -19,7 +19,10 @@ import { resolveField } from '../event';
 import { extractPath, parseRecordExact } from '../rawPath';
 import type { EventStore, StoreColumn } from '../store';
 import { withJsonLeaves } from './leaves';
+import { assemble, DetectionCancelled, unionSorted, type Detections } from './detections';
 import type { CompiledRule, SigmaNode, ValueTest } from './types';
+
+export { DetectionCancelled, mergeDetections, type Detections } from './detections';
 
 const ALIASED: Readonly<Record<string, string>> = {
   eventName: 'action',
@@ -32,18 +35,30 @@ const TRUSTED_EVENT_TYPES = new Set(['AwsApiCall', 'AwsServiceEvent', 'AwsConsol
 /** Rows whose fields are kept while one detection runs; past this the cache starts again. */
 const EXTRACT_CACHE = 250_000;
 const PREFETCH_CHUNK = 16_384;
+/**
+ * Rows one rule is evaluated over before the run gives the event loop back: a run is a sequence of
+ * (chunk, rule) slices, so a query from the panel waits for one slice, never for the whole run.
+ */
+export const DETECT_CHUNK = 32_768;
+/** Records parsed in one go while a chunk's records are read. */
+const PARSE_PIECE = 4_096;
 
-export interface Detections {
-  rules: readonly CompiledRule[];
-  /** rows[i]: the rows rule i matched, ascending. */
-  rows: Uint32Array[];
-  /** Every row with at least one hit, ascending. */
-  hitRows: Uint32Array;
-  /** The rules a row hit (empty when none). */
-  rulesOf(row: number): CompiledRule[];
-  /** Rows the rules were evaluated over (CloudTrail records). */
-  evaluated: number;
+export interface DetectOptions {
+  /** Only these rows (ascending), e.g. the rows an append added; default every row. */
+  rows?: Uint32Array;
+  /** How many segments' blocks are inflated at once while reading records. */
+  parallel?: number;
+  /** Checked between slices: once aborted, detect() rejects with DetectionCancelled. */
+  signal?: AbortSignal;
+  /** After every slice: how many of `total` slices are done. */
+  onProgress?: (done: number, total: number) => void;
+  /** Rows per chunk (default DETECT_CHUNK). */
+  chunkRows?: number;
+  /** How a slice gives the event loop back (default: setImmediate, so I/O and messages run first). */
+  yieldNow?: () => Promise<void>;
 }
+
+const setImmediateYield = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 type Access = { kind: 'column'; col: StoreColumn; trusted?: Uint8Array } | { kind: 'raw'; path: string };
 
@@ -59,6 +74,8 @@ class Context {
 
   private readonly memo = new WeakMap<SigmaNode, { cand: Uint32Array; out: Uint32Array }>();
   private readonly counts = new Map<StoreColumn, Uint32Array>();
+  /** An and/or node's children in evaluation order: estimated over the base rows, so once per run. */
+  private readonly order = new WeakMap<SigmaNode, SigmaNode[]>();
 
   constructor(
     readonly store: EventStore,
@@ -66,6 +83,8 @@ class Context {
     readonly fields: readonly string[],
     /** The rows every rule starts from. */
     readonly base: Uint32Array,
+    /** Gives the event loop back while many records are parsed (detect()'s yield). */
+    private readonly pause: () => Promise<void> = async () => undefined,
   ) {
     fields.forEach((f, i) => this.fieldIndex.set(f, i));
   }
@@ -115,13 +134,23 @@ class Context {
   }
 
   /** Children in evaluation order: those that read no record first, then the narrowest. */
-  private ordered(children: readonly SigmaNode[]): SigmaNode[] {
+  private ordered(node: Extract<SigmaNode, { type: 'and' | 'or' }>): SigmaNode[] {
+    const known = this.order.get(node);
+    if (known) return known;
+    const children = node.children;
     const key = new Map(children.map((c) => [c, [this.readsRaw(c) ? 1 : 0, this.cost(c), this.estimate(c)] as const]));
-    return [...children].sort((a, b) => {
+    const sorted = [...children].sort((a, b) => {
       const x = key.get(a) as readonly [number, number, number];
       const y = key.get(b) as readonly [number, number, number];
       return x[0] - y[0] || x[2] - y[2] || x[1] - y[1];
     });
+    this.order.set(node, sorted);
+    return sorted;
+  }
+
+  /** Forgets the records read so far: a run's later chunks never ask for an earlier chunk's rows. */
+  forgetRecords(): void {
+    this.extracted.clear();
   }
 
   fieldAccess(field: string): Access {
@@ -250,7 +279,10 @@ class Context {
         }
       }
     }
-    for (const r of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      // Parsing is the synchronous part of reading: a chunk's records of one segment come in pieces.
+      if (k > 0 && k % PARSE_PIECE === 0) await this.pause();
+      const r = rows[k];
       const [first, last] = blocksOf(s, rawStart[r], rawEnd[r]);
       const parts: Buffer[] = [];
       for (let b = first; b <= last; b++) {
@@ -356,7 +388,7 @@ class Context {
         return this.evaluate(node, cand);
       case 'and': {
         let cur = cand;
-        for (const child of this.ordered(node.children)) {
+        for (const child of this.ordered(node)) {
           if (cur.length === 0) break;
           cur = this.plan(child, cur, need);
         }
@@ -364,12 +396,9 @@ class Context {
       }
       case 'or': {
         // Every alternative sees every row: which rows an earlier one takes is not known yet.
-        const hit = new Uint8Array(this.store.size);
-        for (const child of node.children) {
-          const h = this.plan(child, cand, need);
-          for (let i = 0; i < h.length; i++) hit[h[i]] = 1;
-        }
-        return keepWhere(cand, (r) => hit[r] === 1);
+        let hit: Uint32Array = new Uint32Array(0);
+        for (const child of node.children) hit = unionSorted(hit, this.plan(child, cand, need));
+        return hit;
       }
       case 'not':
         this.plan(node.child, cand, need);
@@ -434,29 +463,27 @@ class Context {
         return node.value ? cand : new Uint32Array(0);
       case 'and': {
         let cur = cand;
-        for (const child of this.ordered(node.children)) {
+        for (const child of this.ordered(node)) {
           if (cur.length === 0) break;
           cur = this.evaluate(child, cur);
         }
         return cur;
       }
       case 'or': {
-        const mark = new Uint8Array(this.store.size);
+        // Each alternative sees only the rows no earlier one took: the hits are disjoint.
         let rest = cand;
-        for (const child of this.ordered(node.children)) {
+        let out: Uint32Array = new Uint32Array(0);
+        for (const child of this.ordered(node)) {
           if (rest.length === 0) break;
           const hit = this.evaluate(child, rest);
-          for (let i = 0; i < hit.length; i++) mark[hit[i]] = 1;
-          rest = keepWhere(rest, (r) => mark[r] === 0);
+          if (hit.length === 0) continue;
+          out = unionSorted(out, hit);
+          rest = minusSorted(rest, hit);
         }
-        return keepWhere(cand, (r) => mark[r] === 1);
+        return out;
       }
-      case 'not': {
-        const mark = new Uint8Array(this.store.size);
-        const hit = this.evaluate(node.child, cand);
-        for (let i = 0; i < hit.length; i++) mark[hit[i]] = 1;
-        return keepWhere(cand, (r) => mark[r] === 0);
-      }
+      case 'not':
+        return minusSorted(cand, this.evaluate(node.child, cand));
       case 'value':
       case 'absent': {
         const a = this.fieldAccess(node.field);
@@ -482,6 +509,24 @@ class Context {
       }
     }
   }
+}
+
+/**
+ * Rows of `a` not in `b`; both ascending, `b` a subset of `a` (what a node kept of its candidates):
+ * one pass, with no array the size of the store (a run calls this per chunk of rows).
+ */
+function minusSorted(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (b.length === 0) return a;
+  const out = new Uint32Array(a.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const r = a[i];
+    while (j < b.length && b[j] < r) j++;
+    if (j < b.length && b[j] === r) continue;
+    out[n++] = r;
+  }
+  return out.subarray(0, n);
 }
 
 function fieldrefHolds(a: string[], b: string[], mode: 'equals' | 'contains' | 'startswith' | 'endswith', cased: boolean): boolean {
@@ -510,11 +555,15 @@ function cloudTrailRows(store: EventStore, rows?: Uint32Array): Uint32Array {
 
 /**
  * Every rule over the store (or over `rows`, e.g. the rows one append added): per rule its rows,
- * per row its rules. Asynchronous only while it reads the records its rules name (plan(), then
- * one parallel read); the store must not change until it resolves.
+ * per row its rules. The run is cut into slices, each one rule over one chunk of rows (and the
+ * chunk's records read asynchronously), and gives the event loop back after every slice, so the
+ * panel's queries are answered while it runs; an aborted `signal` stops it between two slices.
+ * Rows are only ever appended to a store, so rows that existed when the run began keep their
+ * values however the store grows meanwhile; a store rebuilt (a new EventStore) is another store.
  */
-export async function detect(store: EventStore, rules: readonly CompiledRule[], opts: { rows?: Uint32Array; parallel?: number } = {}): Promise<Detections> {
-  const cand = cloudTrailRows(store, opts.rows);
+export async function detect(store: EventStore, rules: readonly CompiledRule[], opts: DetectOptions = {}): Promise<Detections> {
+  const rows = opts.rows && !isAscending(opts.rows) ? opts.rows.slice().sort() : opts.rows;
+  const cand = cloudTrailRows(store, rows);
   const fields = new Set<string>();
   const walk = (n: SigmaNode): void => {
     if (n.type === 'and' || n.type === 'or') n.children.forEach(walk);
@@ -523,33 +572,51 @@ export async function detect(store: EventStore, rules: readonly CompiledRule[], 
     else if (n.type === 'fieldref') fields.add(n.field).add(n.other);
   };
   rules.forEach((r) => walk(r.node));
-  const ctx = new Context(store, [...fields], cand);
-  const need = new Uint8Array(store.size);
-  for (const rule of rules) ctx.plan(rule.node, cand, need);
-  await ctx.prefetchParallel(keepWhere(cand, (r) => need[r] === 1), opts.parallel ?? readParallelism());
-  const rows = rules.map((rule) => ctx.evaluate(rule.node, cand));
-  // Per row: its rules, as offsets into one flat list (no object per hit row).
-  const count = new Map<number, number>();
-  for (const rs of rows) for (const r of rs) count.set(r, (count.get(r) ?? 0) + 1);
-  const hitRows = Uint32Array.from(count.keys()).sort();
-  const start = new Uint32Array(hitRows.length + 1);
-  for (let i = 0; i < hitRows.length; i++) start[i + 1] = start[i] + (count.get(hitRows[i]) as number);
-  const fill = start.slice(0, hitRows.length);
-  const flat = new Uint32Array(start[hitRows.length]);
-  const indexOf = new Map<number, number>();
-  hitRows.forEach((r, i) => indexOf.set(r, i));
-  rows.forEach((rs, ruleIdx) => {
-    for (const r of rs) flat[fill[indexOf.get(r) as number]++] = ruleIdx;
-  });
-  return {
-    rules,
-    rows,
-    hitRows,
-    evaluated: cand.length,
-    rulesOf(row: number): CompiledRule[] {
-      const i = indexOf.get(row);
-      if (i === undefined) return [];
-      return Array.from(flat.subarray(start[i], start[i + 1]), (k) => rules[k]);
-    },
+  const chunkRows = Math.max(1, opts.chunkRows ?? DETECT_CHUNK);
+  const yieldNow = opts.yieldNow ?? setImmediateYield;
+  const ctx = new Context(store, [...fields], cand, setImmediateYield);
+  const chunks = Math.ceil(cand.length / chunkRows);
+  const total = chunks * rules.length * 2;
+  let done = 0;
+  const slice = async (): Promise<void> => {
+    opts.onProgress?.(++done, total);
+    await yieldNow();
+    if (opts.signal?.aborted) throw new DetectionCancelled();
   };
+  if (opts.signal?.aborted) throw new DetectionCancelled();
+  const parts: Uint32Array[][] = rules.map(() => []);
+  // Rows whose record some rule will read, for the chunk at hand (cleared after each chunk).
+  const need = new Uint8Array(store.size);
+  for (let off = 0; off < cand.length; off += chunkRows) {
+    const chunk = cand.subarray(off, off + chunkRows);
+    for (const rule of rules) {
+      ctx.plan(rule.node, chunk, need);
+      await slice();
+    }
+    const wanted = keepWhere(chunk, (r) => need[r] === 1);
+    for (const r of wanted) need[r] = 0;
+    await ctx.prefetchParallel(wanted, opts.parallel ?? readParallelism());
+    for (let i = 0; i < rules.length; i++) {
+      parts[i].push(ctx.evaluate(rules[i].node, chunk));
+      await slice();
+    }
+    ctx.forgetRecords();
+  }
+  return assemble(rules, parts.map(concatRows), cand.length);
+}
+
+function isAscending(rows: Uint32Array): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i] <= rows[i - 1]) return false;
+  return true;
+}
+
+function concatRows(parts: readonly Uint32Array[]): Uint32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

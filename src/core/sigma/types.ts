@@ -4,12 +4,9 @@
  * evaluator narrows candidate rows with (match.ts).
  */
 
-export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type SigmaLevel = (typeof LEVELS)[number];
+import type { SigmaLevel } from './levels';
 
-export function levelRank(level: SigmaLevel): number {
-  return LEVELS.indexOf(level);
-}
+export { LEVELS, levelRank, type SigmaLevel } from './levels';
 
 /** A test of one value as text (a field's value, or one element of a list field). */
 export type ValueTest = (v: string) => boolean;
