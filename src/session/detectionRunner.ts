@@ -5,6 +5,7 @@
  * run that finds the store changed (a load began meanwhile) is thrown away; that load's end starts
  * the next one. Queries never wait for a run: they see the last finished one.
  */
+import * as l10n from '@vscode/l10n';
 import { detectionsOf, setDetections } from '../core/sigma/detectionFields';
 import type { Detections } from '../core/sigma/match';
 import { levelRank, type CompiledRule } from '../core/sigma/types';
@@ -109,13 +110,13 @@ export class DetectionRunner {
     const detector = this.detector;
     this.summary = { ...this.summary, state: 'running' };
     try {
-      await this.host.ui.progress('Audit Logs: Sigma detections', async (report, cancel) => {
+      await this.host.ui.progress(l10n.t('Audit Logs: Sigma detections'), async (report, cancel) => {
         cancel.addEventListener('abort', () => mine.abort());
         const { rules, problems } = await detector.rules();
         for (const p of problems) this.host.log.warn(`Sigma rule ${p.file}${p.id ? ` (${p.id})` : ''} not evaluated: ${p.reason}`);
         const store = this.sources.store;
         const version = store.version;
-        report({ message: `${rules.length} rules over ${fmt(store.size)} events` });
+        report({ message: l10n.t('{0} rules over {1} events', rules.length, fmt(store.size)) });
         const d = await detector.detect(store, rules);
         // A load began, or another run replaced this one: this result describes events no longer shown.
         if (mine.signal.aborted || this.disposed || store !== this.sources.store || store.version !== version) return;
@@ -127,7 +128,8 @@ export class DetectionRunner {
       // Said where the user looks, not only in the log: the grid still shows every event, unmarked.
       const why = `Sigma detections failed: ${e instanceof Error ? e.message : String(e)}`;
       this.host.log.warn(why);
-      this.host.ui.warn(`${why.slice(0, 500)}. The events are shown without detections.`);
+      const reason = (e instanceof Error ? e.message : String(e)).slice(0, 470);
+      this.host.ui.warn(l10n.t('Sigma detections failed: {0}. The events are shown without detections.', reason));
     } finally {
       if (this.run_ === mine) {
         this.run_ = undefined;
