@@ -15,7 +15,7 @@ import { styleProps } from './style-props';
 import type { FacetParams, FacetResult, FacetValue, ServerAggregateDto } from '../../src/protocol';
 import { FACET_FIELDS, IP_DATA_ATTRIBUTION, IP_DATA_FIELDS, LIMITS } from '../../src/protocol';
 import { formatCount } from '../format';
-import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle } from './shared';
+import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle, withParts } from './shared';
 
 /** Values "Show more" adds at a time. */
 const MORE = 50;
@@ -498,7 +498,7 @@ export class AeFacets extends LitElement {
                     ? html`<button class="link more" ?disabled=${m.loading} @click=${() => this.showMore(field, MORE)}>${l10n.t('Show {0} more', formatCount(Math.min(MORE, left)))}</button>
                         ${left > MORE ? html`<button class="link show-all" ?disabled=${m.loading} @click=${() => this.showMore(field, left)}>${l10n.t('Show all {0}', formatCount(reachable ?? 0))}</button>` : nothing}`
                     : nothing}
-                  ${all !== undefined && all > LIMITS.facetWindow ? html`<span>${l10n.t('{0} values: the list stops at {1}; find others with', formatCount(all), formatCount(LIMITS.facetWindow))} ${icon('search')}</span>` : nothing}
+                  ${all !== undefined && all > LIMITS.facetWindow ? html`<span>${withParts(l10n.t('{0} values: the list stops at {1}; find others with {2}'), formatCount(all), formatCount(LIMITS.facetWindow), icon('search'))}</span>` : nothing}
                 </div>`
               : nothing}
             ${values.length > 0 || (distinct ?? 0) > 0

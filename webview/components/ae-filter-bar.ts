@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { QueryErrorDto, TimeRange } from '../../src/protocol';
 import { acceptCompletion, fieldCompletion, formatTime, replaceField, type FieldCompletion } from '../format';
-import { baseStyles, codicons, emit, icon, shownText } from './shared';
+import { baseStyles, codicons, emit, icon, shownText, withParts } from './shared';
 
 const WINDOW = 120;
 
@@ -479,9 +479,11 @@ export class AeFilterBar extends LitElement {
       ${missing.map(
         (m) => html`<div class="msg">
           ${icon('warning')}<span class="message"
-            >${l10n.t('No event has the field')} <code>${shownText(m.field)}</code>${m.suggestion ? html` — did you mean <code>${shownText(m.suggestion)}</code>?` : '.'}</span
+            >${m.suggestion
+              ? withParts(l10n.t('No event has the field {0} — did you mean {1}?'), html`<code>${shownText(m.field)}</code>`, html`<code>${shownText(m.suggestion)}</code>`)
+              : withParts(l10n.t('No event has the field {0}.'), html`<code>${shownText(m.field)}</code>`)}</span
           >${m.suggestion
-            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>${l10n.t('Use')} ${shownText(m.suggestion)}</button>`
+            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>${withParts(l10n.t('Use {0}'), shownText(m.suggestion))}</button>`
             : nothing}
         </div>`,
       )}

@@ -162,6 +162,16 @@ const LABELS = (): Record<string, string> =>
     session: l10n.t('Session'),
   });
 
+/**
+ * A translated template with markup in its placeholders: `l10n.t('Use {0}')` (no arguments, so the
+ * {n} stay) split at each {n}, each replaced by `parts[n]` (a TemplateResult or text, bound as such:
+ * never parsed as HTML). The translation decides the word order around the markup.
+ */
+export function withParts(template: string, ...parts: Array<string | TemplateResult>): TemplateResult {
+  const pieces = template.split(/\{(\d+)\}/);
+  return html`${pieces.map((p, i) => (i % 2 === 0 ? p : (parts[Number(p)] ?? `{${p}}`)))}`;
+}
+
 /** Header text for a column: normalized fields get a label, raw paths show as typed. */
 export function columnLabel(field: string): string {
   return LABELS()[field] ?? field;
