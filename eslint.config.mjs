@@ -67,6 +67,111 @@ const importBoundaries = {
 };
 
 /**
+ * User-visible text in src/vscode goes through vscode.l10n.t (issue 18), so a translation needs no
+ * code change. Reported: a string or template literal with words in it (or one built with `+`, `?:`,
+ * `??`, `||`) where VS Code shows it to a person: the message and buttons of a notification
+ * (showInfo/showWarning/showError here, window.show*Message), the title, prompt, placeholder and
+ * labels of quick picks, input boxes, progress and file dialogs, the items of a quick pick, an
+ * input box's validation message, a webview panel's or tree item's label, and what is assigned to a
+ * tree item's or status bar item's label, description, tooltip, text or name. Data (a path, an ARN,
+ * `s3://bucket`) has no words once URL schemes and codicons (`$(name)`) are taken out.
+ */
+const SHOWN_CALLS = new Set(['showInfo', 'showWarning', 'showError', 'showInformationMessage', 'showWarningMessage', 'showErrorMessage']);
+const OPTION_CALLS = new Set(['showQuickPick', 'createQuickPick', 'showInputBox', 'createInputBox', 'withProgress', 'showOpenDialog', 'showSaveDialog', 'createWebviewPanel']);
+const SHOWN_PROPS = new Set(['title', 'prompt', 'placeHolder', 'placeholder', 'openLabel', 'saveLabel', 'label', 'description', 'detail', 'tooltip', 'message']);
+const ASSIGNED_PROPS = new Set(['label', 'description', 'tooltip', 'text', 'name', 'title']);
+const hasWords = (text) => /\p{L}{2,}/u.test(text.replace(/\$\([\w~-]+\)/g, '').replace(/\b[a-z][a-z0-9+.-]*:\/\//gi, ''));
+const l10nStrings = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { literal: 'user-visible text "{{text}}" bypasses vscode.l10n.t: write vscode.l10n.t(\'…{0}…\', value) so a translation needs no code change' },
+  },
+  create(context) {
+    /** Reports every literal with words that `node` evaluates to (through +, ?:, ??, ||, arrays and shown object properties). */
+    function check(node) {
+      if (!node) return;
+      switch (node.type) {
+        case 'Literal':
+          if (typeof node.value === 'string' && hasWords(node.value)) context.report({ node, messageId: 'literal', data: { text: node.value.slice(0, 60) } });
+          return;
+        case 'TemplateLiteral': {
+          const text = node.quasis.map((q) => q.value.cooked ?? '').join('');
+          if (hasWords(text)) context.report({ node, messageId: 'literal', data: { text: text.slice(0, 60) } });
+          for (const e of node.expressions) check(e);
+          return;
+        }
+        case 'BinaryExpression':
+          if (node.operator === '+') {
+            check(node.left);
+            check(node.right);
+          }
+          return;
+        case 'LogicalExpression':
+          check(node.left);
+          check(node.right);
+          return;
+        case 'ConditionalExpression':
+          check(node.consequent);
+          check(node.alternate);
+          return;
+        case 'ArrayExpression':
+          node.elements.forEach(check);
+          return;
+        case 'ObjectExpression':
+          for (const p of node.properties) {
+            if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier') continue;
+            if (SHOWN_PROPS.has(p.key.name)) check(p.value);
+            else if (p.key.name === 'validateInput') checkReturns(p.value);
+          }
+          return;
+        case 'TSAsExpression':
+        case 'TSSatisfiesExpression':
+        case 'TSNonNullExpression':
+          check(node.expression);
+          return;
+        default:
+          return;
+      }
+    }
+    /** A function's returned values (validateInput's message). */
+    function checkReturns(fn) {
+      if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return;
+      if (fn.body.type !== 'BlockStatement') return check(fn.body);
+      const walk = (n) => {
+        if (!n || typeof n.type !== 'string') return;
+        if (n.type === 'ReturnStatement') return check(n.argument);
+        if (n.type.startsWith('Function') || n.type === 'ArrowFunctionExpression') return;
+        for (const [k, v] of Object.entries(n)) {
+          if (k === 'parent') continue;
+          if (Array.isArray(v)) v.forEach(walk);
+          else if (v && typeof v === 'object') walk(v);
+        }
+      };
+      walk(fn.body);
+    }
+    const calleeName = (c) => (c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed ? c.property.name : undefined);
+    return {
+      CallExpression(node) {
+        const name = calleeName(node.callee);
+        if (name === undefined) return;
+        if (SHOWN_CALLS.has(name)) node.arguments.forEach(check);
+        else if (OPTION_CALLS.has(name)) node.arguments.forEach((a) => (a.type === 'ObjectExpression' || a.type === 'ArrayExpression' ? check(a) : undefined));
+        if (name === 'createWebviewPanel') check(node.arguments[1]);
+        if (name === 'appendText' || name === 'appendMarkdown') check(node.arguments[0]);
+      },
+      NewExpression(node) {
+        if (calleeName(node.callee) === 'TreeItem') check(node.arguments[0]);
+      },
+      AssignmentExpression(node) {
+        const l = node.left;
+        if (l.type === 'MemberExpression' && !l.computed && ASSIGNED_PROPS.has(l.property.name)) check(node.right);
+      },
+    };
+  },
+};
+
+/**
  * What the webview may take from the host's folders today, file by file.
  *   src/protocol             the one protocol module: message types, method objects, limits
  *   src/session/loadSummary  the summary line's wording (ae-app.ts), shared with the host's session
@@ -101,7 +206,7 @@ export default tseslint.config(
   // Layers: vscode/ -> session/ -> providers/ -> core/; cli.ts beside vscode/; webview/ in the browser.
   {
     files: ['**/*.ts'],
-    plugins: { local: { rules: { 'import-boundaries': importBoundaries } } },
+    plugins: { local: { rules: { 'import-boundaries': importBoundaries, 'l10n-strings': l10nStrings } } },
   },
   {
     files: ['src/core/**/*.ts'],
@@ -148,6 +253,10 @@ export default tseslint.config(
         why: 'the session\'s node I/O runs without VS Code',
       }],
     },
+  },
+  {
+    files: ['src/vscode/**/*.ts'],
+    rules: { 'local/l10n-strings': 'error' },
   },
   {
     files: ['src/cli.ts'],

@@ -22,6 +22,7 @@ import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
 import { watchDetectionSettings } from './vscode/detectionSettings';
+import { configureL10n } from './vscode/localization';
 import { z } from 'zod';
 
 export interface ExtensionApi {
@@ -56,6 +57,8 @@ export function createActivate(list: readonly ProviderDescriptor[]): (context: v
 export const activate = createActivate(PROVIDERS);
 
 function activateWith(context: vscode.ExtensionContext, list: readonly ProviderDescriptor[]): ExtensionApi {
+  // First: the session's and providers' messages are translated from here on (localization.ts).
+  configureL10n();
   const log = vscode.window.createOutputChannel('Audit Logs', { log: true });
   const recent = new RecentList(context.globalState);
   const accounts = new AccountStore(context.globalState, context.secrets, providerIds(list));

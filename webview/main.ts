@@ -8,6 +8,8 @@
 // Page-level theming. esbuild emits it next to the bundle as dist/webview.css (inside the panel's
 // localResourceRoots); the page links it.
 import './styles.css';
+// Before any component: their strings are looked up in the page's translations.
+import './l10nSetup';
 import { HostIpc } from './ipc';
 import { AppState } from './state';
 import { AeApp } from './components/ae-app';

@@ -7,6 +7,7 @@
  * back as it was), and the view also goes to the host with SaveViewCommand (so it survives a
  * restart of VS Code and applies to the next panel on the same sources).
  */
+import * as l10n from '@vscode/l10n';
 import type { HostIpc } from './ipc';
 import {
   CancelCommand,
@@ -268,7 +269,7 @@ export class AppState extends EventTarget {
   runQuery(filter: string = this.draft): void {
     if (filter.length > LIMITS.filter) {
       this.error = {
-        error: { message: `The filter is too long (${filter.length} characters; at most ${LIMITS.filter})`, start: LIMITS.filter, end: filter.length, token: '' },
+        error: { message: l10n.t('The filter is too long ({0} characters; at most {1})', filter.length, LIMITS.filter), start: LIMITS.filter, end: filter.length, token: '' },
         filter,
       };
       this.changed();
@@ -532,9 +533,9 @@ export class AppState extends EventTarget {
 
   // ---- actions -------------------------------------------------------------------------------------
 
-  copy(text: string, what = 'Value'): void {
+  copy(text: string, what = l10n.t('Value')): void {
     this.ipc.sendCommand(CopyCommand, { text });
-    this.flash(`${what} copied`);
+    this.flash(l10n.t('{0} copied', what));
   }
 
   async copySelectedEvent(): Promise<void> {
@@ -545,9 +546,9 @@ export class AppState extends EventTarget {
   async copyEventOf(row: number): Promise<void> {
     try {
       const raw = this.detail?.row === row ? this.detail.raw : (await this.ipc.sendRequest(DetailRequest, { row })).raw;
-      this.copy(raw, 'Event JSON');
+      this.copy(raw, l10n.t('Event JSON'));
     } catch (e) {
-      this.flash(`Could not copy the event: ${e instanceof Error ? e.message : String(e)}`);
+      this.flash(l10n.t('Could not copy the event: {0}', e instanceof Error ? e.message : String(e)));
     }
   }
 

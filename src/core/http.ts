@@ -4,6 +4,7 @@
 // Retry-After, a per-account rate limiter, pagination as an async iterator of pages, zod validation
 // of every response, and one typed error (ApiError) whose message and url never contain a secret.
 // core/ never imports vscode.
+import * as l10n from '@vscode/l10n';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
 import { ApiError, formatDuration, redact, type ApiErrorKind } from './errors';
@@ -242,7 +243,7 @@ export class HttpClient {
           provider: this.provider,
           url,
           page,
-          message: `${this.provider} sent a next-page link that repeats an earlier page (page ${page}: ${url}); stopped paging to avoid a loop. The pages loaded so far are kept.`,
+          message: l10n.t('{0} sent a next-page link that repeats an earlier page (page {1}: {2}); stopped paging to avoid a loop. The pages loaded so far are kept.', this.provider, page, url),
         });
       }
       if (page > maxPages) {
@@ -252,7 +253,7 @@ export class HttpClient {
           provider: this.provider,
           url,
           page,
-          message: `Stopped after ${maxPages} pages from ${this.provider} (the page limit); the pages loaded so far are kept. Narrow the time range or filters to load less.`,
+          message: l10n.t('Stopped after {0} pages from {1} (the page limit); the pages loaded so far are kept. Narrow the time range or filters to load less.', maxPages, this.provider),
         });
       }
       seen.add(key);
@@ -464,7 +465,7 @@ export class HttpClient {
   }
 
   private parse<T>(raw: RawResponse, schema: ZodType<T>, safeUrl: string, page: number, attempts: number, requestId: string | undefined): T {
-    const where = page > 1 ? ` at page ${page}` : '';
+    const where = page > 1 ? l10n.t(' at page {0}', page) : '';
     let json: unknown;
     try {
       json = JSON.parse(raw.text);
@@ -529,29 +530,29 @@ export class HttpClient {
     const code = errorCode(e);
     const target = `${url.host} (${method} ${url.pathname})`;
     if (code === 'UND_ERR_CONNECT_TIMEOUT')
-      return new AttemptError('timeout', `Timed out after ${formatDuration(this.connectMs)} waiting for a connection to ${target}.`, false, { code, cause: e });
+      return new AttemptError('timeout', l10n.t('Timed out after {0} waiting for a connection to {1}.', formatDuration(this.connectMs), target), false, { code, cause: e });
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-      return new AttemptError('timeout', `Timed out after ${formatDuration(this.readMs)} waiting for the response from ${target}.`, false, { code, cause: e });
+      return new AttemptError('timeout', l10n.t('Timed out after {0} waiting for the response from {1}.', formatDuration(this.readMs), target), false, { code, cause: e });
     const msg = e instanceof Error ? e.message : String(e);
-    return new AttemptError('network', `Could not reach ${url.host}: ${code ? `${code} ` : ''}${msg}. Check the network, proxy and base URL.`, code !== undefined && NETWORK_RETRY_CODES.has(code), {
+    return new AttemptError('network', l10n.t('Could not reach {0}: {1}. Check the network, proxy and base URL.', url.host, `${code ? `${code} ` : ''}${msg}`), code !== undefined && NETWORK_RETRY_CODES.has(code), {
       code,
       cause: e,
     });
   }
 
   private finalError(f: AttemptError, safeUrl: string, page: number, attempts: number): ApiError {
-    const tries = `${attempts} ${attempts === 1 ? 'try' : 'tries'}`;
-    const where = page > 1 ? ` at page ${page}` : '';
+    const tries = attempts === 1 ? l10n.t('1 try') : l10n.t('{0} tries', attempts);
+    const where = page > 1 ? l10n.t(' at page {0}', page) : '';
     const rid = f.extra.requestId ? ` (request id ${f.extra.requestId})` : '';
     let message: string;
     switch (f.kind) {
       case 'rate-limited': {
-        const wait = f.extra.retryAfterMs !== undefined ? describeWait(f.extra.retryAfterMs) : 'try again in a minute';
-        message = `Rate limited (429) by ${this.provider} after ${tries}; ${wait}.`;
+        const wait = f.extra.retryAfterMs !== undefined ? describeWait(f.extra.retryAfterMs) : l10n.t('try again in a minute');
+        message = l10n.t('Rate limited (429) by {0} after {1}; {2}.', this.provider, tries, wait);
         break;
       }
       case 'server':
-        message = `${f.message}${where}, after ${tries}${rid}. Try again later.`;
+        message = l10n.t('{0}, after {1}{2}. Try again later.', `${f.message}${where}`, tries, rid);
         break;
       case 'network':
         message = attempts > 1 ? `${f.message}${where} (after ${tries})` : `${f.message}${where}`;
@@ -580,7 +581,7 @@ export class HttpClient {
   }
 
   private cancelled(safeUrl: string, page: number, attempts: number): ApiError {
-    return new ApiError({ kind: 'cancelled', provider: this.provider, url: safeUrl, page, attempts, message: `Cancelled the request to ${this.provider}.` });
+    return new ApiError({ kind: 'cancelled', provider: this.provider, url: safeUrl, page, attempts, message: l10n.t('Cancelled the request to {0}.', this.provider) });
   }
 
   private log(line: string): void {
@@ -645,7 +646,7 @@ export function retryAfterOf(headers: Record<string, string | string[] | undefin
 /** "try again in 38 min"; past the clamp, "try again in a day or more" rather than a made-up figure. */
 export function describeWait(ms: number): string {
   if (ms >= MAX_RETRY_AFTER_MS) return 'try again in a day or more';
-  return `try again in ${formatDuration(ms)}`;
+  return l10n.t('try again in {0}', formatDuration(ms));
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

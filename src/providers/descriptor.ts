@@ -4,6 +4,7 @@
  * the Add Account steps, the Sources tree, the CLI's flags and help and the welcome text are all
  * derived from that list. A new source is one folder and one registry line.
  */
+import * as l10n from '@vscode/l10n';
 import type { LiveProvider } from './provider';
 
 /** One answer asked for when adding an account's credentials. */
@@ -110,11 +111,11 @@ export interface ProviderEntry {
 /** One sentence on what an API does beyond listing events, for pickers and help. */
 export function describeCapabilities(c: Capabilities): string {
   const parts = [
-    c.pushDown ? 'filters sent to the API' : 'filters applied locally',
-    ...(c.scopes ? ['lists what the key can see'] : []),
-    ...(c.aggregates ? ['server-side counts'] : []),
-    ...(c.writes ? ['actions'] : []),
-    ...(c.location === 'global' ? [] : [c.location === 'regions' ? 'one or more regions' : c.location === 'zone' ? 'a zone' : 'a region']),
+    c.pushDown ? l10n.t('filters sent to the API') : l10n.t('filters applied locally'),
+    ...(c.scopes ? [l10n.t('lists what the key can see')] : []),
+    ...(c.aggregates ? [l10n.t('server-side counts')] : []),
+    ...(c.writes ? [l10n.t('actions')] : []),
+    ...(c.location === 'global' ? [] : [c.location === 'regions' ? l10n.t('one or more regions') : c.location === 'zone' ? l10n.t('a zone') : l10n.t('a region')]),
   ];
   return parts.join(' · ');
 }

@@ -8,6 +8,7 @@
  * queries are answered while a run goes on (they see the last finished run); Cancel stops a run
  * between slices, the events stay and the summary says it was cancelled.
  */
+import * as l10n from '@vscode/l10n';
 import { detectionsOf, setDetections } from '../core/sigma/detectionFields';
 import { DetectionCancelled, mergeDetections, type Detections } from '../core/sigma/detections';
 import { LEVELS, levelRank, type CompiledRule } from '../core/sigma/types';
@@ -167,7 +168,7 @@ export class DetectionRunner {
     const generation = this.generation;
     this.pass = pass;
     try {
-      await this.host.ui.progress('Audit Logs: Sigma detections', async (report, cancel) => {
+      await this.host.ui.progress(l10n.t('Audit Logs: Sigma detections'), async (report, cancel) => {
         const onCancel = (): void => {
           pass.cancelledByUser = true;
           pass.ctl.abort();
@@ -183,7 +184,7 @@ export class DetectionRunner {
         if (prev && from >= end) return;
         this.summary = { ...this.summary, state: 'running', pending: end - from };
         this.changed(this.summary);
-        const message = `${rules.length} rules over ${fmt(end - from)}${prev ? ' new' : ''} events`;
+        const message = prev ? l10n.t('{0} rules over {1} new events', rules.length, fmt(end - from)) : l10n.t('{0} rules over {1} events', rules.length, fmt(end - from));
         report({ message });
         let shown = 0;
         const d = await detector.detect(store, rules, {
@@ -221,7 +222,8 @@ export class DetectionRunner {
       // Said where the user looks, not only in the log: the grid still shows every event, unmarked.
       const why = `Sigma detections failed: ${e instanceof Error ? e.message : String(e)}`;
       this.host.log.warn(why);
-      this.host.ui.warn(`${why.slice(0, 500)}. The events are shown without detections.`);
+      const reason = (e instanceof Error ? e.message : String(e)).slice(0, 470);
+      this.host.ui.warn(l10n.t('Sigma detections failed: {0}. The events are shown without detections.', reason));
     } finally {
       if (this.pass === pass) this.pass = undefined;
       if (this.summary.state === 'running') {

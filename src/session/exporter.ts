@@ -1,4 +1,5 @@
 /** Writes the panel's current result to a file, streamed, in the formats the CLI speaks. */
+import * as l10n from '@vscode/l10n';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { writeCsv, writeJsonArray, writeJsonl } from '../core/formats';
@@ -8,14 +9,14 @@ import type { ExportFormat } from './io';
 
 export type { ExportFormat };
 
-const FORMAT_NAMES: Record<ExportFormat, string> = { csv: 'CSV', json: 'JSON', jsonl: 'JSON Lines' };
+const formatName = (format: ExportFormat): string => (format === 'csv' ? l10n.t('CSV') : format === 'json' ? l10n.t('JSON') : l10n.t('JSON Lines'));
 
 /** What the save dialog says (its title is all some platforms show of it) and which files it offers. */
 export function exportDialogOptions(format: ExportFormat, count: number): { title: string; saveLabel: string; filters: Record<string, string[]> } {
-  const name = FORMAT_NAMES[format];
+  const name = formatName(format);
   return {
-    title: `Export ${count.toLocaleString('en-US')} Filtered Event${count === 1 ? '' : 's'} as ${name}`,
-    saveLabel: 'Export',
+    title: count === 1 ? l10n.t('Export 1 Filtered Event as {0}', name) : l10n.t('Export {0} Filtered Events as {1}', count.toLocaleString('en-US'), name),
+    saveLabel: l10n.t('Export'),
     filters: { [name]: [format] },
   };
 }

@@ -2,6 +2,7 @@
  * What a panel asks an API about one event or one query after the fetch: more of an event for the
  * detail pane, and the provider's actions (tag an event, save a query), each confirmed first.
  */
+import * as l10n from '@vscode/l10n';
 import { parseQuery } from '../core/query';
 import type { LiveQuery } from '../providers/provider';
 import type { DetailExpandResult, DetailResult, LiveActionParams } from '../protocol';
@@ -33,7 +34,7 @@ export class LiveActions {
   /** Asks the event's API for more of it; its failures come back as text for the detail pane. */
   async expand(row: number): Promise<DetailExpandResult> {
     const live = this.live.apiSourceOf(row);
-    if (!live?.provider.expandEvent) return { row, error: 'This event did not come from an API that can say more about it.' };
+    if (!live?.provider.expandEvent) return { row, error: l10n.t('This event did not come from an API that can say more about it.') };
     const event = this.eventAt(row);
     try {
       const sections = await live.provider.expandEvent(live.account, live.secret, event, this.apiCalls);
@@ -66,7 +67,7 @@ export class LiveActions {
     try {
       parseQuery(p.filter);
     } catch (e) {
-      this.host.ui.error(`Audit Logs: fix the filter first (${e instanceof Error ? e.message : String(e)}).`);
+      this.host.ui.error(l10n.t('Audit Logs: fix the filter first ({0}).', e instanceof Error ? e.message : String(e)));
       return;
     }
     const query: LiveQuery = { ...live.query, filter: p.filter };
@@ -105,11 +106,11 @@ export class LiveActions {
         return run(input, abort.signal).finally(unlink);
       });
       log.info(`${live.provider.displayName} "${live.account.label}": ${label}: ${message}`);
-      ui.info(`Audit Logs: ${message}`);
+      ui.info(l10n.t('Audit Logs: {0}', message));
     } catch (e) {
       const message = apiMessage(e, [live.secret]);
       log.warn(`${live.provider.displayName} "${live.account.label}": ${label} failed: ${message}`);
-      ui.error(`Audit Logs: ${label} failed: ${message}`);
+      ui.error(l10n.t('Audit Logs: {0} failed: {1}', label, message));
     }
   }
 }

@@ -3,6 +3,7 @@
  * panel from them: a fetch, the API's own counts after it, and fetching them all again with a new
  * filter. Keys are liveSourceKey (the SourceSet lists each under the same key).
  */
+import * as l10n from '@vscode/l10n';
 import { parseQuery } from '../core/query';
 import type { AccountConfig, FetchReport, LiveProvider, LiveQuery } from '../providers/provider';
 import type { LakeReport } from '../providers/awsCloudtrail/index';
@@ -135,7 +136,7 @@ export class LiveFetcher {
   async refetch(params: RefetchParams): Promise<void> {
     const { host, sources } = this.d;
     if (sources.loading) {
-      host.ui.info('Audit Logs: still fetching; cancel it or wait before fetching again.');
+      host.ui.info(l10n.t('Audit Logs: still fetching; cancel it or wait before fetching again.'));
       return;
     }
     if (this.live.size === 0) return;
@@ -167,8 +168,8 @@ export class LiveFetcher {
     this.d.retitle();
     const name = liveSourceName(source);
     const live = await this.d.ticks.run(
-      `Querying ${source.account.label}`,
-      (s, report) => report({ message: `${fmt(s.files)} page${s.files === 1 ? '' : 's'}` }),
+      l10n.t('Querying {0}', source.account.label),
+      (s, report) => report({ message: s.files === 1 ? l10n.t('1 page') : l10n.t('{0} pages', fmt(s.files)) }),
       () => {
         const fetching = sources.fetchFrom({ key, label: source.account.label, provider: name, accountId: source.account.id, query: source.query, secret: source.secret }, run);
         this.d.pushState(); // the live strip shows the fetch under way at once
@@ -178,7 +179,11 @@ export class LiveFetcher {
     const sent = live.pushDown.sentToApi.length ? live.pushDown.sentToApi.join(', ') : 'nothing';
     host.log.info(`${name} "${source.account.label}": ${live.pages} pages, ${live.added} events; sent to the API: ${sent}; applied here: ${live.pushDown.localFilter || 'nothing more'}`);
     if (live.stoppedBy) {
-      host.ui.warn(`Audit Logs: stopped after ${live.pages} page${live.pages === 1 ? '' : 's'} because ${live.stoppedBy.message} The ${fmt(live.added)} events fetched are shown.`);
+      host.ui.warn(
+        live.pages === 1
+          ? l10n.t('Audit Logs: stopped after 1 page because {0} The {1} events fetched are shown.', live.stoppedBy.message, fmt(live.added))
+          : l10n.t('Audit Logs: stopped after {0} pages because {1} The {2} events fetched are shown.', live.pages, live.stoppedBy.message, fmt(live.added)),
+      );
     }
     // A cancelled fetch means "stop asking this API", so no counts either.
     if (source.kind === 'api' && source.provider.aggregate && !live.cancelled && this.live.get(key) === reg) void this.aggregate(reg, source);

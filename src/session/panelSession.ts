@@ -12,6 +12,7 @@
  * - detectionRunner.ts: Sigma detections after every load and fetch, for the Detections section;
  * - panelState.ts and resultExport.ts: the state the webview draws, and the export.
  */
+import * as l10n from '@vscode/l10n';
 import { redact } from '../core/errors';
 import type { ResultView } from '../core/view';
 import { chainOf } from '../core/sessionChains';
@@ -227,7 +228,7 @@ export class PanelSession {
   /** "Audit Logs: 3 sources" once a panel holds more than one. */
   private retitle(): void {
     const n = Math.max(this.sources.sources.length, new Set<string>([...this.paths, ...this.live.keys()]).size);
-    if (n > 1) this.host.setTitle(`Audit Logs: ${n} sources`);
+    if (n > 1) this.host.setTitle(l10n.t('Audit Logs: {0} sources', n));
   }
 
   // ---- loading files and buckets ---------------------------------------------------------------

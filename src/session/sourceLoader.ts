@@ -2,6 +2,7 @@
  * Loading files, folders and trail buckets into a panel: each load under a cancellable progress
  * line counting files (and bytes), its problems in the log and one message saying how it went.
  */
+import * as l10n from '@vscode/l10n';
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import type { LoadState } from '../protocol';
 import { baseName, fmt, mb } from './display';
@@ -31,12 +32,11 @@ export class SourceLoader {
   /** Reads the panel's paths (or some of them) with a cancellable progress line counting files. */
   async load(paths: readonly string[] = this.paths): Promise<void> {
     const { log, ui } = this.host;
-    const what = paths.length === 1 ? baseName(paths[0]!) : `${paths.length} sources`;
     await this.withProgress(
-      `Reading ${what}`,
+      paths.length === 1 ? l10n.t('Reading {0}', baseName(paths[0]!)) : l10n.t('Reading {0} sources', paths.length),
       (s, last) => {
         const pct = s.filesTotal > 0 ? (100 * s.files) / s.filesTotal : 0;
-        return [{ increment: pct - last, message: `${fmt(s.files)} of ${fmt(s.filesTotal)} files` }, pct];
+        return [{ increment: pct - last, message: l10n.t('{0} of {1} files', fmt(s.files), fmt(s.filesTotal)) }, pct];
       },
       async () => {
         const reports = await this.sources.openPaths(paths);
@@ -46,7 +46,10 @@ export class SourceLoader {
           for (const e of r.errors) log.warn(`${e.path}${e.position ? `:${e.position.line}:${e.position.column}` : ''}: ${e.message}`);
         }
         const problems = reports.reduce((n, r) => n + r.errors.length, 0);
-        if (problems > 0) ui.warn(`Audit Logs: ${problems} problem${problems === 1 ? '' : 's'} while reading; everything readable was loaded.`, { showProblems: true });
+        if (problems > 0) {
+          const message = problems === 1 ? l10n.t('Audit Logs: 1 problem while reading; everything readable was loaded.') : l10n.t('Audit Logs: {0} problems while reading; everything readable was loaded.', problems);
+          ui.warn(message, { showProblems: true });
+        }
       },
     );
   }
@@ -55,11 +58,13 @@ export class SourceLoader {
   async loadS3(session: S3TrailSession, selection: S3Selection, label: string, concurrency?: number): Promise<S3LoadReport> {
     const { log, ui } = this.host;
     const report = await this.withProgress(
-      `Reading ${label}`,
+      l10n.t('Reading {0}', label),
       (st, last) => {
         const pct = st.bytesTotal ? (100 * (st.bytes ?? 0)) / st.bytesTotal : st.filesTotal ? (100 * st.files) / st.filesTotal : 0;
-        const bytes = st.bytesTotal ? `, ${mb(st.bytes ?? 0)} of ${mb(st.bytesTotal)}` : '';
-        return [{ increment: pct - last, message: `${fmt(st.files)} of ${fmt(st.filesTotal)} files${bytes}` }, pct];
+        const message = st.bytesTotal
+          ? l10n.t('{0} of {1} files, {2} of {3}', fmt(st.files), fmt(st.filesTotal), mb(st.bytes ?? 0), mb(st.bytesTotal))
+          : l10n.t('{0} of {1} files', fmt(st.files), fmt(st.filesTotal));
+        return [{ increment: pct - last, message }, pct];
       },
       () => this.sources.openS3(session, selection, label, concurrency !== undefined ? { concurrency } : {}),
     );
@@ -67,9 +72,10 @@ export class SourceLoader {
     log.info(`${label}: ${report.objects} objects, ${report.downloadedBytes} bytes, ${report.events} events, ${report.duplicates} duplicates, ${report.skipped.length} skipped, ${report.errors.length} problems${report.cancelled ? ' (cancelled)' : ''}`);
     for (const e of report.errors) log.warn(`${e.path}: ${e.message}`);
     if (report.stoppedBy) {
-      ui.warn(`Audit Logs: stopped reading ${label} because ${report.stoppedBy.message} The ${fmt(report.events)} events read are shown.`);
+      ui.warn(l10n.t('Audit Logs: stopped reading {0} because {1} The {2} events read are shown.', label, report.stoppedBy.message, fmt(report.events)));
     } else if (report.errors.length) {
-      ui.warn(`Audit Logs: ${report.errors.length} object${report.errors.length === 1 ? '' : 's'} could not be read; everything else was loaded.`, { showProblems: true });
+      const n = report.errors.length;
+      ui.warn(n === 1 ? l10n.t('Audit Logs: 1 object could not be read; everything else was loaded.') : l10n.t('Audit Logs: {0} objects could not be read; everything else was loaded.', n), { showProblems: true });
     }
     return report;
   }

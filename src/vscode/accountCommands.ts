@@ -26,11 +26,12 @@ export interface AccountCommandDeps {
 }
 
 
-const TIME_RANGES: Array<{ label: string; ms: number }> = [
-  { label: 'Last hour', ms: 3_600_000 },
-  { label: 'Last 24 hours', ms: 86_400_000 },
-  { label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { label: 'Last 30 days', ms: 30 * 86_400_000 },
+/** A function, not a constant: the labels are looked up in the display language when asked. */
+const timeRanges = (): Array<{ label: string; ms: number }> => [
+  { label: vscode.l10n.t('Last hour'), ms: 3_600_000 },
+  { label: vscode.l10n.t('Last 24 hours'), ms: 86_400_000 },
+  { label: vscode.l10n.t('Last 7 days'), ms: 7 * 86_400_000 },
+  { label: vscode.l10n.t('Last 30 days'), ms: 30 * 86_400_000 },
 ];
 
 export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposable[] {
@@ -40,7 +41,7 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       // Scripts and tests may pass everything at once; the key is still proven before it is saved.
       const refused = endpointCredentialsProblem(endpointArg(p), 'prompt');
       if (refused) {
-        void showError(`Audit Logs: ${refused}.`);
+        void showError(vscode.l10n.t('Audit Logs: {0}.', refused));
         return undefined;
       }
       const full = AddAccountArgs.safeParse(p);
@@ -48,16 +49,17 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
       return addAccount(d, typeof p === 'string' ? p : undefined);
     }),
     cmd('auditLogs.removeAccount', async (node?: unknown) => {
-      const account = await pickAccount(d, node, 'Remove which account?');
+      const account = await pickAccount(d, node, vscode.l10n.t('Remove which account?'));
       if (!account) return;
-      const ok = await showWarning(`Remove "${account.label}" and forget its key?`, { modal: true }, 'Remove');
-      if (ok === 'Remove') {
+      const remove = vscode.l10n.t('Remove');
+      const ok = await showWarning(vscode.l10n.t('Remove "{0}" and forget its key?', account.label), { modal: true }, remove);
+      if (ok === remove) {
         await d.saved.removeAccount(account.id);
         await d.accounts.remove(account.id);
       }
     }),
     cmd('auditLogs.rekeyAccount', async (node?: unknown) => {
-      const account = await pickAccount(d, node, 'Replace the key of which account?');
+      const account = await pickAccount(d, node, vscode.l10n.t('Replace the key of which account?'));
       const entry = account && d.providers.get(account.provider);
       if (!account || !entry) return;
       const secret = await askSecret(entry);
@@ -69,7 +71,7 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
         const q = await directQuery(d, direct.data);
         return q && runQuery(d, q.provider, q.account, q.secret, q.query, q.rangeMs);
       }
-      const account = await pickAccount(d, node, 'Query which account?');
+      const account = await pickAccount(d, node, vscode.l10n.t('Query which account?'));
       const asked = account && (await askLiveQuery(d, account));
       if (!account || !asked) return undefined;
       return runQuery(d, asked.provider, account, asked.secret, asked.query, asked.rangeMs);
@@ -77,13 +79,13 @@ export function registerAccountCommands(d: AccountCommandDeps): vscode.Disposabl
     cmd('auditLogs.saveQuery', async (node?: unknown) => {
       const direct = SaveQueryArgs.safeParse(node);
       if (direct.success) return d.saved.add(direct.data);
-      const account = await pickAccount(d, node, 'Save a query for which account?');
+      const account = await pickAccount(d, node, vscode.l10n.t('Save a query for which account?'));
       if (!account) return undefined;
-      const name = await vscode.window.showInputBox({ title: 'Name of the saved query', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+      const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Name of the saved query'), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give it a name')) });
       if (!name) return undefined;
-      const filter = await vscode.window.showInputBox({ title: `${name}: filter`, ignoreFocusOut: true, placeHolder: 'e.g. action:delete* region:eu-*' });
+      const filter = await vscode.window.showInputBox({ title: vscode.l10n.t('{0}: filter', name), ignoreFocusOut: true, placeHolder: vscode.l10n.t('e.g. action:delete* region:eu-*') });
       if (filter === undefined) return undefined;
-      const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range (counted back from when it runs)', ignoreFocusOut: true });
+      const range = await vscode.window.showQuickPick(timeRanges(), { title: vscode.l10n.t('Time range (counted back from when it runs)'), ignoreFocusOut: true });
       if (!range) return undefined;
       return d.saved.add({ accountId: account.id, name: name.trim(), filter, rangeMs: range.ms });
     }),
@@ -158,29 +160,29 @@ export async function askLiveQuery(
   if (!provider) return undefined;
   const secret = await d.accounts.secret(account.id);
   if (!secret) {
-    void showError(`Audit Logs: no key is stored for "${account.label}". Use "Replace Key…" to add one.`);
+    void showError(vscode.l10n.t('Audit Logs: no key is stored for "{0}". Use "Replace Key…" to add one.', account.label));
     return undefined;
   }
   const filter = await vscode.window.showInputBox({
-    title: `Query ${account.label}`,
+    title: vscode.l10n.t('Query {0}', account.label),
     ignoreFocusOut: true,
     value: initialFilter,
-    prompt: 'Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)',
-    placeHolder: 'e.g. action:delete* region:eu-*',
+    prompt: vscode.l10n.t('Filter (the same language as the panel; what the API can filter on is sent to it, the rest applies locally)'),
+    placeHolder: vscode.l10n.t('e.g. action:delete* region:eu-*'),
   });
   if (filter === undefined) return undefined;
-  const range = await vscode.window.showQuickPick(TIME_RANGES, { title: 'Time range', ignoreFocusOut: true });
+  const range = await vscode.window.showQuickPick(timeRanges(), { title: vscode.l10n.t('Time range'), ignoreFocusOut: true });
   if (!range) return undefined;
   const now = Date.now();
   return { provider, secret, query: { filter, from: now - range.ms, to: now }, rangeMs: range.ms };
 }
 
 async function runQuery(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string, query: LiveQuery, rangeMs: number) {
-  const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${account.label}`, d.log);
+  const panel = EventsPanel.openLive(d.context.extensionUri, vscode.l10n.t('Audit Logs: {0}', account.label), d.log);
   await d.recent.add({
     kind: 'query',
     path: `${account.id}:${query.filter}`,
-    label: `${account.label}: ${query.filter || '(all events)'}`,
+    label: `${account.label}: ${query.filter || vscode.l10n.t('(all events)')}`,
     query: { accountId: account.id, filter: query.filter, rangeMs: Math.max(1, Math.round(rangeMs)) },
   });
   return panel.fetch(provider, account, secret, query);
@@ -197,16 +199,16 @@ async function addAccountFrom(d: AccountCommandDeps, args: z.infer<typeof AddAcc
 async function addAccount(d: AccountCommandDeps, preset?: string): Promise<AccountConfig | undefined> {
   const items = [...d.providers.values()].map((entry) => ({
     label: entry.descriptor.displayName,
-    description: entry.descriptor.credentialKinds.join(' or '),
+    description: entry.descriptor.credentialKinds.join(vscode.l10n.t(' or ')),
     detail: describeCapabilities(entry.descriptor.capabilities),
     entry,
   }));
-  const picked = preset ? items.find((i) => i.entry.descriptor.id === preset) : await vscode.window.showQuickPick(items, { title: 'Add an account: which audit API?', ignoreFocusOut: true });
+  const picked = preset ? items.find((i) => i.entry.descriptor.id === preset) : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Add an account: which audit API?'), ignoreFocusOut: true });
   if (!picked) return undefined;
   const { provider } = picked.entry;
   const prompts = picked.entry.descriptor.account;
   // Every step survives a click elsewhere: people switch windows to copy an id or a key.
-  const label = await vscode.window.showInputBox({ title: `${picked.entry.descriptor.displayName}: a name for this account`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+  const label = await vscode.window.showInputBox({ title: vscode.l10n.t('{0}: a name for this account', picked.entry.descriptor.displayName), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give it a name')) });
   if (!label) return undefined;
   let region: string | undefined;
   if (prompts.regionPrompt) {
@@ -222,7 +224,7 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   let scope: string | undefined;
   if (prompts.scopePrompt) {
     const optional = prompts.scopePrompt.optional === true;
-    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, ignoreFocusOut: true, validateInput: (v) => (v.trim() || optional ? undefined : 'Required') });
+    scope = await vscode.window.showInputBox({ title: prompts.scopePrompt.title, placeHolder: prompts.scopePrompt.placeholder, ignoreFocusOut: true, validateInput: (v) => (v.trim() || optional ? undefined : vscode.l10n.t('Required')) });
     if (scope === undefined || (!scope && !optional)) return undefined;
   }
   const endpoint = await askEndpoint(prompts.defaultEndpoint(region));
@@ -240,7 +242,7 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
   if (!(await validate(d, provider, draft, secret))) return undefined;
   const { id: _id, ...config } = draft;
   const account = await d.accounts.add(config, secret);
-  void showInfo(`Audit Logs: added "${account.label}". Query it from the Sources view or the palette.`);
+  void showInfo(vscode.l10n.t('Audit Logs: added "{0}". Query it from the Sources view or the palette.', account.label));
   return account;
 }
 
@@ -250,7 +252,7 @@ async function addAccount(d: AccountCommandDeps, preset?: string): Promise<Accou
  */
 async function askEndpoint(fallback: string): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
-    title: 'API endpoint (Enter keeps the default; change it for a proxy or private endpoint)',
+    title: vscode.l10n.t('API endpoint (Enter keeps the default; change it for a proxy or private endpoint)'),
     value: fallback,
     ignoreFocusOut: true,
     validateInput: (v) => endpointProblem(v.trim()),
@@ -266,12 +268,12 @@ function endpointProblem(v: string): string | undefined {
   try {
     url = new URL(v);
   } catch {
-    return 'Enter a URL such as https://proxy.example.com/api, or leave it empty for the default';
+    return vscode.l10n.t('Enter a URL such as https://proxy.example.com/api, or leave it empty for the default');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'Only http:// and https:// endpoints';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return vscode.l10n.t('Only http:// and https:// endpoints');
   const withCredentials = endpointCredentialsProblem(v, 'prompt');
   if (withCredentials) return `${withCredentials[0].toUpperCase()}${withCredentials.slice(1)}`;
-  if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return 'Use https:// (plain http only for a server on this machine)';
+  if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return vscode.l10n.t('Use https:// (plain http only for a server on this machine)');
   return undefined;
 }
 
@@ -285,7 +287,7 @@ async function askSecret(entry: ProviderEntry): Promise<string | undefined> {
   const method =
     p.length === 1
       ? p[0]
-      : (await vscode.window.showQuickPick(p.map((m) => ({ label: m.label, detail: m.detail, method: m })), { title: `${entry.descriptor.displayName}: credentials from`, ignoreFocusOut: true }))?.method;
+      : (await vscode.window.showQuickPick(p.map((m) => ({ label: m.label, detail: m.detail, method: m })), { title: vscode.l10n.t('{0}: credentials from', entry.descriptor.displayName), ignoreFocusOut: true }))?.method;
   if (!method) return undefined;
   const answers: string[] = [];
   for (const field of method.fields) {
@@ -296,7 +298,7 @@ async function askSecret(entry: ProviderEntry): Promise<string | undefined> {
   try {
     return method.combine(answers);
   } catch (err) {
-    void showError(`Audit Logs: ${err instanceof Error ? err.message : String(err)}`);
+    void showError(vscode.l10n.t('Audit Logs: {0}', err instanceof Error ? err.message : String(err)));
     return undefined;
   }
 }
@@ -304,7 +306,7 @@ async function askSecret(entry: ProviderEntry): Promise<string | undefined> {
 async function askField(field: SecretField): Promise<string | undefined> {
   const suggestions = field.suggestions ? await field.suggestions().catch(() => []) : [];
   if (suggestions.length > 0) {
-    const other = '$(edit) Another name…';
+    const other = vscode.l10n.t('$(edit) Another name…');
     const pick = await vscode.window.showQuickPick([...suggestions, other], { title: field.title, ignoreFocusOut: true });
     if (pick !== other) return pick;
   }
@@ -312,22 +314,22 @@ async function askField(field: SecretField): Promise<string | undefined> {
     title: field.title,
     password: field.password ?? true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() || field.optional ? undefined : 'Required'),
+    validateInput: (v) => (v.trim() || field.optional ? undefined : vscode.l10n.t('Required')),
   });
 }
 
 /** One cheap live call with the key, before anything is saved. */
 async function validate(d: AccountCommandDeps, provider: LiveProvider, account: AccountConfig, secret: string): Promise<boolean> {
   try {
-    const detail = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the key with ${provider.displayName}…` }, () =>
+    const detail = await withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the key with {0}…', provider.displayName) }, () =>
       provider.validate(account, secret),
     );
     d.log.info(`${provider.displayName}: key for "${account.label}" accepted (${detail})`);
     return true;
   } catch (err) {
-    const message = isApiError(err) ? err.message : 'the check failed unexpectedly; see the Audit Logs log';
+    const message = isApiError(err) ? err.message : vscode.l10n.t('the check failed unexpectedly; see the Audit Logs log');
     d.log.warn(`${provider.displayName}: key for "${account.label}" not accepted: ${message}`);
-    void showError(`Audit Logs: ${message}`);
+    void showError(vscode.l10n.t('Audit Logs: {0}', message));
     return false;
   }
 }
@@ -349,7 +351,7 @@ export async function pickAccount(d: AccountCommandDeps, node: unknown, title: s
   }
   const all = d.accounts.list().filter(only);
   if (all.length === 0) {
-    const add = await showInfo('Audit Logs: no accounts yet.', 'Add Account…');
+    const add = await showInfo(vscode.l10n.t('Audit Logs: no accounts yet.'), vscode.l10n.t('Add Account…'));
     if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
     return undefined;
   }

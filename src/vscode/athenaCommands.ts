@@ -59,12 +59,13 @@ const SqlArgs = Target.extend({
   localFilter: z.string().max(20_000).optional(),
 });
 
-const RANGES = [
-  { label: 'Last 24 hours', ms: 86_400_000 },
-  { label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { label: 'Last 30 days', ms: 30 * 86_400_000 },
-  { label: 'Last 90 days', ms: 90 * 86_400_000 },
-  { label: 'Last 365 days', ms: 365 * 86_400_000 },
+/** A function, not a constant: the labels are looked up in the display language when asked. */
+const ranges = () => [
+  { label: vscode.l10n.t('Last 24 hours'), ms: 86_400_000 },
+  { label: vscode.l10n.t('Last 7 days'), ms: 7 * 86_400_000 },
+  { label: vscode.l10n.t('Last 30 days'), ms: 30 * 86_400_000 },
+  { label: vscode.l10n.t('Last 90 days'), ms: 90 * 86_400_000 },
+  { label: vscode.l10n.t('Last 365 days'), ms: 365 * 86_400_000 },
 ];
 
 const mb = (n: number | undefined) => (n === undefined ? '?' : formatBytes(n));
@@ -81,7 +82,7 @@ async function awsAccount(d: AthenaDeps, node: unknown, title: string): Promise<
   const aws = awsAccounts(d);
   if (aws.length === 1) return aws[0];
   if (aws.length === 0) {
-    void showInfo('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
+    void showInfo(vscode.l10n.t('Audit Logs: add an AWS CloudTrail account first (Add Account…).'));
     return undefined;
   }
   return pickAccount(d, undefined, title, (a) => hasAwsCredentials(d, a));
@@ -91,7 +92,7 @@ async function askTarget(): Promise<z.infer<typeof Target> | undefined> {
   const s = settings();
   const database =
     s.database ||
-    (await vscode.window.showInputBox({ title: 'Athena database of the CloudTrail table', value: 'default', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9_]+$/.test(v.trim()) ? undefined : 'Letters, digits and _') }))?.trim();
+    (await vscode.window.showInputBox({ title: vscode.l10n.t('Athena database of the CloudTrail table'), value: 'default', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9_]+$/.test(v.trim()) ? undefined : vscode.l10n.t('Letters, digits and _')) }))?.trim();
   if (!database) return undefined;
   return { database, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}) };
 }
@@ -101,19 +102,19 @@ async function runSql(d: AthenaDeps, args: z.infer<typeof SqlArgs>): Promise<Rec
   const secret = account && (await d.accounts.secret(account.id));
   if (!account || !secret) return undefined;
   const athena = createAthena({ log: (l) => d.log.info(l) });
-  const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Athena (${account.label})`, d.log);
+  const panel = EventsPanel.openLive(d.context.extensionUri, vscode.l10n.t('Audit Logs: Athena ({0})', account.label), d.log);
   // While Athena queues and runs there are no pages yet: say its state and the data scanned so far.
   let status: vscode.Disposable | undefined;
   const onStatus = (state: string, stats: { dataScannedBytes: number }) => {
     status?.dispose();
-    status = vscode.window.setStatusBarMessage(`$(loading~spin) Athena: ${state.toLowerCase()}, ${mb(stats.dataScannedBytes)} scanned`);
+    status = vscode.window.setStatusBarMessage(vscode.l10n.t('$(loading~spin) Athena: {0}, {1} scanned', state.toLowerCase(), mb(stats.dataScannedBytes)));
     d.log.info(`Athena ${state}: ${mb(stats.dataScannedBytes)} scanned`);
   };
   const { result, report } = await panel.session
     .fetchAthena({ athena, account, secret, sql: { ...targetOf(args), sql: args.sql }, query: { filter: args.localFilter ?? '' }, onStatus })
     .finally(() => status?.dispose());
   if (report && !report.stoppedBy && !report.cancelled) {
-    void showInfo(`Audit Logs: Athena query ${report.queryExecutionId ?? ''} ${report.state ?? ''}: ${result.events.toLocaleString('en-US')} events, ${mb(report.dataScannedBytes)} scanned.`);
+    void showInfo(vscode.l10n.t('Audit Logs: Athena query {0} {1}: {2} events, {3} scanned.', report.queryExecutionId ?? '', report.state ?? '', result.events.toLocaleString('en-US'), mb(report.dataScannedBytes)));
   }
   return { ...result, queryExecutionId: report?.queryExecutionId, state: report?.state, dataScannedBytes: report?.dataScannedBytes };
 }
@@ -131,39 +132,41 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
         const t = filterToSql(a.filter, { table: a.table ?? settings().table, from, to: a.to ?? (from !== undefined ? now : undefined), limit: a.limit ?? settings().limit, now });
         return { ...(await runSql(d, { ...a, sql: t.sql, localFilter: t.localFilter })), sql: t.sql, untranslated: t.untranslated };
       }
-      const account = await awsAccount(d, arg, 'Query which AWS account with Athena?');
+      const account = await awsAccount(d, arg, vscode.l10n.t('Query which AWS account with Athena?'));
       if (!account) return undefined;
       const target = await askTarget();
       if (!target) return undefined;
       const filter = await vscode.window.showInputBox({
-        title: 'Filter to run in Athena',
+        title: vscode.l10n.t('Filter to run in Athena'),
         value: EventsPanel.activePanel()?.session.currentFilter ?? '',
-        prompt: 'The panel’s filter language; what SQL can do goes to Athena, the rest applies in the panel',
+        prompt: vscode.l10n.t('The panel’s filter language; what SQL can do goes to Athena, the rest applies in the panel'),
         ignoreFocusOut: true,
       });
       if (filter === undefined) return undefined;
-      const range = await vscode.window.showQuickPick(RANGES, { title: 'Time range (Athena scans only these days’ partitions)', ignoreFocusOut: true });
+      const range = await vscode.window.showQuickPick(ranges(), { title: vscode.l10n.t('Time range (Athena scans only these days’ partitions)'), ignoreFocusOut: true });
       if (!range) return undefined;
       const now = Date.now();
       let t;
       try {
         t = filterToSql(filter, { table: settings().table, from: now - range.ms, to: now, limit: settings().limit, now });
       } catch (e) {
-        void showError(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
+        void showError(vscode.l10n.t('Audit Logs: {0}', e instanceof Error ? e.message : String(e)));
         return undefined;
       }
       const header = [
-        `-- Athena query for ${account.label} (database ${target.database}); edit it, then run it with "Audit Logs: Run SQL in Athena" (▷ above).`,
-        ...t.translated.map((x) => `-- in SQL: ${x}`),
-        ...t.untranslated.map((x) => `-- applied in the panel, not in SQL: ${x}`),
+        `-- ${vscode.l10n.t('Athena query for {0} (database {1}); edit it, then run it with "Audit Logs: Run SQL in Athena" (▷ above).', account.label, target.database)}`,
+        ...t.translated.map((x) => `-- ${vscode.l10n.t('in SQL: {0}', x)}`),
+        ...t.untranslated.map((x) => `-- ${vscode.l10n.t('applied in the panel, not in SQL: {0}', x)}`),
       ].map((l) => l.replace(/[\r\n]+/g, ' '));
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${header.join('\n')}\n${t.sql}\n` });
       documents.set(doc.uri.toString(), { accountId: account.id, ...target, sql: t.sql, localFilter: t.localFilter });
       await vscode.window.showTextDocument(doc, { preview: false });
-      const choice = await showInfo('Audit Logs: the SQL is in the editor; change it if you like.', 'Run in Athena', 'Save as Query…');
-      if (choice === 'Run in Athena') return vscode.commands.executeCommand('auditLogs.athenaRunSql', doc.uri);
-      if (choice === 'Save as Query…') {
-        const name = await vscode.window.showInputBox({ title: 'Name of the saved Athena query', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give it a name') });
+      const run = vscode.l10n.t('Run in Athena');
+      const save = vscode.l10n.t('Save as Query…');
+      const choice = await showInfo(vscode.l10n.t('Audit Logs: the SQL is in the editor; change it if you like.'), run, save);
+      if (choice === run) return vscode.commands.executeCommand('auditLogs.athenaRunSql', doc.uri);
+      if (choice === save) {
+        const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Name of the saved Athena query'), ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give it a name')) });
         if (name) return d.saved.add({ accountId: account.id, name: name.trim(), filter: t.localFilter, rangeMs: range.ms, athena: { ...target, sql: t.sql } });
       }
       return undefined;
@@ -174,7 +177,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       if (direct.success) return runSql(d, direct.data);
       const editor = arg instanceof vscode.Uri ? vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === arg.toString()) : vscode.window.activeTextEditor;
       if (!editor) {
-        void showInfo('Audit Logs: open the SQL to run (Query with Athena… writes one).');
+        void showInfo(vscode.l10n.t('Audit Logs: open the SQL to run (Query with Athena… writes one).'));
         return undefined;
       }
       const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
@@ -182,7 +185,7 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       if (!sql) return undefined;
       let ctx = documents.get(editor.document.uri.toString());
       if (!ctx) {
-        const account = await awsAccount(d, undefined, 'Run the SQL in which AWS account?');
+        const account = await awsAccount(d, undefined, vscode.l10n.t('Run the SQL in which AWS account?'));
         const target = account && (await askTarget());
         if (!account || !target) return undefined;
         ctx = { accountId: account.id, ...target, sql };
@@ -196,9 +199,9 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       const secret = await d.accounts.secret(account.id);
       if (!secret) return undefined;
       const s = settings();
-      const database = await vscode.window.showInputBox({ title: 'Athena database to create the table in', value: s.database || 'audit_logs', ignoreFocusOut: true });
+      const database = await vscode.window.showInputBox({ title: vscode.l10n.t('Athena database to create the table in'), value: s.database || 'audit_logs', ignoreFocusOut: true });
       if (!database) return undefined;
-      const table = await vscode.window.showInputBox({ title: 'Table name', value: s.table, ignoreFocusOut: true });
+      const table = await vscode.window.showInputBox({ title: vscode.l10n.t('Table name'), value: s.table, ignoreFocusOut: true });
       if (!table) return undefined;
       // The accounts (and organization) whose logs the bucket holds, for the partition projection.
       const session = openS3Session(account, secret, { region: bucket.bucketRegion, ...(bucket.endpoint ? { endpoint: bucket.endpoint } : {}), log: (l) => d.log.info(l) });
@@ -210,13 +213,13 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
         org = top.find((c) => c.kind === 'org')?.name;
         accounts = (org ? await listLevel(session, loc, [org]) : top).filter((c) => c.kind === 'account').map((c) => c.name);
       } catch (e) {
-        void showError(`Audit Logs: ${isApiError(e) ? e.message : String(e)}`);
+        void showError(vscode.l10n.t('Audit Logs: {0}', isApiError(e) ? e.message : String(e)));
         return undefined;
       } finally {
         session.close();
       }
       if (accounts.length === 0) {
-        void showError(`Audit Logs: no account folders in s3://${bucket.bucket}/${bucket.prefix ?? ''}; is this the trail's bucket and prefix?`);
+        void showError(vscode.l10n.t("Audit Logs: no account folders in {0}; is this the trail's bucket and prefix?", `s3://${bucket.bucket}/${bucket.prefix ?? ''}`));
         return undefined;
       }
       const spec = { database, table, bucket: bucket.bucket, ...(bucket.prefix ? { prefix: bucket.prefix } : {}), ...(org ? { org } : {}), accounts, projectionStart: '2015/01/01' };
@@ -224,21 +227,26 @@ export function registerAthenaCommands(d: AthenaDeps): vscode.Disposable[] {
       try {
         statements = tableSetupStatements(spec);
       } catch (e) {
-        void showError(`Audit Logs: ${e instanceof Error ? e.message : String(e)}`);
+        void showError(vscode.l10n.t('Audit Logs: {0}', e instanceof Error ? e.message : String(e)));
         return undefined;
       }
       const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: `${statements.join(';\n\n')};\n` });
       await vscode.window.showTextDocument(doc, { preview: false });
-      const go = await showWarning(`Audit Logs: run these ${statements.length} statements in Athena (account ${account.label})?`, { modal: true, detail: 'They create the database if needed and the CloudTrail table with partition projection over the bucket.' }, 'Create Table');
-      if (go !== 'Create Table') return undefined;
+      const create = vscode.l10n.t('Create Table');
+      const go = await showWarning(
+        vscode.l10n.t('Audit Logs: run these {0} statements in Athena (account {1})?', statements.length, account.label),
+        { modal: true, detail: vscode.l10n.t('They create the database if needed and the CloudTrail table with partition projection over the bucket.') },
+        create,
+      );
+      if (go !== create) return undefined;
       const athena = createAthena({ log: (l) => d.log.info(l) });
-      const r = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating the Athena table…', cancellable: true }, (_p, token) => {
+      const r = await withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the Athena table…'), cancellable: true }, (_p, token) => {
         const ctl = new AbortController();
         token.onCancellationRequested(() => ctl.abort());
         return athena.createTable(account, secret, { ...spec, ...(s.workgroup ? { workgroup: s.workgroup } : {}), ...(s.outputLocation ? { outputLocation: s.outputLocation } : {}) }, ctl.signal);
       });
-      if (r.stoppedBy) void showError(`Audit Logs: ${r.stoppedBy.message}`);
-      else if (!r.cancelled) void showInfo(`Audit Logs: created ${database}.${table}. Set auditLogs.athena.database to "${database}" to query it by default.`);
+      if (r.stoppedBy) void showError(vscode.l10n.t('Audit Logs: {0}', r.stoppedBy.message));
+      else if (!r.cancelled) void showInfo(vscode.l10n.t('Audit Logs: created {0}. Set auditLogs.athena.database to "{1}" to query it by default.', `${database}.${table}`, database));
       return r;
     }),
   ];

@@ -69,14 +69,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
           canSelectFiles: true,
           canSelectFolders: true,
           canSelectMany: true,
-          openLabel: 'Open in Audit Log Explorer',
-          title: 'Open CloudTrail logs: files (.json, .json.gz, .jsonl, .csv) or folders',
+          openLabel: vscode.l10n.t('Open in Audit Log Explorer'),
+          title: vscode.l10n.t('Open CloudTrail logs: files (.json, .json.gz, .jsonl, .csv) or folders'),
         });
         if (!uris || uris.length === 0) return undefined;
       }
       const nonFile = uris.find((u) => u.scheme !== 'file');
       if (nonFile) {
-        void showError(`Audit Logs: only files on this machine can be opened (got a ${nonFile.scheme}: location).`);
+        void showError(vscode.l10n.t('Audit Logs: only files on this machine can be opened (got a {0}: location).', nonFile.scheme));
         return undefined;
       }
       return openPaths(uris.map((u) => u.fsPath));
@@ -102,18 +102,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     cmd('auditLogs.exportResults', async (f?: unknown, target?: unknown) => {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       if (!panel) {
-        void showInfo('Audit Logs: open some logs first; the export writes the events the panel shows.');
+        void showInfo(vscode.l10n.t('Audit Logs: open some logs first; the export writes the events the panel shows.'));
         return undefined;
       }
       let format = EXPORT_FORMATS.find((x) => x === f);
       if (!format) {
         const pick = await vscode.window.showQuickPick(
           [
-            { label: 'CSV', description: 'the visible columns', format: 'csv' as const },
-            { label: 'JSON', description: 'an array of the raw events', format: 'json' as const },
-            { label: 'JSON Lines', description: 'one raw event per line', format: 'jsonl' as const },
+            { label: vscode.l10n.t('CSV'), description: vscode.l10n.t('the visible columns'), format: 'csv' as const },
+            { label: vscode.l10n.t('JSON'), description: vscode.l10n.t('an array of the raw events'), format: 'json' as const },
+            { label: vscode.l10n.t('JSON Lines'), description: vscode.l10n.t('one raw event per line'), format: 'jsonl' as const },
           ],
-          { title: 'Export the filtered events as', ignoreFocusOut: true },
+          { title: vscode.l10n.t('Export the filtered events as'), ignoreFocusOut: true },
         );
         if (!pick) return undefined;
         format = pick.format;
@@ -127,7 +127,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const panel = EventsPanel.activePanel() ?? EventsPanel.all()[0];
       const row = typeof r === 'number' && Number.isInteger(r) ? r : panel?.session.selected;
       if (!panel || row === undefined || row < 0 || row >= panel.sources.store.size) {
-        void showInfo('Audit Logs: select an event in the panel first.');
+        void showInfo(vscode.l10n.t('Audit Logs: select an event in the panel first.'));
         return undefined;
       }
       const text = panel.sources.store.rawText(row);
@@ -187,7 +187,7 @@ async function ensureSamples(context: vscode.ExtensionContext): Promise<string> 
   if (existsSync(vscode.Uri.joinPath(context.extensionUri, 'samples', 'AWSLogs').fsPath)) return shipped;
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'samples').fsPath;
   if (!existsSync(`${dir}/AWSLogs`)) {
-    await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Audit Logs: generating the sample logs' }, () =>
+    await withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Audit Logs: generating the sample logs') }, () =>
       writeSamples(dir),
     );
   }

@@ -38,21 +38,21 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     if (!args) {
       const aws = awsAccounts(d);
       if (aws.length === 0) {
-        const add = await showInfo('Audit Logs: add an AWS CloudTrail account first.', 'Add Account…');
+        const add = await showInfo(vscode.l10n.t('Audit Logs: add an AWS CloudTrail account first.'), vscode.l10n.t('Add Account…'));
         if (add) await vscode.commands.executeCommand('auditLogs.addAccount');
         return undefined;
       }
       account =
         aws.length === 1
           ? aws[0]
-          : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: 'CloudTrail Lake: which AWS account?', ignoreFocusOut: true }))?.account;
+          : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: vscode.l10n.t('CloudTrail Lake: which AWS account?'), ignoreFocusOut: true }))?.account;
       if (!account) return undefined;
       const sql = await vscode.window.showInputBox({
-        title: `CloudTrail Lake query (${account.label})`,
-        prompt: 'SQL over your event data store; AWS charges by the bytes it scans',
+        title: vscode.l10n.t('CloudTrail Lake query ({0})', account.label),
+        prompt: vscode.l10n.t('SQL over your event data store; AWS charges by the bytes it scans'),
         value: sqlTemplate(Date.now()),
         ignoreFocusOut: true,
-        validateInput: (v) => (/<event-data-store-id>/.test(v) ? 'Put your event data store id in place of <event-data-store-id>' : v.trim() ? undefined : 'Required'),
+        validateInput: (v) => (/<event-data-store-id>/.test(v) ? vscode.l10n.t('Put your event data store id in place of <event-data-store-id>') : v.trim() ? undefined : vscode.l10n.t('Required')),
       });
       if (!sql) return undefined;
       args = { accountId: account.id, sql };
@@ -60,15 +60,15 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     const entry = account ? d.providers.get(account.provider) : undefined;
     const aws = entry?.provider;
     if (!account || !isAwsProvider(aws)) {
-      void showError('Audit Logs: CloudTrail Lake queries need an AWS CloudTrail account.');
+      void showError(vscode.l10n.t('Audit Logs: CloudTrail Lake queries need an AWS CloudTrail account.'));
       return undefined;
     }
     const secret = await d.accounts.secret(account.id);
     if (!secret) {
-      void showError(`Audit Logs: no credentials are stored for "${account.label}". Use "Replace Key…" to add them.`);
+      void showError(vscode.l10n.t('Audit Logs: no credentials are stored for "{0}". Use "Replace Key…" to add them.', account.label));
       return undefined;
     }
-    const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: Lake (${account.label})`, d.log);
+    const panel = EventsPanel.openLive(d.context.extensionUri, vscode.l10n.t('Audit Logs: Lake ({0})', account.label), d.log);
     const { result, report: lake } = await panel.session.fetchLake({
       lake: aws,
       account,
@@ -78,8 +78,12 @@ export function registerLakeCommand(d: AccountCommandDeps): vscode.Disposable {
     });
     const s = lake?.statistics;
     if (lake && !lake.stoppedBy) {
-      const scanned = s?.bytesScanned === undefined ? '' : `, ${formatBytes(s.bytesScanned)} scanned`;
-      void showInfo(`Audit Logs: Lake query ${lake.queryId ?? ''} finished: ${result.events.toLocaleString('en-US')} events${scanned}.`);
+      const events = result.events.toLocaleString('en-US');
+      void showInfo(
+        s?.bytesScanned === undefined
+          ? vscode.l10n.t('Audit Logs: Lake query {0} finished: {1} events.', lake.queryId ?? '', events)
+          : vscode.l10n.t('Audit Logs: Lake query {0} finished: {1} events, {2} scanned.', lake.queryId ?? '', events, formatBytes(s.bytesScanned)),
+      );
     }
     return { ...result, queryId: lake?.queryId, status: lake?.status, bytesScanned: s?.bytesScanned };
   });

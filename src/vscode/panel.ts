@@ -59,7 +59,7 @@ export class EventsPanel implements vscode.Disposable {
   }
 
   static open(extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel {
-    const title = paths.length === 1 ? `Audit Logs: ${baseName(paths[0]!)}` : `Audit Logs: ${paths.length} sources`;
+    const title = paths.length === 1 ? vscode.l10n.t('Audit Logs: {0}', baseName(paths[0]!)) : vscode.l10n.t('Audit Logs: {0} sources', paths.length);
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, EventsPanel.options(extensionUri));
     return new EventsPanel(panel, extensionUri, paths, log, view);
   }
@@ -124,7 +124,7 @@ export class EventsPanel implements vscode.Disposable {
       info: (message) => void showInfo(message),
       warn: (message, opts) => {
         if (!opts?.showProblems) return void showWarning(message);
-        void showWarning(message, 'Show Problems').then((choice) => {
+        void showWarning(message, vscode.l10n.t('Show Problems')).then((choice) => {
           if (choice) this.log.show(true);
         });
       },

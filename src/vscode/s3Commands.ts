@@ -68,7 +68,7 @@ async function sessionFor(d: S3Deps, b: TrailBucket): Promise<{ account: Account
   const account = d.accounts.get(b.accountId);
   const secret = account && (await d.accounts.secret(account.id));
   if (!account || !secret) {
-    void showError('Audit Logs: the AWS account of this bucket has no stored credentials. Use "Replace Key…" on it.');
+    void showError(vscode.l10n.t('Audit Logs: the AWS account of this bucket has no stored credentials. Use "Replace Key…" on it.'));
     return undefined;
   }
   return { account, session: openS3Session(account, secret, { region: b.bucketRegion, ...(b.endpoint ? { endpoint: b.endpoint } : {}), log: (l) => d.log.info(l) }) };
@@ -97,9 +97,9 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
         fromNode ??
         (aws.length === 1
           ? aws[0]
-          : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: 'Add a trail bucket to which AWS account?', ignoreFocusOut: true }))?.account);
+          : (await vscode.window.showQuickPick(aws.map((a) => ({ label: a.label, description: a.region, account: a })), { title: vscode.l10n.t('Add a trail bucket to which AWS account?'), ignoreFocusOut: true }))?.account);
       if (!account) {
-        if (aws.length === 0) void showInfo('Audit Logs: add an AWS CloudTrail account first (Add Account…).');
+        if (aws.length === 0) void showInfo(vscode.l10n.t('Audit Logs: add an AWS CloudTrail account first (Add Account…).'));
         return undefined;
       }
       const secret = await d.accounts.secret(account.id);
@@ -107,32 +107,32 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const session = openS3Session(account, secret, { log: (l) => d.log.info(l) });
       let trails: Array<{ label: string; description?: string; bucket: string; prefix?: string; bucketRegion?: string }> = [];
       try {
-        const found = await withProgress({ location: vscode.ProgressLocation.Notification, title: 'Looking for trails (DescribeTrails)…' }, () => discoverTrails(session));
-        trails = found.map((t) => ({ label: t.name, description: `s3://${t.bucket}/${t.prefix ?? ''}${t.isOrganizationTrail ? ' · organization trail' : ''}`, bucket: t.bucket, ...(t.prefix ? { prefix: t.prefix } : {}) }));
+        const found = await withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for trails (DescribeTrails)…') }, () => discoverTrails(session));
+        trails = found.map((t) => ({ label: t.name, description: `s3://${t.bucket}/${t.prefix ?? ''}${t.isOrganizationTrail ? vscode.l10n.t(' · organization trail') : ''}`, bucket: t.bucket, ...(t.prefix ? { prefix: t.prefix } : {}) }));
       } catch (e) {
         d.log.warn(`DescribeTrails: ${isApiError(e) ? e.message : String(e)}`);
       } finally {
         session.close();
       }
-      const TYPE = '$(edit) Type a bucket name…';
-      const pick = await vscode.window.showQuickPick([...trails, { label: TYPE, bucket: '' }], { title: 'Which trail’s bucket?', ignoreFocusOut: true });
+      const TYPE = vscode.l10n.t('$(edit) Type a bucket name…');
+      const pick = await vscode.window.showQuickPick([...trails, { label: TYPE, bucket: '' }], { title: vscode.l10n.t('Which trail’s bucket?'), ignoreFocusOut: true });
       if (!pick) return undefined;
       let bucket = pick.bucket;
       let prefix = pick.prefix;
       if (pick.label === TYPE) {
         bucket =
-          (await vscode.window.showInputBox({ title: 'S3 bucket the trail delivers to', ignoreFocusOut: true, validateInput: (v) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v.trim()) ? undefined : 'A bucket name: 3–63 lower-case letters, digits, dots and hyphens') }))?.trim() ?? '';
+          (await vscode.window.showInputBox({ title: vscode.l10n.t('S3 bucket the trail delivers to'), ignoreFocusOut: true, validateInput: (v) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v.trim()) ? undefined : vscode.l10n.t('A bucket name: 3–63 lower-case letters, digits, dots and hyphens')) }))?.trim() ?? '';
         if (!bucket) return undefined;
-        prefix = (await vscode.window.showInputBox({ title: 'The trail’s key prefix (empty when the logs start at AWSLogs/)', ignoreFocusOut: true }))?.trim();
+        prefix = (await vscode.window.showInputBox({ title: vscode.l10n.t('The trail’s key prefix (empty when the logs start at AWSLogs/)'), ignoreFocusOut: true }))?.trim();
         if (prefix === undefined) return undefined;
       }
-      let bucketRegion = (await vscode.window.showInputBox({ title: 'The bucket’s region (empty: ask S3)', ignoreFocusOut: true, value: '' }))?.trim();
+      let bucketRegion = (await vscode.window.showInputBox({ title: vscode.l10n.t('The bucket’s region (empty: ask S3)'), ignoreFocusOut: true, value: '' }))?.trim();
       if (bucketRegion === undefined) return undefined;
       const endpoint = (
         await vscode.window.showInputBox({
-          title: 'S3 endpoint (empty for AWS; an S3-compatible or private endpoint otherwise)',
+          title: vscode.l10n.t('S3 endpoint (empty for AWS; an S3-compatible or private endpoint otherwise)'),
           ignoreFocusOut: true,
-          validateInput: (v) => (v.trim() === '' || /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v.trim()) ? undefined : 'A URL such as https://s3.example.internal, or empty'),
+          validateInput: (v) => (v.trim() === '' || /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v.trim()) ? undefined : vscode.l10n.t('A URL such as https://s3.example.internal, or empty')),
         })
       )?.trim();
       if (endpoint === undefined) return undefined;
@@ -165,22 +165,23 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const s = await sessionFor(d, b);
       if (!s) return undefined;
       try {
-        const est = await withProgress({ location: vscode.ProgressLocation.Notification, title: `Counting the objects in s3://${b.bucket}…`, cancellable: false }, () => estimate(s.session, selection));
+        const est = await withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Counting the objects in {0}…', `s3://${b.bucket}`), cancellable: false }, () => estimate(s.session, selection));
         const { confirmAboveBytes, concurrency } = settings();
         if (!args.confirmed && est.bytes > confirmAboveBytes) {
+          const read = vscode.l10n.t('Read Them');
           const go = await showWarning(
-            `Audit Logs: this reads ${est.objects.toLocaleString('en-US')} log files, ${formatBytes(est.bytes)} compressed, from S3 (${est.digestsSkipped} digests skipped). Go on?`,
-            { modal: true, detail: 'Above the auditLogs.s3.confirmAboveBytes setting. For ranges this large, Query with Athena… scans them where they are.' },
-            'Read Them',
+            vscode.l10n.t('Audit Logs: this reads {0} log files, {1} compressed, from S3 ({2} digests skipped). Go on?', est.objects.toLocaleString('en-US'), formatBytes(est.bytes), est.digestsSkipped),
+            { modal: true, detail: vscode.l10n.t('Above the auditLogs.s3.confirmAboveBytes setting. For ranges this large, Query with Athena… scans them where they are.') },
+            read,
           );
-          if (go !== 'Read Them') return { cancelled: true, objects: est.objects, bytes: est.bytes };
+          if (go !== read) return { cancelled: true, objects: est.objects, bytes: est.bytes };
         }
         const label = `s3://${b.bucket}/${'prefixes' in selection ? selection.prefixes.map((p) => p.replace(/^.*AWSLogs\//, '')).join(', ') : `${selection.account} ${selection.regions.join(',')} ${selection.from}..${selection.to}`}`;
-        const panel = EventsPanel.openLive(d.context.extensionUri, `Audit Logs: ${label.length > 60 ? `${label.slice(0, 57)}…` : label}`, d.log);
+        const panel = EventsPanel.openLive(d.context.extensionUri, vscode.l10n.t('Audit Logs: {0}', label.length > 60 ? `${label.slice(0, 57)}…` : label), d.log);
         const report = await panel.session.loadS3(s.session, selection, label, concurrency);
         return { objects: report.objects, bytes: report.downloadedBytes, events: report.events, duplicates: report.duplicates, skipped: report.skipped.length, errors: report.errors.length, cancelled: report.cancelled, stoppedBy: report.stoppedBy?.message, estimate: est };
       } catch (e) {
-        void showError(`Audit Logs: ${isApiError(e) ? e.message : `could not read the bucket (${e instanceof Error ? e.message : String(e)})`}`);
+        void showError(vscode.l10n.t('Audit Logs: {0}', isApiError(e) ? e.message : vscode.l10n.t('could not read the bucket ({0})', e instanceof Error ? e.message : String(e))));
         return undefined;
       } finally {
         s.session.close();
@@ -194,10 +195,10 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       const today = new Date().toISOString().slice(0, 10);
       const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
       const day = (title: string, value: string) =>
-        vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : 'A day as YYYY-MM-DD') });
-      const from = await day('First day (YYYY-MM-DD)', weekAgo);
+        vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : vscode.l10n.t('A day as YYYY-MM-DD')) });
+      const from = await day(vscode.l10n.t('First day (YYYY-MM-DD)'), weekAgo);
       if (!from) return undefined;
-      const to = await day('Last day (YYYY-MM-DD, included)', today);
+      const to = await day(vscode.l10n.t('Last day (YYYY-MM-DD, included)'), today);
       if (!to) return undefined;
       const org = child.path.find((p) => p.startsWith('o-'));
       const account = child.path.find((p) => /^\d{12}$/.test(p));
@@ -206,7 +207,7 @@ export function registerS3Commands(d: S3Deps): vscode.Disposable[] {
       let regions = region ? [region] : [];
       if (!region) {
         const list = (await listBucketLevel(d, bucket, child.path)).filter((c) => c.kind === 'region' && !c.insights).map((c) => c.name);
-        const picked = await vscode.window.showQuickPick(list, { title: 'Which regions?', canPickMany: true, ignoreFocusOut: true });
+        const picked = await vscode.window.showQuickPick(list, { title: vscode.l10n.t('Which regions?'), canPickMany: true, ignoreFocusOut: true });
         if (!picked?.length) return undefined;
         regions = picked;
       }

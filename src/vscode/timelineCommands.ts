@@ -11,11 +11,17 @@ import { EventsPanel } from './panel';
 
 const AddPathsArgs = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) });
 
+/** A panel's title without the "Audit Logs: " its titles start with (in the display language). */
+function withoutPrefix(title: string): string {
+  const prefix = vscode.l10n.t('Audit Logs: {0}', '');
+  return title.startsWith(prefix) ? title.slice(prefix.length) : title;
+}
+
 export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposable {
   return vscode.commands.registerCommand('auditLogs.addToPanel', async (arg?: unknown) => {
     const panel = EventsPanel.activePanel() ?? EventsPanel.all().at(-1);
     if (!panel) {
-      void showInfo('Audit Logs: open logs or query an account first; then add more sources to that panel.');
+      void showInfo(vscode.l10n.t('Audit Logs: open logs or query an account first; then add more sources to that panel.'));
       return undefined;
     }
     const paths = AddPathsArgs.safeParse(arg);
@@ -33,20 +39,20 @@ export function registerTimelineCommands(d: AccountCommandDeps): vscode.Disposab
     const FILES = 'files';
     const choice = await vscode.window.showQuickPick(
       [
-        { label: '$(folder-opened) CloudTrail files or folders…', id: FILES },
+        { label: vscode.l10n.t('$(folder-opened) CloudTrail files or folders…'), id: FILES },
         ...d.accounts.list().map((a) => ({ label: `$(cloud) ${a.label}`, description: d.providers.get(a.provider)?.provider.displayName, id: a.id })),
       ],
-      { title: `Add a source to "${panel.panel.title.replace(/^Audit Logs: /, '')}"`, ignoreFocusOut: true },
+      { title: vscode.l10n.t('Add a source to "{0}"', withoutPrefix(panel.panel.title)), ignoreFocusOut: true },
     );
     if (!choice) return undefined;
     if (choice.id === FILES) {
-      const uris = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: 'Add to the Panel', title: 'Add CloudTrail logs to the panel' });
+      const uris = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: vscode.l10n.t('Add to the Panel'), title: vscode.l10n.t('Add CloudTrail logs to the panel') });
       const local = uris?.filter((u) => u.scheme === 'file') ?? [];
       if (local.length === 0) return undefined;
       await panel.addPaths(local.map((u) => u.fsPath));
       return { sources: panel.sources.sources.length, events: panel.sources.store.size };
     }
-    const account = await pickAccount(d, { account: { id: choice.id } }, 'Add which account?');
+    const account = await pickAccount(d, { account: { id: choice.id } }, vscode.l10n.t('Add which account?'));
     const asked = account && (await askLiveQuery(d, account, panel.session.currentFilter));
     if (!account || !asked) return undefined;
     const r = await panel.fetch(asked.provider, account, asked.secret, asked.query);

@@ -33,11 +33,18 @@ export interface BucketBrowser {
 }
 
 /** The top-level node of the log files open in panels (files are not a live provider's accounts). */
-export const LOG_FILES_LABEL = 'Log files';
+export const logFilesLabel = (): string => vscode.l10n.t('Log files');
 
 /** The top-level node of a live provider: what it holds, named from its descriptor. */
 export function accountsLabel(displayName: string): string {
-  return `${displayName} accounts`;
+  return vscode.l10n.t('{0} accounts', displayName);
+}
+
+/** "1,234 events, 2 problems" for an account's events in the open panels. */
+function eventsAndProblems(events: number, problems: number): string {
+  const n = events.toLocaleString('en-US');
+  if (!problems) return vscode.l10n.t('{0} events', n);
+  return problems === 1 ? vscode.l10n.t('{0} events, 1 problem', n) : vscode.l10n.t('{0} events, {1} problems', n, problems);
 }
 
 export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.Disposable {
@@ -93,12 +100,12 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const list = provider.listScopes.bind(provider);
       nodes = (async (): Promise<SourceNode[]> => {
         const secret = await this.accounts.secret(account.id);
-        if (!secret) return [{ kind: 'message', text: 'no key stored: use Replace Key…', icon: 'warning' }];
+        if (!secret) return [{ kind: 'message', text: vscode.l10n.t('no key stored: use Replace Key…'), icon: 'warning' }];
         try {
           const scopes = await list(account, secret);
           return scopes.map((scope) => ({ kind: 'scope', account, scope }));
         } catch (err) {
-          return [{ kind: 'message', text: isApiError(err) ? err.message : 'could not list what this key can see', icon: 'error' }];
+          return [{ kind: 'message', text: isApiError(err) ? err.message : vscode.l10n.t('could not list what this key can see'), icon: 'error' }];
         }
       })();
       this.scopes.set(account.id, nodes);
@@ -123,8 +130,8 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     if ((node.kind === 'bucket' || node.kind === 's3level') && this.s3) {
       const path = node.kind === 'bucket' ? [] : node.child.path;
       return this.s3.list(node.bucket, path).then(
-        (children) => (children.length ? children.map((child): SourceNode => ({ kind: 's3level', account: node.account, bucket: node.bucket, child })) : [{ kind: 'message', text: 'no log folders here', icon: 'info' }]),
-        (err: unknown) => [{ kind: 'message', text: isApiError(err) ? err.message : 'could not list the bucket', icon: 'error' }],
+        (children) => (children.length ? children.map((child): SourceNode => ({ kind: 's3level', account: node.account, bucket: node.bucket, child })) : [{ kind: 'message', text: vscode.l10n.t('no log folders here'), icon: 'info' }]),
+        (err: unknown) => [{ kind: 'message', text: isApiError(err) ? err.message : vscode.l10n.t('could not list the bucket'), icon: 'error' }],
       );
     }
     if (node.kind === 'provider') return accounts.filter((a) => a.provider === node.entry.descriptor.id).map((account) => ({ kind: 'account', account }));
@@ -151,10 +158,10 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
     if (node.kind === 'bucket') {
       const b = node.bucket;
       const item = new vscode.TreeItem(`s3://${b.bucket}${b.prefix ? `/${b.prefix}` : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = b.bucketRegion ?? 'trail bucket';
+      item.description = b.bucketRegion ?? vscode.l10n.t('trail bucket');
       item.iconPath = new vscode.ThemeIcon('archive');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`Trail bucket s3://${b.bucket}/${b.prefix ?? ''}\nBrowse by organization → account → region → year → month → day; right-click a folder to open it.`);
+      tip.appendText(vscode.l10n.t('Trail bucket {0}\nBrowse by organization → account → region → year → month → day; right-click a folder to open it.', `s3://${b.bucket}/${b.prefix ?? ''}`));
       item.tooltip = tip;
       item.contextValue = 'trailBucket';
       return item;
@@ -163,13 +170,13 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const c = node.child;
       const leaf = c.kind === 'day';
       const item = new vscode.TreeItem(c.name, leaf ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = c.insights ? `${c.kind} · Insights` : c.kind;
+      item.description = c.insights ? vscode.l10n.t('{0} · Insights', c.kind) : c.kind;
       item.iconPath = new vscode.ThemeIcon(leaf ? 'calendar' : c.kind === 'region' ? 'globe' : c.kind === 'account' || c.kind === 'org' ? 'organization' : 'folder');
       const tip = new vscode.MarkdownString();
       tip.appendText(`s3://${node.bucket.bucket}/${c.prefix}`);
       item.tooltip = tip;
       item.contextValue = c.kind === 'region' || c.kind === 'account' ? 's3Level.days' : 's3Level';
-      if (leaf) item.command = { command: 'auditLogs.openS3', title: 'Open in Panel', arguments: [node] };
+      if (leaf) item.command = { command: 'auditLogs.openS3', title: vscode.l10n.t('Open in Panel'), arguments: [node] };
       return item;
     }
     if (node.kind === 'provider') {
@@ -179,9 +186,9 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       return item;
     }
     if (node.kind === 'files') {
-      const item = new vscode.TreeItem(LOG_FILES_LABEL, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(logFilesLabel(), vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('files');
-      item.tooltip = 'Log files and folders open in panels';
+      item.tooltip = vscode.l10n.t('Log files and folders open in panels');
       item.contextValue = 'logFiles';
       return item;
     }
@@ -195,24 +202,24 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       if (node.scope.description) item.description = node.scope.description;
       item.iconPath = new vscode.ThemeIcon('account');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${node.scope.label} (${node.scope.id})\nClick to query the last 24 hours of this account.`);
+      tip.appendText(vscode.l10n.t('{0} ({1})\nClick to query the last 24 hours of this account.', node.scope.label, node.scope.id));
       item.tooltip = tip;
       item.contextValue = 'scope';
-      item.command = { command: 'auditLogs.query', title: 'Query', arguments: [{ accountId: node.account.id, filter: '', rangeMs: 86_400_000, params: node.scope.params }] };
+      item.command = { command: 'auditLogs.query', title: vscode.l10n.t('Query'), arguments: [{ accountId: node.account.id, filter: '', rangeMs: 86_400_000, params: node.scope.params }] };
       return item;
     }
     if (node.kind === 'saved') {
       const q = node.saved;
       const item = new vscode.TreeItem(q.name, vscode.TreeItemCollapsibleState.None);
-      item.description = q.athena ? `Athena · ${q.athena.database}${q.filter ? ` · ${q.filter}` : ''}` : q.filter || '(all events)';
+      item.description = q.athena ? vscode.l10n.t('Athena · {0}', `${q.athena.database}${q.filter ? ` · ${q.filter}` : ''}`) : q.filter || vscode.l10n.t('(all events)');
       item.iconPath = new vscode.ThemeIcon('search');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${q.filter || '(all events)'}\nthe last ${Math.round(q.rangeMs / 3_600_000)} hours, counted from when it runs`);
+      tip.appendText(vscode.l10n.t('{0}\nthe last {1} hours, counted from when it runs', q.filter || vscode.l10n.t('(all events)'), Math.round(q.rangeMs / 3_600_000)));
       item.tooltip = tip;
       item.contextValue = 'savedQuery';
       item.command = q.athena
-        ? { command: 'auditLogs.athenaRunSql', title: 'Run in Athena', arguments: [{ accountId: q.accountId, ...q.athena, localFilter: q.filter }] }
-        : { command: 'auditLogs.query', title: 'Run', arguments: [{ accountId: q.accountId, filter: q.filter, rangeMs: q.rangeMs }] };
+        ? { command: 'auditLogs.athenaRunSql', title: vscode.l10n.t('Run in Athena'), arguments: [{ accountId: q.accountId, ...q.athena, localFilter: q.filter }] }
+        : { command: 'auditLogs.query', title: vscode.l10n.t('Run'), arguments: [{ accountId: q.accountId, filter: q.filter, rangeMs: q.rangeMs }] };
       return item;
     }
     if (node.kind === 'account') {
@@ -224,30 +231,30 @@ export class SourcesTree implements vscode.TreeDataProvider<SourceNode>, vscode.
       const events = inPanels.reduce((n, x) => n + (x.live?.added ?? 0), 0);
       const problems = inPanels.reduce((n, x) => n + (x.live?.stoppedBy ? 1 : 0) + (x.live?.problems?.length ?? 0), 0);
       const where = [a.scope, a.region].filter(Boolean).join(' · ');
-      const shown = inPanels.length ? `${events.toLocaleString('en-US')} events${problems ? `, ${problems} problem${problems === 1 ? '' : 's'}` : ''}` : '';
+      const shown = inPanels.length ? eventsAndProblems(events, problems) : '';
       item.description = [where, shown].filter(Boolean).join(' · ');
       item.iconPath = new vscode.ThemeIcon(problems ? 'warning' : 'key');
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${this.providers.get(a.provider)?.descriptor.displayName ?? a.provider}\n${where}${a.endpoint ? `\n${a.endpoint}` : ''}\nThe key is kept in VS Code's secret storage.`);
-      for (const x of inPanels) tip.appendMarkdown('\n\n').appendText(`In a panel: ${sourceLine(x)}${x.live?.stoppedBy ? `\n${x.live.stoppedBy.message}` : ''}`);
+      tip.appendText(`${this.providers.get(a.provider)?.descriptor.displayName ?? a.provider}\n${where}${a.endpoint ? `\n${a.endpoint}` : ''}\n${vscode.l10n.t("The key is kept in VS Code's secret storage.")}`);
+      for (const x of inPanels) tip.appendMarkdown('\n\n').appendText(`${vscode.l10n.t('In a panel: {0}', sourceLine(x))}${x.live?.stoppedBy ? `\n${x.live.stoppedBy.message}` : ''}`);
       item.tooltip = tip;
       item.contextValue = 'account';
-      item.command = { command: 'auditLogs.query', title: 'Query…', arguments: [node] };
+      item.command = { command: 'auditLogs.query', title: vscode.l10n.t('Query…'), arguments: [node] };
       return item;
     }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     const hits = node.panel.session.detections.current.bySource[node.path];
     // Events of this source with a high or critical Sigma hit (the panel's last detection run).
-    const severe = hits && hits.high + hits.critical > 0 ? `, ${[hits.critical ? `${hits.critical} critical` : '', hits.high ? `${hits.high} high` : ''].filter(Boolean).join(', ')}` : '';
-    const counts = `${node.events.toLocaleString('en-US')} events${node.errors ? `, ${node.errors} problems` : ''}${severe}`;
+    const severe = hits && hits.high + hits.critical > 0 ? `, ${[hits.critical ? vscode.l10n.t('{0} critical', hits.critical) : '', hits.high ? vscode.l10n.t('{0} high', hits.high) : ''].filter(Boolean).join(', ')}` : '';
+    const counts = `${node.errors ? vscode.l10n.t('{0} events, {1} problems', node.events.toLocaleString('en-US'), node.errors) : vscode.l10n.t('{0} events', node.events.toLocaleString('en-US'))}${severe}`;
     // While loading, the count is the panel's (status bar and panel): the tree only says it reads.
-    item.description = node.loading ? 'reading…' : counts;
+    item.description = node.loading ? vscode.l10n.t('reading…') : counts;
     item.iconPath = new vscode.ThemeIcon(node.loading ? 'loading~spin' : node.errors ? 'warning' : 'file-code');
     const tip = new vscode.MarkdownString();
     tip.appendText(`${node.path}\n${counts}`);
     item.tooltip = tip;
     item.contextValue = 'openedSource';
-    item.command = { command: 'auditLogs.revealPanel', title: 'Show Events', arguments: [node.panel] };
+    item.command = { command: 'auditLogs.revealPanel', title: vscode.l10n.t('Show Events'), arguments: [node.panel] };
     return item;
   }
 
@@ -277,19 +284,19 @@ export class RecentTree implements vscode.TreeDataProvider<RecentItem>, vscode.D
     if (item.kind === 'query' && item.query) {
       t.iconPath = new vscode.ThemeIcon('search');
       t.contextValue = 'recentItem';
-      t.command = { command: 'auditLogs.query', title: 'Run Again', arguments: [item.query] };
+      t.command = { command: 'auditLogs.query', title: vscode.l10n.t('Run Again'), arguments: [item.query] };
       const tip = new vscode.MarkdownString();
-      tip.appendText(`${item.label}\nrun ${new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+      tip.appendText(vscode.l10n.t('{0}\nrun {1} UTC', item.label, new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)));
       t.tooltip = tip;
       return t;
     }
     t.description = item.path;
     t.iconPath = new vscode.ThemeIcon(item.kind === 'folder' ? 'folder' : 'file');
     const tip = new vscode.MarkdownString();
-    tip.appendText(`${item.path}\nopened ${new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+    tip.appendText(vscode.l10n.t('{0}\nopened {1} UTC', item.path, new Date(item.openedAt).toISOString().replace('T', ' ').slice(0, 19)));
     t.tooltip = tip;
     t.contextValue = 'recentItem';
-    t.command = { command: 'auditLogs.openFiles', title: 'Open', arguments: [vscode.Uri.file(item.path)] };
+    t.command = { command: 'auditLogs.openFiles', title: vscode.l10n.t('Open'), arguments: [vscode.Uri.file(item.path)] };
     return t;
   }
 

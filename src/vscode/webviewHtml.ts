@@ -1,9 +1,16 @@
 /**
  * The events panel's page: a strict CSP with a fresh nonce, scripts and styles only from the
- * extension's own dist/ folder, no inline script or style, and nothing from any event in it.
+ * extension's own dist/ folder, no inline script or style, and nothing from any event in it. The
+ * translations of the panel's own words ride in a meta tag as an attribute (l10nSetup.ts reads them).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewBundleJson } from './localization';
+
+/** Text for a double-quoted HTML attribute. */
+function attr(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(18).toString('base64');
@@ -16,11 +23,12 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(vscode.env.language)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="ale-l10n" content="${attr(webviewBundleJson())}">
 <link rel="stylesheet" href="${asset('codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${asset('webview.css')}">
 <title>Audit Logs</title>

@@ -94,8 +94,11 @@ export interface Opened {
 }
 
 export interface BrowserHarness {
-  /** A new page on the dev harness (`query` is appended to `?fresh=1`), once its status counts events. */
-  open(query?: string, viewport?: { width: number; height: number }): Promise<Opened>;
+  /**
+   * A new page on the dev harness (`query` is appended to `?fresh=1`), once its status counts events
+   * (`ready`: what the status line says then; another for a page in another language).
+   */
+  open(query?: string, viewport?: { width: number; height: number }, ready?: RegExp): Promise<Opened>;
 }
 
 /** Starts `webview/dev/build.mjs --serve 0` and resolves with the URL it serves. */
@@ -155,7 +158,7 @@ export function useBrowserHarness(what = 'webview browser tests'): BrowserHarnes
   });
 
   return {
-    async open(query = '', viewport = { width: 1400, height: 860 }) {
+    async open(query = '', viewport = { width: 1400, height: 860 }, ready = /of [\d,]+ events/) {
       if (!browser) throw new Error('no browser');
       const page = await browser.newPage({ viewport });
       pages.push(page);
@@ -166,7 +169,7 @@ export function useBrowserHarness(what = 'webview browser tests'): BrowserHarnes
       });
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       await page.goto(`${base}?fresh=1${query}`);
-      await waitForStatus(page, /of [\d,]+ events/);
+      await waitForStatus(page, ready);
       return { page, problems };
     },
   };

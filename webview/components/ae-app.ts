@@ -2,6 +2,7 @@
  * ae-app: the events panel. Toolbar and filter bar on top, load progress and problems, the
  * timeline, then facets | grid | detail with draggable sashes, and a status line.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing } from 'lit';
 import { styleProps } from './style-props';
 import { keyed } from 'lit/directives/keyed.js';
@@ -505,18 +506,18 @@ export class AeApp extends LitElement {
     const toggle = (k: keyof Layout & ('facets' | 'detail' | 'timeline')) => () => s.setLayout({ [k]: !layout[k] });
     return html`<div class="top">
       <div class="titlebar">
-        <span class="title" title=${p?.title ?? ''}>${p?.title ?? 'Audit Log Explorer'}</span>
+        <span class="title" title=${p?.title ?? ''}>${p?.title ?? l10n.t('Audit Log Explorer')}</span>
         <span class="sources muted" title=${sources.map((x) => x.path).join('\n')}>${srcText}</span>
         <vscode-toolbar-container>
-          <vscode-toolbar-button icon="refresh" label="Run Again" title="Run Again" @click=${() => s.runQuery(s.draft)}></vscode-toolbar-button>
-          <vscode-toolbar-button id="add-source-btn" icon="add" label="Add Source" title="Add Files, Folders or an Account to This Timeline…" @click=${() => s.addSource()}></vscode-toolbar-button>
-          <vscode-toolbar-button id="columns-btn" icon="list-selection" label="Choose Columns" title="Choose Columns" @click=${this.toggleColumns}></vscode-toolbar-button>
-          <vscode-toolbar-button icon="json" label="Copy Event JSON" title="Copy Event JSON of the Selected Row" ?disabled=${s.selectedRow === undefined} @click=${() => void s.copySelectedEvent()}></vscode-toolbar-button>
-          <vscode-toolbar-button id="export-btn" icon="export" label="Export" title="Export Matching Events…" @click=${this.openExport}></vscode-toolbar-button>
+          <vscode-toolbar-button icon="refresh" label=${l10n.t('Run Again')} title=${l10n.t('Run Again')} @click=${() => s.runQuery(s.draft)}></vscode-toolbar-button>
+          <vscode-toolbar-button id="add-source-btn" icon="add" label=${l10n.t('Add Source')} title=${l10n.t('Add Files, Folders or an Account to This Timeline…')} @click=${() => s.addSource()}></vscode-toolbar-button>
+          <vscode-toolbar-button id="columns-btn" icon="list-selection" label=${l10n.t('Choose Columns')} title=${l10n.t('Choose Columns')} @click=${this.toggleColumns}></vscode-toolbar-button>
+          <vscode-toolbar-button icon="json" label=${l10n.t('Copy Event JSON')} title=${l10n.t('Copy Event JSON of the Selected Row')} ?disabled=${s.selectedRow === undefined} @click=${() => void s.copySelectedEvent()}></vscode-toolbar-button>
+          <vscode-toolbar-button id="export-btn" icon="export" label=${l10n.t('Export')} title=${l10n.t('Export Matching Events…')} @click=${this.openExport}></vscode-toolbar-button>
           <span class="sep"></span>
-          <vscode-toolbar-button icon=${layout.facets ? 'layout-sidebar-left' : 'layout-sidebar-left-off'} label=${layout.facets ? 'Hide Facets' : 'Show Facets'} title=${layout.facets ? 'Hide Facets' : 'Show Facets'} @click=${toggle('facets')}></vscode-toolbar-button>
-          <vscode-toolbar-button icon="graph" label=${layout.timeline ? 'Hide Timeline' : 'Show Timeline'} title=${layout.timeline ? 'Hide Timeline' : 'Show Timeline'} toggleable .checked=${layout.timeline} @click=${toggle('timeline')}></vscode-toolbar-button>
-          <vscode-toolbar-button icon=${layout.detail ? 'layout-sidebar-right' : 'layout-sidebar-right-off'} label=${layout.detail ? 'Hide Event Detail' : 'Show Event Detail'} title=${layout.detail ? 'Hide Event Detail' : 'Show Event Detail'} @click=${toggle('detail')}></vscode-toolbar-button>
+          <vscode-toolbar-button icon=${layout.facets ? 'layout-sidebar-left' : 'layout-sidebar-left-off'} label=${layout.facets ? l10n.t('Hide Facets') : l10n.t('Show Facets')} title=${layout.facets ? l10n.t('Hide Facets') : l10n.t('Show Facets')} @click=${toggle('facets')}></vscode-toolbar-button>
+          <vscode-toolbar-button icon="graph" label=${layout.timeline ? l10n.t('Hide Timeline') : l10n.t('Show Timeline')} title=${layout.timeline ? l10n.t('Hide Timeline') : l10n.t('Show Timeline')} toggleable .checked=${layout.timeline} @click=${toggle('timeline')}></vscode-toolbar-button>
+          <vscode-toolbar-button icon=${layout.detail ? 'layout-sidebar-right' : 'layout-sidebar-right-off'} label=${layout.detail ? l10n.t('Hide Event Detail') : l10n.t('Show Event Detail')} title=${layout.detail ? l10n.t('Hide Event Detail') : l10n.t('Show Event Detail')} @click=${toggle('detail')}></vscode-toolbar-button>
         </vscode-toolbar-container>
       </div>
       <ae-filter-bar
@@ -531,7 +532,7 @@ export class AeApp extends LitElement {
         @ae-escape=${() => this.onEscape()}
         @ae-clear-range=${() => s.setTimeRange(undefined)}
       ></ae-filter-bar>
-      ${s.pending ? html`<vscode-progress-bar class="busy" indeterminate aria-label="Running the query"></vscode-progress-bar>` : nothing}
+      ${s.pending ? html`<vscode-progress-bar class="busy" indeterminate aria-label=${l10n.t('Running the query')}></vscode-progress-bar>` : nothing}
       ${this._popup?.kind === 'columns'
         ? html`<ae-columns
             class="popup"
@@ -548,15 +549,19 @@ export class AeApp extends LitElement {
     const l = s.load;
     if (!l || l.done || l.cancelled) return nothing;
     const mb = (n: number) => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
-    const bytes = l.bytesTotal ? ` (${mb(l.bytes ?? 0)} of ${mb(l.bytesTotal)} MB)` : '';
-    const files = l.filesTotal > 0 ? `Reading ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files${bytes}… ` : 'Reading… ';
+    const files =
+      l.filesTotal <= 0
+        ? l10n.t('Reading…')
+        : l.bytesTotal
+          ? l10n.t('Reading {0} of {1} files ({2} of {3} MB)…', formatCount(l.files), formatCount(l.filesTotal), mb(l.bytes ?? 0), mb(l.bytesTotal))
+          : l10n.t('Reading {0} of {1} files…', formatCount(l.files), formatCount(l.filesTotal));
     return html`<div class="load" role="status">
-      <vscode-progress-bar .value=${l.filesTotal > 0 ? l.files : undefined} .max=${Math.max(1, l.filesTotal)} aria-label="Loading"></vscode-progress-bar>
+      <vscode-progress-bar .value=${l.filesTotal > 0 ? l.files : undefined} .max=${Math.max(1, l.filesTotal)} aria-label=${l10n.t('Loading')}></vscode-progress-bar>
       <div class="strip">
         ${icon('loading', 'codicon-modifier-spin')}
-        <span class="load-text">${files}${formatCount(s.loadedEvents)} events</span>
+        <span class="load-text">${files} ${l10n.t('{0} events', formatCount(s.loadedEvents))}</span>
         <span class="grow"></span>
-        <vscode-button secondary class="cancel" @click=${() => s.cancelLoad()}>Cancel</vscode-button>
+        <vscode-button secondary class="cancel" @click=${() => s.cancelLoad()}>${l10n.t('Cancel')}</vscode-button>
       </div>
     </div>`;
   }
@@ -581,7 +586,7 @@ export class AeApp extends LitElement {
             role="button"
             tabindex="0"
             aria-expanded=${open ? 'true' : 'false'}
-            title=${open ? 'Hide the problems' : 'Show the problems: file, line and column of each'}
+            title=${open ? l10n.t('Hide the problems') : l10n.t('Show the problems: file, line and column of each')}
             @click=${toggleProblems}
             @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggleProblems())}
             >${part.text}</a
@@ -595,7 +600,7 @@ export class AeApp extends LitElement {
             role="button"
             tabindex="0"
             aria-expanded=${this._skippedOpen ? 'true' : 'false'}
-            title=${this._skippedOpen ? 'Hide the skipped files' : 'Show which files were skipped, and why'}
+            title=${this._skippedOpen ? l10n.t('Hide the skipped files') : l10n.t('Show which files were skipped, and why')}
             @click=${toggle}
             @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggle())}
             >${part.text}</a
@@ -608,7 +613,7 @@ export class AeApp extends LitElement {
     const sourcesOpen = this._sourcesOpen;
     return html`<div class="strip summary" role="status" data-cancelled=${sum.cancelled ? 'true' : 'false'}>
         ${icon(sum.problems > 0 ? 'warning' : 'pass')}
-        <span class="summary-text">${parts}${sum.cancelled ? html`<span class="muted"> (cancelled)</span>` : nothing}</span>
+        <span class="summary-text">${parts}${sum.cancelled ? html`<span class="muted"> ${l10n.t('(cancelled)')}</span>` : nothing}</span>
         <span class="grow"></span>
         ${many
           ? html`<a
@@ -618,14 +623,14 @@ export class AeApp extends LitElement {
               aria-expanded=${sourcesOpen ? 'true' : 'false'}
               @click=${() => (this._sourcesOpen = !sourcesOpen)}
               @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), (this._sourcesOpen = !sourcesOpen))}
-              >${sourcesOpen ? 'Hide' : 'Per source'} (${formatCount(p.sources.length)})</a
+              >${sourcesOpen ? l10n.t('Hide ({0})', formatCount(p.sources.length)) : l10n.t('Per source ({0})', formatCount(p.sources.length))}</a
             >`
           : nothing}
       </div>
       ${skipped.length
         ? html`<ul class="summary-skipped-list">
             ${skipped.map((f) => html`<li><span class="path">${f.path}</span><span class="muted"> — </span><span class="reason">${f.reason}</span></li>`)}
-            ${sum.skipped > skipped.length ? html`<li class="muted">…and ${formatCount(sum.skipped - skipped.length)} more (all of them are in the Audit Logs output)</li>` : nothing}
+            ${sum.skipped > skipped.length ? html`<li class="muted">${l10n.t('…and {0} more (all of them are in the Audit Logs output)', formatCount(sum.skipped - skipped.length))}</li>` : nothing}
           </ul>`
         : nothing}
       ${many && sourcesOpen
@@ -651,8 +656,12 @@ export class AeApp extends LitElement {
     const total = Math.max(problems.length, s.panel?.summary?.problems ?? 0);
     const summary =
       problems.length === files && total === problems.length
-        ? `${formatCount(files)} file${files === 1 ? '' : 's'} had problems`
-        : `${formatCount(total)} problems in ${formatCount(files)}${total > problems.length ? '+' : ''} file${files === 1 ? '' : 's'}`;
+        ? files === 1
+          ? l10n.t('1 file had problems')
+          : l10n.t('{0} files had problems', formatCount(files))
+        : files === 1
+          ? l10n.t('{0} problems in {1} file', formatCount(total), `${formatCount(files)}${total > problems.length ? '+' : ''}`)
+          : l10n.t('{0} problems in {1} files', formatCount(total), `${formatCount(files)}${total > problems.length ? '+' : ''}`);
     return html`<div
         class="strip problems"
         role="button"
@@ -665,7 +674,7 @@ export class AeApp extends LitElement {
         <span class="problems-summary">${summary}; everything readable was kept.</span>
         <vscode-badge variant="counter">${formatCount(total)}</vscode-badge>
         <span class="grow"></span>
-        <span class="muted">${open ? 'Hide' : 'Show'}</span>
+        <span class="muted">${open ? l10n.t('Hide') : l10n.t('Show')}</span>
       </div>
       ${open
         ? html`<ul class="problems-list">
@@ -675,7 +684,7 @@ export class AeApp extends LitElement {
                 <span class="muted"> — </span><span class="message">${p.message}</span>
               </li>`,
             )}
-            ${total > problems.length ? html`<li class="muted">…and ${formatCount(total - problems.length)} more (all of them are in the Audit Logs output)</li>` : nothing}
+            ${total > problems.length ? html`<li class="muted">${l10n.t('…and {0} more (all of them are in the Audit Logs output)', formatCount(total - problems.length))}</li>` : nothing}
           </ul>`
         : nothing}`;
   }
@@ -700,19 +709,19 @@ export class AeApp extends LitElement {
               'fetching…'
             : `${formatCount(l.pages)} page${l.pages === 1 ? '' : 's'}, ${formatCount(l.events)} events`}${l.cancelled && !l.fetching ? ' (cancelled)' : ''}${l.stoppedBy && !l.fetching ? ' (stopped early)' : ''}</span
         >
-        <span class="live-sent" title="Filtered by the API">Sent to the API: <code>${sent}</code></span>
-        <span class="live-local" title="Filtered in this panel over the fetched events">Applied here: <code>${l.localFilter || 'nothing more'}</code></span>
+        <span class="live-sent" title=${l10n.t('Filtered by the API')}>${l10n.t('Sent to the API:')} <code>${sent}</code></span>
+        <span class="live-local" title=${l10n.t('Filtered in this panel over the fetched events')}>${l10n.t('Applied here:')} <code>${l.localFilter || 'nothing more'}</code></span>
         ${l.server
           ? html`<span class="live-server muted" title=${l.server.note}
               >${icon('info')} In the API: ${l.server.total !== undefined ? `${formatCount(l.server.total)} events` : 'more events'} by its own count, not
               all fetched (“In the API” in the facets and timeline; hover for what it covers)</span
             >`
           : nothing}
-        ${l.serverError ? html`<span class="live-server-error muted" title=${l.serverError}>No counts from the API: ${l.serverError}</span>` : nothing}
+        ${l.serverError ? html`<span class="live-server-error muted" title=${l.serverError}>${l10n.t('No counts from the API: {0}', l.serverError)}</span>` : nothing}
         <span class="grow"></span>
         ${changed && !l.fetching
-          ? html`<vscode-button secondary class="refetch" title="Fetch from the API again with the filter in the bar" @click=${() => s.refetchLive()}
-              >Fetch with This Filter</vscode-button
+          ? html`<vscode-button secondary class="refetch" title=${l10n.t('Fetch from the API again with the filter in the bar')} @click=${() => s.refetchLive()}
+              >${l10n.t('Fetch with This Filter')}</vscode-button
             >`
           : nothing}
         ${l.actions.map(
@@ -721,7 +730,7 @@ export class AeApp extends LitElement {
             class="query-action"
             data-action=${a.id}
             ?disabled=${l.fetching}
-            title=${`${a.title} with the filter in the bar (asks for confirmation before anything changes)`}
+            title=${l10n.t('{0} with the filter in the bar (asks for confirmation before anything changes)', a.title)}
             @click=${() => !l.fetching && s.runQueryAction(src.path, a.id)}
             >${a.title}</vscode-button
           >`,
@@ -734,16 +743,16 @@ export class AeApp extends LitElement {
     const r = s.result;
     const l = s.load;
     let loadNote: string | typeof nothing = nothing;
-    if (l?.cancelled) loadNote = `Loading cancelled: ${formatCount(l.files)} of ${formatCount(l.filesTotal)} files read`;
-    const sel = s.selectedIndex !== undefined && r ? `Row ${formatCount(s.selectedIndex + 1)}` : '';
+    if (l?.cancelled) loadNote = l10n.t('Loading cancelled: {0} of {1} files read', formatCount(l.files), formatCount(l.filesTotal));
+    const sel = s.selectedIndex !== undefined && r ? l10n.t('Row {0}', formatCount(s.selectedIndex + 1)) : '';
     return html`<div class="status" role="status" aria-live="polite">
-      <span class="count">${r ? `${formatCount(r.count)} of ${formatCount(r.total)} events · ${formatCount(Math.round(r.ms))} ms` : s.pending ? 'Running…' : ''}</span>
-      ${s.pending && r ? html`<span>Running…</span>` : nothing}
+      <span class="count">${r ? l10n.t('{0} of {1} events · {2} ms', formatCount(r.count), formatCount(r.total), formatCount(Math.round(r.ms))) : s.pending ? l10n.t('Running…') : ''}</span>
+      ${s.pending && r ? html`<span>${l10n.t('Running…')}</span>` : nothing}
       ${loadNote !== nothing ? html`<span>${loadNote}</span>` : nothing}
       ${s.requestError
         ? html`<span class="request-error" role="alert"
             ><span class="text" title=${shownTitle(s.requestError)}>${shownText(s.requestError)}</span
-            ><button title="Dismiss" aria-label="Dismiss" @click=${() => s.dismissRequestError()}>×</button></span
+            ><button title=${l10n.t('Dismiss')} aria-label=${l10n.t('Dismiss')} @click=${() => s.dismissRequestError()}>×</button></span
           >`
         : nothing}
       <span class="grow"></span>
@@ -754,10 +763,10 @@ export class AeApp extends LitElement {
 
   override render() {
     const s = this.state;
-    if (!s) return html`<div class="status">Starting…</div>`;
+    if (!s) return html`<div class="status">${l10n.t('Starting…')}</div>`;
     const r = s.result;
     const layout = s.layout;
-    const emptyText = r ? (r.total === 0 ? 'No events loaded yet' : 'No events match the filter') : s.error ? 'Fix the filter to see events' : 'Loading…';
+    const emptyText = r ? (r.total === 0 ? l10n.t('No events loaded yet') : l10n.t('No events match the filter')) : s.error ? l10n.t('Fix the filter to see events') : l10n.t('Loading…');
     const popup = this._popup;
     const server = s.server;
     return html`${codicons()}
@@ -784,26 +793,26 @@ export class AeApp extends LitElement {
                 @ae-facet=${(e: CustomEvent<FacetPickDetail>) => s.addFilter(e.detail.field, e.detail.value, e.detail.exclude)}
                 @ae-facet-table=${(e: CustomEvent<string>) => s.showSummary(e.detail)}
               ></ae-facets
-              ><div class="sash left" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'facets')}></div>`
+              ><div class="sash left" title=${l10n.t('Drag to resize')} @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'facets')}></div>`
           : nothing}
         <div class="centre">
-          <div class="tabs" role="tablist" aria-label="What the panel shows">
-            <button class="tab tab-events" role="tab" aria-selected=${s.centre === 'events' ? 'true' : 'false'} @click=${() => s.showEvents()}>Events</button>
+          <div class="tabs" role="tablist" aria-label=${l10n.t('What the panel shows')}>
+            <button class="tab tab-events" role="tab" aria-selected=${s.centre === 'events' ? 'true' : 'false'} @click=${() => s.showEvents()}>${l10n.t('Events')}</button>
             <button
               class="tab tab-summary"
               role="tab"
               aria-selected=${s.centre === 'summary' ? 'true' : 'false'}
-              title="The matching events grouped by who acted (or by source IP, access key, account, origin), with what each did"
+              title=${l10n.t('The matching events grouped by who acted (or by source IP, access key, account, origin), with what each did')}
               @click=${() => s.showSummary()}
             >
-              Principals
+              ${l10n.t('Principals')}
             </button>
             ${s.detections && s.detections.state !== 'unavailable'
               ? html`<button
                   class="tab tab-detections"
                   role="tab"
                   aria-selected=${s.centre === 'detections' ? 'true' : 'false'}
-                  title="The Sigma rules the events matched, by level"
+                  title=${l10n.t('The Sigma rules the events matched, by level')}
                   @click=${() => s.showDetections()}
                 >
                   Detections${detectionBadge(s.detections)}
@@ -845,7 +854,7 @@ export class AeApp extends LitElement {
         ></ae-grid>`}
         </div>
         ${layout.detail
-          ? html`<div class="sash" title="Drag to resize" @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'detail')}></div>
+          ? html`<div class="sash" title=${l10n.t('Drag to resize')} @pointerdown=${(e: PointerEvent) => this.onSashDown(e, 'detail')}></div>
               <ae-detail
                 ${styleProps({ width: `${layout.detailWidth}px` })}
                 .detail=${s.detail}
@@ -869,9 +878,9 @@ export class AeApp extends LitElement {
               class="menu"
               ${styleProps({ left: `${popup.x}px`, top: `${popup.y}px` })}
               .data=${[
-                { label: 'Export as CSV…', value: 'csv' },
-                { label: 'Export as JSON…', value: 'json' },
-                { label: 'Export as JSON Lines…', value: 'jsonl' },
+                { label: l10n.t('Export as CSV…'), value: 'csv' },
+                { label: l10n.t('Export as JSON…'), value: 'json' },
+                { label: l10n.t('Export as JSON Lines…'), value: 'jsonl' },
               ]}
               .show=${true}
               @vsc-context-menu-select=${this.onExportSelect}

@@ -2,6 +2,7 @@
  * ae-columns: the column chooser. Shown columns can be moved up/down and removed; any of
  * PanelState.availableColumns (normalized fields, then raw paths seen in the data) can be added.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
@@ -137,24 +138,24 @@ export class AeColumns extends LitElement {
     const full = this.columns.length >= LIMITS.columns;
     return html`${codicons()}
       <div class="head">
-        <span class="section-title">Columns</span>
-        <button class="icon-btn" title="Reset to Default Columns" aria-label="Reset columns" @click=${() => this.set([...DEFAULT_COLUMNS])}>${icon('discard')}</button>
-        <button class="icon-btn" title="Close" aria-label="Close" @click=${() => emit(this, 'ae-close', null)}>${icon('close')}</button>
+        <span class="section-title">${l10n.t('Columns')}</span>
+        <button class="icon-btn" title=${l10n.t('Reset to Default Columns')} aria-label=${l10n.t('Reset columns')} @click=${() => this.set([...DEFAULT_COLUMNS])}>${icon('discard')}</button>
+        <button class="icon-btn" title=${l10n.t('Close')} aria-label=${l10n.t('Close')} @click=${() => emit(this, 'ae-close', null)}>${icon('close')}</button>
       </div>
-      <div class="list current" role="list" aria-label="Shown columns">
+      <div class="list current" role="list" aria-label=${l10n.t('Shown columns')}>
         ${this.columns.map(
           (c, i) => html`<div class="item" role="listitem">
             <span class="name" title=${shownTitle(c)}>${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
-            <button class="icon-btn" title="Move Up" aria-label="Move up" ?disabled=${i === 0} @click=${() => this.move(i, -1)}>${icon('arrow-up')}</button>
-            <button class="icon-btn" title="Move Down" aria-label="Move down" ?disabled=${i === this.columns.length - 1} @click=${() => this.move(i, 1)}>${icon('arrow-down')}</button>
-            <button class="icon-btn" title="Remove Column" aria-label="Remove column" ?disabled=${this.columns.length === 1} @click=${() => this.set(this.columns.filter((x) => x !== c))}>${icon('close')}</button>
+            <button class="icon-btn" title=${l10n.t('Move Up')} aria-label=${l10n.t('Move up')} ?disabled=${i === 0} @click=${() => this.move(i, -1)}>${icon('arrow-up')}</button>
+            <button class="icon-btn" title=${l10n.t('Move Down')} aria-label=${l10n.t('Move down')} ?disabled=${i === this.columns.length - 1} @click=${() => this.move(i, 1)}>${icon('arrow-down')}</button>
+            <button class="icon-btn" title=${l10n.t('Remove Column')} aria-label=${l10n.t('Remove column')} ?disabled=${this.columns.length === 1} @click=${() => this.set(this.columns.filter((x) => x !== c))}>${icon('close')}</button>
           </div>`,
         )}
       </div>
       <div class="search">
         <vscode-textfield
-          placeholder="Add a column: type a field or raw path"
-          aria-label="Find a column to add"
+          placeholder=${l10n.t('Add a column: type a field or raw path')}
+          aria-label=${l10n.t('Find a column to add')}
           @input=${(e: Event) => (this._query = (e.target as VscodeTextfield).value)}
           @keydown=${(e: KeyboardEvent) => {
             if (e.key === 'Escape') emit(this, 'ae-close', null);
@@ -165,7 +166,7 @@ export class AeColumns extends LitElement {
           }}
         ></vscode-textfield>
       </div>
-      <div class="list avail" role="list" aria-label="Columns to add">
+      <div class="list avail" role="list" aria-label=${l10n.t('Columns to add')}>
         ${candidates.slice(0, MAX_LISTED).map(
           (c) => html`<div
             class="item add"
@@ -178,8 +179,8 @@ export class AeColumns extends LitElement {
             ${icon('add')}<span class="name">${shownText(columnLabel(c))}${columnLabel(c) !== c ? html`<span class="path muted">${shownText(c)}</span>` : nothing}</span>
           </div>`,
         )}
-        ${candidates.length > MAX_LISTED ? html`<div class="more muted">${candidates.length - MAX_LISTED} more: type to narrow</div>` : nothing}
-        ${candidates.length === 0 ? html`<div class="more muted">No other columns${q ? ' match' : ''}</div>` : nothing}
+        ${candidates.length > MAX_LISTED ? html`<div class="more muted">${l10n.t('{0} more: type to narrow', candidates.length - MAX_LISTED)}</div>` : nothing}
+        ${candidates.length === 0 ? html`<div class="more muted">${q ? l10n.t('No other columns match') : l10n.t('No other columns')}</div>` : nothing}
       </div>`;
   }
 }

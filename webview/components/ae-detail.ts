@@ -8,6 +8,7 @@
  * answers becomes one more tab, its JSON as text in a <pre>. The provider's actions on the event
  * (tagging, …) are buttons next to it; the host asks for input and confirmation before any runs.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
 import { keyed } from 'lit/directives/keyed.js';
@@ -456,11 +457,11 @@ export class AeDetail extends LitElement {
 
   private copyValue(line: Line): void {
     const text = line.kind === 'string' ? String(line.value) : JSON.stringify(line.value, null, 2);
-    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text, what: 'Value' });
+    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text, what: l10n.t('Value') });
   }
 
   private copyPath(line: Line): void {
-    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: dottedPath(line.path), what: 'Path' });
+    emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: dottedPath(line.path), what: l10n.t('Path') });
   }
 
   private filter(line: Line, exclude: boolean): void {
@@ -602,9 +603,9 @@ export class AeDetail extends LitElement {
   private renderValue(line: Line) {
     switch (line.kind) {
       case 'object':
-        return html`<span class="summary">{…} ${formatCount(line.size)} ${line.size === 1 ? 'key' : 'keys'}</span>`;
+        return html`<span class="summary">{…} ${line.size === 1 ? l10n.t('1 key') : l10n.t('{0} keys', formatCount(line.size))}</span>`;
       case 'array':
-        return html`<span class="summary">[…] ${formatCount(line.size)} ${line.size === 1 ? 'item' : 'items'}</span>`;
+        return html`<span class="summary">[…] ${line.size === 1 ? l10n.t('1 item') : l10n.t('{0} items', formatCount(line.size))}</span>`;
       case 'string':
         return html`<span class="string v">"${shownText(String(line.value))}"</span>`;
       case 'null':
@@ -639,12 +640,12 @@ export class AeDetail extends LitElement {
   private renderTree() {
     const p = this.parsed;
     if (!p) return nothing;
-    if (!p.ok) return html`<div class="notice">This event is not valid JSON (${p.message}); the Raw tab shows it as it arrived.</div>`;
+    if (!p.ok) return html`<div class="notice">${l10n.t('This event is not valid JSON ({0}); the Raw tab shows it as it arrived.', p.message)}</div>`;
     return html`<div
         class="tree"
         role="tree"
         tabindex="0"
-        aria-label="Event JSON"
+        aria-label=${l10n.t('Event JSON')}
         @mouseover=${this.onTreeOver}
         @mouseleave=${() => this._active === undefined && this.placeBar(undefined)}
         @contextmenu=${this.onTreeContextMenu}
@@ -652,12 +653,12 @@ export class AeDetail extends LitElement {
       >
         ${this.lines.map((l, i) => this.renderLine(l, i))}
         <span class="line-actions" hidden>
-          <button class="icon-btn" title="Copy Value" aria-label="Copy value" @click=${() => this.barAction((l) => this.copyValue(l))}>${icon('copy')}</button>
-          <button class="icon-btn" title="Copy Path" aria-label="Copy path" @click=${() => this.barAction((l) => this.copyPath(l))}>${icon('symbol-field')}</button>
-          <button class="icon-btn filter" title="Filter on This Value (Alt+click: exclude)" aria-label="Filter on this value" @click=${(e: MouseEvent) => this.barAction((l) => this.filter(l, e.altKey))}>${icon('filter')}</button>
+          <button class="icon-btn" title=${l10n.t('Copy Value')} aria-label=${l10n.t('Copy value')} @click=${() => this.barAction((l) => this.copyValue(l))}>${icon('copy')}</button>
+          <button class="icon-btn" title=${l10n.t('Copy Path')} aria-label=${l10n.t('Copy path')} @click=${() => this.barAction((l) => this.copyPath(l))}>${icon('symbol-field')}</button>
+          <button class="icon-btn filter" title=${l10n.t('Filter on This Value (Alt+click: exclude)')} aria-label=${l10n.t('Filter on this value')} @click=${(e: MouseEvent) => this.barAction((l) => this.filter(l, e.altKey))}>${icon('filter')}</button>
         </span>
       </div>
-      ${this.truncated ? html`<div class="notice">The tree stops at ${formatCount(MAX_LINES)} lines; the Raw tab has the whole event.</div>` : nothing}`;
+      ${this.truncated ? html`<div class="notice">${l10n.t('The tree stops at {0} lines; the Raw tab has the whole event.', formatCount(MAX_LINES))}</div>` : nothing}`;
   }
 
   /** Raw JSON as text: each string literal an isolated run, hidden characters as escapes. */
@@ -692,9 +693,9 @@ export class AeDetail extends LitElement {
             icon=${e?.loading ? 'loading' : 'cloud-download'}
             ?icon-spin=${e?.loading ?? false}
             ?disabled=${e?.loading ?? false}
-            title="Ask the API for more of this event (read by id, raw data, relations)"
+            title=${l10n.t('Ask the API for more of this event (read by id, raw data, relations)')}
             @click=${() => !e?.loading && emit(this, 'ae-api-load', d.row)}
-            >${e?.loading ? 'Loading from API…' : e?.sections ? 'Load from API Again' : 'Load from API'}</vscode-button
+            >${e?.loading ? l10n.t('Loading from API…') : e?.sections ? l10n.t('Load from API Again') : l10n.t('Load from API')}</vscode-button
           >`
         : nothing}
       ${live.actions.map(
@@ -702,12 +703,12 @@ export class AeDetail extends LitElement {
           secondary
           class="event-action"
           data-action=${a.id}
-          title=${`${a.title} (asks for confirmation before anything changes)`}
+          title=${l10n.t('{0} (asks for confirmation before anything changes)', a.title)}
           @click=${() => emit(this, 'ae-api-action', a.id)}
           >${a.title}</vscode-button
         >`,
       )}
-      ${e?.error ? html`<div class="api-error" role="alert">Could not load from the API: ${e.error}</div>` : nothing}
+      ${e?.error ? html`<div class="api-error" role="alert">${l10n.t('Could not load from the API: {0}', e.error)}</div>` : nothing}
     </div>`;
   }
 
@@ -715,7 +716,7 @@ export class AeDetail extends LitElement {
   private renderWhere(w: WhereDto) {
     const parts = w.ipClass === 'public' ? [w.country, w.asn ? `AS${w.asn}` : '', w.asOrg].filter((p) => p !== '') : [];
     const said = parts.length > 0 ? parts.join(' · ') : w.ipClass === 'public' ? 'not in the IP data' : w.classText;
-    const source = `IP data of ${w.dataDate || 'unknown date (the table could not be loaded)'}. ${w.attribution}`;
+    const source = `${l10n.t('IP data of {0}.', w.dataDate || l10n.t('unknown date (the table could not be loaded)'))} ${w.attribution}`;
     return html`<div class="where" title=${shownTitle(`${w.ip}: ${w.classText}. ${source}`)}>
       ${icon('globe')}<span class="where-text">${shownText(said)}</span>
       <div class="where-source muted">${shownText(source)}</div>
@@ -728,16 +729,16 @@ export class AeDetail extends LitElement {
     if (!c) return nothing;
     const step = (label: string, row: number) =>
       row >= 0 && row !== d.row
-        ? html`<button class="step-link" data-row=${row} title=${`Show this event: ${shownTitle(label)}`} @click=${() => emit(this, 'ae-chain-select', row)}>${shownText(label)}</button>`
+        ? html`<button class="step-link" data-row=${row} title=${l10n.t('Show this event: {0}', shownTitle(label))} @click=${() => emit(this, 'ae-chain-select', row)}>${shownText(label)}</button>`
         : html`<span class="step-text" title=${shownTitle(label)}>${shownText(label)}</span>`;
-    return html`<div class="chain" role="navigation" aria-label="Session chain">
-      <div class="chain-title">Who is behind it</div>
+    return html`<div class="chain" role="navigation" aria-label=${l10n.t('Session chain')}>
+      <div class="chain-title">${l10n.t('Who is behind it')}</div>
       <ol>
         ${c.steps.map(
           (s, i) => html`<li class="step ${s.kind}" data-kind=${s.kind}>${i > 0 ? html`<span aria-hidden="true">→</span> ` : nothing}${step(s.label, s.row)}</li>`,
         )}
       </ol>
-      ${c.omitted > 0 ? html`<div class="omitted">${formatCount(c.omitted)} steps in the middle of this chain are not shown.</div>` : nothing}
+      ${c.omitted > 0 ? html`<div class="omitted">${l10n.t('{0} steps in the middle of this chain are not shown.', formatCount(c.omitted))}</div>` : nothing}
       ${c.end === 'outside'
         ? html`<div class="outside" role="note">
             The chain leaves the loaded data: ${c.outsideKey ? html`key <code>${shownText(c.outsideKey)}</code> was` : 'its first credentials were'} minted before (or
@@ -755,32 +756,32 @@ export class AeDetail extends LitElement {
     const menuLine = menu ? this.lines[menu.line] : undefined;
     return html`${codicons()}
       <div class="title">
-        <span class="section-title">Event</span>
+        <span class="section-title">${l10n.t('Event')}</span>
         <span class="source muted" title=${shownTitle(d?.source ?? '')}>${d ? shownText(baseName(d.source)) : ''}</span>
         <span class="actions">
-          <button class="icon-btn" title="Expand All" aria-label="Expand all" @click=${() => this.expandAll()}>${icon('expand-all')}</button>
-          <button class="icon-btn" title="Collapse All" aria-label="Collapse all" @click=${() => this.collapseAll()}>${icon('collapse-all')}</button>
-          <button class="icon-btn" title="Copy Event JSON" aria-label="Copy event JSON" ?disabled=${!d} @click=${() => d && emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: d.raw, what: 'Event JSON' })}>${icon('json')}</button>
-          <button class="icon-btn" title="Close" aria-label="Close detail" @click=${() => emit(this, 'ae-detail-close', null)}>${icon('close')}</button>
+          <button class="icon-btn" title=${l10n.t('Expand All')} aria-label=${l10n.t('Expand all')} @click=${() => this.expandAll()}>${icon('expand-all')}</button>
+          <button class="icon-btn" title=${l10n.t('Collapse All')} aria-label=${l10n.t('Collapse all')} @click=${() => this.collapseAll()}>${icon('collapse-all')}</button>
+          <button class="icon-btn" title=${l10n.t('Copy Event JSON')} aria-label=${l10n.t('Copy event JSON')} ?disabled=${!d} @click=${() => d && emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: d.raw, what: l10n.t('Event JSON') })}>${icon('json')}</button>
+          <button class="icon-btn" title=${l10n.t('Close')} aria-label=${l10n.t('Close detail')} @click=${() => emit(this, 'ae-detail-close', null)}>${icon('close')}</button>
         </span>
       </div>
       ${d && this.gone && !this.error
-        ? html`<div class="gone" role="status">${icon('info')}<span>Not in the current results: the filter changed after this event was picked.</span></div>`
+        ? html`<div class="gone" role="status">${icon('info')}<span>${l10n.t('Not in the current results: the filter changed after this event was picked.')}</span></div>`
         : nothing}
       ${this.error
-        ? html`<div class="placeholder muted">Could not load the event: ${this.error}</div>`
+        ? html`<div class="placeholder muted">${l10n.t('Could not load the event: {0}', this.error)}</div>`
         : !d
-          ? html`<div class="placeholder muted">${this.loading ? 'Loading…' : 'Select an event to see all of its fields.'}</div>`
+          ? html`<div class="placeholder muted">${this.loading ? l10n.t('Loading…') : l10n.t('Select an event to see all of its fields.')}</div>`
           : html`${this.renderChain(d)}${this.renderApi(d)}${d.where ? this.renderWhere(d.where) : nothing}${renderDetectionList(d.detections)}<vscode-tabs selected-index=${tab} @vsc-tabs-select=${(e: VscTabsSelectEvent) => (this._tab = e.detail.selectedIndex)}>
-              <vscode-tab-header slot="header">Tree</vscode-tab-header>
+              <vscode-tab-header slot="header">${l10n.t('Tree')}</vscode-tab-header>
               <vscode-tab-panel>${this.renderTree()}</vscode-tab-panel>
-              <vscode-tab-header slot="header">Raw</vscode-tab-header>
+              <vscode-tab-header slot="header">${l10n.t('Raw')}</vscode-tab-header>
               <vscode-tab-panel><pre class="raw">${this.renderRaw(d.raw)}</pre></vscode-tab-panel>
               ${sections.map(
-                (s) => html`<vscode-tab-header slot="header" class="api-tab" title=${`${s.title} (from the API)`}>${s.title}</vscode-tab-header>
+                (s) => html`<vscode-tab-header slot="header" class="api-tab" title=${l10n.t('{0} (from the API)', s.title)}>${s.title}</vscode-tab-header>
                   <vscode-tab-panel class="api-panel">
                     <div class="section-bar">
-                      <button class="icon-btn" title="Copy" aria-label=${`Copy ${s.title}`} @click=${() => emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: s.text, what: s.title })}>${icon('copy')}</button>
+                      <button class="icon-btn" title=${l10n.t('Copy')} aria-label=${l10n.t('Copy {0}', s.title)} @click=${() => emit<DetailActionDetail>(this, 'ae-detail-action', { action: 'copy', text: s.text, what: s.title })}>${icon('copy')}</button>
                     </div>
                     <pre class="raw api-text">${this.renderRaw(s.text)}</pre>
                   </vscode-tab-panel>`,
@@ -793,10 +794,10 @@ export class AeDetail extends LitElement {
               class="menu"
               ${styleProps({ left: `${menu.x}px`, top: `${menu.y}px` })}
               .data=${[
-                { label: 'Copy Value', value: 'copy' },
-                { label: 'Copy Path', value: 'path' },
+                { label: l10n.t('Copy Value'), value: 'copy' },
+                { label: l10n.t('Copy Path'), value: 'path' },
                 ...(this.canFilter(menuLine)
-                  ? [{ separator: true }, { label: 'Filter on This Value', value: 'filter' }, { label: 'Exclude This Value', value: 'exclude' }]
+                  ? [{ separator: true }, { label: l10n.t('Filter on This Value'), value: 'filter' }, { label: l10n.t('Exclude This Value'), value: 'exclude' }]
                   : []),
               ]}
               .show=${true}

@@ -7,6 +7,7 @@
  * Rule texts come from rule files (a user's folder can hold anything): text bindings only, and a
  * link only for an https URL (VS Code asks before opening it); a file path is shown as text.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing } from 'lit';
 import { DETECTION_LEVELS, type DetectionLevel, type DetectionsSummary } from '../../src/protocol';
 import { formatCount } from '../format';
@@ -95,29 +96,29 @@ export class AeDetections extends LitElement {
 
   override render() {
     const s = this.summary;
-    if (!s || s.state === 'unavailable') return html`<p class="note">Detections are not available here.</p>`;
+    if (!s || s.state === 'unavailable') return html`<p class="note">${l10n.t('Detections are not available here.')}</p>`;
     const running =
       s.state === 'running'
-        ? html`<p class="note running">Running the Sigma rules${s.pending !== undefined ? ` over ${formatCount(s.pending)} events` : ''}…</p>`
+        ? html`<p class="note running">${s.pending !== undefined ? l10n.t('Running the Sigma rules over {0} events…', formatCount(s.pending)) : l10n.t('Running the Sigma rules…')}</p>`
         : s.state === 'cancelled'
-          ? html`<p class="note cancelled">Cancelled: the rules did not run over ${formatCount(s.pending ?? 0)} events (they run again when more events load).</p>`
+          ? html`<p class="note cancelled">${l10n.t('Cancelled: the rules did not run over {0} events (they run again when more events load).', formatCount(s.pending ?? 0))}</p>`
           : nothing;
-    if (s.state === 'idle' && s.rules.length === 0) return html`<p class="note">No detections yet: they run when events are loaded.</p>`;
+    if (s.state === 'idle' && s.rules.length === 0) return html`<p class="note">${l10n.t('No detections yet: they run when events are loaded.')}</p>`;
     return html`${running}
-      <p class="note totals">${formatCount(s.eventsWithHits)} of ${formatCount(s.events)} events matched a Sigma rule.</p>
-      <div class="levels" role="group" aria-label="Hits by level">
+      <p class="note totals">${l10n.t('{0} of {1} events matched a Sigma rule.', formatCount(s.eventsWithHits), formatCount(s.events))}</p>
+      <div class="levels" role="group" aria-label=${l10n.t('Hits by level')}>
         ${SHOWN_LEVELS.map(
           (l) =>
-            html`<button class="level lvl-btn-${l}" ?disabled=${s.byLevel[l] === 0} title=${`Show the events with a ${l} hit or worse`} @click=${() => emit<DetectionPickDetail>(this, 'ae-detection-pick', { level: l })}>
+            html`<button class="level lvl-btn-${l}" ?disabled=${s.byLevel[l] === 0} title=${l10n.t('Show the events with a {0} hit or worse', l)} @click=${() => emit<DetectionPickDetail>(this, 'ae-detection-pick', { level: l })}>
               <span class="lvl lvl-${l}">${l}</span> ${formatCount(s.byLevel[l])}
             </button>`,
         )}
       </div>
       ${s.rules.length === 0
-        ? html`<p class="note">No rule matched.</p>`
+        ? html`<p class="note">${l10n.t('No rule matched.')}</p>`
         : html`<table>
             <thead>
-              <tr><th>Level</th><th>Rule</th><th>Hits</th><th>Author</th></tr>
+              <tr><th>${l10n.t('Level')}</th><th>${l10n.t('Rule')}</th><th>${l10n.t('Hits')}</th><th>${l10n.t('Author')}</th></tr>
             </thead>
             <tbody>
               ${s.rules.map((r) => {
@@ -134,8 +135,8 @@ export class AeDetections extends LitElement {
               })}
             </tbody>
           </table>`}
-      ${s.problems > 0 ? html`<p class="note">${formatCount(s.problems)} rule file${s.problems === 1 ? '' : 's'} could not be evaluated (see the log).</p>` : nothing}
-      <p class="note">Rules: SigmaHQ (Detection Rule License 1.1) and your rule folders.</p>`;
+      ${s.problems > 0 ? html`<p class="note">${s.problems === 1 ? l10n.t('1 rule file could not be evaluated (see the log).') : l10n.t('{0} rule files could not be evaluated (see the log).', formatCount(s.problems))}</p>` : nothing}
+      <p class="note">${l10n.t('Rules: SigmaHQ (Detection Rule License 1.1) and your rule folders.')}</p>`;
   }
 }
 

@@ -9,12 +9,13 @@
  * counts over everything it holds for the query, which are not the fetched events' counts. They
  * are kept apart (own heading, own bar color, the API's note as caption) so the two never mix.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
 import type { FacetParams, FacetResult, FacetValue, ServerAggregateDto } from '../../src/protocol';
 import { FACET_FIELDS, IP_DATA_ATTRIBUTION, IP_DATA_FIELDS, LIMITS } from '../../src/protocol';
 import { formatCount } from '../format';
-import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle } from './shared';
+import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, shownTitle, withParts } from './shared';
 
 /** Values "Show more" adds at a time. */
 const MORE = 50;
@@ -401,16 +402,16 @@ export class AeFacets extends LitElement {
   }
 
   private renderValue(field: string, v: FacetValue, total: number, server: boolean) {
-    const what = server ? 'events in the API (not all fetched)' : 'events';
+    const count = server ? l10n.t('{0} events in the API (not all fetched)', formatCount(v.count)) : l10n.t('{0} events', formatCount(v.count));
     return html`<li
       class="value ${server ? 'server' : ''}"
       role="button"
       tabindex="0"
-      title=${`${v.value === '' ? '(none)' : shownTitle(v.value)}\n${formatCount(v.count)} ${what}\nClick: filter to this value · Alt+click: exclude it`}
+      title=${`${v.value === '' ? l10n.t('(none)') : shownTitle(v.value)}\n${count}\n${l10n.t('Click: filter to this value · Alt+click: exclude it')}`}
       @click=${(e: MouseEvent) => this.pick(e, field, v.value)}
       @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.pick(e, field, v.value)}
     >
-      <span class="text ${v.value === '' ? 'none' : endMatters(field, v.value) ? 'tail' : ''}"><span class="v">${v.value === '' ? '(none)' : shownText(v.value)}</span></span>
+      <span class="text ${v.value === '' ? 'none' : endMatters(field, v.value) ? 'tail' : ''}"><span class="v">${v.value === '' ? l10n.t('(none)') : shownText(v.value)}</span></span>
       <span class="count">${formatCount(v.count)}</span>
       <span class="bar" ${styleProps({ width: `${Math.max(1, Math.round((v.count / total) * 100))}%` })}></span>
     </li>`;
@@ -420,8 +421,8 @@ export class AeFacets extends LitElement {
     const values = this.server?.facets[field] ?? [];
     if (values.length === 0) return nothing;
     const total = Math.max(1, this.server?.total ?? values.reduce((n, v) => n + v.count, 0));
-    return html`<div class="server-head muted" title=${this.server?.note ?? ''}>${icon('cloud')}<span>In the API</span></div>
-      <ul role="list" class="server-values" aria-label=${`${columnLabel(field)}: counts in the API`}>
+    return html`<div class="server-head muted" title=${this.server?.note ?? ''}>${icon('cloud')}<span>${l10n.t('In the API')}</span></div>
+      <ul role="list" class="server-values" aria-label=${l10n.t('{0}: counts in the API', columnLabel(field))}>
         ${values.map((v) => this.renderValue(field, v, total, true))}
       </ul>`;
   }
@@ -452,23 +453,23 @@ export class AeFacets extends LitElement {
           @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.toggle(field))}
         >
           ${icon(open ? 'chevron-down' : 'chevron-right')}
-          <span class="section-title" title=${IP_DATA_FIELDS.includes(field) ? `${label} of the Source IP. ${IP_DATA_ATTRIBUTION}` : nothing}>${label}</span>
+          <span class="section-title" title=${IP_DATA_FIELDS.includes(field) ? `${l10n.t('{0} of the Source IP.', label)} ${IP_DATA_ATTRIBUTION}` : nothing}>${label}</span>
         </span>
         <button
           class="icon-btn search-btn"
-          title=${`Find a ${label} value`}
-          aria-label=${`Find a ${label} value`}
+          title=${l10n.t('Find a {0} value', label)}
+          aria-label=${l10n.t('Find a {0} value', label)}
           aria-pressed=${m.searchOpen ? 'true' : 'false'}
           @click=${() => (this._collapsed.has(field) && this.toggle(field), this.toggleSearch(field))}
         >${icon('search')}</button>
         <button
           class="icon-btn order-btn"
-          title=${rare ? 'Rarest first (click: most frequent first)' : 'Most frequent first (click: rarest first)'}
-          aria-label=${`${label}: rarest first`}
+          title=${rare ? l10n.t('Rarest first (click: most frequent first)') : l10n.t('Most frequent first (click: rarest first)')}
+          aria-label=${l10n.t('{0}: rarest first', label)}
           aria-pressed=${rare ? 'true' : 'false'}
           @click=${() => (this._collapsed.has(field) && this.toggle(field), this.setOrder(field, rare ? 'desc' : 'asc'))}
         >${icon(rare ? 'arrow-up' : 'arrow-down')}</button>
-        <span class="n muted" title=${distinct !== undefined ? `${formatCount(distinct)} distinct ${distinct === 1 ? 'value' : 'values'}` : ''}>${distinct !== undefined ? formatCount(distinct) : top.length ? formatCount(top.length) : ''}</span>
+        <span class="n muted" title=${distinct !== undefined ? (distinct === 1 ? l10n.t('1 distinct value') : l10n.t('{0} distinct values', formatCount(distinct))) : ''}>${distinct !== undefined ? formatCount(distinct) : top.length ? formatCount(top.length) : ''}</span>
       </div>
       ${open
         ? html`${m.searchOpen
@@ -478,8 +479,8 @@ export class AeFacets extends LitElement {
                     data-field=${field}
                     type="text"
                     maxlength=${LIMITS.facetSearch}
-                    placeholder=${`Find a value among ${distinct !== undefined ? formatCount(distinct) : 'all'}`}
-                    aria-label=${`Find a ${label} value`}
+                    placeholder=${distinct !== undefined ? l10n.t('Find a value among {0}', formatCount(distinct)) : l10n.t('Find a value among all')}
+                    aria-label=${l10n.t('Find a {0} value', label)}
                     .value=${m.search}
                     @input=${(e: InputEvent) => this.onSearchInput(field, (e.target as HTMLInputElement).value)}
                     @keydown=${(e: KeyboardEvent) => this.onSearchKey(e, field)}
@@ -487,27 +488,27 @@ export class AeFacets extends LitElement {
                 </div>`
               : nothing}
             ${values.length === 0
-              ? html`<div class="empty muted">${m.loading ? 'Loading…' : m.search ? 'No value contains this text' : 'No values'}</div>`
-              : html`<ul role="list" aria-label=${`${label} values${rare ? ', rarest first' : ''}`}>
+              ? html`<div class="empty muted">${m.loading ? l10n.t('Loading…') : m.search ? l10n.t('No value contains this text') : l10n.t('No values')}</div>`
+              : html`<ul role="list" aria-label=${rare ? l10n.t('{0} values, rarest first', label) : l10n.t('{0} values', label)}>
                   ${values.map((v) => this.renderValue(field, v, total, false))}
                 </ul>`}
             ${left > 0 || (all !== undefined && all > LIMITS.facetWindow && values.length >= LIMITS.facetWindow)
               ? html`<div class="more-row muted">
                   ${left > 0
-                    ? html`<button class="link more" ?disabled=${m.loading} @click=${() => this.showMore(field, MORE)}>Show ${formatCount(Math.min(MORE, left))} more</button>
-                        ${left > MORE ? html`<button class="link show-all" ?disabled=${m.loading} @click=${() => this.showMore(field, left)}>Show all ${formatCount(reachable ?? 0)}</button>` : nothing}`
+                    ? html`<button class="link more" ?disabled=${m.loading} @click=${() => this.showMore(field, MORE)}>${l10n.t('Show {0} more', formatCount(Math.min(MORE, left)))}</button>
+                        ${left > MORE ? html`<button class="link show-all" ?disabled=${m.loading} @click=${() => this.showMore(field, left)}>${l10n.t('Show all {0}', formatCount(reachable ?? 0))}</button>` : nothing}`
                     : nothing}
-                  ${all !== undefined && all > LIMITS.facetWindow ? html`<span>${formatCount(all)} values: the list stops at ${formatCount(LIMITS.facetWindow)}; find others with ${icon('search')}</span>` : nothing}
+                  ${all !== undefined && all > LIMITS.facetWindow ? html`<span>${withParts(l10n.t('{0} values: the list stops at {1}; find others with {2}'), formatCount(all), formatCount(LIMITS.facetWindow), icon('search'))}</span>` : nothing}
                 </div>`
               : nothing}
             ${values.length > 0 || (distinct ?? 0) > 0
               ? html`<div class="table-row muted">
                   <button
                     class="link table-all"
-                    title=${`All ${distinct !== undefined ? formatCount(distinct) : ''} ${label} values in a table: events, first and last seen, errors, actions, source IPs…`}
+                    title=${l10n.t('All {0} {1} values in a table: events, first and last seen, errors, actions, source IPs…', distinct !== undefined ? formatCount(distinct) : '', label)}
                     @click=${() => emit<string>(this, 'ae-facet-table', field)}
                   >
-                    Show all ${distinct !== undefined ? formatCount(distinct) : ''} in a table
+                    ${l10n.t('Show all {0} in a table', distinct !== undefined ? formatCount(distinct) : '')}
                   </button>
                 </div>`
               : nothing}
@@ -529,7 +530,7 @@ export class AeFacets extends LitElement {
           </div>`
         : nothing}
       ${FACET_FIELDS.map((field) => this.renderSection(field, total))}
-      <div class="hint muted">Click a value to filter, Alt+click to exclude.</div>`;
+      <div class="hint muted">${l10n.t('Click a value to filter, Alt+click to exclude.')}</div>`;
   }
 }
 

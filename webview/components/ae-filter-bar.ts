@@ -4,13 +4,14 @@
  * into three text spans around the offending range (never markup). A chip shows the timeline's
  * time range.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { QueryErrorDto, TimeRange } from '../../src/protocol';
 import { acceptCompletion, fieldCompletion, formatTime, replaceField, type FieldCompletion } from '../format';
-import { baseStyles, codicons, emit, icon, shownText } from './shared';
+import { baseStyles, codicons, emit, icon, shownText, withParts } from './shared';
 
 const WINDOW = 120;
 
@@ -456,7 +457,7 @@ export class AeFilterBar extends LitElement {
     const c = this._completion;
     if (!c) return nothing;
     const active = this._active;
-    return html`<div class="completion" role="listbox" aria-label="Field names">
+    return html`<div class="completion" role="listbox" aria-label=${l10n.t('Field names')}>
         ${c.options.map(
           (f, i) => html`<div
             class="option ${i === active ? 'active' : ''}"
@@ -466,9 +467,9 @@ export class AeFilterBar extends LitElement {
             @click=${() => this.accept(f)}
           >${shownText(f)}</div>`,
         )}
-        <div class="completion-hint muted">Tab or ↑/↓ and Enter: insert the field · Esc: close</div>
+        <div class="completion-hint muted">${l10n.t('Tab or ↑/↓ and Enter: insert the field · Esc: close')}</div>
       </div>
-      <span class="sr-only" aria-live="polite">${active >= 0 ? `${c.options[active]}, ${active + 1} of ${c.options.length}` : `${c.options.length} field names`}</span>`;
+      <span class="sr-only" aria-live="polite">${active >= 0 ? l10n.t('{0}, {1} of {2}', c.options[active] ?? '', active + 1, c.options.length) : l10n.t('{0} field names', c.options.length)}</span>`;
   }
 
   private renderMissing() {
@@ -478,9 +479,11 @@ export class AeFilterBar extends LitElement {
       ${missing.map(
         (m) => html`<div class="msg">
           ${icon('warning')}<span class="message"
-            >No event has the field <code>${shownText(m.field)}</code>${m.suggestion ? html` — did you mean <code>${shownText(m.suggestion)}</code>?` : '.'}</span
+            >${m.suggestion
+              ? withParts(l10n.t('No event has the field {0} — did you mean {1}?'), html`<code>${shownText(m.field)}</code>`, html`<code>${shownText(m.suggestion)}</code>`)
+              : withParts(l10n.t('No event has the field {0}.'), html`<code>${shownText(m.field)}</code>`)}</span
           >${m.suggestion
-            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>Use ${shownText(m.suggestion)}</button>`
+            ? html`<button class="link use-field" @click=${() => this.useField(m.field, m.suggestion as string)}>${withParts(l10n.t('Use {0}'), shownText(m.suggestion))}</button>`
             : nothing}
         </div>`,
       )}
@@ -531,38 +534,38 @@ export class AeFilterBar extends LitElement {
         <vscode-textfield
           .value=${live(this.draft)}
           ?invalid=${invalid}
-          placeholder="Filter: eventName:Delete* -userIdentity.type:AWSService region:eu-* errorCode:* &quot;AccessDenied&quot;"
-          aria-label="Filter events"
+          placeholder=${l10n.t('Filter: eventName:Delete* -userIdentity.type:AWSService region:eu-* errorCode:* "AccessDenied"')}
+          aria-label=${l10n.t('Filter events')}
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
           @focusout=${() => this.closeCompletion()}
         >
           <span slot="content-before" class="lead">${icon('filter')}</span>
           ${this.draft
-            ? html`<button slot="content-after" class="slot-btn" title="Clear (Escape)" aria-label="Clear filter" @click=${() => (this.setText(''), emit(this, 'ae-escape', null), this.focus())}>
+            ? html`<button slot="content-after" class="slot-btn" title=${l10n.t('Clear (Escape)')} aria-label=${l10n.t('Clear filter')} @click=${() => (this.setText(''), emit(this, 'ae-escape', null), this.focus())}>
                 ${icon('close')}
               </button>`
             : nothing}
-          <button slot="content-after" class="slot-btn history-btn" title="Filter History (↑/↓)" aria-label="Filter history" aria-expanded=${this._historyOpen ? 'true' : 'false'} @click=${this.toggleHistory}>
+          <button slot="content-after" class="slot-btn history-btn" title=${l10n.t('Filter History (↑/↓)')} aria-label=${l10n.t('Filter history')} aria-expanded=${this._historyOpen ? 'true' : 'false'} @click=${this.toggleHistory}>
             ${icon('history')}
           </button>
-          <button slot="content-after" class="slot-btn run-btn" title="Run (Enter)" aria-label="Run filter" @click=${() => this.run(this.field?.value ?? this.draft)}>
+          <button slot="content-after" class="slot-btn run-btn" title=${l10n.t('Run (Enter)')} aria-label=${l10n.t('Run filter')} @click=${() => this.run(this.field?.value ?? this.draft)}>
             ${icon('arrow-right')}
           </button>
         </vscode-textfield>
       </div>
       ${this.renderCompletion()}
       ${this._historyOpen
-        ? html`<div class="history" role="listbox" aria-label="Filter history" @keydown=${this.onHistoryKey}>
+        ? html`<div class="history" role="listbox" aria-label=${l10n.t('Filter history')} @keydown=${this.onHistoryKey}>
             ${this.history.length === 0
-              ? html`<div class="empty muted">No filters run yet</div>`
+              ? html`<div class="empty muted">${l10n.t('No filters run yet')}</div>`
               : this.history.map((h) => html`<button class="item" role="option" title=${h} @click=${() => this.pickHistory(h)}>${h}</button>`)}
           </div>`
         : nothing}
       <div class="chips">${tr
-        ? html`<span class="chip" title="Time range from the timeline (UTC)"
+        ? html`<span class="chip" title=${l10n.t('Time range from the timeline (UTC)')}
             >${icon('watch')}<span class="range">${tr.from !== undefined ? formatTime(tr.from) : '…'} → ${tr.to !== undefined ? formatTime(tr.to) : '…'} UTC</span
-            ><button class="slot-btn" title="Clear Time Range" aria-label="Clear time range" @click=${() => emit(this, 'ae-clear-range', null)}>${icon('close')}</button></span
+            ><button class="slot-btn" title=${l10n.t('Clear Time Range')} aria-label=${l10n.t('Clear time range')} @click=${() => emit(this, 'ae-clear-range', null)}>${icon('close')}</button></span
           >`
         : nothing}</div>
       ${this.renderError()} ${this.renderMissing()}`;

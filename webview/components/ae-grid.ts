@@ -13,6 +13,7 @@
  *
  * Every cell is a text binding: event data never becomes markup.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { styleProps } from './style-props';
 import { keyed } from 'lit/directives/keyed.js';
@@ -132,7 +133,7 @@ export class AeGrid extends LitElement {
     this.selectedRow = undefined;
     this.fetchRows = undefined;
     this.restore = undefined;
-    this.emptyText = 'No events';
+    this.emptyText = l10n.t('No events');
     this._contentTop = 0;
     this._viewHeight = 0;
     this._live = undefined;
@@ -793,7 +794,7 @@ export class AeGrid extends LitElement {
       const r = fresh ?? this.stale.get(Math.floor(i / BLOCK))?.[i % BLOCK];
       const selected = r && this.selectedRow !== undefined ? r.row === this.selectedRow : i === this.selectedIndex;
       const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}${r?.level ? ` hit hit-${r.level}` : ''}`;
-      out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} data-level=${r?.level ?? ''} title=${r?.level ? `Matched a ${r.level} Sigma rule` : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
+      out.push(html`<div class=${cls} data-index=${i} data-row=${r ? r.row : ''} data-level=${r?.level ?? ''} title=${r?.level ? l10n.t('Matched a {0} Sigma rule', r.level) : ''} role="row" aria-rowindex=${i + 2} aria-selected=${selected ? 'true' : 'false'}>
         ${r ? this.columns.map((c, ci) => this.renderCell(c, r.cells[ci], ci, c === 'principal' ? this.actorOf(r) : undefined)) : this.columns.map((_c, ci) => html`<div class="cell" data-col=${ci}></div>`)}
         <div class="filler"></div>
       </div>`);
@@ -817,7 +818,7 @@ export class AeGrid extends LitElement {
         role="grid"
         aria-rowcount=${this.count + 1}
         aria-colcount=${this.columns.length}
-        aria-label="Events"
+        aria-label=${l10n.t('Events')}
         @scroll=${this.onScroll}
         @wheel=${this.onWheel}
         @keydown=${this.onKeyDown}
@@ -830,14 +831,14 @@ export class AeGrid extends LitElement {
                 class="hcell"
                 role="columnheader"
                 aria-sort=${sorted ? (this.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                title=${`Sort by ${shownTitle(columnLabel(c))}`}
+                title=${l10n.t('Sort by {0}', shownTitle(columnLabel(c)))}
                 @click=${() => this.onHeaderClick(c)}
               >
                 <span class="label v">${shownText(columnLabel(c))}</span>
                 ${sorted ? icon(this.sort.dir === 'asc' ? 'arrow-up' : 'arrow-down', 'sort') : nothing}
                 <div
                   class="resizer"
-                  title="Drag to resize; double-click to reset"
+                  title=${l10n.t('Drag to resize; double-click to reset')}
                   @pointerdown=${(e: PointerEvent) => this.onResizeStart(e, c)}
                   @click=${(e: MouseEvent) => e.stopPropagation()}
                   @dblclick=${(e: MouseEvent) => this.onResizeReset(e, c)}
@@ -867,11 +868,11 @@ export class AeGrid extends LitElement {
               class="menu"
               ${styleProps({ left: `${menu.x}px`, top: `${menu.y}px` })}
               .data=${[
-                { label: 'Filter on This Value', value: 'filter' },
-                { label: 'Exclude This Value', value: 'exclude' },
+                { label: l10n.t('Filter on This Value'), value: 'filter' },
+                { label: l10n.t('Exclude This Value'), value: 'exclude' },
                 { separator: true },
-                { label: 'Copy Value', value: 'copy' },
-                { label: 'Copy Event JSON', value: 'copy-event' },
+                { label: l10n.t('Copy Value'), value: 'copy' },
+                { label: l10n.t('Copy Event JSON'), value: 'copy-event' },
               ]}
               .show=${true}
               @vsc-context-menu-select=${this.onMenuSelect}

@@ -11,6 +11,7 @@
  *
  * Every value from the events is a text binding (shownText / shownTitle): never markup.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { SummaryGroupDto, SummaryParams, SummaryResult } from '../../src/protocol';
 import { LIMITS, SUMMARY_FACET_FIELDS, SUMMARY_FIELDS } from '../../src/protocol';
@@ -20,21 +21,22 @@ import { baseStyles, codicons, columnLabel, emit, endMatters, icon, shownText, s
 /** Groups asked for at a time. */
 const PAGE = 100;
 
-const LABELS: Record<string, string> = {
-  principal: 'Principal',
-  origin: 'Origin',
-  accessKey: 'Access key',
-};
-const PLURALS: Record<(typeof SUMMARY_FACET_FIELDS)[number], string> = {
-  action: 'Actions',
-  sourceIp: 'Source IPs',
-  region: 'Regions',
-  accessKey: 'Access keys',
-  userAgent: 'User agents',
-};
+// Functions, not constants: looked up in the page's translations when rendered.
+const LABELS = (): Record<string, string> => ({
+  principal: l10n.t('Principal'),
+  origin: l10n.t('Origin'),
+  accessKey: l10n.t('Access key'),
+});
+const PLURALS = (): Record<(typeof SUMMARY_FACET_FIELDS)[number], string> => ({
+  action: l10n.t('Actions'),
+  sourceIp: l10n.t('Source IPs'),
+  region: l10n.t('Regions'),
+  accessKey: l10n.t('Access keys'),
+  userAgent: l10n.t('User agents'),
+});
 
 export function summaryLabel(field: string): string {
-  return LABELS[field] ?? columnLabel(field);
+  return LABELS()[field] ?? columnLabel(field);
 }
 
 export interface SummaryPickDetail {
@@ -321,14 +323,14 @@ export class AeSummary extends LitElement {
     if (g.notableCount === 0) return html`<td class="notables"></td>`;
     return html`<td class="notables">
       ${g.notable.map((n) => {
-        const why = [n.burst ? `a burst: all ${formatCount(n.count)} between ${formatTime(n.first)} and ${formatTime(n.last)}` : '', n.new ? `new: first seen ${formatTime(n.first)}, late in the time span` : '']
+        const why = [n.burst ? l10n.t('a burst: all {0} between {1} and {2}', formatCount(n.count), formatTime(n.first), formatTime(n.last)) : '', n.new ? l10n.t('new: first seen {0}, late in the time span', formatTime(n.first)) : '']
           .filter(Boolean)
           .join('; ');
         return html`<span class="notable ${n.burst ? 'burst' : ''} ${n.new ? 'new' : ''}" title=${`${shownTitle(n.action)}: ${why}`}
           >${n.burst ? icon('pulse') : icon('sparkle')}<span class="v">${shownText(n.action)}</span> ×${formatCount(n.count)}</span
         >`;
       })}
-      ${g.notableCount > g.notable.length ? html`<span class="muted">+${formatCount(g.notableCount - g.notable.length)} more</span>` : nothing}
+      ${g.notableCount > g.notable.length ? html`<span class="muted">${l10n.t('+{0} more', formatCount(g.notableCount - g.notable.length))}</span>` : nothing}
     </td>`;
   }
 
@@ -337,7 +339,7 @@ export class AeSummary extends LitElement {
     return html`<tr
       class="group"
       tabindex="0"
-      title=${`${shownTitle(g.value)}\nClick: filter to this value · Alt+click: exclude it`}
+      title=${`${shownTitle(g.value)}\n${l10n.t('Click: filter to this value · Alt+click: exclude it')}`}
       @click=${(e: MouseEvent) => this.pick(e, g.value)}
       @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.pick(e, g.value)}
     >
@@ -345,7 +347,7 @@ export class AeSummary extends LitElement {
       <td class="num events">${formatCount(g.events)}</td>
       <td class="time first">${formatTime(g.first)}</td>
       <td class="time last">${formatTime(g.last)}</td>
-      <td class="num errors ${g.errors > 0 ? 'some' : ''}" title=${`${formatCount(g.errors)} of ${formatCount(g.events)} events failed`}>${(rate * 100).toFixed(rate > 0 && rate < 0.001 ? 2 : 1)}%</td>
+      <td class="num errors ${g.errors > 0 ? 'some' : ''}" title=${l10n.t('{0} of {1} events failed', formatCount(g.errors), formatCount(g.events))}>${(rate * 100).toFixed(rate > 0 && rate < 0.001 ? 2 : 1)}%</td>
       ${SUMMARY_FACET_FIELDS.map((f) => this.renderFacet(g, f))}
       ${this.renderNotable(g)}
     </tr>`;
@@ -360,37 +362,37 @@ export class AeSummary extends LitElement {
     return html`${codicons()}
       <div class="bar">
         <label
-          >Group by
-          <select class="field-select" aria-label="Group the events by" @change=${(e: Event) => this.choose((e.target as HTMLSelectElement).value)}>
+          >${l10n.t('Group by')}
+          <select class="field-select" aria-label=${l10n.t('Group the events by')} @change=${(e: Event) => this.choose((e.target as HTMLSelectElement).value)}>
             ${options.map((f) => html`<option value=${f} ?selected=${f === field}>${summaryLabel(f)}</option>`)}
           </select></label
         >
         ${shown
           ? html`<span class="counts" data-field=${shown.field}
               >${formatCount(shown.distinct)} ${shown.distinct === 1 ? 'value' : 'values'} over ${formatCount(shown.events)} events${shown.missing > 0
-                ? html`<span class="muted"> · ${formatCount(shown.missing)} without ${label}</span>`
+                ? html`<span class="muted"> · ${l10n.t('{0} without {1}', formatCount(shown.missing), label)}</span>`
                 : nothing}</span
             >`
           : nothing}
-        ${this._loading ? html`<span class="muted">${icon('loading', 'codicon-modifier-spin')} Loading…</span>` : nothing}
+        ${this._loading ? html`<span class="muted">${icon('loading', 'codicon-modifier-spin')} ${l10n.t('Loading…')}</span>` : nothing}
       </div>
-      ${this._fellBackFrom ? html`<div class="note muted">No event here has a ${summaryLabel(this._fellBackFrom)}: grouped by ${label} instead.</div>` : nothing}
+      ${this._fellBackFrom ? html`<div class="note muted">${l10n.t('No event here has a {0}: grouped by {1} instead.', summaryLabel(this._fellBackFrom), label)}</div>` : nothing}
       ${this._error ? html`<div class="note error" role="alert">${shownText(this._error)}</div>` : nothing}
       ${!shown
-        ? html`<div class="empty muted">${this._loading ? 'Grouping the events…' : ''}</div>`
+        ? html`<div class="empty muted">${this._loading ? l10n.t('Grouping the events…') : ''}</div>`
         : shown.groups.length === 0
-          ? html`<div class="empty muted">${shown.events === 0 ? 'No events match the filter.' : `None of these ${formatCount(shown.events)} events has a ${label}.`}</div>`
+          ? html`<div class="empty muted">${shown.events === 0 ? l10n.t('No events match the filter.') : l10n.t('None of these {0} events has a {1}.', formatCount(shown.events), label)}</div>`
           : html`<div class="scroll">
-              <table aria-label=${`Events grouped by ${label}`}>
+              <table aria-label=${l10n.t('Events grouped by {0}', label)}>
                 <thead>
                   <tr>
                     <th>${label}</th>
-                    <th>Events</th>
-                    <th>First seen</th>
-                    <th>Last seen</th>
-                    <th>Errors</th>
-                    ${SUMMARY_FACET_FIELDS.map((f) => html`<th>${PLURALS[f]}</th>`)}
-                    <th title="Actions in a short burst, or first seen late in the time span">Notable actions</th>
+                    <th>${l10n.t('Events')}</th>
+                    <th>${l10n.t('First seen')}</th>
+                    <th>${l10n.t('Last seen')}</th>
+                    <th>${l10n.t('Errors')}</th>
+                    ${SUMMARY_FACET_FIELDS.map((f) => html`<th>${PLURALS()[f]}</th>`)}
+                    <th title=${l10n.t('Actions in a short burst, or first seen late in the time span')}>${l10n.t('Notable actions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -398,9 +400,9 @@ export class AeSummary extends LitElement {
                 </tbody>
               </table>
               <div class="more-row muted">
-                <span class="shown-count">Showing ${formatCount(shown.groups.length)} of ${formatCount(shown.distinct)}</span>
+                <span class="shown-count">${l10n.t('Showing {0} of {1}', formatCount(shown.groups.length), formatCount(shown.distinct))}</span>
                 ${left > 0 && shown.groups.length + PAGE <= LIMITS.summaryOffset
-                  ? html`<button class="link more" ?disabled=${this._loading} @click=${() => void this.more()}>Show ${formatCount(Math.min(PAGE, left))} more</button>`
+                  ? html`<button class="link more" ?disabled=${this._loading} @click=${() => void this.more()}>${l10n.t('Show {0} more', formatCount(Math.min(PAGE, left)))}</button>`
                   : nothing}
               </div>
             </div>`}`;

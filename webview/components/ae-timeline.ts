@@ -6,6 +6,7 @@
  * histogram over everything it holds for the query (its own bar color, and the API's note as the
  * legend's tooltip), so it is not read as the fetched events'.
  */
+import * as l10n from '@vscode/l10n';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { HistogramDto, TimeRange } from '../../src/protocol';
 import { formatCount, formatDuration, formatTime, tickLabel } from '../format';
@@ -229,10 +230,10 @@ export class AeTimeline extends LitElement {
     const mode = (m: 'fetched' | 'server', label: string, title: string) =>
       html`<button class="mode-${m}" aria-pressed=${(server ? 'server' : 'fetched') === m ? 'true' : 'false'} title=${title} @click=${() => (this._mode = m)}>${label}</button>`;
     return html`<div class="head">
-        <span class="section-title">Timeline</span>
+        <span class="section-title">${l10n.t('Timeline')}</span>
         ${this.server
-          ? html`<span class="modes" role="group" aria-label="Which events the timeline counts"
-              >${mode('fetched', 'Fetched', 'The events fetched into this panel that match the filter')}${mode('server', 'In the API', this.server.note)}</span
+          ? html`<span class="modes" role="group" aria-label=${l10n.t('Which events the timeline counts')}
+              >${mode('fetched', l10n.t('Fetched'), l10n.t('The events fetched into this panel that match the filter'))}${mode('server', l10n.t('In the API'), this.server.note)}</span
             >`
           : nothing}
         <span class="legend muted" title=${server?.note ?? ''}>${h && h.counts.length > 0 ? this.legend(h, server !== undefined) : ''}</span>
@@ -242,15 +243,15 @@ export class AeTimeline extends LitElement {
 
   private legend(h: HistogramDto, server: boolean): string {
     const max = Math.max(0, ...h.counts);
-    const untimed = h.untimed > 0 ? ` · ${formatCount(h.untimed)} without a time` : '';
-    const what = server ? `In the API (not all fetched): ${formatCount(h.counts.reduce((n, c) => n + c, 0))} events · ` : '';
-    return `${what}${formatDuration(h.bucketMs)} per bar · peak ${formatCount(max)}${untimed} · UTC · drag to zoom`;
+    const untimed = h.untimed > 0 ? ` · ${l10n.t('{0} without a time', formatCount(h.untimed))}` : '';
+    const what = server ? `${l10n.t('In the API (not all fetched): {0} events', formatCount(h.counts.reduce((n, c) => n + c, 0)))} · ` : '';
+    return `${what}${l10n.t('{0} per bar · peak {1}', formatDuration(h.bucketMs), formatCount(max))}${untimed} · ${l10n.t('UTC · drag to zoom')}`;
   }
 
   private renderPlot(h: HistogramDto | undefined, server: boolean) {
     const w = this._width;
     if (!h || h.counts.length === 0) {
-      return html`<div class="empty muted">${h && h.untimed > 0 ? `${formatCount(h.untimed)} events without a time` : 'No events in time'}</div>`;
+      return html`<div class="empty muted">${h && h.untimed > 0 ? l10n.t('{0} events without a time', formatCount(h.untimed)) : l10n.t('No events in time')}</div>`;
     }
     const n = h.counts.length;
     const max = Math.max(1, ...h.counts);
@@ -298,7 +299,7 @@ export class AeTimeline extends LitElement {
       viewBox="0 0 ${Math.max(1, w)} ${SVG_HEIGHT}"
       preserveAspectRatio="none"
       role="img"
-      aria-label=${server ? 'Events in the API over time' : 'Events over time'}
+      aria-label=${server ? l10n.t('Events in the API over time') : l10n.t('Events over time')}
       @pointerdown=${this.onPointerDown}
       @pointermove=${this.onPointerMove}
       @pointerup=${this.onPointerUp}

@@ -2,6 +2,7 @@
  * Bits shared by the components: the codicon stylesheet inside shadow roots, common CSS, and
  * column labels.
  */
+import * as l10n from '@vscode/l10n';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { HIDDEN_CHARS, escapeHiddenChars, hasHiddenChars, hiddenCharEscape, hiddenCharName } from '../../src/core/invisible';
 
@@ -134,33 +135,46 @@ export const baseStyles = css`
   }
 `;
 
-const LABELS: Record<string, string> = {
-  time: 'Time',
-  id: 'Event ID',
-  provider: 'Provider',
-  account: 'Account',
-  action: 'Action',
-  actor: 'Actor',
-  service: 'Service',
-  region: 'Region',
-  sourceIp: 'Source IP',
-  country: 'Country',
-  asn: 'AS',
-  asOrg: 'AS organization',
-  ipClass: 'IP class',
-  userAgent: 'User agent',
-  outcome: 'Outcome',
-  error: 'Error',
-  source: 'Source',
-  resources: 'Resources',
-  principal: 'Principal',
-  origin: 'Origin',
-  session: 'Session',
-};
+/** Built on first use, after l10nSetup.ts gave @vscode/l10n the page's translations. */
+let labels: Record<string, string> | undefined;
+const LABELS = (): Record<string, string> =>
+  (labels ??= {
+    time: l10n.t('Time'),
+    id: l10n.t('Event ID'),
+    provider: l10n.t('Provider'),
+    account: l10n.t('Account'),
+    action: l10n.t('Action'),
+    actor: l10n.t('Actor'),
+    service: l10n.t('Service'),
+    region: l10n.t('Region'),
+    sourceIp: l10n.t('Source IP'),
+    country: l10n.t('Country'),
+    asn: l10n.t('AS'),
+    asOrg: l10n.t('AS organization'),
+    ipClass: l10n.t('IP class'),
+    userAgent: l10n.t('User agent'),
+    outcome: l10n.t('Outcome'),
+    error: l10n.t('Error'),
+    source: l10n.t('Source'),
+    resources: l10n.t('Resources'),
+    principal: l10n.t('Principal'),
+    origin: l10n.t('Origin'),
+    session: l10n.t('Session'),
+  });
+
+/**
+ * A translated template with markup in its placeholders: `l10n.t('Use {0}')` (no arguments, so the
+ * {n} stay) split at each {n}, each replaced by `parts[n]` (a TemplateResult or text, bound as such:
+ * never parsed as HTML). The translation decides the word order around the markup.
+ */
+export function withParts(template: string, ...parts: Array<string | TemplateResult>): TemplateResult {
+  const pieces = template.split(/\{(\d+)\}/);
+  return html`${pieces.map((p, i) => (i % 2 === 0 ? p : (parts[Number(p)] ?? `{${p}}`)))}`;
+}
 
 /** Header text for a column: normalized fields get a label, raw paths show as typed. */
 export function columnLabel(field: string): string {
-  return LABELS[field] ?? field;
+  return LABELS()[field] ?? field;
 }
 
 /**
@@ -227,7 +241,7 @@ export function shownText(text: string, keepLayout = false): string | TemplateRe
     const i = m.index;
     if (keepLayout && isLayout(m[0])) continue;
     if (i > last) out.push(text.slice(last, i));
-    out.push(html`<span class="esc" title=${`${hiddenCharName(m[0])} (hidden character, shown as an escape)`}>${hiddenCharEscape(m[0])}</span>`);
+    out.push(html`<span class="esc" title=${l10n.t('{0} (hidden character, shown as an escape)', hiddenCharName(m[0]))}>${hiddenCharEscape(m[0])}</span>`);
     last = i + 1;
   }
   if (last < text.length) {

@@ -67,6 +67,16 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
 
+/**
+ * `?locale=xx`: the bundle l10n/bundle.l10n.xx.json, as the host puts VS Code's bundle in the
+ * panel's page (an HTML attribute); '{}' (English) without one.
+ */
+function l10nAttribute(locale) {
+  const file = locale && /^[a-z]{2,3}(-[a-z0-9]+)*$/i.test(locale) ? join(root, 'l10n', `bundle.l10n.${locale}.json`) : undefined;
+  const json = file && existsSync(file) ? JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) : '{}';
+  return json.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -93,7 +103,9 @@ if (serveAt >= 0) {
       // A fresh nonce per page, as the real panel does per render.
       if (watch) copyAssets();
       const nonce = randomBytes(16).toString('base64');
-      body = Buffer.from(readFileSync(join(outdir, 'index.html'), 'utf8').replaceAll('{{nonce}}', nonce).replaceAll('{{cspSource}}', origin));
+      body = Buffer.from(
+        readFileSync(join(outdir, 'index.html'), 'utf8').replaceAll('{{nonce}}', nonce).replaceAll('{{cspSource}}', origin).replaceAll('{{l10n}}', l10nAttribute(url.searchParams.get('locale'))),
+      );
     }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(body);

@@ -7,6 +7,7 @@
 //   pageSize   1–25,000 (default 1000)
 //   orderBy    an event field, e.g. `date`;  order  `asc` | `desc`
 // providers/ never imports vscode.
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { ApiError, isApiError, redact } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http';
@@ -199,9 +200,9 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
         const days = await aggregateHistogram(api, scope, { signal });
         const buckets = days.map((d) => ({ time: Date.parse(`${d.date.slice(0, 10)}T00:00:00Z`), count: d.count })).filter((b) => Number.isFinite(b.time));
         const range = [query.from, query.to].map((t) => (t === undefined ? '…' : new Date(t).toISOString().slice(0, 10))).join(' to ');
-        const where = datasetId?.length ? `dataset${datasetId.length === 1 ? '' : 's'} ${datasetId.join(', ')}` : 'the default dataset';
+        const where = datasetId?.length ? (datasetId.length === 1 ? l10n.t('dataset {0}', datasetId.join(', ')) : l10n.t('datasets {0}', datasetId.join(', '))) : l10n.t('the default dataset');
         return {
-          note: `Counted by Cloudflare over every event in ${where}, ${range} (whole days). The API counts by dataset and date only: the other filter terms are not applied to these counts.`,
+          note: l10n.t('Counted by Cloudflare over every event in {0}, {1} (whole days). The API counts by dataset and date only: the other filter terms are not applied to these counts.', where, range),
           total: buckets.reduce((n, b) => n + b.count, 0),
           facets,
           histogram: { bucketMs: 86_400_000, buckets },
@@ -214,16 +215,16 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
     eventActions: [
       {
         id: 'cloudflare.addTags',
-        title: 'Add Tags…',
-        input: { prompt: 'Tags to add to this event, separated by commas', placeholder: 'campaign-x, reviewed' },
-        confirm: 'Add the tags "{input}" to this event in Cloudflare? Everyone who can read the dataset will see them.',
+        title: l10n.t('Add Tags…'),
+        input: { prompt: l10n.t('Tags to add to this event, separated by commas'), placeholder: l10n.t('campaign-x, reviewed') },
+        confirm: l10n.t('Add the tags "{input}" to this event in Cloudflare? Everyone who can read the dataset will see them.'),
         async run(account, secret, event, input, signal) {
           const { eventId } = eventRef(event);
           const tags = tagList(input);
           const api = apiFor(account, secret);
           try {
             await addEventTags(api, eventId, tags, { signal });
-            return `Tagged event ${eventId} with ${tags.join(', ')}.`;
+            return l10n.t('Tagged event {0} with {1}.', eventId, tags.join(', '));
           } finally {
             await api.close();
           }
@@ -231,16 +232,16 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
       },
       {
         id: 'cloudflare.removeTags',
-        title: 'Remove Tags…',
-        input: { prompt: 'Tags to remove from this event, separated by commas' },
-        confirm: 'Remove the tags "{input}" from this event in Cloudflare?',
+        title: l10n.t('Remove Tags…'),
+        input: { prompt: l10n.t('Tags to remove from this event, separated by commas') },
+        confirm: l10n.t('Remove the tags "{input}" from this event in Cloudflare?'),
         async run(account, secret, event, input, signal) {
           const { eventId } = eventRef(event);
           const tags = tagList(input);
           const api = apiFor(account, secret);
           try {
             await removeEventTags(api, eventId, tags, { signal });
-            return `Removed ${tags.join(', ')} from event ${eventId}.`;
+            return l10n.t('Removed {0} from event {1}.', tags.join(', '), eventId);
           } finally {
             await api.close();
           }
@@ -251,9 +252,9 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
     queryActions: [
       {
         id: 'cloudflare.saveQuery',
-        title: 'Save Query in Cloudflare…',
-        input: { prompt: 'Name of the saved query in Cloudflare' },
-        confirm: 'Save this filter as the Cloudflare saved query "{input}"? It is stored in the Cloudflare account, with alerts off.',
+        title: l10n.t('Save Query in Cloudflare…'),
+        input: { prompt: l10n.t('Name of the saved query in Cloudflare') },
+        confirm: l10n.t('Save this filter as the Cloudflare saved query "{input}"? It is stored in the Cloudflare account, with alerts off.'),
         async run(account, secret, query, input, signal) {
           const name = input.trim();
           if (!name) throw badParam('Give the saved query a name.');
@@ -265,8 +266,8 @@ export function createCloudflareProvider(opts: CloudflareProviderOptions = {}): 
           const api = apiFor(account, secret);
           try {
             const saved = await createSavedQuery(api, { name, query_json: queryJson, alert_enabled: false, alert_rollup_enabled: false, rule_enabled: false }, { signal });
-            const local = pd.localFilter ? ` Applied only here, not saved: ${pd.localFilter}` : '';
-            return `Saved "${name}" in Cloudflare (id ${saved.id}).${local}`;
+            const local = pd.localFilter ? ` ${l10n.t('Applied only here, not saved: {0}', pd.localFilter)}` : '';
+            return `${l10n.t('Saved "{0}" in Cloudflare (id {1}).', name, saved.id)}${local}`;
           } finally {
             await api.close();
           }

@@ -1,4 +1,6 @@
 /** Trend Micro Cloud One Conformity events as a live source. */
+// Getters: the prompts are read when shown, in the display language (@vscode/l10n; the CLI stays English).
+import * as l10n from '@vscode/l10n';
 import { defineProvider } from '../descriptor';
 import { CLOUD_ONE_REGIONS, conformityBaseUrl, LEGACY_REGIONS } from './client';
 import { createConformityProvider } from './index';
@@ -6,11 +8,11 @@ import { createConformityProvider } from './index';
 export const conformityDescriptor = defineProvider({
   id: 'conformity',
   displayName: 'Trend Micro Cloud One Conformity',
-  credentialKinds: ['API key'],
+  get credentialKinds() { return [l10n.t('API key')]; },
   account: {
-    regionPrompt: { title: 'Conformity region (where the account was created)', items: [...LEGACY_REGIONS, ...CLOUD_ONE_REGIONS] },
+    regionPrompt: { get title() { return l10n.t('Conformity region (where the account was created)'); }, items: [...LEGACY_REGIONS, ...CLOUD_ONE_REGIONS] },
     defaultEndpoint: (region) => conformityBaseUrl(region),
-    secretPrompt: 'Conformity API key (kept in VS Code secret storage)',
+    get secretPrompt() { return l10n.t('Conformity API key (kept in VS Code secret storage)'); },
   },
   cli: {
     env: ['CONFORMITY_API_KEY'],

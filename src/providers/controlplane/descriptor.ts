@@ -1,4 +1,6 @@
 /** Control Plane's audit trail as a live source. */
+// Getters: the prompts are read when shown, in the display language (@vscode/l10n; the CLI stays English).
+import * as l10n from '@vscode/l10n';
 import { defineProvider } from '../descriptor';
 import { CPLN_AUDIT_BASE, PROVIDER_NAME } from './client';
 import { createControlPlaneProvider } from './index';
@@ -6,11 +8,11 @@ import { createControlPlaneProvider } from './index';
 export const controlplaneDescriptor = defineProvider({
   id: 'controlplane',
   displayName: PROVIDER_NAME,
-  credentialKinds: ['service account key', 'token'],
+  get credentialKinds() { return [l10n.t('service account key'), l10n.t('token')]; },
   account: {
-    scopePrompt: { title: 'Control Plane organization', placeholder: 'my-org' },
+    scopePrompt: { get title() { return l10n.t('Control Plane organization'); }, placeholder: 'my-org' },
     defaultEndpoint: () => CPLN_AUDIT_BASE,
-    secretPrompt: 'Control Plane service account key or token (kept in VS Code secret storage)',
+    get secretPrompt() { return l10n.t('Control Plane service account key or token (kept in VS Code secret storage)'); },
   },
   cli: {
     env: ['CPLN_TOKEN'],

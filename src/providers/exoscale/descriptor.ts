@@ -1,19 +1,21 @@
 /** Exoscale's event log (signed requests) as a live source. */
+// Getters: the prompts are read when shown, in the display language (@vscode/l10n; the CLI stays English).
+import * as l10n from '@vscode/l10n';
 import { defineProvider } from '../descriptor';
 import { createExoscaleProvider, DEFAULT_ZONE, encodeExoscaleCredentials, EXOSCALE_ZONES, exoscaleBaseUrl } from './index';
 
 export const exoscaleDescriptor = defineProvider({
   id: 'exoscale',
   displayName: 'Exoscale',
-  credentialKinds: ['API key and secret'],
+  get credentialKinds() { return [l10n.t('API key and secret')]; },
   account: {
-    regionPrompt: { title: `Exoscale zone (default ${DEFAULT_ZONE})`, items: EXOSCALE_ZONES },
-    scopePrompt: { title: 'Organization name, shown as the events’ account (optional)', placeholder: 'my-org', optional: true },
+    regionPrompt: { get title() { return l10n.t('Exoscale zone (default {0})', DEFAULT_ZONE); }, items: EXOSCALE_ZONES },
+    scopePrompt: { get title() { return l10n.t('Organization name, shown as the events’ account (optional)'); }, placeholder: 'my-org', optional: true },
     defaultEndpoint: (zone) => exoscaleBaseUrl(zone),
     secretPrompt: [
       {
-        label: 'API key and secret',
-        fields: [{ title: 'Exoscale API key (EXO…)' }, { title: 'Exoscale API secret (kept in VS Code secret storage)' }],
+        get label() { return l10n.t('API key and secret'); },
+        fields: [{ get title() { return l10n.t('Exoscale API key (EXO…)'); } }, { get title() { return l10n.t('Exoscale API secret (kept in VS Code secret storage)'); } }],
         combine: ([key, secret]) => encodeExoscaleCredentials(key, secret),
       },
     ],
