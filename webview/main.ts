@@ -11,7 +11,10 @@ import './styles.css';
 import { HostIpc } from './ipc';
 import { AppState } from './state';
 import { AeApp } from './components/ae-app';
+import { markOnce } from './marks';
 
+// Every module of the bundle is evaluated by now (esbuild.mjs marks the bundle's first line).
+markOnce('ale:main');
 const ipc = new HostIpc(acquireVsCodeApi());
 const state = new AppState(ipc);
 AeApp.defaultState = state;

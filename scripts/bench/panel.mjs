@@ -110,6 +110,40 @@ function watchPanel({ timeoutMs }) {
   });
 }
 
+/**
+ * Runs in the panel's frame once the load has finished: waits (at most `waitMs`) for the host's
+ * timings of the load's end, then returns every mark of the panel's start and of the load's end as
+ * epoch ms: the webview's own (`ale:*`, performance.mark), the host's (`host:*`, their time in
+ * `detail.at`, sent by the host), the document's start (performance.timeOrigin) and the bundle's
+ * fetch (resource timing), with how many times the bundle was fetched.
+ */
+function readMarks({ waitMs }) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const read = () => {
+      const marks = performance.getEntriesByType('mark');
+      const done = marks.some((m) => m.name === 'host:final-state') && marks.some((m) => m.name === 'ale:final-drawn');
+      if (!done && Date.now() - started < waitMs) {
+        setTimeout(read, 20);
+        return;
+      }
+      const origin = performance.timeOrigin;
+      const out = { 'doc-start': origin };
+      for (const m of marks) {
+        if (m.name.startsWith('host:') && typeof m.detail?.at === 'number') out[m.name] = m.detail.at;
+        else if (m.name.startsWith('ale:')) out[m.name] = origin + m.startTime;
+      }
+      const bundles = performance.getEntriesByType('resource').filter((r) => /webview\.js(\?|$)/.test(r.name));
+      if (bundles[0]) {
+        out['bundle-fetch'] = origin + bundles[0].startTime;
+        out['bundle-fetched'] = origin + bundles[0].responseEnd;
+      }
+      resolve({ marks: out, bundleLoads: bundles.length });
+    };
+    read();
+  });
+}
+
 let server;
 let browser;
 let tmp;
@@ -175,12 +209,16 @@ async function main() {
       }, 60_000);
       const w = await frame.evaluate(watchPanel, { timeoutMs: LOAD_TIMEOUT_MS });
       if (w.timedOut) throw new Error(`${set.key}: the load did not finish within ${opt.timeout} s (status "${w.text}")`);
+      const { marks, bundleLoads } = await frame.evaluate(readMarks, { waitMs: 3000 });
+      const phases = {};
+      for (const [k, at] of Object.entries(marks)) phases[k] = Math.round(at - t0);
       const result = {
         name: 'panel', set: set.key, round, title,
         frameFoundMs: w.watchStart - t0,
         firstRowsMs: w.firstRows !== undefined ? w.firstRows - t0 : null,
         finalMs: w.final - t0,
         total: w.total, expect: set.expect, status: w.text, rowsAtStart: w.rowsAtStart, maxPollGapMs: w.maxPollGapMs,
+        phases, bundleLoads,
       };
       emit(result);
       log(`${set.key} round ${round}: first rows ${result.firstRowsMs} ms, final count ${result.finalMs} ms ("${w.text}")`);

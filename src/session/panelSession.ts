@@ -19,7 +19,20 @@ import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provid
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import type { LakeReport } from '../providers/awsCloudtrail/index';
 import type { AthenaReport } from '../providers/athena/index';
-import { type DetailResult, DidChangeStateNotification, DidDetectNotification, DidLoadProgressNotification, type LoadState, type NotificationType, type RefetchParams, type ViewState } from '../protocol';
+import {
+  type DetailResult,
+  DidChangeStateNotification,
+  DidDetectNotification,
+  DidLoadProgressNotification,
+  DidTimeNotification,
+  gridColumns,
+  type LoadState,
+  type NotificationType,
+  type QuerySpec,
+  type ReadyParams,
+  type RefetchParams,
+  type ViewState,
+} from '../protocol';
 import { DetectionRunner } from './detectionRunner';
 import { dispatchIpc, type IpcHandlers } from './ipcDispatch';
 import type { ExportFormat, SessionIo } from './io';
@@ -28,6 +41,7 @@ import { LiveFetcher, type LiveResult } from './liveFetcher';
 import type { AthenaSource, LakeSource } from './liveSources';
 import { LoadTicker, type TickerOptions } from './loadTicker';
 import { panelState } from './panelState';
+import { PanelTimings } from './panelTimings';
 import type { SessionHost } from './ports';
 import { QueryView } from './queryView';
 import { askAndExport, exportResult } from './resultExport';
@@ -45,6 +59,8 @@ export interface PanelSessionOptions {
   paths?: string[];
   view?: ViewState;
   ticker?: TickerOptions;
+  /** When the command that opened the panel started (epoch ms), the first of the panel's timings. */
+  openedAt?: number;
 }
 
 export class PanelSession {
@@ -61,6 +77,8 @@ export class PanelSession {
   readonly detections: DetectionRunner;
   private closed = false;
   private readonly io: SessionIo;
+  /** When the host did what for this panel (sent to the webview as performance marks). */
+  readonly timings = new PanelTimings();
 
   constructor(
     private readonly host: SessionHost,
@@ -69,6 +87,10 @@ export class PanelSession {
     this.io = opts.io;
     this.sources = new SourceSet(opts.io);
     this.paths = [...(opts.paths ?? [])];
+    if (opts.openedAt !== undefined) this.timings.mark('open', opts.openedAt);
+    // First of the 'loaded' listeners: the load's end, before anything reacts to it.
+    this.sources.on('progress', () => this.timings.mark('last-batch'));
+    this.sources.on('loaded', () => this.timings.mark('load-end'));
     this.queries = new QueryView(this.sources, { notify: (n, p) => this.notify(n, p), changed: () => this.host.changed() }, opts.view);
     const ticks = new TickProgress(host.ui, this.sources);
     const retitle = () => this.retitle();
@@ -98,7 +120,12 @@ export class PanelSession {
         this.queries.showLoad(s);
         if (!final) this.notify(DidLoadProgressNotification, s);
         this.queries.rerun();
-        if (final) this.pushState();
+        if (final) {
+          this.timings.mark('final-query');
+          this.pushState();
+          this.timings.mark('final-state');
+          this.sendTimings();
+        }
         ticks.tick(s);
         this.host.changed();
       },
@@ -158,8 +185,11 @@ export class PanelSession {
 
   /** What each call does; a request's handler returns its answer or throws a ReplyFailure. */
   readonly handlers: IpcHandlers = {
-    ReadyCommand: () => this.pushState(),
-    QueryCommand: (spec) => this.queries.run(spec),
+    ReadyCommand: (p) => this.ready(p),
+    QueryCommand: (spec) => {
+      this.queries.run(spec);
+      this.firstResult();
+    },
     SaveViewCommand: (view) => {
       this.queries.state = view;
     },
@@ -195,6 +225,33 @@ export class PanelSession {
       where: whereFrom(this.sources.store, row),
       detections: this.detections.rulesOf(row),
     };
+  }
+
+  /**
+   * The webview is up: the state, and (when it names its query) that query's result with the grid's
+   * first window of rows, in one go instead of a round trip for each.
+   */
+  private ready(p: ReadyParams): void {
+    this.timings.markOnce('ready');
+    if (p.queryId === undefined) return this.pushState();
+    const view = p.view ?? this.queries.state;
+    const spec: QuerySpec = { queryId: p.queryId, filter: view.filter, sort: view.sort };
+    if (view.timeRange) spec.timeRange = view.timeRange;
+    if (p.window) spec.window = { ...p.window, columns: gridColumns(view.columns) };
+    this.pushState();
+    this.queries.run(spec);
+    this.firstResult();
+  }
+
+  /** After the panel's first result went out: the timings of its start. */
+  private firstResult(): void {
+    if (this.timings.has('first-result')) return;
+    this.timings.mark('first-result');
+    this.sendTimings();
+  }
+
+  private sendTimings(): void {
+    this.notify(DidTimeNotification, { marks: this.timings.list });
   }
 
   pushState(): void {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from '../../scripts/bench/args';
 import { panelRows, parsePanelLines, summarize } from '../../scripts/bench/panelRows';
-import { DidChangeStateNotification, DidLoadProgressNotification, DidQueryNotification } from '../../src/protocol';
+import { DidChangeStateNotification, DidLoadProgressNotification, DidQueryNotification, DidTimeNotification, type QueryResult, type RowsResult, type ViewState } from '../../src/protocol';
 import { columnSampleRows } from '../../src/session/columnSample';
 import { LoadTicker } from '../../src/session/loadTicker';
 import { FakeClock } from '../support/fakeClock';
@@ -98,6 +98,104 @@ describe('panel path (issue 14): what the webview is sent while a folder loads',
     for (let k = 0; k < 7; k++) assert.ok(cols.includes(`additionalEventData.k${k}`), `additionalEventData.k${k}`);
     assert.ok(cols.includes('userIdentity.arn'));
     assert.equal(new Set(cols).size, cols.length);
+  });
+});
+
+describe('panel path (issue 14): the first rows in the answer to ready', () => {
+  let dir = '';
+  before(() => {
+    dir = writeFolder();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const SAVED: ViewState = { filter: 'action:GetObject', sort: { field: 'time', dir: 'desc' }, columns: ['time', 'principal', 'action'] };
+  /** The notifications posted since `from`, without the timings. */
+  const notes = (host: RecordingHost, from = 0) => host.posted.slice(from).filter((p) => p.completionId === undefined && p.method !== DidTimeNotification.method);
+  const rowsOf = (session: PanelSession, p: { queryId: number; offset: number; limit: number; columns: string[] }) => session.handlers.RowsRequest(p) as RowsResult;
+
+  it('ready naming its query: the state, then that query\'s result in the host\'s view, carrying the grid\'s first rows (no round trip for them)', async () => {
+    const host = new RecordingHost();
+    const session = new PanelSession(host, { io: NODE_IO, paths: [path.join(dir, 'logs')], view: SAVED });
+    await session.load();
+    const from = host.posted.length;
+    await send(session, host, 'ReadyCommand', { queryId: 3, window: { offset: 0, limit: 200 } });
+    const sent = notes(host, from);
+    assert.deepEqual(sent.map((p) => p.method), [DidChangeStateNotification.method, DidQueryNotification.method]);
+    assert.deepEqual((sent[0]!.params as { view: ViewState }).view, SAVED);
+    const r = sent[1]!.params as QueryResult;
+    assert.equal(r.queryId, 3);
+    assert.equal(r.count, Math.ceil((FILES * PER_FILE) / 3), 'the saved filter (every third event is a GetObject)');
+    // The grid's own columns: the principal's tooltip needs the actor.
+    const columns = ['time', 'principal', 'action', 'actor'];
+    assert.ok(r.rows);
+    assert.deepEqual(r.rows.columns, columns);
+    assert.equal(r.rows.offset, 0);
+    assert.equal(r.rows.rows.length, 200);
+    assert.deepEqual(r.rows.rows, rowsOf(session, { queryId: 3, offset: 0, limit: 200, columns }).rows, 'the rows a RowsRequest would get');
+    assert.ok(r.rows.rows.every((row) => row.cells[2] === 'GetObject'));
+    session.dispose();
+  });
+
+  it('ready with the webview\'s own view (a panel shown again): its filter, sort and window, and every rerun while loading carries that window', async () => {
+    const host = new RecordingHost();
+    const session = new PanelSession(host, { io: NODE_IO, paths: [path.join(dir, 'logs')], view: SAVED, ticker: { intervalMs: 1 } });
+    const view = { filter: 'action:PutObject', sort: { field: 'time', dir: 'asc' as const }, columns: ['time', 'action'] };
+    await send(session, host, 'ReadyCommand', { queryId: 7, view, window: { offset: 200, limit: 200 } });
+    await session.load();
+    const results = host.notes(DidQueryNotification).filter((r) => r.queryId === 7);
+    assert.ok(results.length >= 2, `${results.length} results`);
+    for (const r of results) {
+      assert.ok(r.rows, 'every result of the query carries its window');
+      assert.equal(r.rows.offset, 200);
+      assert.deepEqual(r.rows.columns, ['time', 'action']);
+      assert.equal(r.rows.rows.length, Math.max(0, Math.min(200, r.count - 200)));
+    }
+    const last = results[results.length - 1]!;
+    assert.equal(last.count, Math.floor((FILES * PER_FILE) / 3));
+    assert.deepEqual(last.rows!.rows, rowsOf(session, { queryId: 7, offset: 200, limit: 200, columns: ['time', 'action'] }).rows);
+    const times = last.rows!.rows.map((row) => row.cells[0] as number);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'oldest first, as the view asked');
+    assert.equal(session.viewState.filter, 'action:PutObject');
+    session.dispose();
+  });
+
+  it('a window the protocol does not allow is refused; a bad filter or a window past the end carries no rows', async () => {
+    const host = new RecordingHost();
+    const session = new PanelSession(host, { io: NODE_IO, paths: [path.join(dir, 'logs')] });
+    await session.load();
+    const from = host.posted.length;
+    await send(session, host, 'ReadyCommand', { queryId: 1, window: { offset: 0, limit: 5000 } });
+    await send(session, host, 'ReadyCommand', { queryId: 1, view: { filter: '', sort: { field: 'time', dir: 'desc' }, columns: [] } });
+    assert.equal(host.posted.length, from, 'nothing answered');
+    assert.equal(host.logged.warn.filter((w) => /rejected \(ready\)/.test(w)).length, 2);
+    const columns = ['time'];
+    await send(session, host, 'QueryCommand', { queryId: 2, filter: 'action:(', sort: { field: 'time', dir: 'desc' }, window: { offset: 0, limit: 200, columns } });
+    const bad = host.last(DidQueryNotification);
+    assert.ok(bad.error);
+    assert.equal(bad.rows, undefined);
+    await send(session, host, 'QueryCommand', { queryId: 3, filter: '', sort: { field: 'time', dir: 'desc' }, window: { offset: 20_000, limit: 200, columns } });
+    assert.deepEqual(host.last(DidQueryNotification).rows, { queryId: 3, offset: 20_000, rows: [], columns });
+    await send(session, host, 'QueryCommand', { queryId: 4, filter: '', sort: { field: 'time', dir: 'desc' } });
+    assert.equal(host.last(DidQueryNotification).rows, undefined, 'no window asked, none sent');
+    session.dispose();
+  });
+
+  it('the host\'s timings: the panel\'s start once its first result went out, the load\'s end once its final state did', async () => {
+    const host = new RecordingHost();
+    const session = new PanelSession(host, { io: NODE_IO, paths: [path.join(dir, 'logs')], openedAt: 123 });
+    await send(session, host, 'ReadyCommand', { queryId: 1, window: { offset: 0, limit: 200 } });
+    const first = host.last(DidTimeNotification);
+    assert.deepEqual(first.marks.map((m) => m.name), ['open', 'ready', 'first-result']);
+    assert.equal(first.marks[0]!.at, 123);
+    await session.load();
+    const last = host.last(DidTimeNotification);
+    const names = last.marks.map((m) => m.name);
+    for (const n of ['open', 'ready', 'first-result', 'last-batch', 'load-end', 'final-query', 'final-state']) assert.ok(names.includes(n), n);
+    // Sent after the final state, so it can say when that went out.
+    const order = host.posted.map((p) => p.method);
+    assert.ok(order.lastIndexOf(DidTimeNotification.method) > order.lastIndexOf(DidChangeStateNotification.method));
+    assert.equal(host.notes(DidTimeNotification).length, 2, 'once for the start, once for the load');
+    session.dispose();
   });
 });
 
