@@ -251,6 +251,9 @@ export class AppState extends EventTarget {
       for (const m of Array.isArray(t.marks) ? t.marks : []) {
         if (typeof m.name === 'string' && typeof m.at === 'number') markOnce(`host:${m.name}`, { at: m.at }, `host:${m.name}@${m.at}`);
       }
+      for (const x of Array.isArray(t.spent) ? t.spent : []) {
+        if (typeof x.name === 'string' && typeof x.count === 'number' && typeof x.ms === 'number') markOnce(`host-spent:${x.name}`, { count: x.count, ms: x.ms }, `host-spent:${x.name}@${x.count}`);
+      }
     });
     this.ipc.onRequestError((e) => {
       this.requestError = e.message;

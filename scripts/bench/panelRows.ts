@@ -16,6 +16,8 @@ export interface PanelRun {
   phases?: Record<string, number>;
   /** How many times the webview fetched its bundle. */
   bundleLoads?: number;
+  /** Recurring host work (the reruns while loading, `load-ticks`): how often, ms in all. */
+  spent?: Record<string, { count: number; ms: number }>;
 }
 
 export interface CliRun {
@@ -127,10 +129,12 @@ export const FIRST_ROWS_PHASES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export const FINAL_PHASES: ReadonlyArray<readonly [string, string]> = [
+  ['host:open', 'the open command starts the load (host)'],
   ['host:last-batch', 'last batch merged (host)'],
   ['host:load-end', 'load ended (host)'],
   ['host:final-query', 'final query rerun (host)'],
-  ['host:final-state', 'final state sent (host)'],
+  ['host:final-state', 'final state posted (host)'],
+  ['host:final-delivered', 'the host learns it was delivered (host)'],
   ['ale:final-state', 'final state received'],
   ['ale:final-drawn', 'final state drawn'],
   ['final', 'final count seen (bench)'],
@@ -176,4 +180,17 @@ export function phaseTable(rows: readonly PhaseRow[]): string {
   const out = ['| set | phase | ms since the click (median) | ms since the phase above (median) | rounds |', '| --- | --- | ---: | ---: | ---: |'];
   for (const r of rows) out.push(`| ${r.set} | ${r.phase} | ${Math.round(r.at)} | ${r.step === undefined ? '' : Math.round(r.step)} | ${r.rounds} |`);
   return out.join('\n');
+}
+
+/** One line per set: the host's reruns while loading (snapshots and their ms, medians) and the bundle's fetches. */
+export function spentLines(lines: readonly PanelLine[], set: string): string[] {
+  const runs = lines.filter((l): l is PanelRun => l.name === 'panel' && l.set === set);
+  const ticks = runs.map((r) => r.spent?.['load-ticks']).filter((x): x is { count: number; ms: number } => x !== undefined);
+  const out: string[] = [];
+  if (ticks.length > 0) {
+    out.push(`- ${set}: the host reran the query for ${median(ticks.map((t) => t.count))} snapshots while loading, ${median(ticks.map((t) => t.ms))} ms in all (medians of ${ticks.length})`);
+  }
+  const loads = runs.map((r) => r.bundleLoads).filter((x): x is number => typeof x === 'number');
+  if (loads.length > 0) out.push(`- ${set}: the webview fetched its bundle ${[...new Set(loads)].join(' or ')} time(s) per panel`);
+  return out;
 }

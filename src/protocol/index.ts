@@ -546,6 +546,8 @@ export interface ReadyParams {
 /** Host timestamps (epoch ms) of this panel's start and of its last load, for diagnostics and the bench. */
 export interface TimingsParams {
   marks: Array<{ name: string; at: number }>;
+  /** What recurring work has cost so far: how often, and ms in all (the reruns while loading). */
+  spent?: Array<{ name: string; count: number; ms: number }>;
 }
 export interface DetailExpandParams {
   row: number;

@@ -74,6 +74,8 @@ export class DetectionRunner {
     private readonly detector: Detector | undefined,
     /** A run finished (or was reset): push the summary, rerun the query so filters and marks follow. */
     private readonly finished: (s: DetectionsSummary) => void,
+    /** Settles when a run may start its work (the session: once the load's final state was delivered). */
+    private readonly after: () => Promise<unknown> = () => Promise.resolve(),
   ) {
     this.summary = { state: detector ? 'idle' : 'unavailable', events: 0, eventsWithHits: 0, byLevel: NO_LEVELS(), rules: [], problems: 0, bySource: {} };
     sources.on('loaded', this.onLoaded);
@@ -111,6 +113,10 @@ export class DetectionRunner {
     try {
       await this.host.ui.progress('Audit Logs: Sigma detections', async (report, cancel) => {
         cancel.addEventListener('abort', () => mine.abort());
+        // What the load's end sent (the final state) reaches the panel first: VS Code sends it from
+        // this same thread, and a run over a million events held it back by 0.5 s and more.
+        await this.after();
+        if (mine.signal.aborted || this.disposed) return;
         const { rules, problems } = await detector.rules();
         for (const p of problems) this.host.log.warn(`Sigma rule ${p.file}${p.id ? ` (${p.id})` : ''} not evaluated: ${p.reason}`);
         const store = this.sources.store;

@@ -79,6 +79,8 @@ export class PanelSession {
   private readonly io: SessionIo;
   /** When the host did what for this panel (sent to the webview as performance marks). */
   readonly timings = new PanelTimings();
+  /** Settles once the last load's final state was delivered to the panel (or took too long). */
+  private delivered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: SessionHost,
@@ -106,31 +108,41 @@ export class PanelSession {
     });
     this.actions = new LiveActions(host, this.sources, this.live, this.apiCalls.signal);
     this.loader = new SourceLoader(host, this.sources, ticks, this.paths, retitle);
-    this.detections = new DetectionRunner(host, this.sources, opts.io.detector, (summary) => {
-      this.notify(DidDetectNotification, summary);
-      // The rule and level fields changed: the current result and its marks follow.
-      this.queries.rerun();
-      this.host.changed();
-    });
     // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
     // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
     this.ticker = new LoadTicker(
       this.sources,
       (s, final) => {
+        const t0 = performance.now();
         this.queries.showLoad(s);
         if (!final) this.notify(DidLoadProgressNotification, s);
         this.queries.rerun();
         if (final) {
           this.timings.mark('final-query');
-          this.pushState();
+          // The final count goes out at once. The work that follows a load (the columns a sample of
+          // events adds, ~0.2 s at 1M, and the detections) waits until the host has delivered it:
+          // VS Code sends it from this thread, and that work held it back by 0.5 s and more at 1M.
+          this.delivered = deliveredOrLate(this.pushState({ columnsKnownOnly: true }));
           this.timings.mark('final-state');
-          this.sendTimings();
+          void this.delivered.then(() => {
+            this.timings.mark('final-delivered');
+            this.pushState();
+            this.sendTimings();
+          });
         }
         ticks.tick(s);
         this.host.changed();
+        if (!final) this.timings.spend('load-ticks', performance.now() - t0);
       },
       opts.ticker,
     );
+    // After the ticker: a load's end sends the final state first, and the detections start after it.
+    this.detections = new DetectionRunner(host, this.sources, opts.io.detector, (summary) => {
+      this.notify(DidDetectNotification, summary);
+      // The rule and level fields changed: the current result and its marks follow.
+      this.queries.rerun();
+      this.host.changed();
+    }, () => this.delivered);
   }
 
   // ---- what the host and the commands read ---------------------------------------------------
@@ -233,7 +245,10 @@ export class PanelSession {
    */
   private ready(p: ReadyParams): void {
     this.timings.markOnce('ready');
-    if (p.queryId === undefined) return this.pushState();
+    if (p.queryId === undefined) {
+      this.pushState();
+      return;
+    }
     const view = p.view ?? this.queries.state;
     const spec: QuerySpec = { queryId: p.queryId, filter: view.filter, sort: view.sort };
     if (view.timeRange) spec.timeRange = view.timeRange;
@@ -251,12 +266,14 @@ export class PanelSession {
   }
 
   private sendTimings(): void {
-    this.notify(DidTimeNotification, { marks: this.timings.list });
+    this.notify(DidTimeNotification, { marks: this.timings.list, spent: this.timings.spentList });
   }
 
-  pushState(): void {
-    if (this.closed) return;
+  /** Sends the panel its state; returns what the host's post returned (VS Code: settles once delivered). */
+  pushState(opts: { columnsKnownOnly?: boolean } = {}): unknown {
+    if (this.closed) return undefined;
     const state = panelState({
+      ...opts,
       title: this.host.title(),
       sources: this.sources,
       liveExtras: (path) => this.live.stateOf(path),
@@ -264,11 +281,11 @@ export class PanelSession {
       view: this.queries.state,
       paths: this.paths,
     });
-    this.notify(DidChangeStateNotification, state);
+    return this.notify(DidChangeStateNotification, state);
   }
 
-  private notify<P>(n: NotificationType<P>, params: P): void {
-    if (!this.closed) this.host.post(n.method, params);
+  private notify<P>(n: NotificationType<P>, params: P): unknown {
+    return this.closed ? undefined : this.host.post(n.method, params);
   }
 
   /** "Audit Logs: 3 sources" once a panel holds more than one. */
@@ -327,4 +344,19 @@ export class PanelSession {
   exportTo(format: ExportFormat, file: string): Promise<number> {
     return exportResult(this.io, this.sources, this.queries.result, this.queries.state, format, file);
   }
+}
+
+/** How long the work after a load waits at most for its final state's delivery. */
+const DELIVERY_WAIT_MS = 1000;
+
+/** Settles when `posted` (a host's post: VS Code's postMessage promise) does, or after DELIVERY_WAIT_MS. */
+function deliveredOrLate(posted: unknown): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DELIVERY_WAIT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    Promise.resolve(posted).then(done, done);
+  });
 }

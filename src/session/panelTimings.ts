@@ -7,6 +7,7 @@
  */
 export class PanelTimings {
   private readonly marks = new Map<string, number>();
+  private readonly spent = new Map<string, { count: number; ms: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -18,6 +19,18 @@ export class PanelTimings {
   /** Sets `name` to now unless it is set: the panel's start happens once. */
   markOnce(name: string, at = this.now()): void {
     if (!this.marks.has(name)) this.marks.set(name, at);
+  }
+
+  /** Adds `ms` to what `name` has cost so far (the reruns while loading: how often, how long). */
+  spend(name: string, ms: number): void {
+    const s = this.spent.get(name) ?? { count: 0, ms: 0 };
+    s.count++;
+    s.ms += ms;
+    this.spent.set(name, s);
+  }
+
+  get spentList(): Array<{ name: string; count: number; ms: number }> {
+    return [...this.spent].map(([name, s]) => ({ name, count: s.count, ms: Math.round(s.ms) }));
   }
 
   has(name: string): boolean {

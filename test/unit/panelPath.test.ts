@@ -17,7 +17,7 @@ import { FakeClock } from '../support/fakeClock';
 import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { SourceSet } from '../../src/session/sourceSet';
-import { RecordingHost, send } from '../support/sessionHost';
+import { RecordingHost, send, until } from '../support/sessionHost';
 
 const FILES = 400;
 const PER_FILE = 25;
@@ -188,12 +188,19 @@ describe('panel path (issue 14): the first rows in the answer to ready', () => {
     assert.deepEqual(first.marks.map((m) => m.name), ['open', 'ready', 'first-result']);
     assert.equal(first.marks[0]!.at, 123);
     await session.load();
+    // Sent once the final state was delivered (the host's post settled).
+    await until(() => host.notes(DidTimeNotification).length === 2, 'the timings of the load');
     const last = host.last(DidTimeNotification);
     const names = last.marks.map((m) => m.name);
-    for (const n of ['open', 'ready', 'first-result', 'last-batch', 'load-end', 'final-query', 'final-state']) assert.ok(names.includes(n), n);
-    // Sent after the final state, so it can say when that went out.
-    const order = host.posted.map((p) => p.method);
-    assert.ok(order.lastIndexOf(DidTimeNotification.method) > order.lastIndexOf(DidChangeStateNotification.method));
+    for (const n of ['open', 'ready', 'first-result', 'last-batch', 'load-end', 'final-query', 'final-state', 'final-delivered']) assert.ok(names.includes(n), n);
+    assert.ok(last.spent?.some((x) => x.name === 'load-ticks' && x.count >= 1), 'the reruns while loading, counted');
+    // The final count's state first, without the columns only a sample of events finds; the whole list follows.
+    const states = host.notes(DidChangeStateNotification).filter((x) => x.load.done && x.load.events === FILES * PER_FILE);
+    assert.equal(states.length, 2);
+    assert.ok(!states[0]!.availableColumns.includes('additionalEventData.k3'));
+    assert.ok(states[0]!.availableColumns.includes('userIdentity.arn') && states[0]!.availableColumns.includes('action'));
+    assert.ok(states[1]!.availableColumns.includes('additionalEventData.k3'));
+    await new Promise((r) => setTimeout(r, 20));
     assert.equal(host.notes(DidTimeNotification).length, 2, 'once for the start, once for the load');
     session.dispose();
   });
