@@ -36,6 +36,12 @@ export interface TickerOptions {
    * ~1.1 s of the host's 8 s load; with 20 they take at most ~5%.
    */
   costFactor?: number;
+  /**
+   * The longest wait between two snapshots (default 2,000 ms): a tick measured in wall time looks
+   * costly on a machine that starves the host, and the rows of a panel that showed none yet would
+   * wait costFactor times that.
+   */
+  maxWaitMs?: number;
   clock?: TickerClock;
 }
 
@@ -45,6 +51,7 @@ export type TickHandler = (snapshot: LoadStatus, final: boolean) => void;
 export class LoadTicker {
   private readonly interval: number;
   private readonly costFactor: number;
+  private readonly maxWait: number;
   private readonly clock: TickerClock;
   private timer: unknown;
   private last = -Infinity;
@@ -60,6 +67,7 @@ export class LoadTicker {
   ) {
     this.interval = opts.intervalMs ?? 250;
     this.costFactor = opts.costFactor ?? 20;
+    this.maxWait = Math.max(this.interval, opts.maxWaitMs ?? 2000);
     this.clock = opts.clock ?? realClock;
     this.wait = this.interval;
     sources.on('progress', this.onProgress);
@@ -95,7 +103,7 @@ export class LoadTicker {
     this.handler(this.snapshot(), final);
     const t1 = this.clock.now();
     this.last = t1;
-    this.wait = final ? this.interval : Math.max(this.interval, this.costFactor * (t1 - t0));
+    this.wait = final ? this.interval : Math.min(this.maxWait, Math.max(this.interval, this.costFactor * (t1 - t0)));
   }
 
   private cancelTimer(): void {

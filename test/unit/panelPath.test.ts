@@ -265,6 +265,30 @@ describe('panel path (issue 14): the reruns while loading', () => {
     for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 2100, `snapshots ${at[i]! - at[i - 1]!} ms apart`);
     assert.equal(finals, 1, 'and one last snapshot when the load ends');
   });
+
+  it('waits 2 s at most between snapshots, however long one took (a starved host measures its ticks long)', async () => {
+    const set = new SourceSet(NODE_IO);
+    const clock = new FakeClock();
+    set.on('progress', () => clock.advance(10));
+    const at: number[] = [];
+    // Each snapshot costs 1,000 ms (fake): 20 × that would be 20 s; the next comes 2 s later.
+    const ticker = new LoadTicker(
+      set,
+      (_s, final) => {
+        if (final) return;
+        at.push(clock.now());
+        clock.t += 1000;
+      },
+      { clock },
+    );
+    await set.openPaths([path.join(dir, 'logs')], { workers: 0 });
+    ticker.dispose();
+    assert.ok(at.length >= 2, `${at.length} snapshots`);
+    for (let i = 1; i < at.length; i++) {
+      const gap = at[i]! - at[i - 1]!;
+      assert.ok(gap >= 3000 && gap <= 3000 + 20, `snapshots ${gap} ms apart (the tick's 1,000 ms, then a 2,000 ms wait)`);
+    }
+  });
 });
 
 describe('panel path (issue 14): the bench\'s panel rows', () => {
