@@ -25,7 +25,7 @@ import { type Dataset, ensureDataset, LOGS_DIR, type Manifest, MANIFEST } from '
 import { floorPhase, jqPhase, jqVersion, OUR_FILTER, type Result } from './bench/phases';
 import { ensureSmallDataset } from './bench/smallTrail';
 import { loadPhase, queryPhase } from './bench/storePhases';
-import { panelRows, parsePanelLines, summarize } from './bench/panelRows';
+import { FINAL_PHASES, FIRST_ROWS_PHASES, panelRows, parsePanelLines, phaseBreakdown, phaseTable, spentLines, summarize } from './bench/panelRows';
 import { markdownTable, mib, type Row, seconds, times } from './bench/table';
 import { findCli, runTimed } from './bench/wholeProcess';
 
@@ -436,6 +436,12 @@ async function panelBench(sets: readonly SetUnderTest[], args: BenchArgs, cli: s
       `Medians of ${args.repeat} rounds (CLI \`stats\`, then the panel opened through "Open CloudTrail Logs…", interleaved) on ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; ` +
       `the CLI on ${process.version}, the panel in code-server's extension host. Times are from the click that gives the command its folder.\n`,
   );
+  const first = sets.flatMap((s) => phaseBreakdown(lines, s.key, FIRST_ROWS_PHASES));
+  const final = sets.flatMap((s) => phaseBreakdown(lines, s.key, FINAL_PHASES));
+  if (first.length > 0) process.stdout.write(`\nWhere the first rows' time goes:\n\n${phaseTable(first)}\n`);
+  if (final.length > 0) process.stdout.write(`\nFrom the last batch to the final count:\n\n${phaseTable(final)}\n`);
+  const spent = sets.flatMap((s) => spentLines(lines, s.key));
+  if (spent.length > 0) process.stdout.write(`\n${spent.join('\n')}\n`);
   return failed ? 1 : 0;
 }
 

@@ -13,7 +13,10 @@ import './l10nSetup';
 import { HostIpc } from './ipc';
 import { AppState } from './state';
 import { AeApp } from './components/ae-app';
+import { markOnce } from './marks';
 
+// Every module of the bundle is evaluated by now (esbuild.mjs marks the bundle's first line).
+markOnce('ale:main');
 const ipc = new HostIpc(acquireVsCodeApi());
 const state = new AppState(ipc);
 AeApp.defaultState = state;

@@ -23,8 +23,11 @@ import {
   DetectionsRequest,
   DidLoadProgressNotification,
   DidQueryNotification,
+  DidTimeNotification,
   ExportCommand,
   FacetRequest,
+  GRID_BLOCK,
+  gridColumns,
   LIMITS,
   LiveActionCommand,
   QueryCommand,
@@ -46,6 +49,7 @@ import {
   type QueryErrorDto,
   type QueryResult,
   type QuerySpec,
+  type ReadyParams,
   type RestoreState,
   type RowsParams,
   type RowsResult,
@@ -56,6 +60,7 @@ import {
   type ViewState,
 } from '../src/protocol';
 import { addTerm, filterTerm, mergeServerAggregates, serverHistogram } from './format';
+import { markOnce } from './marks';
 
 export interface Layout {
   facets: boolean;
@@ -202,6 +207,10 @@ export class AppState extends EventTarget {
 
   private nextQueryId: number;
   private started = false;
+  /** The query the ready message asked the host to run (its result comes without a QueryCommand). */
+  private readyQueryId?: number;
+  private detectionsAsked = false;
+  private sawLoading = false;
   private saveTimer?: ReturnType<typeof setTimeout>;
   private persistTimer?: ReturnType<typeof setTimeout>;
   private detailTimer?: ReturnType<typeof setTimeout>;
@@ -229,16 +238,48 @@ export class AppState extends EventTarget {
     }
   }
 
+  /**
+   * Tells the host the panel is up, naming the first query (the restored view's, or the host's view
+   * when this panel has none of its own, filled in when the state arrives): the host answers with
+   * the state, then that query's result carrying the grid's first window of rows.
+   */
   start(): void {
     this.ipc.onNotification(DidChangeStateNotification, (s) => this.onPanelState(s));
     this.ipc.onNotification(DidQueryNotification, (r) => this.onResult(r));
     this.ipc.onNotification(DidLoadProgressNotification, (l) => this.onLoad(l));
     this.ipc.onNotification(DidDetectNotification, (d) => this.onDetections(d));
+    this.ipc.onNotification(DidTimeNotification, (t) => {
+      for (const m of Array.isArray(t.marks) ? t.marks : []) {
+        if (typeof m.name === 'string' && typeof m.at === 'number') markOnce(`host:${m.name}`, { at: m.at }, `host:${m.name}@${m.at}`);
+      }
+      for (const x of Array.isArray(t.spent) ? t.spent : []) {
+        if (typeof x.name === 'string' && typeof x.count === 'number' && typeof x.ms === 'number') markOnce(`host-spent:${x.name}`, { count: x.count, ms: x.ms }, `host-spent:${x.name}@${x.count}`);
+      }
+    });
     this.ipc.onRequestError((e) => {
       this.requestError = e.message;
       this.changed();
     });
-    this.ipc.sendCommand(ReadyCommand, {});
+    const queryId = this.nextQueryId++;
+    this.readyQueryId = queryId;
+    const v = this.view;
+    const ready: ReadyParams = { queryId, window: this.windowAt(this.restorePos?.topIndex ?? 0) };
+    this.pending = { queryId, filter: v.filter, sort: v.sort, user: true };
+    if (v.timeRange) this.pending.timeRange = v.timeRange;
+    if (this.hadSavedState) ready.view = { filter: v.filter, sort: v.sort, columns: v.columns, ...(v.timeRange ? { timeRange: v.timeRange } : {}) };
+    this.ipc.sendCommand(ReadyCommand, ready);
+    markOnce('ale:ready-sent');
+  }
+
+  /** The block of rows the grid shows first when its top row is `topIndex`. */
+  private windowAt(topIndex: number): { offset: number; limit: number } {
+    return { offset: Math.floor(Math.max(0, topIndex) / GRID_BLOCK) * GRID_BLOCK, limit: GRID_BLOCK };
+  }
+
+  /** The detections, asked once the first result is drawn: nothing the first rows wait for. */
+  private askDetections(): void {
+    if (this.detectionsAsked) return;
+    this.detectionsAsked = true;
     this.ipc.sendRequest(DetectionsRequest, {}).then(
       (d) => this.onDetections(d),
       () => undefined,
@@ -294,6 +335,9 @@ export class AppState extends EventTarget {
     const queryId = this.nextQueryId++;
     const q: QuerySpec = { queryId, filter: spec.filter, sort: spec.sort };
     if (spec.timeRange) q.timeRange = spec.timeRange;
+    // A query the user asked for shows its top rows (or where a restored panel was): they come with the result.
+    const at = user ? (this.restorePos?.topIndex ?? 0) : (this.position?.topIndex ?? 0);
+    q.window = { ...this.windowAt(at), columns: gridColumns(this.view.columns) };
     // The host says whether the event in the detail pane is still in the result.
     if (user && this.detail) q.selectedRow = this.detail.row;
     this.pending = { ...q, user };
@@ -302,6 +346,8 @@ export class AppState extends EventTarget {
   }
 
   private onResult(r: QueryResult): void {
+    markOnce('ale:result');
+    if (!this.detectionsAsked) setTimeout(() => this.askDetections(), 0);
     const p = this.pending;
     if (!p || r.queryId !== p.queryId) {
       // The host may answer the shown query again as events stream in: take the fresher numbers.
@@ -616,15 +662,21 @@ export class AppState extends EventTarget {
     this.started = true;
     if (s.load) this.load = s.load;
     if (first) {
+      markOnce('ale:state');
       if (!this.hadSavedState) {
         this.view = coerceView(s.view) ?? defaultView();
         this.draft = this.view.filter;
+        // The host runs its own view for the ready message's query: the result answers this.
+        const p = this.pending;
+        if (p && p.queryId === this.readyQueryId) {
+          this.pending = { queryId: p.queryId, filter: this.view.filter, sort: this.view.sort, user: true };
+          if (this.view.timeRange) this.pending.timeRange = this.view.timeRange;
+        }
       }
-      const draft = this.draft;
-      this.runQuery(this.view.filter);
-      this.draft = draft; // text typed but not run before the panel was hidden stays in the bar
-      return;
+      // The view goes back to the host with the panel, as after any query.
+      this.viewChanged();
     }
+    this.loadSeen(s.load);
     this.changed();
   }
 
@@ -634,9 +686,17 @@ export class AppState extends EventTarget {
    * what the host counted are the same moment (issue 12 item 21).
    */
   private onLoad(l: LoadState): void {
+    this.loadSeen(l);
     this.load = l;
     if (this.panel) this.panel = { ...this.panel, load: l };
     this.changed();
+  }
+
+  /** Marks the state that ends a load this panel saw running (the bench's final count). */
+  private loadSeen(l: LoadState | undefined): void {
+    if (!l) return;
+    if (!l.done) this.sawLoading = true;
+    else if (this.sawLoading) markOnce('ale:final-state');
   }
 
   /**

@@ -12,7 +12,7 @@
 //
 // `npm run bench -- --panel` builds, generates the sets and runs this (scripts/bench/panelRun.ts);
 // results are JSON lines on stdout ({"name":"panel"|"cli-stats", …}), progress on stderr.
-/* global document, setTimeout */
+/* global document, window, setTimeout, PerformanceObserver */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,7 +75,16 @@ function cliStats(dir) {
 function watchPanel({ timeoutMs }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const out = { watchStart: started, firstRows: undefined, rowsAtStart: false, final: undefined, sawLoad: false, text: '', maxPollGapMs: 0 };
+    // The panel's long tasks (its thread busy ≥ 50 ms), to tell a late message from a busy panel.
+    const longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // no long task timing here
+    }
+    const out = { watchStart: started, longTasks, firstRows: undefined, rowsAtStart: false, final: undefined, sawLoad: false, text: '', maxPollGapMs: 0 };
     let last = started;
     const poll = () => {
       const now = Date.now();
@@ -107,6 +116,42 @@ function watchPanel({ timeoutMs }) {
       setTimeout(poll, 5);
     };
     poll();
+  });
+}
+
+/**
+ * Runs in the panel's frame once the load has finished: waits (at most `waitMs`) for the host's
+ * timings of the load's end, then returns every mark of the panel's start and of the load's end as
+ * epoch ms: the webview's own (`ale:*`, performance.mark), the host's (`host:*`, their time in
+ * `detail.at`, sent by the host), the document's start (performance.timeOrigin) and the bundle's
+ * fetch (resource timing), with how many times the bundle was fetched.
+ */
+function readMarks({ waitMs }) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const read = () => {
+      const marks = performance.getEntriesByType('mark');
+      const done = marks.some((m) => m.name === 'host:final-delivered') && marks.some((m) => m.name === 'ale:final-drawn');
+      if (!done && Date.now() - started < waitMs) {
+        setTimeout(read, 20);
+        return;
+      }
+      const origin = performance.timeOrigin;
+      const out = { 'doc-start': origin };
+      const spent = {};
+      for (const m of marks) {
+        if (m.name.startsWith('host:') && typeof m.detail?.at === 'number') out[m.name] = m.detail.at;
+        else if (m.name.startsWith('host-spent:') && typeof m.detail?.ms === 'number') spent[m.name.slice('host-spent:'.length)] = m.detail;
+        else if (m.name.startsWith('ale:')) out[m.name] = origin + m.startTime;
+      }
+      const bundles = performance.getEntriesByType('resource').filter((r) => /webview\.js(\?|$)/.test(r.name));
+      if (bundles[0]) {
+        out['bundle-fetch'] = origin + bundles[0].startTime;
+        out['bundle-fetched'] = origin + bundles[0].responseEnd;
+      }
+      resolve({ marks: out, spent, bundleLoads: bundles.length });
+    };
+    read();
   });
 }
 
@@ -147,6 +192,18 @@ async function main() {
   const { page } = await openWorkbench(browser, { url: server.url(dirs.workspace), consoleLog: dirs.browserLog });
   const wb = driver(page);
   await wb.waitForAuditLogs();
+  // The workbench's own long tasks (its thread relays every message to the panel's frame).
+  await page.evaluate(() => {
+    const w = /** @type {{ __aleBenchLongTasks?: Array<{ at: number, ms: number }> }} */ (window);
+    w.__aleBenchLongTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__aleBenchLongTasks?.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // no long task timing here
+    }
+  });
   // Let the workbench settle (extensions activating, the Explorer) before the first clock starts.
   await sleep(3000);
 
@@ -160,10 +217,11 @@ async function main() {
 
       const title = `Audit Logs: ${set.dir.split('/').filter(Boolean).pop()}`;
       await wb.runCommand('Audit Logs: Open CloudTrail Logs…');
-      // The click below is what the clock measures from; everything before is the person choosing.
+      // The OK click is what the clock measures from; everything before is the person choosing
+      // (typing the folder's path, the dialog listing it).
       const known = new Set(page.frames());
-      const t0 = Date.now();
-      await wb.folderDialog(set.dir);
+      let t0 = 0;
+      await wb.folderDialog(set.dir, { beforeClick: () => (t0 = Date.now()) });
       // The panel's frame (two iframes deep) exists once the webview has loaded its page.
       const frame = await until(`the panel frame of ${set.dir}`, async () => {
         for (const f of page.frames()) {
@@ -175,12 +233,24 @@ async function main() {
       }, 60_000);
       const w = await frame.evaluate(watchPanel, { timeoutMs: LOAD_TIMEOUT_MS });
       if (w.timedOut) throw new Error(`${set.key}: the load did not finish within ${opt.timeout} s (status "${w.text}")`);
+      const { marks, spent, bundleLoads } = await frame.evaluate(readMarks, { waitMs: 10_000 });
+      const phases = {};
+      for (const [k, at] of Object.entries(marks)) phases[k] = Math.round(at - t0);
+      // How long the panel's own thread was busy between the host posting the final state and the panel taking it.
+      const from = marks['host:final-state'];
+      const to = marks['ale:final-state'];
+      const busy = (tasks) => (from !== undefined && to !== undefined ? Math.round(tasks.reduce((n, t) => n + Math.max(0, Math.min(to, t.at + t.ms) - Math.max(from, t.at)), 0)) : null);
+      const busyBeforeFinal = busy(w.longTasks);
+      const workbenchTasks = await page.evaluate(() => window.__aleBenchLongTasks ?? []);
+      const workbenchBusyBeforeFinal = busy(workbenchTasks);
+      const workbenchLongTasksMs = Math.round(workbenchTasks.filter((t) => t.at >= t0 && t.at <= w.final).reduce((n, t) => n + t.ms, 0));
       const result = {
         name: 'panel', set: set.key, round, title,
         frameFoundMs: w.watchStart - t0,
         firstRowsMs: w.firstRows !== undefined ? w.firstRows - t0 : null,
         finalMs: w.final - t0,
         total: w.total, expect: set.expect, status: w.text, rowsAtStart: w.rowsAtStart, maxPollGapMs: w.maxPollGapMs,
+        phases, spent, bundleLoads, busyBeforeFinal, workbenchBusyBeforeFinal, workbenchLongTasksMs, longTasksMs: Math.round(w.longTasks.reduce((n, t) => n + t.ms, 0)),
       };
       emit(result);
       log(`${set.key} round ${round}: first rows ${result.firstRowsMs} ms, final count ${result.finalMs} ms ("${w.text}")`);

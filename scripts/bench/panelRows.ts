@@ -12,6 +12,12 @@ export interface PanelRun {
   firstRowsMs: number | null;
   finalMs: number;
   total: number;
+  /** Marks of the panel's start and of the load's end (scripts/bench/panel.mjs readMarks), ms since the click. */
+  phases?: Record<string, number>;
+  /** How many times the webview fetched its bundle. */
+  bundleLoads?: number;
+  /** Recurring host work (the reruns while loading, `load-ticks`): how often, ms in all. */
+  spent?: Record<string, { count: number; ms: number }>;
 }
 
 export interface CliRun {
@@ -96,4 +102,95 @@ export function panelRows(s: PanelSummary): Row[] {
     ...(r !== undefined ? { met: r <= FINAL_TARGET_RATIO } : {}),
   });
   return rows;
+}
+
+/**
+ * Where the time goes, in the order things happen: the marks the host sends the webview
+ * (`host:*`, src/session/panelTimings.ts), the webview's own (`ale:*`, webview/marks.ts), the
+ * document's start and the bundle's fetch, then what the bench itself saw.
+ */
+export const FIRST_ROWS_PHASES: ReadonlyArray<readonly [string, string]> = [
+  ['host:open', 'the open command has its folder (host)'],
+  ['host:panel', 'panel and session created (host)'],
+  ['host:html', 'webview HTML set (host)'],
+  ['doc-start', 'webview document starts'],
+  ['bundle-fetch', 'bundle requested'],
+  ['bundle-fetched', 'bundle fetched'],
+  ['ale:bundle-start', 'bundle evaluation starts'],
+  ['ale:main', 'bundle evaluated'],
+  ['ale:ready-sent', 'ready sent'],
+  ['ale:first-render', 'first render'],
+  ['host:ready', 'ready received (host)'],
+  ['host:first-result', 'first result sent (host)'],
+  ['ale:state', 'state received'],
+  ['ale:result', 'first result received'],
+  ['ale:rows', 'first rows drawn'],
+  ['firstRows', 'first rows seen (bench)'],
+];
+
+export const FINAL_PHASES: ReadonlyArray<readonly [string, string]> = [
+  ['host:open', 'the open command starts the load (host)'],
+  ['host:last-batch', 'last batch merged (host)'],
+  ['host:load-end', 'load ended (host)'],
+  ['host:final-query', 'final query rerun (host)'],
+  ['host:final-state', 'final state posted (host)'],
+  ['host:final-delivered', 'the host learns it was delivered (host)'],
+  ['ale:final-state', 'final state received'],
+  ['ale:final-drawn', 'final state drawn'],
+  ['final', 'final count seen (bench)'],
+];
+
+export interface PhaseRow {
+  set: string;
+  phase: string;
+  /** Median ms since the click. */
+  at: number;
+  /** Median ms since the phase listed before it (per round, where both were seen). */
+  step?: number;
+  rounds: number;
+}
+
+function phaseTimes(p: PanelRun): Record<string, number> {
+  const t: Record<string, number> = { ...(p.phases ?? {}) };
+  if (p.firstRowsMs !== null) t.firstRows = p.firstRowsMs;
+  t.final = p.finalMs;
+  return t;
+}
+
+/** The medians of each phase of `phases` over a set's rounds (phases no round saw are left out). */
+export function phaseBreakdown(lines: readonly PanelLine[], set: string, phases: ReadonlyArray<readonly [string, string]>): PhaseRow[] {
+  const runs = lines.filter((l): l is PanelRun => l.name === 'panel' && l.set === set).map(phaseTimes);
+  const rows: PhaseRow[] = [];
+  let prev: string | undefined;
+  for (const [key, label] of phases) {
+    const at = runs.map((r) => r[key]).filter((x): x is number => typeof x === 'number');
+    const m = median(at);
+    if (m === undefined) continue;
+    const before = prev;
+    const steps = before === undefined ? [] : runs.filter((r) => typeof r[key] === 'number' && typeof r[before] === 'number').map((r) => r[key]! - r[before]!);
+    const step = median(steps);
+    rows.push({ set, phase: label, at: m, ...(step !== undefined ? { step } : {}), rounds: at.length });
+    prev = key;
+  }
+  return rows;
+}
+
+/** A Markdown table of phaseBreakdown rows. */
+export function phaseTable(rows: readonly PhaseRow[]): string {
+  const out = ['| set | phase | ms since the click (median) | ms since the phase above (median) | rounds |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const r of rows) out.push(`| ${r.set} | ${r.phase} | ${Math.round(r.at)} | ${r.step === undefined ? '' : Math.round(r.step)} | ${r.rounds} |`);
+  return out.join('\n');
+}
+
+/** One line per set: the host's reruns while loading (snapshots and their ms, medians) and the bundle's fetches. */
+export function spentLines(lines: readonly PanelLine[], set: string): string[] {
+  const runs = lines.filter((l): l is PanelRun => l.name === 'panel' && l.set === set);
+  const ticks = runs.map((r) => r.spent?.['load-ticks']).filter((x): x is { count: number; ms: number } => x !== undefined);
+  const out: string[] = [];
+  if (ticks.length > 0) {
+    out.push(`- ${set}: the host reran the query for ${median(ticks.map((t) => t.count))} snapshots while loading, ${median(ticks.map((t) => t.ms))} ms in all (medians of ${ticks.length})`);
+  }
+  const loads = runs.map((r) => r.bundleLoads).filter((x): x is number => typeof x === 'number');
+  if (loads.length > 0) out.push(`- ${set}: the webview fetched its bundle ${[...new Set(loads)].join(' or ')} time(s) per panel`);
+  return out;
 }

@@ -148,6 +148,32 @@ export interface QuerySpec {
   timeRange?: TimeRange;
   /** The event the detail pane shows: the result says whether it is still in it (QueryResult.selectedIndex). */
   selectedRow?: number;
+  /**
+   * The rows the grid will show first: every result of this query (and each rerun while loading)
+   * carries them as `QueryResult.rows`, so the grid draws them without a RowsRequest round trip.
+   */
+  window?: RowWindow;
+}
+
+/** A window of a query's rows, projected to `columns` (what a RowsRequest asks, without its queryId). */
+export interface RowWindow {
+  offset: number;
+  limit: number;
+  columns: string[];
+}
+
+/** Rows per window the grid asks for (and the size of the window a result carries). */
+export const GRID_BLOCK = 200;
+
+/**
+ * The columns the grid fetches for the view's columns: the principal is a short label and its
+ * cell's tooltip shows the full ARN, fetched as one more cell. One rule for the grid and the host,
+ * so the rows a result carries are the grid's own.
+ */
+export function gridColumns(columns: readonly string[]): string[] {
+  const out = columns.slice(0, LIMITS.columns);
+  if (out.includes('principal') && !out.includes('actor') && out.length < LIMITS.columns) out.push('actor');
+  return out;
 }
 
 export interface FacetValue {
@@ -187,6 +213,8 @@ export interface QueryResult {
   error?: QueryErrorDto;
   /** Time the query took on the host, for the status line. */
   ms: number;
+  /** The rows of QuerySpec.window (in its columns), when the query asked for a window and parsed. */
+  rows?: RowsResult & { columns: string[] };
 }
 
 export interface SourceSummary {
@@ -515,6 +543,23 @@ export interface RefetchParams {
   timeRange?: TimeRange;
 }
 export type EmptyParams = Record<string, never>;
+/**
+ * The webview is up. Without `queryId` the host answers with the state only (and the webview then
+ * runs its query). With it, the host answers in one go: the state, then the result of query
+ * `queryId` over the webview's view (`view`, a panel restored with its own) or the host's (the
+ * view saved for these sources), carrying the rows of `window` in the view's grid columns.
+ */
+export interface ReadyParams {
+  queryId?: number;
+  view?: Pick<ViewState, 'filter' | 'sort' | 'timeRange' | 'columns'>;
+  window?: { offset: number; limit: number };
+}
+/** Host timestamps (epoch ms) of this panel's start and of its last load, for diagnostics and the bench. */
+export interface TimingsParams {
+  marks: Array<{ name: string; at: number }>;
+  /** What recurring work has cost so far: how often, and ms in all (the reruns while loading). */
+  spent?: Array<{ name: string; count: number; ms: number }>;
+}
 export interface DetailExpandParams {
   row: number;
 }
@@ -530,8 +575,8 @@ export interface LiveActionParams {
 
 // ---- messages ------------------------------------------------------------------------------------
 
-/** The webview booted (or was restored) and wants the state. */
-export const ReadyCommand = command<EmptyParams>('ready');
+/** The webview booted (or was restored) and wants the state (and, with a queryId, its first result: ReadyParams). */
+export const ReadyCommand = command<ReadyParams>('ready');
 /** Run a query; the answer is a DidQueryNotification with the same queryId. */
 export const QueryCommand = command<QuerySpec>('query');
 /** Remember the view (columns, widths, history) with the panel. */
@@ -563,6 +608,12 @@ export const DidChangeStateNotification = notification<PanelState>('state/didCha
 export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 export const DidDetectNotification = notification<DetectionsSummary>('detections/didRun');
+/**
+ * When the host did what for this panel (the open command, the panel created, the webview ready,
+ * the first result sent; the last batch merged, the final state sent): the webview turns each into
+ * a performance mark (DevTools' Performance panel shows them, `npm run bench -- --panel` reads them).
+ */
+export const DidTimeNotification = notification<TimingsParams>('panel/timings');
 
 /** Every call the webview may make, by name: the host has a schema and a handler for each (checked by its types). */
 export const WEBVIEW_CALLS = {

@@ -101,6 +101,8 @@ export class DetectionRunner {
     private readonly finished: (s: DetectionsSummary) => void,
     /** The summary changed without new hits (a run began, or was cancelled): push it only. */
     private readonly changed: (s: DetectionsSummary) => void = finished,
+    /** Settles when a run may start its work (the session: once the load's final state was delivered). */
+    private readonly after: () => Promise<unknown> = () => Promise.resolve(),
   ) {
     this.summary = { state: detector ? 'idle' : 'unavailable', events: 0, eventsWithHits: 0, byLevel: NO_LEVELS(), rules: [], problems: 0, bySource: {} };
     sources.on('loaded', this.onLoaded);
@@ -175,6 +177,10 @@ export class DetectionRunner {
         };
         if (cancel.aborted) onCancel();
         else cancel.addEventListener('abort', onCancel, { once: true });
+        // What the load's end sent (the final state) reaches the panel first: VS Code sends it from
+        // this same thread, and a run over a million events held it back by 0.5 s and more.
+        await this.after();
+        if (pass.ctl.signal.aborted || this.disposed) return;
         const { rules, problems } = await detector.rules();
         const store = this.sources.store;
         const end = store.size;

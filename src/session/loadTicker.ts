@@ -29,12 +29,19 @@ export interface TickerOptions {
   /** Least time between two snapshots while loading (default 250 ms). */
   intervalMs?: number;
   /**
-   * A tick that took t ms waits at least costFactor × t before the next (default 10). Ticks run on
+   * A tick that took t ms waits at least costFactor × t before the next (default 20). Ticks run on
    * the thread that merges the loader's batches, so their time is added to the load's: at 1M
    * events a rerun costs 60–100 ms, and with 4 the reruns held the load back by ~15% (the panel's
-   * final count came at 1.4× the CLI's load, issue 14); with 10 they take at most ~9%.
+   * final count came at 1.4× the CLI's load, issue 14); with 10 the bench still counted ~16 reruns,
+   * ~1.1 s of the host's 8 s load; with 20 they take at most ~5%.
    */
   costFactor?: number;
+  /**
+   * The longest wait between two snapshots (default 2,000 ms): a tick measured in wall time looks
+   * costly on a machine that starves the host, and the rows of a panel that showed none yet would
+   * wait costFactor times that.
+   */
+  maxWaitMs?: number;
   clock?: TickerClock;
 }
 
@@ -44,6 +51,7 @@ export type TickHandler = (snapshot: LoadStatus, final: boolean) => void;
 export class LoadTicker {
   private readonly interval: number;
   private readonly costFactor: number;
+  private readonly maxWait: number;
   private readonly clock: TickerClock;
   private timer: unknown;
   private last = -Infinity;
@@ -58,7 +66,8 @@ export class LoadTicker {
     opts: TickerOptions = {},
   ) {
     this.interval = opts.intervalMs ?? 250;
-    this.costFactor = opts.costFactor ?? 10;
+    this.costFactor = opts.costFactor ?? 20;
+    this.maxWait = Math.max(this.interval, opts.maxWaitMs ?? 2000);
     this.clock = opts.clock ?? realClock;
     this.wait = this.interval;
     sources.on('progress', this.onProgress);
@@ -94,7 +103,7 @@ export class LoadTicker {
     this.handler(this.snapshot(), final);
     const t1 = this.clock.now();
     this.last = t1;
-    this.wait = final ? this.interval : Math.max(this.interval, this.costFactor * (t1 - t0));
+    this.wait = final ? this.interval : Math.min(this.maxWait, Math.max(this.interval, this.costFactor * (t1 - t0)));
   }
 
   private cancelTimer(): void {

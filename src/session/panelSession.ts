@@ -20,7 +20,20 @@ import type { AccountConfig, LiveProvider, LiveQuery } from '../providers/provid
 import type { S3LoadReport, S3Selection, S3TrailSession } from '../providers/s3Trail/index';
 import type { LakeReport } from '../providers/awsCloudtrail/index';
 import type { AthenaReport } from '../providers/athena/index';
-import { type DetailResult, DidChangeStateNotification, DidDetectNotification, DidLoadProgressNotification, type LoadState, type NotificationType, type RefetchParams, type ViewState } from '../protocol';
+import {
+  type DetailResult,
+  DidChangeStateNotification,
+  DidDetectNotification,
+  DidLoadProgressNotification,
+  DidTimeNotification,
+  gridColumns,
+  type LoadState,
+  type NotificationType,
+  type QuerySpec,
+  type ReadyParams,
+  type RefetchParams,
+  type ViewState,
+} from '../protocol';
 import { DetectionRunner } from './detectionRunner';
 import { dispatchIpc, type IpcHandlers } from './ipcDispatch';
 import type { ExportFormat, SessionIo } from './io';
@@ -29,6 +42,7 @@ import { LiveFetcher, type LiveResult } from './liveFetcher';
 import type { AthenaSource, LakeSource } from './liveSources';
 import { LoadTicker, type TickerOptions } from './loadTicker';
 import { panelState } from './panelState';
+import { PanelTimings } from './panelTimings';
 import type { SessionHost } from './ports';
 import { QueryView } from './queryView';
 import { askAndExport, exportResult } from './resultExport';
@@ -46,6 +60,8 @@ export interface PanelSessionOptions {
   paths?: string[];
   view?: ViewState;
   ticker?: TickerOptions;
+  /** When the command that opened the panel started (epoch ms), the first of the panel's timings. */
+  openedAt?: number;
 }
 
 export class PanelSession {
@@ -62,6 +78,10 @@ export class PanelSession {
   readonly detections: DetectionRunner;
   private closed = false;
   private readonly io: SessionIo;
+  /** When the host did what for this panel (sent to the webview as performance marks). */
+  readonly timings = new PanelTimings();
+  /** Settles once the last load's final state was delivered to the panel (or took too long). */
+  private delivered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: SessionHost,
@@ -70,6 +90,10 @@ export class PanelSession {
     this.io = opts.io;
     this.sources = new SourceSet(opts.io);
     this.paths = [...(opts.paths ?? [])];
+    if (opts.openedAt !== undefined) this.timings.mark('open', opts.openedAt);
+    // First of the 'loaded' listeners: the load's end, before anything reacts to it.
+    this.sources.on('progress', () => this.timings.mark('last-batch'));
+    this.sources.on('loaded', () => this.timings.mark('load-end'));
     this.queries = new QueryView(this.sources, { notify: (n, p) => this.notify(n, p), changed: () => this.host.changed() }, opts.view);
     const ticks = new TickProgress(host.ui, this.sources);
     const retitle = () => this.retitle();
@@ -85,6 +109,35 @@ export class PanelSession {
     });
     this.actions = new LiveActions(host, this.sources, this.live, this.apiCalls.signal);
     this.loader = new SourceLoader(host, this.sources, ticks, this.paths, retitle);
+    // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
+    // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
+    this.ticker = new LoadTicker(
+      this.sources,
+      (s, final) => {
+        const t0 = performance.now();
+        this.queries.showLoad(s);
+        if (!final) this.notify(DidLoadProgressNotification, s);
+        this.queries.rerun();
+        if (final) {
+          this.timings.mark('final-query');
+          // The final count goes out at once. The work that follows a load (the columns a sample of
+          // events adds, ~0.2 s at 1M, and the detections) waits until the host has delivered it:
+          // VS Code sends it from this thread, and that work held it back by 0.5 s and more at 1M.
+          this.delivered = deliveredOrLate(this.pushState({ columnsKnownOnly: true }));
+          this.timings.mark('final-state');
+          void this.delivered.then(() => {
+            this.timings.mark('final-delivered');
+            this.pushState();
+            this.sendTimings();
+          });
+        }
+        ticks.tick(s);
+        this.host.changed();
+        if (!final) this.timings.spend('load-ticks', performance.now() - t0);
+      },
+      opts.ticker,
+    );
+    // After the ticker: a load's end sends the final state first, and the detections start after it.
     this.detections = new DetectionRunner(
       host,
       this.sources,
@@ -100,20 +153,7 @@ export class PanelSession {
         this.notify(DidDetectNotification, summary);
         this.host.changed();
       },
-    );
-    // Progress comes once per file; the views get a throttled snapshot, each with the query rerun
-    // over what is loaded so far, so rows, facets and timeline fill while the load goes on.
-    this.ticker = new LoadTicker(
-      this.sources,
-      (s, final) => {
-        this.queries.showLoad(s);
-        if (!final) this.notify(DidLoadProgressNotification, s);
-        this.queries.rerun();
-        if (final) this.pushState();
-        ticks.tick(s);
-        this.host.changed();
-      },
-      opts.ticker,
+      () => this.delivered,
     );
   }
 
@@ -169,8 +209,11 @@ export class PanelSession {
 
   /** What each call does; a request's handler returns its answer or throws a ReplyFailure. */
   readonly handlers: IpcHandlers = {
-    ReadyCommand: () => this.pushState(),
-    QueryCommand: (spec) => this.queries.run(spec),
+    ReadyCommand: (p) => this.ready(p),
+    QueryCommand: (spec) => {
+      this.queries.run(spec);
+      this.firstResult();
+    },
     SaveViewCommand: (view) => {
       this.queries.state = view;
     },
@@ -208,9 +251,41 @@ export class PanelSession {
     };
   }
 
-  pushState(): void {
-    if (this.closed) return;
+  /**
+   * The webview is up: the state, and (when it names its query) that query's result with the grid's
+   * first window of rows, in one go instead of a round trip for each.
+   */
+  private ready(p: ReadyParams): void {
+    this.timings.markOnce('ready');
+    if (p.queryId === undefined) {
+      this.pushState();
+      return;
+    }
+    const view = p.view ?? this.queries.state;
+    const spec: QuerySpec = { queryId: p.queryId, filter: view.filter, sort: view.sort };
+    if (view.timeRange) spec.timeRange = view.timeRange;
+    if (p.window) spec.window = { ...p.window, columns: gridColumns(view.columns) };
+    this.pushState();
+    this.queries.run(spec);
+    this.firstResult();
+  }
+
+  /** After the panel's first result went out: the timings of its start. */
+  private firstResult(): void {
+    if (this.timings.has('first-result')) return;
+    this.timings.mark('first-result');
+    this.sendTimings();
+  }
+
+  private sendTimings(): void {
+    this.notify(DidTimeNotification, { marks: this.timings.list, spent: this.timings.spentList });
+  }
+
+  /** Sends the panel its state; returns what the host's post returned (VS Code: settles once delivered). */
+  pushState(opts: { columnsKnownOnly?: boolean } = {}): unknown {
+    if (this.closed) return undefined;
     const state = panelState({
+      ...opts,
       title: this.host.title(),
       sources: this.sources,
       liveExtras: (path) => this.live.stateOf(path),
@@ -218,11 +293,11 @@ export class PanelSession {
       view: this.queries.state,
       paths: this.paths,
     });
-    this.notify(DidChangeStateNotification, state);
+    return this.notify(DidChangeStateNotification, state);
   }
 
-  private notify<P>(n: NotificationType<P>, params: P): void {
-    if (!this.closed) this.host.post(n.method, params);
+  private notify<P>(n: NotificationType<P>, params: P): unknown {
+    return this.closed ? undefined : this.host.post(n.method, params);
   }
 
   /** "Audit Logs: 3 sources" once a panel holds more than one. */
@@ -281,4 +356,19 @@ export class PanelSession {
   exportTo(format: ExportFormat, file: string): Promise<number> {
     return exportResult(this.io, this.sources, this.queries.result, this.queries.state, format, file);
   }
+}
+
+/** How long the work after a load waits at most for its final state's delivery. */
+const DELIVERY_WAIT_MS = 1000;
+
+/** Settles when `posted` (a host's post: VS Code's postMessage promise) does, or after DELIVERY_WAIT_MS. */
+function deliveredOrLate(posted: unknown): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DELIVERY_WAIT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    Promise.resolve(posted).then(done, done);
+  });
 }

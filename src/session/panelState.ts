@@ -12,6 +12,8 @@ export function panelState(o: {
   load: LoadState;
   view: ViewState;
   paths: string[];
+  /** Leave out the columns only a read of sample events finds (SourceSet.columnsKnown): a state sent at once. */
+  columnsKnownOnly?: boolean;
 }): PanelState {
   const { sources } = o;
   const problems = sources.problems();
@@ -28,7 +30,7 @@ export function panelState(o: {
       ...(s.liveQuery ? { live: liveSummary(s, o.liveExtras(s.path)) } : {}),
     })),
     load: o.load,
-    availableColumns: sources.loading ? [] : sources.availableColumns(),
+    availableColumns: sources.loading ? [] : o.columnsKnownOnly ? sources.columnsKnown() : sources.availableColumns(),
     view: o.view,
     problems: problems.slice(0, 500),
     summary: loadSummary(sources.sources, sources.store.size, problems.length, sources.status),

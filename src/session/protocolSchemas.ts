@@ -46,11 +46,28 @@ export const ViewState: z.ZodType<ViewStateT> = z.object({
   history: z.array(Filter).max(LIMITS.history).optional(),
 });
 
+const Offset = z.number().int().nonnegative();
+const Columns = z.array(Field).min(1).max(LIMITS.columns);
+const Window = z.object({ offset: Offset, limit: z.number().int().min(0).max(LIMITS.rowsLimit) });
+
 type Schemas = { readonly [K in keyof WebviewCalls]: z.ZodType<ParamsOf<WebviewCalls[K]>> };
 
 export const PARAMS: Schemas = {
-  ReadyCommand: Empty,
-  QueryCommand: z.object({ queryId: QueryId, filter: Filter, sort: Sort, timeRange: TimeRange.optional(), selectedRow: Row.optional() }),
+  ReadyCommand: z
+    .object({
+      queryId: QueryId.optional(),
+      view: z.object({ filter: Filter, sort: Sort, timeRange: TimeRange.optional(), columns: Columns }).optional(),
+      window: Window.optional(),
+    })
+    .strict(),
+  QueryCommand: z.object({
+    queryId: QueryId,
+    filter: Filter,
+    sort: Sort,
+    timeRange: TimeRange.optional(),
+    selectedRow: Row.optional(),
+    window: Window.extend({ columns: Columns }).optional(),
+  }),
   SaveViewCommand: ViewState,
   CopyCommand: z.object({ text: z.string().max(LIMITS.copyText) }),
   ExportCommand: z.object({ format: z.enum(['csv', 'json', 'jsonl']) }),
@@ -59,7 +76,7 @@ export const PARAMS: Schemas = {
   RefetchCommand: z.object({ filter: Filter, timeRange: TimeRange.optional() }),
   DetailActionCommand: z.object({ row: Row, actionId: ActionId }),
   LiveActionCommand: z.object({ sourcePath: z.string().min(1).max(LIMITS.sourcePath), actionId: ActionId, filter: Filter }),
-  RowsRequest: z.object({ queryId: QueryId, offset: z.number().int().nonnegative(), limit: z.number().int().min(0).max(LIMITS.rowsLimit), columns: z.array(Field).min(1).max(LIMITS.columns) }),
+  RowsRequest: z.object({ queryId: QueryId, offset: Offset, limit: z.number().int().min(0).max(LIMITS.rowsLimit), columns: Columns }),
   FacetRequest: z.object({
     queryId: QueryId,
     field: Field,

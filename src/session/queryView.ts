@@ -137,6 +137,12 @@ export class QueryView {
     if (spec.selectedRow !== undefined) result.selectedIndex = outcome.view.order.indexOf(spec.selectedRow);
     const missing = this.missingFields(spec.filter);
     if (missing.length > 0) result.missingFields = missing;
+    const w = spec.window;
+    // The grid's first window comes with the result: drawn without asking for it (one round trip less).
+    if (w) {
+      const limit = Math.max(0, Math.min(w.limit, outcome.view.count - w.offset));
+      result.rows = { ...this.rows({ queryId: spec.queryId, offset: w.offset, limit, columns: w.columns }), columns: w.columns };
+    }
     this.host.notify(DidQueryNotification, result);
     this.host.changed();
   }

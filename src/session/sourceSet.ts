@@ -312,6 +312,20 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
    * when they are among the sampled).
    */
   availableColumns(sample = 2000): string[] {
+    this.readColumnSample(sample);
+    return this.columnsKnown();
+  }
+
+  /**
+   * The column list without reading the sample: the normalized and derived fields and the raw paths
+   * extracted at load, plus the sampled paths once availableColumns() has read them.
+   */
+  columnsKnown(): string[] {
+    const raw = this.rawPaths ?? EXTRACTED_PATHS.filter((p) => !isNormalizedField(p)).sort();
+    return [...NORMALIZED_FIELDS, ...this.store.derivedFields.map((f) => f.name), ...raw];
+  }
+
+  private readColumnSample(sample: number): void {
     if (!this.rawPaths) {
       const seen = new Set<string>(EXTRACTED_PATHS);
       const rows = columnSampleRows(this.store.size, sample);
@@ -341,7 +355,6 @@ export class SourceSet extends Emitter<{ progress: [LoadStatus]; loaded: [LoadSt
       }
       this.rawPaths = [...seen].filter((p) => !isNormalizedField(p)).sort();
     }
-    return [...NORMALIZED_FIELDS, ...this.store.derivedFields.map((f) => f.name), ...this.rawPaths];
   }
 }
 

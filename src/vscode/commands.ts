@@ -33,10 +33,11 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const cmd = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
 
   const openPaths = async (paths: string[]): Promise<OpenResult> => {
+    const openedAt = Date.now();
     // The same files and folders again (a trailing slash, Open Sample Logs twice, a panel restored
     // after a reload): the panel that has them comes to the front instead of a second copy.
     const existing = EventsPanel.findByPaths(paths);
-    const panel = existing ?? EventsPanel.open(context.extensionUri, paths, log);
+    const panel = existing ?? EventsPanel.open(context.extensionUri, paths, log, undefined, openedAt);
     if (existing) existing.reveal();
     // The load starts first: Recent's entries wait on stat and on storage, the first rows should not.
     const loading = existing ? undefined : panel.session.load();

@@ -58,10 +58,11 @@ export class EventsPanel implements vscode.Disposable {
     return new EventsPanel(webviewPanel, extensionUri, paths, log, view);
   }
 
-  static open(extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState): EventsPanel {
+  /** `openedAt`: when the command that opens it started (epoch ms), the first of the panel's timings. */
+  static open(extensionUri: vscode.Uri, paths: string[], log: vscode.LogOutputChannel, view?: ViewState, openedAt?: number): EventsPanel {
     const title = paths.length === 1 ? vscode.l10n.t('Audit Logs: {0}', baseName(paths[0]!)) : vscode.l10n.t('Audit Logs: {0} sources', paths.length);
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, EventsPanel.options(extensionUri));
-    return new EventsPanel(panel, extensionUri, paths, log, view);
+    return new EventsPanel(panel, extensionUri, paths, log, view, openedAt);
   }
 
   /** A panel for a live query: no paths, events arrive from an API (session.fetchApi/fetchLake/fetchAthena). */
@@ -88,6 +89,7 @@ export class EventsPanel implements vscode.Disposable {
     paths: string[],
     private readonly log: vscode.LogOutputChannel,
     view?: ViewState,
+    openedAt?: number,
   ) {
     const host: SessionHost = {
       post: (method, params, completionId) => {
@@ -102,10 +104,12 @@ export class EventsPanel implements vscode.Disposable {
       log,
       ui: this.ui(),
     };
-    this.session = new PanelSession(host, { io: NODE_IO, paths: uniquePaths(paths), ...(view ? { view } : {}) });
+    this.session = new PanelSession(host, { io: NODE_IO, paths: uniquePaths(paths), ...(view ? { view } : {}), ...(openedAt !== undefined ? { openedAt } : {}) });
+    this.session.timings.mark('panel');
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'audit-logs.svg');
     panel.webview.options = EventsPanel.options(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri);
+    this.session.timings.mark('html');
     EventsPanel.panels.add(this);
     EventsPanel.active = this;
     this.disposables.push(

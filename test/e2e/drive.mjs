@@ -103,13 +103,17 @@ export function driver(page) {
      * (labelled with the dialog's openLabel; Enter on a folder row would navigate into it).
      * Resolves right after the click, before the dialog has closed: the command has its folder.
      */
-    async folderDialog(dir, { okLabel = 'Open in Audit Log Explorer' } = {}) {
+    /** `beforeClick` runs just before the OK click (the bench starts its clock there). */
+    async folderDialog(dir, { okLabel = 'Open in Audit Log Explorer', beforeClick } = {}) {
       await quickInput().waitFor({ state: 'visible', timeout: 10_000 });
       await until('the file dialog to list its folder', async () => (await quickInputBox().inputValue()).startsWith('/') && (await quickRows().count()) > 0, 10_000);
       await quickInputBox().fill(`${dir}/`);
       await until(`the dialog to list ${dir}/`, async () => (await quickInputBox().inputValue()) === `${dir}/` &&
         (await quickRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')?.trim()))).some((l) => l && l !== '..'), 10_000);
-      await quickInput().locator('.monaco-button', { hasText: new RegExp(`^${escapeRe(okLabel)}$`) }).click();
+      const ok = quickInput().locator('.monaco-button', { hasText: new RegExp(`^${escapeRe(okLabel)}$`) });
+      await ok.waitFor({ state: 'visible', timeout: 10_000 });
+      beforeClick?.();
+      await ok.click();
     },
     async waitForTab(title, ms) {
       await until(`the editor tab "${title}"`, async () => (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim()).includes(title), ms);

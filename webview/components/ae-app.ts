@@ -32,6 +32,7 @@ import type { DetectionsSummary, Sort, TimeRange } from '../../src/protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
 import { summaryParts } from '../../src/session/loadSummary';
 import { baseStyles, codicons, icon, shownText, shownTitle } from './shared';
+import { markOnce, marked } from '../marks';
 
 type Popup = { kind: 'columns' } | { kind: 'export'; x: number; y: number; seq: number };
 
@@ -378,6 +379,15 @@ export class AeApp extends LitElement {
       }
     `,
   ];
+
+  protected override firstUpdated(): void {
+    markOnce('ale:first-render');
+  }
+
+  protected override updated(): void {
+    // The final state drawn: the end of the bench's "final count".
+    if (marked('ale:final-state')) markOnce('ale:final-drawn');
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -842,6 +852,7 @@ export class AeApp extends LitElement {
           .selectedIndex=${s.selectedIndex}
           .selectedRow=${s.selectedRow}
           .fetchRows=${s.fetchRows}
+          .seed=${r?.rows}
           .restore=${s.restorePos}
           .emptyText=${emptyText}
           @ae-select=${(e: CustomEvent<SelectDetail>) => s.select(e.detail.index, e.detail.row, e.detail.open ?? false)}

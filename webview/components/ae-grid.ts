@@ -5,7 +5,8 @@
  * - Fixed 22 px rows; only the rows in view (plus a few) are in the DOM.
  * - Rows live in the extension host and are fetched by window (RowsRequest) in blocks of 200,
  *   throttled while scrolling, kept in a small cache; answers for another query or another column
- *   set are dropped.
+ *   set are dropped. A query's result carries the block it shows first (`seed`): that one is drawn
+ *   without asking.
  * - Scaled scrolling: the spacer is never taller than 15M px (Chromium caps element heights near
  *   33.5M px, Firefox near 17.9M px), and past that the scrollbar is mapped onto the row range
  *   (format.ts ScrollMap), so a million rows scroll end to end.
@@ -19,15 +20,16 @@ import { styleProps } from './style-props';
 import { keyed } from 'lit/directives/keyed.js';
 import '@vscode-elements/elements/dist/vscode-context-menu/index.js';
 import type { VscContextMenuSelectEvent } from '@vscode-elements/elements/dist/vscode-context-menu/vscode-context-menu.js';
-import type { RowDto, RowsParams, RowsResult, Sort } from '../../src/protocol';
-import { LIMITS } from '../../src/protocol';
+import type { QueryResult, RowDto, RowsParams, RowsResult, Sort } from '../../src/protocol';
+import { GRID_BLOCK, LIMITS, gridColumns } from '../../src/protocol';
+import { markOnce } from '../marks';
 import { ScrollMap, formatTime, isoTime } from '../format';
 import { baseStyles, codicons, columnLabel, defaultWidth, emit, endMatters, icon, isTimeColumn, shownText, shownTitle } from './shared';
 import type { GridPosition } from '../state';
 
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 24;
-const BLOCK = 200;
+const BLOCK = GRID_BLOCK;
 const OVERSCAN = 6;
 const MAX_BLOCKS = 60;
 const FETCH_THROTTLE_MS = 50;
@@ -69,6 +71,7 @@ export class AeGrid extends LitElement {
     selectedIndex: { attribute: false },
     selectedRow: { attribute: false },
     fetchRows: { attribute: false },
+    seed: { attribute: false },
     restore: { attribute: false },
     emptyText: { attribute: false },
     _contentTop: { state: true },
@@ -90,6 +93,8 @@ export class AeGrid extends LitElement {
   /** Store row of the selected event: the highlight follows it when a refresh moves it. */
   declare selectedRow: number | undefined;
   declare fetchRows: ((p: RowsParams) => Promise<RowsResult>) | undefined;
+  /** The rows the shown result came with (QueryResult.rows): its first block, needing no request. */
+  declare seed: QueryResult['rows'];
   declare restore: GridPosition | undefined;
   declare emptyText: string;
   declare _contentTop: number;
@@ -119,6 +124,8 @@ export class AeGrid extends LitElement {
   private pendingScroll?: number;
   /** A column just added: scrolled into view once it is drawn. */
   private pendingReveal?: string;
+  /** A seeded block may hold the row a restored selection waits for. */
+  private seeded = false;
 
   constructor() {
     super();
@@ -132,6 +139,7 @@ export class AeGrid extends LitElement {
     this.selectedIndex = undefined;
     this.selectedRow = undefined;
     this.fetchRows = undefined;
+    this.seed = undefined;
     this.restore = undefined;
     this.emptyText = l10n.t('No events');
     this._contentTop = 0;
@@ -428,6 +436,7 @@ export class AeGrid extends LitElement {
       this.gen++;
       this.cache.clear();
     }
+    if (changed.has('seed')) this.applySeed();
     if (changed.has('widths')) this._live = undefined;
     if (changed.has('queryGen') && this.queryGen > 0) {
       // A query the user asked for starts at the top (or where the panel was before it was hidden).
@@ -441,7 +450,24 @@ export class AeGrid extends LitElement {
     }
   }
 
+  /** The result's own block, when it is of the query and the columns shown (else it is asked for as usual). */
+  private applySeed(): void {
+    const s = this.seed;
+    if (!s || s.queryId !== this.queryId || s.offset % BLOCK !== 0 || s.offset >= this.count) return;
+    if (s.columns.join('\u0000') !== gridColumns(this.columns).join('\u0000')) return;
+    if (s.rows.length !== Math.min(BLOCK, this.count - s.offset)) return;
+    const b = s.offset / BLOCK;
+    if (Array.isArray(this.cache.get(b))) return;
+    this.cache.set(b, s.rows);
+    this.stale.delete(b);
+    this.seeded = true;
+  }
+
   protected override updated(): void {
+    if (this.seeded) {
+      this.seeded = false;
+      this.announceAwaited();
+    }
     if (this.pendingReveal !== undefined) {
       this.revealColumn(this.pendingReveal);
       this.pendingReveal = undefined;
@@ -476,9 +502,7 @@ export class AeGrid extends LitElement {
     const [first, last] = this.renderRange();
     if (last <= first) return;
     const gen = this.gen;
-    const columns = this.columns.slice(0, LIMITS.columns);
-    // The principal is a short label: its cell's tooltip shows the full ARN, fetched as one more cell.
-    if (columns.includes('principal') && !columns.includes('actor') && columns.length < LIMITS.columns) columns.push('actor');
+    const columns = gridColumns(this.columns);
     for (let b = Math.floor(first / BLOCK); b <= Math.floor((last - 1) / BLOCK); b++) {
       if (this.cache.has(b)) continue;
       this.cache.set(b, 'pending');
@@ -791,6 +815,7 @@ export class AeGrid extends LitElement {
     const out = [];
     for (let i = first; i < last; i++) {
       const fresh = this.rowAt(i);
+      if (fresh) markOnce('ale:rows');
       const r = fresh ?? this.stale.get(Math.floor(i / BLOCK))?.[i % BLOCK];
       const selected = r && this.selectedRow !== undefined ? r.row === this.selectedRow : i === this.selectedIndex;
       const cls = `row${i % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${i === this.selectedIndex ? ' cursor' : ''}${r ? '' : ' loading'}${r && !fresh ? ' stale' : ''}${r?.level ? ` hit hit-${r.level}` : ''}`;

@@ -754,10 +754,18 @@ function handle(msg: IpcMessage): void {
     return;
   }
   switch (msg.method) {
-    case 'ready':
-      toWebview('state/didChange', panelState());
+    case 'ready': {
+      const state = panelState();
+      toWebview('state/didChange', state);
+      // As the host: a ready message naming its query gets that query's result (the grid then asks for rows).
+      if (typeof p.queryId === 'number') {
+        const v = (p.view as Partial<QuerySpec> | undefined) ?? state.view;
+        lastSpec = { queryId: p.queryId, filter: v.filter ?? '', sort: v.sort ?? { field: 'time', dir: 'desc' }, ...(v.timeRange ? { timeRange: v.timeRange } : {}) };
+        toWebview('query/didRun', runQuery(lastSpec), undefined, 5);
+      }
       startLoad();
       return;
+    }
     case 'query': {
       lastSpec = p as unknown as QuerySpec;
       const r = runQuery(lastSpec);
