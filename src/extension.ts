@@ -22,6 +22,8 @@ import { RecentList } from './vscode/recent';
 import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
 import { watchDetectionSettings } from './vscode/detectionSettings';
+import { registerPanelKeyCommands } from './vscode/panelKeys';
+import { registerWalkthroughCommands } from './vscode/walkthrough';
 import { z } from 'zod';
 
 export interface ExtensionApi {
@@ -91,6 +93,8 @@ function activateWith(context: vscode.ExtensionContext, list: readonly ProviderD
     accounts,
     saved,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.reloadScopes() }),
+    ...registerPanelKeyCommands(),
+    ...registerWalkthroughCommands(context),
     ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
     registerLakeCommand({ context, log, accounts, saved, recent, providers }),
     registerTimelineCommands({ context, log, accounts, saved, recent, providers }),

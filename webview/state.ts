@@ -26,6 +26,8 @@ import {
   FacetRequest,
   LIMITS,
   LiveActionCommand,
+  PANEL_COMMANDS,
+  PanelCommandNotification,
   QueryCommand,
   ReadyCommand,
   RowsRequest,
@@ -41,6 +43,7 @@ import {
   type HistogramDto,
   type ServerAggregateDto,
   type LoadState,
+  type PanelCommand,
   type PanelState,
   type QueryErrorDto,
   type QueryResult,
@@ -199,6 +202,8 @@ export class AppState extends EventTarget {
   /** The summary's field is its default, not one the user picked: one without values gives way to the next. */
   summaryAuto = true;
 
+  /** A VS Code panel command that came before the first result: run once there is one. */
+  private pendingPanelCommand?: PanelCommand;
   private nextQueryId: number;
   private started = false;
   private saveTimer?: ReturnType<typeof setTimeout>;
@@ -233,6 +238,14 @@ export class AppState extends EventTarget {
     this.ipc.onNotification(DidQueryNotification, (r) => this.onResult(r));
     this.ipc.onNotification(DidLoadProgressNotification, (l) => this.onLoad(l));
     this.ipc.onNotification(DidDetectNotification, (d) => this.onDetections(d));
+    // VS Code's panel commands (keybindings): the panel (ae-app) carries them out, like its own keys.
+    this.ipc.onNotification(PanelCommandNotification, (p) => {
+      const command = PANEL_COMMANDS.find((c) => c === p?.command);
+      if (!command) return;
+      // Before the first result (the webview has just booted) there are no rows to move through yet.
+      if (this.result) this.runPanelCommand(command);
+      else this.pendingPanelCommand = command;
+    });
     this.ipc.onRequestError((e) => {
       this.requestError = e.message;
       this.changed();
@@ -242,6 +255,10 @@ export class AppState extends EventTarget {
       (d) => this.onDetections(d),
       () => undefined,
     );
+  }
+
+  private runPanelCommand(command: PanelCommand): void {
+    this.dispatchEvent(new CustomEvent<PanelCommand>('panel-command', { detail: command }));
   }
 
   private onDetections(d: DetectionsSummary): void {
@@ -343,6 +360,9 @@ export class AppState extends EventTarget {
       }
     }
     this.changed();
+    const command = this.pendingPanelCommand;
+    this.pendingPanelCommand = undefined;
+    if (command) this.runPanelCommand(command);
   }
 
   /** Sorting and the time range apply to what the filter bar shows, like a facet click. */

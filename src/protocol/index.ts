@@ -504,6 +504,12 @@ export interface RefetchParams {
   timeRange?: TimeRange;
 }
 export type EmptyParams = Record<string, never>;
+/** What VS Code's panel commands ask of the webview (each has a keybinding scoped to the panel). */
+export const PANEL_COMMANDS = ['focusFilter', 'nextEvent', 'previousEvent', 'openDetail', 'clearFilter'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+export interface PanelCommandParams {
+  command: PanelCommand;
+}
 export interface DetailExpandParams {
   row: number;
 }
@@ -552,6 +558,11 @@ export const DidChangeStateNotification = notification<PanelState>('state/didCha
 export const DidQueryNotification = notification<QueryResult>('query/didRun');
 export const DidLoadProgressNotification = notification<LoadState>('load/progress');
 export const DidDetectNotification = notification<DetectionsSummary>('detections/didRun');
+/**
+ * A panel command from VS Code (a keybinding or the palette, src/vscode/panelKeys.ts): the webview
+ * does what the user would do with the mouse or the panel's own keys.
+ */
+export const PanelCommandNotification = notification<PanelCommandParams>('panel/command');
 
 /** Every call the webview may make, by name: the host has a schema and a handler for each (checked by its types). */
 export const WEBVIEW_CALLS = {
