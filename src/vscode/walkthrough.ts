@@ -46,13 +46,15 @@ const SHOWN_KEY = 'auditLogs.walkthroughShown';
  * VS Code opens a walkthrough by itself only when its walkthrough service saw the install happen in
  * the running window (in code-server 4.139 it did not, see test/e2e/README.md): so on its first
  * activation the extension opens it, unless the user turned that off
- * (`workbench.welcomePage.walkthroughs.openOnInstall`, the setting VS Code's own opening obeys).
+ * (`workbench.welcomePage.walkthroughs.openOnInstall`, the setting VS Code's own opening obeys; a
+ * machine-scoped setting, so in a remote window only the remote machine's value reaches this host).
  */
 function openOnFirstActivation(context: vscode.ExtensionContext, id: string): void {
   if (context.globalState.get<boolean>(SHOWN_KEY)) return;
   if (vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall') === false) return;
   void context.globalState.update(SHOWN_KEY, true);
-  void vscode.commands.executeCommand('workbench.action.openWalkthrough', id, false);
+  // Inactive, as VS Code opens one on install: whatever the user is doing (a quick pick) keeps the focus.
+  void vscode.commands.executeCommand('workbench.action.openWalkthrough', id, { inactive: true });
 }
 
 export function registerWalkthroughCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
