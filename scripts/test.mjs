@@ -62,6 +62,9 @@ const stages = [
   // A provider that exists only in the tests, in a test-only build of the extension: Add Account,
   // the Sources tree, the panel and the CLI pick it up from the provider list alone (issue 13 item 3).
   () => suite('e2e sixth provider', ['test/e2e/sixth.e2e.mjs', '--no-setup']),
+  // Issue 18: installed while the workbench is open, the walkthrough opens by itself; each step is
+  // walked and ticked; the panel's keybindings and its Settings entry work.
+  () => suite('e2e walkthrough', ['test/e2e/walkthrough.e2e.mjs', '--no-setup']),
 ];
 
 let ok = true;

@@ -23,6 +23,8 @@ import { createStatusBar } from './vscode/statusBar';
 import { RecentTree, SourcesTree } from './vscode/trees';
 import { watchDetectionSettings } from './vscode/detectionSettings';
 import { configureL10n } from './vscode/localization';
+import { registerPanelKeyCommands } from './vscode/panelKeys';
+import { registerWalkthroughCommands } from './vscode/walkthrough';
 import { z } from 'zod';
 
 export interface ExtensionApi {
@@ -94,6 +96,8 @@ function activateWith(context: vscode.ExtensionContext, list: readonly ProviderD
     accounts,
     saved,
     ...registerCommands({ context, log, recent, refreshTrees: () => sources.reloadScopes() }),
+    ...registerPanelKeyCommands(),
+    ...registerWalkthroughCommands(context),
     ...registerAccountCommands({ context, log, accounts, saved, recent, providers }),
     registerLakeCommand({ context, log, accounts, saved, recent, providers }),
     registerTimelineCommands({ context, log, accounts, saved, recent, providers }),

@@ -30,6 +30,8 @@ import {
   gridColumns,
   LIMITS,
   LiveActionCommand,
+  PANEL_COMMANDS,
+  PanelCommandNotification,
   QueryCommand,
   ReadyCommand,
   RowsRequest,
@@ -45,6 +47,7 @@ import {
   type HistogramDto,
   type ServerAggregateDto,
   type LoadState,
+  type PanelCommand,
   type PanelState,
   type QueryErrorDto,
   type QueryResult,
@@ -205,6 +208,8 @@ export class AppState extends EventTarget {
   /** The summary's field is its default, not one the user picked: one without values gives way to the next. */
   summaryAuto = true;
 
+  /** A VS Code panel command that came before the first result: run once there is one. */
+  private pendingPanelCommand?: PanelCommand;
   private nextQueryId: number;
   private started = false;
   /** The query the ready message asked the host to run (its result comes without a QueryCommand). */
@@ -256,6 +261,14 @@ export class AppState extends EventTarget {
         if (typeof x.name === 'string' && typeof x.count === 'number' && typeof x.ms === 'number') markOnce(`host-spent:${x.name}`, { count: x.count, ms: x.ms }, `host-spent:${x.name}@${x.count}`);
       }
     });
+    // VS Code's panel commands (keybindings): the panel (ae-app) carries them out, like its own keys.
+    this.ipc.onNotification(PanelCommandNotification, (p) => {
+      const command = PANEL_COMMANDS.find((c) => c === p?.command);
+      if (!command) return;
+      // Before the first result (the webview has just booted) there are no rows to move through yet.
+      if (this.result) this.runPanelCommand(command);
+      else this.pendingPanelCommand = command;
+    });
     this.ipc.onRequestError((e) => {
       this.requestError = e.message;
       this.changed();
@@ -284,6 +297,10 @@ export class AppState extends EventTarget {
       (d) => this.onDetections(d),
       () => undefined,
     );
+  }
+
+  private runPanelCommand(command: PanelCommand): void {
+    this.dispatchEvent(new CustomEvent<PanelCommand>('panel-command', { detail: command }));
   }
 
   private onDetections(d: DetectionsSummary): void {
@@ -390,6 +407,9 @@ export class AppState extends EventTarget {
       }
     }
     this.changed();
+    const command = this.pendingPanelCommand;
+    this.pendingPanelCommand = undefined;
+    if (command) this.runPanelCommand(command);
   }
 
   /** Sorting and the time range apply to what the filter bar shows, like a facet click. */

@@ -560,6 +560,12 @@ export interface TimingsParams {
   /** What recurring work has cost so far: how often, and ms in all (the reruns while loading). */
   spent?: Array<{ name: string; count: number; ms: number }>;
 }
+/** What VS Code's panel commands ask of the webview (each has a keybinding scoped to the panel). */
+export const PANEL_COMMANDS = ['focusFilter', 'nextEvent', 'previousEvent', 'openDetail', 'clearFilter'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+export interface PanelCommandParams {
+  command: PanelCommand;
+}
 export interface DetailExpandParams {
   row: number;
 }
@@ -614,6 +620,11 @@ export const DidDetectNotification = notification<DetectionsSummary>('detections
  * a performance mark (DevTools' Performance panel shows them, `npm run bench -- --panel` reads them).
  */
 export const DidTimeNotification = notification<TimingsParams>('panel/timings');
+/**
+ * A panel command from VS Code (a keybinding or the palette, src/vscode/panelKeys.ts): the webview
+ * does what the user would do with the mouse or the panel's own keys.
+ */
+export const PanelCommandNotification = notification<PanelCommandParams>('panel/command');
 
 /** Every call the webview may make, by name: the host has a schema and a handler for each (checked by its types). */
 export const WEBVIEW_CALLS = {

@@ -15,10 +15,11 @@ import { baseName } from '../session/display';
 import { NODE_IO } from '../session/nodeIo';
 import type { SessionHost, SessionUi } from '../session/ports';
 import type { SourceSet } from '../session/sourceSet';
-import type { IpcMessage, RefetchParams, ViewState } from '../protocol';
+import { PanelCommandNotification, ReadyCommand, type IpcMessage, type PanelCommand, type PanelCommandParams, type RefetchParams, type ViewState } from '../protocol';
 import { exportDialogOptions, type ExportFormat } from '../session/exporter';
 import { pathSetKey, uniquePaths } from './sourceKey';
 import { webviewHtml } from './webviewHtml';
+import { noteWalkthroughProgress } from './walkthrough';
 
 export const PANEL_VIEW_TYPE = 'auditLogs.events';
 
@@ -82,6 +83,7 @@ export class EventsPanel implements vscode.Disposable {
   readonly session: PanelSession;
   private readonly disposables: vscode.Disposable[] = [];
   private msgSeq = 0;
+  private pendingCommand: PanelCommand | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -113,7 +115,16 @@ export class EventsPanel implements vscode.Disposable {
     EventsPanel.panels.add(this);
     EventsPanel.active = this;
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => this.session.receive(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        noteWalkthroughProgress(m);
+        this.session.receive(m);
+        // A command for a webview that was not there yet goes once it has booted (after its state).
+        if (this.pendingCommand !== undefined && isReady(m)) {
+          const command = this.pendingCommand;
+          this.pendingCommand = undefined;
+          void this.runInWebview(command);
+        }
+      }),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) EventsPanel.active = this;
@@ -192,6 +203,20 @@ export class EventsPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
+  /**
+   * A panel command (keybinding or palette) for the webview to carry out. A hidden panel has no
+   * webview (its context is not retained): with `whenReady`, the command waits for the webview that
+   * showing the panel boots.
+   */
+  runInWebview(command: PanelCommand, { whenReady = false } = {}): Thenable<boolean> {
+    if (whenReady) {
+      this.pendingCommand = command;
+      return Promise.resolve(true);
+    }
+    const msg: IpcMessage<PanelCommandParams> = { id: `h${++this.msgSeq}`, method: PanelCommandNotification.method, params: { command } };
+    return this.panel.webview.postMessage(msg);
+  }
+
   dispose(): void {
     if (!EventsPanel.panels.delete(this)) return;
     if (EventsPanel.active === this) EventsPanel.active = undefined;
@@ -200,6 +225,10 @@ export class EventsPanel implements vscode.Disposable {
     this.panel.dispose();
     EventsPanel.changed.fire(undefined);
   }
+}
+
+function isReady(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && (m as { method?: unknown }).method === ReadyCommand.method;
 }
 
 /** The folder itself, or the folder a file is in. */

@@ -1,7 +1,8 @@
 /**
- * The Sources view's welcome text. VS Code reads it from package.json before the extension runs,
- * so it cannot be computed at run time: scripts/manifest.ts writes it from the descriptors, and a
- * unit test (test/unit/manifest.test.ts) fails when package.json says something else.
+ * The Sources view's welcome text. VS Code reads it from the manifest (package.json names it,
+ * package.nls.json holds the English) before the extension runs, so it cannot be computed at run
+ * time: scripts/manifest.ts writes it from the descriptors, and a unit test
+ * (test/unit/manifest.test.ts) fails when package.nls.json says something else.
  */
 import type { ProviderDescriptor } from '../providers/descriptor';
 
@@ -18,15 +19,10 @@ export function sourcesWelcome(providers: readonly ProviderDescriptor[]): string
   ].join('\n');
 }
 
-interface ManifestWithWelcome {
-  contributes?: { viewsWelcome?: Array<{ view: string; contents: string }> };
-}
+/** Its key in package.nls.json (package.json's viewsWelcome says `%viewsWelcome.sources%`). */
+export const SOURCES_WELCOME_KEY = 'viewsWelcome.sources';
 
-/** The manifest with the Sources view's welcome text replaced; everything else as it was. */
-export function withSourcesWelcome<T extends ManifestWithWelcome>(manifest: T, providers: readonly ProviderDescriptor[]): T {
-  const welcome = manifest.contributes?.viewsWelcome ?? [];
-  const contents = sourcesWelcome(providers);
-  const has = welcome.some((w) => w.view === SOURCES_VIEW);
-  const next = has ? welcome.map((w) => (w.view === SOURCES_VIEW ? { ...w, contents } : w)) : [{ view: SOURCES_VIEW, contents }, ...welcome];
-  return { ...manifest, contributes: { ...manifest.contributes, viewsWelcome: next } };
+/** package.nls.json's strings with the Sources view's welcome text replaced; every other string as it was. */
+export function withSourcesWelcome(nls: Readonly<Record<string, string>>, providers: readonly ProviderDescriptor[]): Record<string, string> {
+  return { ...nls, [SOURCES_WELCOME_KEY]: sourcesWelcome(providers) };
 }

@@ -79,6 +79,8 @@ interface Playwright {
 export interface FakeHost {
   log: Array<{ method: string; params: Record<string, unknown> }>;
   setTheme(t: string): void;
+  /** Delivers a message to the webview as if the extension host had posted it. */
+  post(msg: { id: string; method: string; params: unknown }): void;
   /** The next request of `method` is answered with this error instead of its result. */
   failNext(method: string, code: 'invalid' | 'failed' | 'stale' | 'unknown', message: string): void;
 }

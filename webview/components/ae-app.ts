@@ -23,12 +23,12 @@ import './ae-summary';
 import './ae-detections';
 import type { DetectionPickDetail } from './ae-detections';
 import type { SummaryPickDetail } from './ae-summary';
-import type { CellActionDetail, SelectDetail } from './ae-grid';
+import type { AeGrid, CellActionDetail, SelectDetail } from './ae-grid';
 import type { AeFilterBar } from './ae-filter-bar';
 import type { FacetPickDetail } from './ae-facets';
 import type { DetailActionDetail } from './ae-detail';
 import type { AppState, GridPosition, Layout } from '../state';
-import type { DetectionsSummary, Sort, TimeRange } from '../../src/protocol';
+import type { DetectionsSummary, PanelCommand, Sort, TimeRange } from '../../src/protocol';
 import { RESERVED_FIELDS, formatCount } from '../format';
 import { summaryParts } from '../../src/session/loadSummary';
 import { baseStyles, codicons, icon, shownText, shownTitle } from './shared';
@@ -393,12 +393,14 @@ export class AeApp extends LitElement {
     super.connectedCallback();
     this.state ??= AeApp.defaultState;
     this.state?.addEventListener('change', this.onChange);
+    this.state?.addEventListener('panel-command', this.onPanelCommand);
     this.addEventListener('keydown', this.onGlobalKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.state?.removeEventListener('change', this.onChange);
+    this.state?.removeEventListener('panel-command', this.onPanelCommand);
     this.removeEventListener('keydown', this.onGlobalKey);
   }
 
@@ -406,6 +408,33 @@ export class AeApp extends LitElement {
     if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && (e.key === 'f' || e.key === 'l')) {
       e.preventDefault();
       this.renderRoot.querySelector<AeFilterBar>('ae-filter-bar')?.focus();
+    }
+  };
+
+  /** A VS Code panel command (keybinding or palette, src/vscode/panelKeys.ts): what the panel's own keys and buttons do. */
+  private onPanelCommand = (e: Event): void => {
+    const command = (e as CustomEvent<PanelCommand>).detail;
+    const s = this.state;
+    if (!s) return;
+    switch (command) {
+      case 'focusFilter':
+        this.renderRoot.querySelector<AeFilterBar>('ae-filter-bar')?.focus();
+        return;
+      case 'clearFilter':
+        this.onEscape();
+        return;
+      case 'nextEvent':
+      case 'previousEvent':
+      case 'openDetail':
+        // The rows are in the Events tab: show it first (from the Principals or Detections tab).
+        s.showEvents();
+        void this.updateComplete.then(() => {
+          const grid = this.renderRoot.querySelector<AeGrid>('ae-grid');
+          if (!grid) return;
+          if (command === 'openDetail') grid.openSelected();
+          else grid.moveSelection(command === 'nextEvent' ? 1 : -1);
+          grid.focus();
+        });
     }
   };
 

@@ -385,6 +385,9 @@ export class AeFilterBar extends LitElement {
   }
 
   private onKeyDown = (e: KeyboardEvent): void => {
+    // Alt+↑/↓/Enter are the panel's VS Code keybindings (previous/next event, open the detail),
+    // which reach the host from here too: not the history, the completions or a run.
+    if (e.altKey) return;
     if (this.completionKey(e)) return;
     const f = this.field;
     const text = f?.value ?? this.draft;

@@ -618,6 +618,19 @@ export class AeGrid extends LitElement {
 
   // ---- selection and keys ---------------------------------------------------------------------------
 
+  /** Moves the selection by `delta` rows (the first row when none is selected), as ↓/↑ do. */
+  moveSelection(delta: number): void {
+    const cur = this.selectedIndex;
+    this.selectIndex(cur === undefined ? 0 : cur + delta);
+  }
+
+  /** Opens the selected event's detail (the first row's when none is selected), as Enter does. */
+  openSelected(): void {
+    if (this.count === 0) return;
+    if (this.selectedIndex === undefined) return this.selectIndex(0, true);
+    emit(this, 'ae-open', { index: this.selectedIndex, row: this.rowAt(this.selectedIndex)?.row });
+  }
+
   private selectIndex(index: number, open = false): void {
     if (this.count === 0) return;
     const i = Math.min(this.count - 1, Math.max(0, index));
@@ -631,6 +644,9 @@ export class AeGrid extends LitElement {
   }
 
   private onKeyDown = (e: KeyboardEvent): void => {
+    // Alt+↑/↓/Enter are the panel's VS Code keybindings (previous/next event, open the detail),
+    // which reach the host from here too: moving here as well would move twice.
+    if (e.altKey) return;
     const page = Math.max(1, Math.floor(this._viewHeight / ROW_HEIGHT) - 1);
     const cur = this.selectedIndex ?? -1;
     let next: number | undefined;
