@@ -62,6 +62,9 @@ const stages = [
   // A provider that exists only in the tests, in a test-only build of the extension: Add Account,
   // the Sources tree, the panel and the CLI pick it up from the provider list alone (issue 13 item 3).
   () => suite('e2e sixth provider', ['test/e2e/sixth.e2e.mjs', '--no-setup']),
+  // The README's pictures from the real extension on the sample logs, each checked against the CLI
+  // (into test-results/shots/; `npm run screenshots` writes the committed ones in docs/images/).
+  () => suite('e2e screenshots', ['test/e2e/shots.e2e.mjs', '--no-setup']),
 ];
 
 let ok = true;
