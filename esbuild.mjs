@@ -2,11 +2,14 @@
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --metafile    also write esbuild's metafiles to out/meta/ and print what each shipped bundle is made of
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
 
 const common = {
   bundle: true,
@@ -110,5 +113,31 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log(`watching ${contexts.length} builds…`);
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile })));
+  if (metafile) reportBundles(results);
+}
+
+/** Who owns an input file: its npm package, or its folder two levels down (src/core, webview/components). */
+function owner(input) {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (m) return m[1];
+  return input.split('/').slice(0, input.startsWith('src/') || input.startsWith('webview/') ? 2 : 1).join('/');
+}
+
+/** One metafile per bundle in out/meta/, and for each bundle the .vsix ships its size and largest owners. */
+function reportBundles(results) {
+  mkdirSync('out/meta', { recursive: true });
+  const rows = [];
+  for (const r of results) {
+    for (const [file, output] of Object.entries(r.metafile.outputs)) {
+      if (!output.entryPoint || !file.startsWith('dist/') || /dist\/(bench|generate-samples)\.js$/.test(file)) continue;
+      writeFileSync(`out/meta/${basename(file, '.js')}.json`, JSON.stringify(r.metafile));
+      const by = new Map();
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) by.set(owner(input), (by.get(owner(input)) ?? 0) + bytesInOutput);
+      const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 6);
+      const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+      rows.push(`${file} ${kb(output.bytes)}: ${top.map(([k, n]) => `${k} ${kb(n)}`).join(', ')}`);
+    }
+  }
+  console.log(`bundles (metafiles in out/meta/):\n${rows.map((r) => `  ${r}`).join('\n')}`);
 }

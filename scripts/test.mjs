@@ -65,6 +65,9 @@ const stages = [
   // Issue 18: installed while the workbench is open, the walkthrough opens by itself; each step is
   // walked and ticked; the panel's keybindings and its Settings entry work.
   () => suite('e2e walkthrough', ['test/e2e/walkthrough.e2e.mjs', '--no-setup']),
+  // The README's pictures from the real extension on the sample logs, each checked against the CLI
+  // (into test-results/shots/; `npm run screenshots` writes the committed ones in docs/images/).
+  () => suite('e2e screenshots', ['test/e2e/shots.e2e.mjs', '--no-setup']),
 ];
 
 let ok = true;

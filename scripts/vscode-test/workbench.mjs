@@ -156,14 +156,16 @@ export async function runChecked(label, cmd, args, opts) {
 
 /**
  * vsce package EXT_DIR into `out` with Node 24 (vsce's engines); `home` keeps it out of the real
- * home. --no-dependencies: the extension is bundled (vsce would otherwise run npm list);
- * --allow-missing-repository/--skip-license: no prompts. Returns the seconds it took.
+ * home. --no-dependencies: the extension is bundled (vsce would otherwise run npm list). A test
+ * or `npm start` package is a local one, as `npm run package` makes without REPOSITORY_URL
+ * (scripts/release/manifest.cjs): no repository to name, the README's relative links left as they are.
+ * Returns the seconds it took.
  */
 export async function packageVsix(extDir, out, { home }) {
   const s = performance.now();
   mkdirSync(dirname(out), { recursive: true });
   await runChecked('vsce package', PATHS.node24, [PATHS.vsce, 'package', '--no-dependencies',
-    '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', out], {
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
     cwd: extDir, env: codeServerEnv(home),
   });
   return +((performance.now() - s) / 1000).toFixed(1);

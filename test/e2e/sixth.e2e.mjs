@@ -72,7 +72,7 @@ onSignals((sig) => {
 function stageExtension(dir) {
   mkdirSync(dir, { recursive: true });
   // package.nls.json: the manifest's words (package.json names them as %keys%).
-  for (const f of ['package.json', 'package.nls.json', 'README.md', '.vscodeignore']) if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(dir, f));
+  for (const f of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(dir, f));
   cpSync(join(REPO, 'media'), join(dir, 'media'), { recursive: true });
   cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
   copyFileSync(out('sixth', 'extension.js'), join(dir, 'dist', 'extension.js'));
