@@ -239,12 +239,18 @@ export class EventStore {
       if (col.name === 'id' || (!present.has(col.name) && !NORMALIZED.has(col.name))) col.missing.push([base, base + kept]);
     }
     this.size += kept;
+    this.derivedAppended(base);
+    this.version++;
+    return { added: kept, duplicates: n - kept };
+  }
+
+  /** Rows from `base` were appended: derived columns already built fill them (a `store` field every row) on next use. */
+  private derivedAppended(base: number): void {
+    if (base === this.size) return;
     for (const [name, col] of this.derivedCols) {
       const field = findDerived(this.derivedFields, name) as DerivedField;
       col.missing = field.scope === 'store' ? [[0, this.size]] : [...col.missing, [base, this.size]];
     }
-    this.version++;
-    return { added: kept, duplicates: n - kept };
   }
 
   /**
@@ -303,6 +309,7 @@ export class EventStore {
       if (col.name === 'id' || (!present.has(col.name) && !NORMALIZED.has(col.name))) col.missing.push([base, base + kept]);
     }
     this.size += kept;
+    this.derivedAppended(base);
     this.version++;
     return { added: kept, duplicates: n - kept };
   }

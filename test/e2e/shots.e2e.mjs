@@ -207,6 +207,13 @@ async function main() {
       return rows.length > 0 ? rows : false;
     });
     assert(actors.length === 1 && /:user\/ci-deploy$/.test(actors[0][0].trim()) && Number(actors[0][1].replace(/,/g, '')) === want, `Actor facet: ${JSON.stringify(actors)}`);
+    // The Principal facet too: a derived field, filled for every row the load appended (the sample
+    // week's 5,000 small files arrive as runs of files; once it showed "No values" here).
+    const principals = await until('the Principal facet', async () => {
+      const rows = await frame.locator('ae-facets section[data-field="principal"] li.value').evaluateAll((li) => li.map((l) => [l.querySelector('.text')?.textContent ?? '', l.querySelector('.count')?.textContent ?? '']));
+      return rows.length > 0 ? rows : false;
+    });
+    assert(principals.length === 1 && principals[0][0].trim() === 'ci-deploy' && Number(principals[0][1].replace(/,/g, '')) === want, `Principal facet: ${JSON.stringify(principals)}`);
     gates.hunt = true;
     return `${hits.text}; ${await shoot('hunt-1-filter.png')}`;
   }, { needs: ['panel'] });
@@ -222,6 +229,13 @@ async function main() {
     const want = [BOB, '→ PowerUserAccess in 444455556666', '→ AssumeRole ReleaseManagerRole in 111122223333', '→ CreateAccessKey for ci-deploy in 111122223333'];
     assert(JSON.stringify(steps.slice(0, 4)) === JSON.stringify(want) && steps[steps.length - 1] === '→ this event', `chain: ${JSON.stringify(steps)}`);
     return `${steps.join(' ')}; ${await shoot('hunt-2-chain.png')}`;
+  }, { needs: ['hunt'] });
+
+  await check(`origin:"${BOB}" counts what the CLI counts (a derived field over every loaded event)`, async () => {
+    const want = cliCount(samples, `origin:"${BOB}"`);
+    assert(want > 0, `the CLI finds ${want} events for origin ${BOB}`);
+    await runFilter(`origin:"${BOB}"`);
+    return (await waitForCount(want)).text;
   }, { needs: ['hunt'] });
 
   await check('hunt-3-detections.png: the Detections tab lists every Sigma rule the CLI\'s detect finds in the week, by level', async () => {

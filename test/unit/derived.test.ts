@@ -89,6 +89,25 @@ describe('derived fields', () => {
     assert.equal(store.query('peers:1').count, 1);
   });
 
+  it('fill the rows a worker run appends file by file (appendRows), in both scopes', () => {
+    // A run of small files arrives as one batch appended in row ranges: a derived column built
+    // before (a facet while loading) must cover those rows too, as after appendBatch.
+    const calls: number[] = [];
+    const store = new EventStore({ derivedFields: [upperAction(calls), sameAction] });
+    const run = batchOf('run.json', [ev('1', 'GetObject'), ev('2', 'PutObject'), ev('3', 'GetObject'), ev('4', 'ListBuckets')]);
+    store.appendRows(run, 0, 1);
+    assert.equal(store.query('shout:GETOBJECT').count, 1);
+    assert.equal(store.query('peers:1').count, 1);
+    store.appendRows(run, 1, 3);
+    assert.equal(store.size, 3);
+    assert.equal(store.value(1, 'shout'), 'PUTOBJECT');
+    assert.equal(store.query('shout:GETOBJECT').count, 2, 'the rows of the second range are filled');
+    assert.equal(store.query('peers:2').count, 2, 'a store-scope field is refilled for every row');
+    store.appendRows(run, 3, 4);
+    assert.equal(store.value(3, 'shout'), 'LISTBUCKETS');
+    assert.deepEqual(calls, [1, 2, 1], 'only the new rows of each range are filled');
+  });
+
   it('leave raw.<name> to the raw path of the same name', () => {
     const store = new EventStore({ derivedFields: [upperAction([])] });
     store.appendBatch(batchOf('a.json', [ev('1', 'GetObject', { shout: 'from-the-event' })]));
