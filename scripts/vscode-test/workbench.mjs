@@ -132,7 +132,21 @@ export function writeUserSettings(userData, extra = {}, { merge = false } = {}) 
       return false;
     }
   }
-  writeFileSync(file, JSON.stringify({ ...existing, ...USER_SETTINGS, ...extra }, null, 2));
+  const all = { ...existing, ...USER_SETTINGS, ...extra };
+  writeFileSync(file, JSON.stringify(all, null, 2));
+  // A machine-scoped setting reaches the extension host only from the remote machine's settings:
+  // the extension's own first-run opening of its walkthrough reads openOnInstall there, so every
+  // suite but the walkthrough's keeps it off (it opened in the middle of another suite's quick pick).
+  const machine = join(userData, 'Machine', 'settings.json');
+  mkdirSync(dirname(machine), { recursive: true });
+  let machineExisting = {};
+  try {
+    if (existsSync(machine)) machineExisting = JSON.parse(readFileSync(machine, 'utf8') || '{}');
+  } catch {
+    machineExisting = {};
+  }
+  const key = 'workbench.welcomePage.walkthroughs.openOnInstall';
+  writeFileSync(machine, JSON.stringify({ ...machineExisting, [key]: all[key] }, null, 2));
   return true;
 }
 

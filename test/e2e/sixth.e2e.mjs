@@ -73,8 +73,8 @@ function stageExtension(dir) {
   mkdirSync(dir, { recursive: true });
   // package.nls.json: the manifest's words (package.json names them as %keys%).
   for (const f of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(dir, f));
-  cpSync(join(REPO, 'media'), join(dir, 'media'), { recursive: true });
-  cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+  // The bundled Sigma rules and the translation bundles ship beside dist/ as in a release.
+  for (const d of ['media', 'dist', 'rules', 'l10n']) if (existsSync(join(REPO, d))) cpSync(join(REPO, d), join(dir, d), { recursive: true });
   copyFileSync(out('sixth', 'extension.js'), join(dir, 'dist', 'extension.js'));
   rmSync(join(dir, 'dist', 'extension.js.map'), { force: true });
 }

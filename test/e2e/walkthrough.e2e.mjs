@@ -326,7 +326,13 @@ async function main() {
     await tab.locator('.tab-actions .action-label').first().click();
     await until('the walkthrough’s tab to close', async () => (await tab.count()) === 0 && !(await walkthroughOpen()), 10_000);
     await d.runCommand('Audit Logs: Get Started');
-    await until('the walkthrough', walkthroughOpen, 15_000);
+    // Known flake (session 6): in code-server 4.139 the first Get Started after closing the Welcome
+    // tab sometimes opened nothing, in about half the runs, not understood yet. A second try is made
+    // and said in the result, so a run shows how often it happens; two misses fail the check.
+    if (await until('the walkthrough', walkthroughOpen, 15_000).then(() => true, () => false)) return 'opened at the first try';
+    await d.runCommand('Audit Logs: Get Started');
+    await until('the walkthrough (second try)', walkthroughOpen, 15_000);
+    return 'opened at the SECOND try: the first Get Started opened nothing';
   }, { needs: ['walkthrough'] });
 
   // ---- 3. the panel's keys
