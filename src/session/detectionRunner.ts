@@ -77,7 +77,6 @@ interface Covered {
   rules: readonly CompiledRule[];
   covered: number;
   d: Detections;
-  problems: number;
 }
 
 export class DetectionRunner {
@@ -208,7 +207,7 @@ export class DetectionRunner {
         // The rules changed meanwhile: the pass rerun() asked for evaluates everything with the new ones.
         if (this.disposed || store !== this.sources.store || generation !== this.generation) return;
         const merged = prev ? mergeDetections(prev.d, d) : d;
-        this.last = { store, rules, covered: end, d: merged, problems: problems.length };
+        this.last = { store, rules, covered: end, d: merged };
         setDetections(store, { rows: end, rulesOf: (row) => merged.rulesOf(row) });
         this.summary = summarizeDetections(merged, { events: end, problems: problems.length, sourceOf: (row) => this.sources.sourceAt(row)?.path });
         this.finished(this.summary);

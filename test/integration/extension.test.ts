@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { apiCall } from '../support/records';
 
 interface TreeLine {
   label: string;
@@ -142,19 +143,7 @@ describe('Audit Log Explorer in a real extension host', function () {
 
   it('applies the detection settings at once: a disabled rule leaves the Sources tree counts, a rule folder adds its own (issue 16)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ale-detsettings-'));
-    const ev = (i: number, source: string, name: string) => ({
-      eventVersion: '1.08',
-      eventTime: `2024-03-01T10:0${i}:00Z`,
-      eventSource: source,
-      eventName: name,
-      eventType: 'AwsApiCall',
-      awsRegion: 'us-east-1',
-      sourceIPAddress: '203.0.113.7',
-      userAgent: 'aws-cli/2.15',
-      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333', userName: 'mallory' },
-      eventID: `settings-${i}`,
-      recipientAccountId: '111122223333',
-    });
+    const ev = (i: number, source: string, name: string) => apiCall(`settings-${i}`, `2024-03-01T10:0${i}:00Z`, source, name);
     const logs = path.join(dir, 'settings-incident');
     mkdirSync(logs);
     // DeleteFlowLogs: "AWS VPC Flow Logs Deleted" (high); DeleteTrail: "AWS CloudTrail Important Change" (medium).

@@ -17,6 +17,7 @@ import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
 import { RecordingHost, send, until } from '../support/sessionHost';
 import { recordsFile, ssoChain } from '../support/chains';
+import { apiCall } from '../support/records';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures');
 const SHAPES = path.join(fixtures, 'shapes');
@@ -553,19 +554,7 @@ describe('panel session: every webview call, without VS Code (issue 13, item 1)'
   describe('DetectionsRequest', () => {
     /** A CloudTrail file with a trail stopped and deleted (medium), VPC flow logs deleted (high) and a harmless read. */
     function incidentFile(dir: string): string {
-      const ev = (i: number, source: string, name: string) => ({
-        eventVersion: '1.08',
-        eventTime: `2024-03-01T10:0${i}:00Z`,
-        eventSource: source,
-        eventName: name,
-        eventType: 'AwsApiCall',
-        awsRegion: 'us-east-1',
-        sourceIPAddress: '203.0.113.7',
-        userAgent: 'aws-cli/2.15',
-        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333', userName: 'mallory' },
-        eventID: `ev-${i}`,
-        recipientAccountId: '111122223333',
-      });
+      const ev = (i: number, source: string, name: string) => apiCall(`ev-${i}`, `2024-03-01T10:0${i}:00Z`, source, name);
       const file = path.join(dir, 'incident.json');
       writeFileSync(
         file,

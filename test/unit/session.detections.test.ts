@@ -13,6 +13,7 @@ import type { Detector } from '../../src/session/io';
 import { nodeDetector, type NodeDetector } from '../../src/session/nodeDetector';
 import { NODE_IO } from '../../src/session/nodeIo';
 import { PanelSession } from '../../src/session/panelSession';
+import { apiCall } from '../support/records';
 import { RecordingHost, send, until } from '../support/sessionHost';
 
 const SORT = { field: 'time', dir: 'asc' as const };
@@ -24,19 +25,7 @@ let seq = 0;
 /** A CloudTrail record; DeleteFlowLogs hits a high rule, StopLogging/DeleteTrail a medium one. */
 function ev(source: string, name: string, user = 'mallory'): Record<string, unknown> {
   const i = ++seq;
-  return {
-    eventVersion: '1.08',
-    eventTime: `2024-03-01T10:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}Z`,
-    eventSource: source,
-    eventName: name,
-    eventType: 'AwsApiCall',
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.7',
-    userAgent: 'aws-cli/2.15',
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${user}`, accountId: '111122223333', userName: user },
-    eventID: `det-${i}`,
-    recipientAccountId: '111122223333',
-  };
+  return apiCall(`det-${i}`, `2024-03-01T10:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}Z`, source, name, user);
 }
 const describeRegions = () => ev('ec2.amazonaws.com', 'DescribeRegions');
 const stopLogging = () => ev('cloudtrail.amazonaws.com', 'StopLogging');
